@@ -1,0 +1,31 @@
+# reportgen: `make demo` builds the sample documents, `make test` runs the test suite.
+# Both set everything up first: virtual environment, Python packages, system fonts.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: demo test bench system-deps clean help
+help:
+	@echo "make demo   set up, then build every sample document into outputs/"
+	@echo "make test   set up, then run the whole test suite"
+	@echo "make bench  time the sample build (median of 5 runs)"
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "reportgen needs Python 3.11+, found " + sys.version' 
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	@touch $@
+
+system-deps:
+	@sh scripts/system-deps.sh
+
+demo: $(STAMP) system-deps
+	$(BIN)/reportgen build --workspace inputs --out outputs
+
+test: $(STAMP) system-deps
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) outputs archive .pytest_cache

@@ -1,0 +1,115 @@
+"""The command line: parse options, call the library, map its errors to exit codes.
+
+Nothing else in reportgen prints or exits.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from reportgen import __version__
+from reportgen.errors import InvalidInput, Problem, ReportgenError
+from reportgen.init import init_workspace
+from reportgen.plan import KINDS, plan
+from reportgen.workspace import load_workspace
+
+WORKSPACE = click.option("--workspace", "-w", type=click.Path(path_type=Path), default=Path("inputs"),
+                         show_default=True, help="Workspace folder (reportgen.toml, units.csv, figures/, meetings/).")
+
+
+def _echo_problems(problems: list[Problem]) -> None:
+    for problem in problems:
+        prefix = "LỖI" if problem.severity == "error" else "CẢNH BÁO"
+        click.echo(f"{prefix}: {problem}", err=True)
+
+
+def _fail(exc: ReportgenError) -> None:
+    if isinstance(exc, InvalidInput):
+        _echo_problems(exc.problems)
+        errors = sum(p.severity == "error" for p in exc.problems)
+        click.echo(f"Dữ liệu không hợp lệ: {errors} lỗi. Không có tệp nào được ghi.", err=True)
+    else:
+        click.echo(f"Lỗi: {exc}", err=True)
+    raise SystemExit(exc.exit_code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="reportgen")
+def main() -> None:
+    """reportgen: official Vietnamese documents (Decree 30/2020) from one-stop-shop figures.
+
+    \b
+    Example:
+        reportgen init my-district
+        reportgen validate --workspace my-district
+        reportgen build --workspace my-district --out outputs
+    """
+
+
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+def init(directory: Path) -> None:
+    """Create a new workspace DIRECTORY with the sample config and data.
+
+    \b
+    Example:
+        reportgen init huyen-thap-muoi
+    """
+    try:
+        written = init_workspace(directory)
+    except ReportgenError as exc:
+        _fail(exc)
+    for path in written:
+        click.echo(str(path))
+    click.echo(f"Đã tạo workspace {directory} ({len(written)} tệp).")
+
+
+@main.command()
+@WORKSPACE
+def validate(workspace: Path) -> None:
+    """Check every file of a workspace and list every problem at once.
+
+    Exit code 0 when valid (warnings are shown), 2 when there are errors.
+
+    \b
+    Example:
+        reportgen validate --workspace inputs
+    """
+    try:
+        ws = load_workspace(workspace)
+    except ReportgenError as exc:
+        _fail(exc)
+    _echo_problems(ws.warnings)
+    click.echo(f"Hợp lệ: {len(ws.units)} đơn vị, {len(ws.figures)} dòng số liệu, "
+               f"{len(ws.meetings)} cuộc họp, kỳ {', '.join(ws.periods)}; {len(ws.warnings)} cảnh báo.")
+
+
+@main.command()
+@WORKSPACE
+@click.option("--out", "-o", type=click.Path(path_type=Path), default=Path("outputs"), show_default=True,
+              help="Output root; documents go to <out>/<period>/<unit>/<kind>.<format>.")
+@click.option("--period", "-p", multiple=True, help="Period such as 2022-Q1 (repeatable).")
+@click.option("--unit", "-u", multiple=True, help="Unit code from units.csv (repeatable).")
+@click.option("--kind", "-k", multiple=True, help=f"Document kind: {', '.join(KINDS)} (repeatable).")
+@click.option("--dry-run", is_flag=True, help="Print the plan and write nothing.")
+def build(workspace: Path, out: Path, period, unit, kind, dry_run: bool) -> None:
+    """Validate the workspace, plan the documents and build them.
+
+    \b
+    Example:
+        reportgen build --period 2022-Q1 --unit TM --kind bao-cao --dry-run
+    """
+    try:
+        ws = load_workspace(workspace)
+        jobs = plan(ws, period, unit, kind)
+    except ReportgenError as exc:
+        _fail(exc)
+    _echo_problems(ws.warnings)
+    for job in jobs:
+        state = f"KHÔNG LẬP ĐƯỢC: {job.reason}" if job.reason else "sẽ lập"
+        click.echo(f"{job.period}  {job.unit:<8} {job.kind:<10} {state}")
+    ready = sum(job.reason is None for job in jobs)
+    click.echo(f"Kế hoạch: {ready} văn bản sẽ lập, {len(jobs) - ready} không lập được.")

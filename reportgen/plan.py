@@ -1,0 +1,91 @@
+"""Planning a build: which documents (kind × unit × period) to make, and which cannot be.
+
+A kind names what it needs; the plan pairs every selected unit and period with every
+selected kind, and marks a job ``missing`` with the reason when its inputs are absent.
+A job that cannot be built is kept in the plan (and reported) when the user named its kind
+and its unit or period; broader selections simply leave such jobs out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reportgen.errors import InvalidInput, Problem
+from reportgen.periods import Period
+from reportgen.workspace import Workspace
+
+KINDS = {
+    "bao-cao": "Báo cáo kết quả giải quyết TTHC của UBND",
+    "thong-bao": "Thông báo kết luận của Chủ tịch UBND tại cuộc họp",
+    "tin-tuc": "Tin bài đăng Cổng thông tin điện tử",
+}
+NEEDS_MEETING = {"thong-bao", "tin-tuc"}
+FORMATS = {"bao-cao": ("docx", "pdf"), "thong-bao": ("docx", "pdf"), "tin-tuc": ("docx", "pdf", "html")}
+
+
+@dataclass(frozen=True)
+class Job:
+    """One document to build; ``reason`` is set when it cannot be built."""
+
+    kind: str
+    unit: str
+    period: str
+    reason: str | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.period}/{self.unit}/{self.kind}"
+
+
+def plan(ws: Workspace, periods=(), units=(), kinds=()) -> list[Job]:
+    """Every job of the selection; unknown selectors raise InvalidInput."""
+    _check_selectors(ws, periods, units, kinds)
+    explicit = bool(kinds) and (bool(units) or bool(periods))
+    jobs = []
+    for period in periods or ws.periods:
+        for unit in units or list(ws.units.index):
+            for kind in kinds or list(KINDS):
+                job = Job(kind, unit, str(Period.parse(period)), _missing(ws, kind, unit, period))
+                if job.reason is None or explicit:
+                    jobs.append(job)
+    return jobs
+
+
+def _missing(ws: Workspace, kind: str, unit: str, period: str) -> str | None:
+    if not has_figures(ws, unit, period):
+        return f"không có số liệu kỳ {period} của đơn vị {unit} hoặc các đơn vị trực thuộc"
+    if kind in NEEDS_MEETING and (period, unit) not in ws.meetings:
+        return f"không có tệp cuộc họp (meetings/*.yaml) của đơn vị {unit} kỳ {period}"
+    return None
+
+
+def has_figures(ws: Workspace, unit: str, period: str) -> bool:
+    """True when the unit or one of its descendants has figures for the period."""
+    codes = set(ws.figures.loc[ws.figures["ky"] == period, "ma_don_vi"])
+    return bool(codes & ({unit} | descendants(ws, unit)))
+
+
+def descendants(ws: Workspace, unit: str) -> set[str]:
+    """All units below ``unit`` in units.csv."""
+    children = ws.units.index[ws.units["ma_cap_tren"] == unit]
+    found = set(children)
+    for child in children:
+        found |= descendants(ws, child)
+    return found
+
+
+def _check_selectors(ws: Workspace, periods, units, kinds) -> None:
+    problems = []
+    for period in periods:
+        try:
+            Period.parse(period)
+        except ValueError:
+            problems.append(Problem("--period", "kỳ sai định dạng: cần NĂM-Qn, ví dụ 2022-Q1", value=period))
+    for unit in units:
+        if unit not in ws.units.index:
+            problems.append(Problem("--unit", f"mã đơn vị không có trong units.csv; có: {', '.join(ws.units.index)}", value=unit))
+    for kind in kinds:
+        if kind not in KINDS:
+            problems.append(Problem("--kind", f"loại văn bản không có; có: {', '.join(KINDS)}", value=kind))
+    if problems:
+        raise InvalidInput(problems)

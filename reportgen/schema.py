@@ -1,0 +1,159 @@
+"""The shape of the workspace's structured files: ``reportgen.toml`` and meeting YAML.
+
+Pydantic models with ``extra="forbid"`` so a misspelt key is reported, not ignored.
+Every term that the law changes (labels of levels and indicators, targets) lives here as
+configuration with a default, never in code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+LEVELS = ("tinh", "huyen", "xa")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Page(Strict):
+    """Margins in millimetres, within the ranges of Decree 30, Appendix I."""
+
+    top: float = Field(20, ge=20, le=25)
+    bottom: float = Field(20, ge=20, le=25)
+    left: float = Field(30, ge=30, le=35)
+    right: float = Field(15, ge=15, le=20)
+
+
+class Signer(Strict):
+    """Who signs a kind of document, with the authority prefix (TM., KT., TL. ...)."""
+
+    name: str
+    title: str
+    authority: str | None = None
+
+
+class Issuer(Strict):
+    """How one kind of document is issued.
+
+    ``{don_vi}`` in ``body`` / ``parent`` is replaced with the unit's name in upper case,
+    e.g. ``HUYỆN THÁP MƯỜI``.
+    """
+
+    parent: str | None = None
+    body: list[str] = ["ỦY BAN NHÂN DÂN", "{don_vi}"]
+    symbol: str = "BC-UBND"
+    number: int | None = Field(None, ge=1)
+    recipients: list[str] = []
+    archive: str = "VT"
+    signer: Signer | None = None
+    subject: str | None = None
+
+
+class Labels(Strict):
+    """Terms that change with the law (Decree 42/2022, the 2025 two-tier reform)."""
+
+    levels: dict[str, str] = {"tinh": "cấp tỉnh", "huyen": "cấp huyện", "xa": "cấp xã"}
+    online_services: str = "dịch vụ công trực tuyến"
+    postal_service: str = "dịch vụ bưu chính công ích"
+    columns: dict[str, str] = {
+        "truc_tuyen": "Trực tuyến",
+        "truc_tiep": "Trực tiếp",
+        "buu_chinh": "Bưu chính",
+        "ky_truoc": "Kỳ trước",
+        "truoc_han": "Trước hạn",
+        "dung_han": "Đúng hạn",
+        "qua_han": "Quá hạn",
+        "dang_trong_han": "Trong hạn",
+        "dang_qua_han": "Quá hạn",
+    }
+
+
+class Targets(Strict):
+    """Targets as ratios 0..1; ``online_share`` and ``on_time_share`` per level."""
+
+    on_time_share: dict[str, float] = {"huyen": 0.98, "xa": 0.98}
+    online_share: dict[str, float] = {}
+
+    @field_validator("on_time_share", "online_share")
+    @classmethod
+    def _ratios(cls, value: dict[str, float]) -> dict[str, float]:
+        for level, ratio in value.items():
+            if not 0 <= ratio <= 1:
+                raise ValueError(f"{level}: tỷ lệ phải từ 0 đến 1, ví dụ 0.98")
+        return value
+
+
+class Sources(Strict):
+    excel_sheet: str | None = None
+
+
+class Config(Strict):
+    """The whole of ``reportgen.toml``."""
+
+    province: str = ""
+    place: str | None = None
+    page: Page = Page()
+    labels: Labels = Labels()
+    targets: Targets = Targets()
+    sources: Sources = Sources()
+    issuers: dict[str, Issuer] = {}
+    signers: dict[str, dict[str, Signer]] = {}
+    tasks_next_quarter: list[str] = []
+
+
+class Person(Strict):
+    ho_ten: str
+    danh_xung: Literal["bà", "ông"]
+    chuc_vu: str
+
+
+class Direction(Strict):
+    noi_dung: str
+    don_vi: str | None = None
+    thoi_han: dt.date | None = None
+
+
+class Commendation(Strict):
+    hinh_thuc: str = "Giấy khen"
+    tap_the: int = Field(0, ge=0)
+    ca_nhan: int = Field(0, ge=0)
+    noi_dung: str = ""
+
+
+class Author(Strict):
+    ho_ten: str
+    don_vi: str
+
+
+class Photo(Strict):
+    chu_thich: str
+    tep: str | None = None
+
+
+class Discussion(Strict):
+    noi_dung: list[str]
+    con_nua: bool = True
+
+
+class Meeting(Strict):
+    """One quarterly review meeting (``meetings/*.yaml``)."""
+
+    don_vi: str
+    ky: str
+    ngay: dt.date
+    buoi: Literal["sang", "chieu", "toi"]
+    chu_tri: Person
+    thanh_phan: list[str]
+    ket_qua: list[str] = []
+    thao_luan: Discussion
+    chi_dao: list[Direction]
+    khen_thuong: Commendation | None = None
+    anh: Photo | None = None
+    nguyen_nhan: list[str] = []
+    nhiem_vu: list[str] = []
+    tac_gia: Author
+    bao_cao_boi: str | None = None

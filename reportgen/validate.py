@@ -1,0 +1,199 @@
+"""Validation of the tabular inputs: every problem at once, located by file, row and column.
+
+Functions here take what the readers produced and return the clean data plus a list of
+:class:`~reportgen.errors.Problem`. They never raise on bad data and never print.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+
+import pandas as pd
+
+from reportgen.errors import Problem
+from reportgen.periods import Period
+from reportgen.schema import LEVELS
+from reportgen.sources.tables import Table
+
+SAFE_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
+UNIT_COLUMNS = ("ma_don_vi", "ten_don_vi", "cap", "ma_cap_tren")
+UNIT_OPTIONAL = ("dia_danh", "nguoi_ky", "chuc_vu_ky", "quyen_ky")
+RECEIVED = ("truc_tuyen", "truc_tiep", "buu_chinh", "ky_truoc")
+RESOLVED = ("truoc_han", "dung_han", "qua_han")
+IN_PROGRESS = ("dang_trong_han", "dang_qua_han")
+COUNTS = RECEIVED + RESOLVED + IN_PROGRESS
+FIGURE_COLUMNS = ("ky", "ma_don_vi") + COUNTS
+
+
+def check_columns(table: Table, label: str, required: Iterable[str], optional=()) -> list[Problem]:
+    """Missing and unknown columns, suggesting the closest known name."""
+    known = list(required) + list(optional)
+    problems = []
+    for name in table.header:
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+            hint = f"; có phải là {close[0]!r}?" if close else f"; các cột hợp lệ: {', '.join(known)}"
+            problems.append(Problem(label, f"cột không được hỗ trợ{hint}", row=1, column=name))
+    for name in required:
+        if name not in table.header:
+            problems.append(Problem(label, "thiếu cột bắt buộc", row=1, column=name))
+    for number, row in table.rows:
+        if "__extra__" in row:
+            problems.append(Problem(label, "dòng có nhiều giá trị hơn số cột tiêu đề",
+                                    row=number, value=row["__extra__"]))
+    return problems
+
+
+def check_units(table: Table, label: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """Units: codes unique, levels known, parents known and acyclic."""
+    problems = check_columns(table, label, UNIT_COLUMNS, UNIT_OPTIONAL)
+    if any(p.message == "thiếu cột bắt buộc" for p in problems):
+        return empty_units(), problems
+    seen: dict[str, int] = {}
+    records = []
+    for number, row in table.rows:
+        code = row["ma_don_vi"]
+        if not code:
+            problems.append(Problem(label, "thiếu mã đơn vị", row=number, column="ma_don_vi"))
+            continue
+        if not SAFE_CODE.match(code):
+            problems.append(Problem(label, "mã đơn vị chỉ gồm chữ không dấu, số, '-', '_' hoặc '.' (dùng làm tên thư mục)",
+                                    row=number, column="ma_don_vi", value=code))
+            continue
+        if code in seen:
+            problems.append(Problem(label, f"mã đơn vị trùng với dòng {seen[code]}",
+                                    row=number, column="ma_don_vi", value=code))
+            continue
+        seen[code] = number
+        if row["cap"] not in LEVELS:
+            problems.append(Problem(label, "cấp phải là một trong: tinh, huyen, xa",
+                                    row=number, column="cap", value=row["cap"]))
+        if not row["ten_don_vi"]:
+            problems.append(Problem(label, "thiếu tên đơn vị", row=number, column="ten_don_vi"))
+        records.append({**{k: row.get(k, "") for k in UNIT_COLUMNS + UNIT_OPTIONAL}, "_row": number})
+    units = pd.DataFrame.from_records(records, columns=list(UNIT_COLUMNS + UNIT_OPTIONAL) + ["_row"])
+    problems += _check_parents(units, label)
+    return units.set_index("ma_don_vi", drop=False), problems
+
+
+def empty_units() -> pd.DataFrame:
+    frame = pd.DataFrame(columns=list(UNIT_COLUMNS + UNIT_OPTIONAL) + ["_row"])
+    return frame.set_index("ma_don_vi", drop=False)
+
+
+def _check_parents(units: pd.DataFrame, label: str) -> list[Problem]:
+    parents = dict(zip(units["ma_don_vi"], units["ma_cap_tren"]))
+    rows = dict(zip(units["ma_don_vi"], units["_row"]))
+    problems = []
+    for code, parent in parents.items():
+        if parent and parent not in parents:
+            problems.append(Problem(label, "mã cấp trên không có trong units.csv",
+                                    row=rows[code], column="ma_cap_tren", value=parent))
+    for code in parents:
+        cycle = _cycle_from(code, parents)
+        if cycle and code == min(cycle):
+            path = " → ".join(cycle + [cycle[0]])
+            problems.append(Problem(label, f"vòng lặp cấp trên: {path}",
+                                    row=rows[code], column="ma_cap_tren", value=parents[code]))
+    return problems
+
+
+def _cycle_from(code: str, parents: dict[str, str]) -> list[str] | None:
+    path, node = [], code
+    while node and node in parents and node not in path:
+        path.append(node)
+        node = parents[node]
+    if node == code:
+        return path
+    return None
+
+
+def check_figures(tables: list[tuple[Table, str]], units: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
+    """Figures: periods, unit codes, counts, duplicated (period, unit) across all files."""
+    problems: list[Problem] = []
+    records: list[dict] = []
+    for table, label in tables:
+        column_problems = check_columns(table, label, FIGURE_COLUMNS)
+        problems += column_problems
+        if any(p.message == "thiếu cột bắt buộc" for p in column_problems):
+            continue
+        for number, row in table.rows:
+            record, row_problems = _figure_row(row, number, label, units)
+            problems += row_problems
+            if record:
+                records.append(record)
+    problems += _duplicates(records)
+    frame = pd.DataFrame.from_records(records, columns=["ky", "ma_don_vi", *COUNTS, "_file", "_row"])
+    for column in COUNTS:
+        frame[column] = frame[column].astype("int64")
+    problems += _consistency_warnings(frame)
+    return frame, problems
+
+
+def _figure_row(row: dict, number: int, label: str, units: pd.DataFrame):
+    problems = []
+    try:
+        period = str(Period.parse(row["ky"]))
+    except ValueError:
+        period = None
+        problems.append(Problem(label, "kỳ báo cáo sai định dạng: cần NĂM-Qn, ví dụ 2022-Q1",
+                                row=number, column="ky", value=row["ky"]))
+    code = row["ma_don_vi"]
+    if code not in units.index:
+        problems.append(Problem(label, "mã đơn vị không có trong units.csv",
+                                row=number, column="ma_don_vi", value=code))
+    counts = {}
+    for column in COUNTS:
+        value, problem = _count(row[column], number, column, label)
+        counts[column] = value
+        if problem:
+            problems.append(problem)
+    if problems:
+        return None, problems
+    return {"ky": period, "ma_don_vi": code, **counts, "_file": label, "_row": number}, []
+
+
+def _count(text: str, number: int, column: str, label: str) -> tuple[int, Problem | None]:
+    expected = "cần số nguyên không âm (số hồ sơ)"
+    cleaned = text.replace(" ", "")
+    if cleaned == "":
+        return 0, Problem(label, f"ô trống: {expected}", row=number, column=column, value=text)
+    try:
+        value = float(cleaned.replace(",", "."))
+    except ValueError:
+        return 0, Problem(label, f"không phải số: {expected}", row=number, column=column, value=text)
+    if not value.is_integer():
+        return 0, Problem(label, f"số lẻ: {expected}", row=number, column=column, value=text)
+    if value < 0:
+        return 0, Problem(label, f"số âm: {expected}", row=number, column=column, value=text)
+    return int(value), None
+
+
+def _duplicates(records: list[dict]) -> list[Problem]:
+    first: dict[tuple[str, str], dict] = {}
+    problems = []
+    for record in records:
+        key = (record["ky"], record["ma_don_vi"])
+        if key in first:
+            where = f"{first[key]['_file']}, dòng {first[key]['_row']}"
+            problems.append(Problem(record["_file"], f"trùng kỳ và đơn vị với {where}",
+                                    row=record["_row"], column="ky, ma_don_vi", value=f"{key[0]}, {key[1]}"))
+        else:
+            first[key] = record
+    return problems
+
+
+def _consistency_warnings(frame: pd.DataFrame) -> list[Problem]:
+    received = frame[list(RECEIVED)].sum(axis=1)
+    resolved = frame[list(RESOLVED)].sum(axis=1)
+    in_progress = frame[list(IN_PROGRESS)].sum(axis=1)
+    problems = []
+    for i in frame.index[(resolved + in_progress) != received]:
+        problems.append(Problem(
+            frame.at[i, "_file"],
+            f"đã giải quyết ({resolved[i]}) + đang giải quyết ({in_progress[i]}) khác tổng tiếp nhận "
+            f"({received[i]}); có thể do hồ sơ rút hoặc chuyển kỳ, hãy kiểm tra",
+            row=int(frame.at[i, "_row"]), severity="warning"))
+    return problems

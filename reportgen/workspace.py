@@ -1,0 +1,146 @@
+"""Loading a workspace: config, units, figures and meetings, validated as one.
+
+``load_workspace`` either returns a :class:`Workspace` (with any warnings) or raises
+:class:`~reportgen.errors.InvalidInput` listing every error of every file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from reportgen.errors import InvalidInput, Problem
+from reportgen.periods import Period
+from reportgen.schema import Config, Meeting
+from reportgen.sources.structured import load_config, load_meeting
+from reportgen.sources.tables import Table, UnreadableFile, read_table
+from reportgen.validate import check_figures, check_units, empty_units
+
+CONFIG_FILE = "reportgen.toml"
+UNITS_FILE = "units.csv"
+FIGURES_DIR = "figures"
+MEETINGS_DIR = "meetings"
+
+
+@dataclass
+class Workspace:
+    """A validated workspace. ``figures`` has one row per (period, unit)."""
+
+    root: Path
+    config: Config
+    units: pd.DataFrame
+    figures: pd.DataFrame
+    meetings: dict[tuple[str, str], Meeting]
+    meeting_files: dict[tuple[str, str], Path]
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def periods(self) -> list[str]:
+        return sorted(set(self.figures["ky"]), key=Period.parse)
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates"
+
+
+def load_workspace(root: Path) -> Workspace:
+    """Read and validate everything; raise InvalidInput with all errors if any."""
+    root = Path(root)
+    if not root.is_dir():
+        raise InvalidInput([Problem(str(root), "không tìm thấy thư mục dữ liệu (workspace)")])
+    problems: list[Problem] = []
+    config, found = load_config(root / CONFIG_FILE, CONFIG_FILE)
+    problems += found
+    units, found = _load_units(root)
+    problems += found
+    figures, found = _load_figures(root, units, config)
+    problems += found
+    meetings, files, found = _load_meetings(root, units, figures)
+    problems += found
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise InvalidInput(problems)
+    return Workspace(root, config or Config(), units, figures, meetings, files,
+                     [p for p in problems if p.severity == "warning"])
+
+
+def _read(path: Path, label: str, sheet: str | None = None) -> tuple[Table | None, list[Problem]]:
+    try:
+        table = read_table(path, sheet)
+    except UnreadableFile as exc:
+        return None, [Problem(label, str(exc))]
+    return table, [Problem(label, note, severity="warning") for note in table.notes]
+
+
+def _load_units(root: Path) -> tuple[pd.DataFrame, list[Problem]]:
+    path = root / UNITS_FILE
+    if not path.exists():
+        return empty_units(), [Problem(UNITS_FILE, "thiếu tệp danh sách đơn vị units.csv")]
+    table, problems = _read(path, UNITS_FILE)
+    if table is None:
+        return empty_units(), problems
+    units, found = check_units(table, UNITS_FILE)
+    return units, problems + found
+
+
+def figure_files(root: Path) -> list[Path]:
+    """The .csv and .xlsx files of figures/, in a stable order (Excel lock files skipped)."""
+    folder = root / FIGURES_DIR
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir()
+                  if p.suffix.lower() in (".csv", ".xlsx") and not p.name.startswith("~$"))
+
+
+def _load_figures(root: Path, units: pd.DataFrame, config: Config | None):
+    files = figure_files(root)
+    if not files:
+        return check_figures([], units)[0], [Problem(FIGURES_DIR, "không có tệp số liệu .csv hoặc .xlsx")]
+    sheet = config.sources.excel_sheet if config else None
+    tables, problems = [], []
+    for path in files:
+        label = f"{FIGURES_DIR}/{path.name}"
+        table, found = _read(path, label, sheet)
+        problems += found
+        if table is not None:
+            tables.append((table, label))
+    figures, found = check_figures(tables, units)
+    return figures, problems + found
+
+
+def _load_meetings(root: Path, units: pd.DataFrame, figures: pd.DataFrame):
+    folder = root / MEETINGS_DIR
+    paths = sorted(folder.glob("*.y*ml")) if folder.is_dir() else []
+    meetings, files, problems = {}, {}, []
+    periods = set(figures["ky"])
+    for path in paths:
+        label = f"{MEETINGS_DIR}/{path.name}"
+        meeting, found = load_meeting(path, label)
+        problems += found
+        if meeting is None:
+            continue
+        found = _check_meeting(meeting, label, units, periods, files)
+        problems += found
+        if not any(p.severity == "error" for p in found):
+            meetings[(meeting.ky, meeting.don_vi)] = meeting
+            files[(meeting.ky, meeting.don_vi)] = path
+    return meetings, files, problems
+
+
+def _check_meeting(meeting: Meeting, label: str, units, periods, files) -> list[Problem]:
+    problems = []
+    if meeting.don_vi not in units.index:
+        problems.append(Problem(label, "mã đơn vị không có trong units.csv", column="don_vi", value=meeting.don_vi))
+    try:
+        period = str(Period.parse(meeting.ky))
+    except ValueError:
+        return problems + [Problem(label, "kỳ sai định dạng: cần NĂM-Qn, ví dụ 2022-Q1", column="ky", value=meeting.ky)]
+    if period not in periods:
+        problems.append(Problem(label, "không có số liệu của kỳ này trong figures/", column="ky", value=meeting.ky))
+    key = (meeting.ky, meeting.don_vi)
+    if key in files:
+        problems.append(Problem(label, f"trùng cuộc họp với meetings/{files[key].name}", column="ky, don_vi",
+                                value=f"{meeting.ky}, {meeting.don_vi}"))
+    return problems

@@ -1,0 +1,25 @@
+#!/bin/sh
+# Install what reportgen needs from the system, when missing (Debian/Ubuntu):
+#   fonts-liberation2      Liberation Serif 2.x: metric-compatible with Times New Roman,
+#                          full Vietnamese coverage (the PDF embeds it)
+#   libpango-1.0-0, libpangoft2-1.0-0   text layout for WeasyPrint
+# Without root or apt, it prints what to install and fails.
+set -eu
+missing=""
+fc-list 2>/dev/null | grep -q "LiberationSerif-Regular" || missing="$missing fonts-liberation2 fontconfig"
+ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so.0" || missing="$missing libpango-1.0-0 libpangoft2-1.0-0"
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "reportgen: installing system packages:$missing"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing >/dev/null 2>&1 || {
+        apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing >/dev/null; }
+    fc-cache -f >/dev/null 2>&1 || true
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    echo "reportgen: installing system packages with sudo:$missing"
+    sudo apt-get update -q >/dev/null && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing >/dev/null
+else
+    echo "reportgen: missing system packages:$missing" >&2
+    echo "Install them as root, then run make again:  sudo apt-get install$missing" >&2
+    echo "(Other systems: install Liberation Serif 2.x or Times New Roman, and Pango >= 1.44.)" >&2
+    exit 1
+fi
