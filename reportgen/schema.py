@@ -157,3 +157,4 @@ class Meeting(Strict):
     nhiem_vu: list[str] = []
     tac_gia: Author
     bao_cao_boi: str | None = None
+    ngay_thong_bao: dt.date | None = None

@@ -1,0 +1,139 @@
+"""Indicators: pure pandas computations on the validated figures. No I/O, no formatting.
+
+Definitions (stated once, used by every document):
+
+- ``received``  = truc_tuyen + truc_tiep + buu_chinh + ky_truoc (files to handle in the period)
+- ``new``       = truc_tuyen + truc_tiep + buu_chinh (files received in the period)
+- ``resolved``  = truoc_han + dung_han + qua_han; ``in_progress`` = dang_trong_han + dang_qua_han
+- ``online_share``  = truc_tuyen / new          (None when new is 0)
+- ``on_time_share`` = (truoc_han + dung_han) / resolved   (None when resolved is 0)
+- a level's figures are the sum over its units; a unit's own level is its own row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from reportgen.periods import Period
+from reportgen.validate import COUNTS
+
+LEVEL_ORDER = ("tinh", "huyen", "xa")
+
+
+def derive(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add the derived columns to a frame of counts (one row per unit or per level)."""
+    out = frame.copy()
+    out["new"] = out["truc_tuyen"] + out["truc_tiep"] + out["buu_chinh"]
+    out["received"] = out["new"] + out["ky_truoc"]
+    out["resolved"] = out["truoc_han"] + out["dung_han"] + out["qua_han"]
+    out["in_progress"] = out["dang_trong_han"] + out["dang_qua_han"]
+    out["online_share"] = _ratio(out["truc_tuyen"], out["new"])
+    out["on_time_share"] = _ratio(out["truoc_han"] + out["dung_han"], out["resolved"])
+    return out
+
+
+def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
+    ratio = numerator.astype("float64") / denominator.where(denominator != 0)
+    return ratio.astype(object).where(ratio.notna(), None)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The units a document covers: the unit itself and those below it, by level."""
+
+    unit: str
+    level: str
+    members: dict[str, tuple[str, ...]]  # level -> unit codes, the unit's own level first
+
+    @property
+    def levels(self) -> list[str]:
+        return [lv for lv in LEVEL_ORDER if lv in self.members]
+
+    @property
+    def codes(self) -> list[str]:
+        return [code for lv in self.levels for code in self.members[lv]]
+
+
+def scope_of(units: pd.DataFrame, unit: str) -> Scope:
+    """The unit's own level, then each lower level among its descendants."""
+    members: dict[str, list[str]] = {units.at[unit, "cap"]: [unit]}
+    stack = [unit]
+    while stack:
+        parent = stack.pop(0)
+        for child in units.index[units["ma_cap_tren"] == parent]:
+            members.setdefault(units.at[child, "cap"], []).append(child)
+            stack.append(child)
+    return Scope(unit, units.at[unit, "cap"], {lv: tuple(codes) for lv, codes in members.items()})
+
+
+def unit_rows(figures: pd.DataFrame, period: str, codes) -> pd.DataFrame:
+    """Derived figures of the given units in a period, in the given order (missing units dropped)."""
+    rows = figures[(figures["ky"] == period) & figures["ma_don_vi"].isin(list(codes))]
+    rows = rows.set_index("ma_don_vi")[list(COUNTS)]
+    return derive(rows.reindex([c for c in codes if c in rows.index]))
+
+
+def level_totals(figures: pd.DataFrame, scope: Scope, period: str) -> pd.DataFrame:
+    """One row per level of the scope: the sum of its units' counts, plus derived columns."""
+    sums, reporting = {}, {}
+    for level in scope.levels:
+        rows = unit_rows(figures, period, scope.members[level])
+        sums[level] = rows[list(COUNTS)].sum()
+        reporting[level] = len(rows)
+    frame = derive(pd.DataFrame.from_dict(sums, orient="index").astype("int64"))
+    frame["units_reporting"] = pd.Series(reporting)
+    return frame
+
+
+@dataclass(frozen=True)
+class Change:
+    """The same figure in another period; ``reason`` says why there is no comparison."""
+
+    period: str
+    value: float | int | None
+    reason: str | None = None
+
+
+def compare(figures: pd.DataFrame, scope: Scope, period: str, other: Period, column: str) -> dict[str, Change]:
+    """Per level, ``column`` in the ``other`` period, when the same units reported in both.
+
+    ``reason`` is ``"no_data"`` when no unit of the level reported then, and
+    ``"different_units"`` when the set of reporting units differs (sums not comparable).
+    """
+    then = level_totals(figures, scope, str(other))
+    result = {}
+    for level in scope.levels:
+        now_units = set(unit_rows(figures, period, scope.members[level]).index)
+        then_units = set(unit_rows(figures, str(other), scope.members[level]).index)
+        if not then_units:
+            result[level] = Change(str(other), None, "no_data")
+        elif then_units != now_units:
+            result[level] = Change(str(other), None, "different_units")
+        else:
+            result[level] = Change(str(other), _plain(then.at[level, column]))
+    return result
+
+
+def _plain(value):
+    """numpy scalars to Python int/float (None stays None)."""
+    return value.item() if hasattr(value, "item") else value
+
+
+def ranked(rows: pd.DataFrame, column: str) -> list[str]:
+    """Unit codes by ``column`` descending; ties and missing values keep the units.csv order."""
+    keyed = rows[column].map(lambda v: -1.0 if v is None else float(v))
+    return list(keyed.sort_values(ascending=False, kind="stable").index)
+
+
+def below(rows: pd.DataFrame, column: str, target: float | None) -> list[str]:
+    """Units whose ``column`` is below ``target`` (units without a value are not listed)."""
+    if target is None:
+        return []
+    return [code for code, v in rows[column].items() if v is not None and v < target]
+
+
+def with_late(rows: pd.DataFrame, column: str = "qua_han") -> dict[str, int]:
+    """Units with late (or, with ``dang_qua_han``, overdue) files and their counts."""
+    return {code: int(v) for code, v in rows[column].items() if v > 0}

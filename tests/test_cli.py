@@ -1,0 +1,90 @@
+"""The command line: help on every command, exit codes, init, plan."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from reportgen.cli import main
+
+
+def test_every_command_has_help_with_an_example(cli):
+    assert main.help and "Example:" in main.help
+    for name, command in main.commands.items():
+        assert command.help, name
+        assert "Example:" in command.help, name
+        result = cli(name, "--help")
+        assert result.exit_code == 0
+        assert f"reportgen {name}" in result.output
+
+
+def test_top_level_help_lists_commands(cli):
+    result = cli("--help")
+    assert result.exit_code == 0
+    for name in ("init", "validate", "build"):
+        assert f"  {name} " in result.output
+
+
+def test_validate_sample(cli):
+    result = cli("validate", "--workspace", Path(__file__).parent.parent / "inputs")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ("Hợp lệ: 14 đơn vị, 42 dòng số liệu, 1 cuộc họp, kỳ 2021-Q1, 2021-Q4, 2022-Q1; "
+                             "0 cảnh báo.\n")
+
+
+def test_missing_workspace_folder(cli, tmp_path):
+    result = cli("validate", "--workspace", tmp_path / "nowhere")
+    assert result.exit_code == 2
+    assert f"LỖI: {tmp_path / 'nowhere'}: không tìm thấy thư mục dữ liệu (workspace)" in result.stderr
+
+
+def test_init_creates_a_workspace_that_validates(cli, tmp_path):
+    target = tmp_path / "huyen-moi"
+    result = cli("init", target)
+    assert result.exit_code == 0, result.output
+    assert (target / "reportgen.toml").is_file()
+    assert (target / "meetings" / "2022-q1-thap-muoi.yaml").is_file()
+    assert cli("validate", "--workspace", target).exit_code == 0
+
+
+def test_init_refuses_a_non_empty_folder(cli, tmp_path):
+    (tmp_path / "x").mkdir()
+    (tmp_path / "x" / "keep.txt").write_text("giữ")
+    result = cli("init", tmp_path / "x")
+    assert result.exit_code == 2
+    assert "thư mục đã có dữ liệu" in result.stderr
+    assert sorted(p.name for p in (tmp_path / "x").iterdir()) == ["keep.txt"]
+
+
+def test_dry_run_plan_for_one_unit(cli, workspace, tmp_path):
+    out = tmp_path / "out"
+    result = cli("build", "-w", workspace, "--out", out, "--period", "2022-Q1", "--unit", "TM", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "2022-Q1  TM       bao-cao    sẽ lập" in result.stdout
+    assert "2022-Q1  TM       tin-tuc    sẽ lập" in result.stdout
+    assert not out.exists()
+
+
+def test_dry_run_reports_what_cannot_be_built(cli, workspace, tmp_path):
+    result = cli("build", "-w", workspace, "--out", tmp_path / "o", "-p", "2022-Q1", "-u", "TM-MH",
+                 "-k", "tin-tuc", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert ("2022-Q1  TM-MH    tin-tuc    KHÔNG LẬP ĐƯỢC: không có tệp cuộc họp (meetings/*.yaml) "
+            "của đơn vị TM-MH kỳ 2022-Q1") in result.stdout
+
+
+def test_unknown_selectors_exit_2(cli, workspace, tmp_path):
+    result = cli("build", "-w", workspace, "-k", "bien-ban", "-p", "2022-Q7", "--dry-run")
+    assert result.exit_code == 2
+    assert "LỖI: --period: kỳ sai định dạng: cần NĂM-Qn, ví dụ 2022-Q1 (giá trị: '2022-Q7')" in result.stderr
+    assert "LỖI: --kind: loại văn bản không có; có: bao-cao, thong-bao, tin-tuc (giá trị: 'bien-ban')" in result.stderr
+
+
+def test_python_dash_m(tmp_path):
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "reportgen", "--help"], capture_output=True, text=True)
+    assert done.returncode == 0
+    assert "Usage:" in done.stdout and "validate" in done.stdout

@@ -1,0 +1,75 @@
+"""Indicators against hand-checked figures (sample workspace, 2022-Q1 and earlier)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from reportgen import indicators as ind
+from reportgen.periods import Period
+from reportgen.validate import COUNTS
+from reportgen.workspace import load_workspace
+from tests.conftest import SAMPLE
+
+
+@pytest.fixture(scope="module")
+def ws():
+    return load_workspace(SAMPLE)
+
+
+def test_scope_of_district(ws):
+    scope = ind.scope_of(ws.units, "TM")
+    assert scope.levels == ["huyen", "xa"]
+    assert scope.members["huyen"] == ("TM",)
+    assert len(scope.members["xa"]) == 13 and scope.members["xa"][0] == "TM-TT"
+
+
+def test_scope_of_commune(ws):
+    assert ind.scope_of(ws.units, "TM-MH").members == {"xa": ("TM-MH",)}
+
+
+def test_level_totals_2022_q1(ws):
+    totals = ind.level_totals(ws.figures, ind.scope_of(ws.units, "TM"), "2022-Q1")
+    huyen, xa = totals.loc["huyen"], totals.loc["xa"]
+    # district office row: 336 online, 1850 in person, 264 by post, 120 carried over
+    assert (huyen["new"], huyen["received"], huyen["resolved"], huyen["in_progress"]) == (2450, 2570, 2452, 118)
+    assert huyen["online_share"] == pytest.approx(336 / 2450)
+    assert huyen["on_time_share"] == pytest.approx((1716 + 724) / 2452)  # 0.99510...
+    # the 13 communes summed by hand from figures/mot-cua-2022-q1.csv
+    assert (xa["truc_tuyen"], xa["buu_chinh"], xa["truc_tiep"], xa["ky_truoc"]) == (90, 40, 4713, 66)
+    assert (xa["truoc_han"], xa["dung_han"], xa["qua_han"]) == (3189, 1600, 3)
+    assert xa["on_time_share"] == pytest.approx(4789 / 4792)
+    assert xa["units_reporting"] == 13
+
+
+def test_comparisons(ws):
+    scope = ind.scope_of(ws.units, "TM")
+    prev = ind.compare(ws.figures, scope, "2022-Q1", Period(2021, 4), "truc_tuyen")
+    assert prev["huyen"].value == 290 and prev["xa"].value == 71
+    year = ind.compare(ws.figures, scope, "2022-Q1", Period(2021, 1), "buu_chinh")
+    assert year["huyen"].value == 150 and year["xa"].value == 22
+    none = ind.compare(ws.figures, scope, "2022-Q1", Period(2020, 1), "truc_tuyen")
+    assert none["xa"] == ind.Change("2020-Q1", None, "no_data")
+
+
+def test_comparison_refused_when_units_differ(ws):
+    figures = ws.figures[~((ws.figures["ky"] == "2021-Q4") & (ws.figures["ma_don_vi"] == "TM-MH"))]
+    result = ind.compare(figures, ind.scope_of(ws.units, "TM"), "2022-Q1", Period(2021, 4), "truc_tuyen")
+    assert result["xa"] == ind.Change("2021-Q4", None, "different_units")
+    assert result["huyen"].value == 290
+
+
+def test_ranking_targets_and_late(ws):
+    rows = ind.unit_rows(ws.figures, "2022-Q1", ind.scope_of(ws.units, "TM").members["xa"])
+    assert ind.ranked(rows, "online_share")[:2] == ["TM-MH", "TM-TK"]  # 7/208 = 3,37 %; 13/499 = 2,61 %
+    assert ind.below(rows, "online_share", 0.01) == ["TM-TM", "TM-TX", "TM-PD"]  # 2/355, 1/133, 2/341
+    assert ind.with_late(rows) == {"TM-LB": 1, "TM-DBK": 2}
+    assert ind.with_late(rows, "dang_qua_han") == {"TM-DBK": 1}
+    assert ind.below(rows, "online_share", None) == []
+
+
+def test_zero_denominators_give_none():
+    frame = pd.DataFrame([dict.fromkeys(COUNTS, 0)], index=["X"])
+    derived = ind.derive(frame)
+    assert derived.at["X", "online_share"] is None
+    assert derived.at["X", "on_time_share"] is None
