@@ -1,0 +1,159 @@
+"""Context: one plain dict per document (kind × unit × period), built before any rendering.
+
+Numbers stay numbers here; the ``vi`` filters format them in the templates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from reportgen import indicators as ind
+from reportgen.errors import InvalidInput, Problem
+from reportgen.periods import Period
+from reportgen.plan import Job
+from reportgen.schema import Issuer, Signer
+from reportgen.vi import cutoff_dates
+from reportgen.workspace import Workspace
+
+LEVEL_WORDS = ("Thị trấn", "Thành phố", "Thị xã", "Phường", "Huyện", "Tỉnh", "Xã")
+DEFAULT_ISSUERS = {
+    "bao-cao": Issuer(symbol="BC-UBND"),
+    "thong-bao": Issuer(parent="ỦY BAN NHÂN DÂN {don_vi}", body=["VĂN PHÒNG HĐND VÀ UBND"], symbol="TB-VP"),
+    "tin-tuc": Issuer(body=[], symbol=""),
+}
+DEFAULT_SIGNERS = {
+    "bao-cao": ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"),
+    "thong-bao": ("TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG"),
+}
+
+
+def unit_info(ws: Workspace, code: str) -> dict:
+    """Names of a unit as documents write them."""
+    row = ws.units.loc[code]
+    name = row["ten_don_vi"]
+    level = row["cap"]
+    return {
+        "code": code,
+        "name": name,
+        "name_lower": _lower_level_word(name),
+        "level": level,
+        "level_label": ws.config.labels.levels.get(level, level),
+        "place": row["dia_danh"] or _strip_level_word(name),
+    }
+
+
+def _strip_level_word(name: str) -> str:
+    for word in LEVEL_WORDS:
+        if name.startswith(word + " "):
+            return name[len(word) + 1:]
+    return name
+
+
+def _lower_level_word(name: str) -> str:
+    """``Huyện Tháp Mười`` -> ``huyện Tháp Mười`` (the administrative word in lower case)."""
+    for word in LEVEL_WORDS:
+        if name.startswith(word + " "):
+            return word.lower() + name[len(word):]
+    return name
+
+
+def document_frame(ws: Workspace, job: Job, subject: str, doc_type: str, date: dt.date) -> dict:
+    """The ``doc`` dict of the Decree 30 blocks (see templates/macros.html.j2)."""
+    unit = unit_info(ws, job.unit)
+    issuer = ws.config.issuers.get(job.kind, DEFAULT_ISSUERS[job.kind])
+    upper = unit["name"].upper()
+    return {
+        "kind": job.kind,
+        "issuer": {
+            "parent": issuer.parent.replace("{don_vi}", upper) if issuer.parent else None,
+            "lines": [line.replace("{don_vi}", upper) for line in issuer.body],
+        },
+        "number": issuer.number,
+        "symbol": issuer.symbol,
+        "place": unit["place"],
+        "date": date,
+        "type": doc_type,
+        "subject": issuer.subject or subject,
+        "signature": _signature(ws, job),
+        "recipients": list(issuer.recipients),
+        "archive": issuer.archive,
+        "margins": ws.config.page.model_dump(),
+    }
+
+
+def _signature(ws: Workspace, job: Job) -> dict:
+    signer = ws.config.signers.get(job.unit, {}).get(job.kind)
+    if signer is None:
+        authority, title = DEFAULT_SIGNERS.get(job.kind, (None, ""))
+        name = ws.units.at[job.unit, "nguoi_ky"]
+        if not name:
+            raise InvalidInput([Problem(
+                "reportgen.toml", f"chưa có người ký {job.kind} của đơn vị {job.unit}: thêm "
+                f"[signers.{job.unit}.{job.kind}] hoặc cột nguoi_ky trong units.csv",
+                column=f"signers.{job.unit}.{job.kind}")])
+        signer = Signer(name=name, title=title, authority=authority)
+    return signer.model_dump()
+
+
+def figures_context(ws: Workspace, unit: str, period: str) -> dict:
+    """Every figure a document about ``unit`` in ``period`` may state."""
+    scope = ind.scope_of(ws.units, unit)
+    current = Period.parse(period)
+    totals = ind.level_totals(ws.figures, scope, period)
+    levels = []
+    for level in scope.levels:
+        rows = ind.unit_rows(ws.figures, period, scope.members[level])
+        levels.append(_level_context(ws, scope, level, totals, rows, current))
+    start, end = cutoff_dates(current)
+    return {
+        "period": current,
+        "next_period": current.next(),
+        "previous_period": current.previous(),
+        "year_before": current.year_before(),
+        "cutoff": {"start": start, "end": end},
+        "levels": levels,
+        "level": {lv["key"]: lv for lv in levels},
+        "total": _numbers(ind.derive(totals[list(ind.COUNTS)].sum().to_frame().T).iloc[0]),
+    }
+
+
+def _level_context(ws, scope, level, totals, rows, current: Period) -> dict:
+    targets = ws.config.targets
+    names = {code: ws.units.at[code, "ten_don_vi"] for code in rows.index}
+    return {
+        "key": level,
+        "label": ws.config.labels.levels.get(level, level),
+        "own": level == scope.level,
+        "totals": _numbers(totals.loc[level]),
+        "units": [{"code": c, "name": names[c], **_numbers(rows.loc[c])} for c in rows.index],
+        "missing_units": [ws.units.at[c, "ten_don_vi"] for c in scope.members[level] if c not in rows.index],
+        "previous": _changes(ws, scope, level, current, current.previous()),
+        "year_before": _changes(ws, scope, level, current, current.year_before()),
+        "ranked_online": [names[c] for c in ind.ranked(rows, "online_share")],
+        "below_online": _named(rows, ind.below(rows, "online_share", targets.online_share.get(level)), names, "online_share"),
+        "below_on_time": _named(rows, ind.below(rows, "on_time_share", targets.on_time_share.get(level)), names, "on_time_share"),
+        "late": [{"name": names[c], "count": n} for c, n in ind.with_late(rows, "qua_han").items()],
+        "overdue": [{"name": names[c], "count": n} for c, n in ind.with_late(rows, "dang_qua_han").items()],
+        "online_target": targets.online_share.get(level),
+        "on_time_target": targets.on_time_share.get(level),
+    }
+
+
+def _changes(ws, scope, level, current: Period, other: Period) -> dict:
+    out = {}
+    for column in ("truc_tuyen", "buu_chinh", "received", "online_share", "on_time_share"):
+        change = ind.compare(ws.figures, scope, str(current), other, column)[level]
+        out[column] = change.value
+    out["period"] = other
+    out["available"] = out["received"] is not None
+    return out
+
+
+def _named(rows: pd.DataFrame, codes: list[str], names: dict, column: str) -> list[dict]:
+    return [{"name": names[c], "share": rows.at[c, column]} for c in codes]
+
+
+def _numbers(series: pd.Series) -> dict:
+    return {k: (v.item() if hasattr(v, "item") else v) for k, v in series.items() if not str(k).startswith("_")}

@@ -1,0 +1,53 @@
+"""Administrative Vietnamese formatting: numbers, dates, periods and phrases.
+
+Pure functions, plus :data:`FILTERS`, the Jinja2 filters that expose them to templates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from reportgen.vi.dates import date_line, date_prose, date_table, part_of_day
+from reportgen.vi.numbers import count, decimal, number, percent, roman
+from reportgen.vi.periods import cutoff_dates, cutoff_window, period, period_upper, quarter_name
+from reportgen.vi.prose import (
+    BLANK_NUMBER,
+    DEFAULT_ABBREVIATIONS,
+    Abbreviations,
+    compare,
+    compare_share,
+    join_prose,
+    number_line,
+    threshold_phrase,
+    upper_first,
+)
+
+FILTERS: dict[str, Callable[..., str]] = {
+    "number": number,
+    "decimal": decimal,
+    "percent": percent,
+    "count": count,
+    "roman": roman,
+    "date_prose": date_prose,
+    "date_line": date_line,
+    "date_table": date_table,
+    "part_of_day": part_of_day,
+    "period": period,
+    "period_upper": period_upper,
+    "quarter_name": quarter_name,
+    "cutoff_window": cutoff_window,
+    "number_line": number_line,
+    "join_prose": join_prose,
+    "compare": compare,
+    "compare_share": compare_share,
+    "threshold_phrase": threshold_phrase,
+    "upper_first": upper_first,
+}
+
+__all__ = [
+    "FILTERS", "BLANK_NUMBER", "DEFAULT_ABBREVIATIONS", "Abbreviations",
+    "number", "decimal", "percent", "count", "roman",
+    "date_prose", "date_line", "date_table", "part_of_day",
+    "period", "period_upper", "quarter_name", "cutoff_dates", "cutoff_window",
+    "number_line", "join_prose", "upper_first", "compare", "compare_share", "threshold_phrase",
+]

@@ -1,0 +1,234 @@
+"""Phrases of administrative Vietnamese prose: the number line, lists, abbreviations, comparisons."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from types import MappingProxyType
+
+from reportgen.vi.numbers import (
+    count,
+    format_trimmed,
+    percent,
+    round_decimal,
+    to_decimal,
+    to_int,
+)
+
+# Six no-break spaces: the blank survives HTML/PDF rendering (plain spaces collapse there)
+# and cannot be broken across lines in the DOCX cell.
+BLANK_NUMBER = "\u00a0" * 6
+
+DEFAULT_ABBREVIATIONS: Mapping[str, str] = MappingProxyType({
+    "UBND": "Ủy ban nhân dân",
+    "HĐND": "Hội đồng nhân dân",
+    "CCHC": "cải cách hành chính",
+    "TTHC": "thủ tục hành chính",
+})
+
+
+def nfc(text: object) -> str:
+    """``str(text)`` in Unicode NFC, stripped."""
+    return unicodedata.normalize("NFC", str(text)).strip()
+
+
+def _required(text: object, what: str) -> str:
+    value = nfc(text) if text is not None else ""
+    if not value:
+        raise ValueError(f"{what} is required")
+    return value
+
+
+def number_line(number: int | str | None, symbol: str) -> str:
+    """The number-and-symbol line: ``number_line(5, "BC-UBND")`` -> ``"Số: 05/BC-UBND"``.
+
+    Numbers below 10 get a leading zero; larger numbers are written as is (an identifier,
+    no thousands separator: ``"Số: 1234/UBND-VP"``). ``None`` (or ``""``) leaves the number
+    blank for the records clerk: ``"Số:"`` + six no-break spaces (U+00A0) + ``"/BC-UBND"``.
+    """
+    code = _required(symbol, "symbol").lstrip("/")
+    if number is None or (isinstance(number, str) and not number.strip()):
+        return f"Số:{BLANK_NUMBER}/{code}"
+    if isinstance(number, str):
+        if not number.strip().isdigit():
+            raise ValueError(f"document number must be a positive whole number, got {number!r}")
+        number = int(number.strip())
+    value = to_int(number, "document number")
+    if value < 1:
+        raise ValueError(f"document number must be positive, got {number!r}")
+    return f"Số: {value:02d}/{code}"
+
+
+def join_prose(items: Iterable[object], sep: str = ";", open_ended: bool = False) -> str:
+    """Join items with ``"; "`` (or ``", "`` when ``sep=","``); ``open_ended`` closes with ``",..."``.
+
+    ``["a", "b", "c"]`` -> ``"a; b; c"``; open-ended -> ``"a; b; c,..."``. Items are NFC-normalised
+    and stripped of surrounding spaces and trailing ``;``/``,``; items left empty are dropped.
+    No items -> ``""``.
+    """
+    if sep not in (";", ","):
+        raise ValueError(f"sep must be ';' or ',', got {sep!r}")
+    cleaned = [nfc(item).rstrip(";,").strip() for item in items]
+    cleaned = [item for item in cleaned if item]
+    if not cleaned:
+        return ""
+    text = f"{sep} ".join(cleaned)
+    return text + ",..." if open_ended else text
+
+
+def _capitalize(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def upper_first(text: object) -> str:
+    """Upper-case the first letter only (unlike str.capitalize, the rest is kept)."""
+    return _capitalize(nfc(text))
+
+
+class Abbreviations:
+    """Spell an abbreviation out at its first use in one document, short after.
+
+    >>> abbr = Abbreviations({"UBND": "Ủy ban nhân dân"})
+    >>> abbr("UBND"), abbr("UBND")
+    ('Ủy ban nhân dân (UBND)', 'UBND')
+
+    Create one object per document. ``capitalize=True`` upper-cases the first letter of the
+    long form at a sentence start (``"Thủ tục hành chính (TTHC)"``).
+    """
+
+    def __init__(self, mapping: Mapping[str, str] | None = None) -> None:
+        source = DEFAULT_ABBREVIATIONS if mapping is None else mapping
+        self._long = {_required(key, "abbreviation"): _required(value, f"long form of {key!r}")
+                      for key, value in source.items()}
+        self._used: set[str] = set()
+
+    def __call__(self, key: str, capitalize: bool = False) -> str:
+        short = nfc(key)
+        if short not in self._long:
+            known = ", ".join(sorted(self._long)) or "none"
+            raise KeyError(f"unknown abbreviation {key!r}; known: {known}")
+        if short in self._used:
+            return short
+        self._used.add(short)
+        long_form = _capitalize(self._long[short]) if capitalize else self._long[short]
+        return f"{long_form} ({short})"
+
+    def __contains__(self, key: object) -> bool:
+        return nfc(key) in self._long
+
+    def text(self, text: object) -> str:
+        """Apply the first-use rule inside a sentence taken from data.
+
+        Every long form and every short form of a known abbreviation, in reading order, is
+        replaced by what ``self(key)`` says now: ``"Chủ tịch Ủy ban nhân dân huyện"`` becomes
+        ``"Chủ tịch Ủy ban nhân dân (UBND) huyện"`` at the first use in the document and
+        ``"Chủ tịch UBND huyện"`` after. The long form keeps the capital letter it had.
+        """
+        source = nfc(text)
+        out, pos = [], 0
+        for match in self._pattern().finditer(source):
+            out.append(source[pos:match.start()])
+            found = match.group(0)
+            key = found if found in self._long else self._key_of(found)
+            capital = found[:1].isupper() and found not in self._long
+            out.append(self(key, capitalize=capital))
+            pos = match.end()
+        out.append(source[pos:])
+        return "".join(out)
+
+    def _key_of(self, long_form: str) -> str:
+        return next(k for k, v in self._long.items() if v.lower() == long_form.lower())
+
+    def _pattern(self) -> "re.Pattern[str]":
+        forms = sorted([*self._long, *self._long.values()], key=len, reverse=True)
+        return re.compile(r"(?<!\w)(" + "|".join(re.escape(f) for f in forms) + r")(?!\w)", re.IGNORECASE)
+
+    def reset(self) -> None:
+        """Forget which abbreviations were used (for a new document)."""
+        self._used.clear()
+
+
+def compare(current: object, previous: object, noun: str = "hồ sơ", reference: str | None = None) -> str:
+    """Compare two counts against a reference period.
+
+    ``compare(91, 79, reference="cùng kỳ năm 2021")`` -> ``"tăng 12 hồ sơ (15,2%) so với cùng kỳ năm 2021"``;
+    a fall reads ``"giảm 05 hồ sơ (4,1%) so với ..."``; equal counts read ``"bằng cùng kỳ năm 2021"``.
+    The percentage is the change relative to ``previous``, 1 decimal, half-up, written as
+    :func:`~reportgen.vi.numbers.percent` does (``"(100%)"``). The difference uses
+    :func:`~reportgen.vi.numbers.count` (``"05"``). When ``previous`` is 0 the percentage is
+    left out. ``reference`` is required (a missing one raises ValueError rather than
+    defaulting to a year); a None figure raises ValueError: the caller says "no comparable
+    figures" itself.
+    """
+    if current is None or previous is None:
+        raise ValueError("compare() needs both figures; say there are no comparable figures instead")
+    ref = _required(reference, "reference (e.g. 'cùng kỳ năm 2021')")
+    cur, prev = to_int(current, "current"), to_int(previous, "previous")
+    if cur < 0 or prev < 0:
+        raise ValueError(f"counts must not be negative, got {current!r} and {previous!r}")
+    diff = cur - prev
+    if diff == 0:
+        return f"bằng {ref}"
+    words = ["tăng" if diff > 0 else "giảm", count(abs(diff)), nfc(noun or "")]
+    head = " ".join(word for word in words if word)
+    if prev == 0:
+        return f"{head} so với {ref}"
+    change = percent(Decimal(abs(diff)) / Decimal(prev), 1)
+    return f"{head} ({change}) so với {ref}"
+
+
+def compare_share(current_ratio: object, previous_ratio: object, reference: str, digits: int = 1) -> str:
+    """Compare two shares (ratios 0..1) in percentage points.
+
+    ``compare_share(0.985, 0.962, "quý IV năm 2021")`` -> ``"tăng 2,3 điểm phần trăm so với quý IV năm 2021"``;
+    ``"giảm ..."`` for a fall; ``"bằng quý IV năm 2021"`` when the difference rounds to 0.
+    Points are rounded half-up to ``digits`` decimals; a whole result drops the decimals
+    (``"tăng 2 điểm phần trăm"``), as in :func:`~reportgen.vi.numbers.percent`.
+    """
+    ref = _required(reference, "reference")
+    points = (to_decimal(current_ratio, "current_ratio") - to_decimal(previous_ratio, "previous_ratio")) * 100
+    size = round_decimal(abs(points), digits)
+    if size == 0:
+        return f"bằng {ref}"
+    verb = "tăng" if points > 0 else "giảm"
+    return f"{verb} {format_trimmed(size, digits)} điểm phần trăm so với {ref}"
+
+
+def _exact_percent(ratio: Decimal) -> str:
+    exponent = (ratio * 100).normalize().as_tuple().exponent
+    digits = min(max(0, -int(exponent)), 3)
+    return percent(ratio, digits)
+
+
+def threshold_phrase(shares: Mapping[str, object], threshold: object,
+                     digits: int = 1, rounding: str = "half_up") -> str:
+    """Say whether every level's share is strictly above ``threshold`` (ratios 0..1).
+
+    All above (``>``, so a share equal to the threshold is not "trên"):
+    ``"đều đạt trên 98%"`` (``"đạt trên 98%"`` when there is one level).
+    Otherwise each level is named with its share, in the given order, and each level not
+    above is marked: ``"cấp huyện đạt 99,5%, cấp xã đạt 96% (chưa đạt trên 98%)"``.
+    Shares are written with ``percent(share, digits, rounding)``; the threshold exactly
+    (``98%``, ``98,5%``).
+    """
+    if not shares:
+        raise ValueError("threshold_phrase() needs at least one share")
+    limit = to_decimal(threshold, "threshold")
+    values = {_required(label, "level label"): to_decimal(share, f"share of {label!r}")
+              for label, share in shares.items()}
+    limit_text = _exact_percent(limit)
+    if all(value > limit for value in values.values()):
+        return f"đều đạt trên {limit_text}" if len(values) > 1 else f"đạt trên {limit_text}"
+    parts = []
+    for label, value in values.items():
+        part = f"{label} đạt {percent(value, digits, rounding)}"
+        parts.append(part if value > limit else f"{part} (chưa đạt trên {limit_text})")
+    return ", ".join(parts)
+
+
+__all__ = [
+    "upper_first", "BLANK_NUMBER", "DEFAULT_ABBREVIATIONS", "Abbreviations", "number_line", "join_prose",
+    "compare", "compare_share", "threshold_phrase",
+]

@@ -1,0 +1,131 @@
+from decimal import Decimal
+
+import pytest
+from babel import Locale
+
+from reportgen.vi.numbers import count, decimal, number, percent, roman
+
+
+def test_babel_vi_symbols_are_the_ones_the_domain_expects():
+    symbols = Locale.parse("vi").number_symbols
+    symbols = symbols.get("latn", symbols)
+    assert (symbols["group"], symbols["decimal"], symbols["percentSign"]) == (".", ",", "%")
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (0, "0"), (9, "9"), (10, "10"), (999, "999"), (1000, "1.000"), (1234, "1.234"),
+        (1234567, "1.234.567"), (-1234, "-1.234"), (-5, "-5"), (1234.0, "1.234"),
+        (Decimal("20000"), "20.000"),
+    ],
+)
+def test_number(value, expected):
+    assert number(value) == expected
+
+
+@pytest.mark.parametrize("value", [None, 1.5, "12", True, float("nan")])
+def test_number_rejects_non_integers(value):
+    with pytest.raises(ValueError):
+        number(value)
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        ((98.5,), "98,5"), ((98.45,), "98,5"), ((98.44,), "98,4"), ((98,), "98,0"),
+        ((0.125, 2), "0,13"), ((2.5, 0), "3"), ((1234.5, 0), "1.235"), ((1234567.891, 2), "1.234.567,89"),
+        ((-0.04,), "0,0"), ((-1.25,), "-1,3"),
+    ],
+)
+def test_decimal_rounds_half_up(args, expected):
+    assert decimal(*args) == expected
+
+
+def test_decimal_rejects_none_and_negative_digits():
+    with pytest.raises(ValueError):
+        decimal(None)
+    with pytest.raises(ValueError):
+        decimal(1.0, -1)
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        ((0.985,), "98,5%"),
+        ((0.98499,), "98,5%"),
+        ((0.98449,), "98,4%"),
+        ((0.98499, 2), "98,50%"),
+        ((0.98449, 0), "98%"),
+        ((0.985, 0), "99%"),
+        ((0.98499, 0), "98%"),
+        ((1,), "100%"),
+        ((1.0, 2), "100%"),
+        ((0.98,), "98%"),
+        ((0.9999,), "100%"),
+        ((0,), "0%"),
+        ((0.001,), "0,1%"),
+        ((0.123, 2), "12,30%"),
+        ((12.5,), "1.250%"),
+        ((Decimal("0.152"),), "15,2%"),
+    ],
+)
+def test_percent_half_up(args, expected):
+    assert percent(*args) == expected
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        ((0.9899, 0, "down"), "98%"),
+        ((0.99, 0, "down"), "99%"),
+        ((0.29, 0, "down"), "29%"),
+        ((0.9999, 0, "down"), "99%"),
+        ((0.98499, 1, "down"), "98,4%"),
+        ((1, 0, "down"), "100%"),
+    ],
+)
+def test_percent_rounded_down(args, expected):
+    assert percent(*args) == expected
+
+
+def test_percent_has_no_space_before_sign():
+    text = percent(0.5)
+    assert text == "50%"
+    assert not any(ch.isspace() for ch in text)
+
+
+def test_percent_rejects_missing_data_and_unknown_rounding():
+    with pytest.raises(ValueError):
+        percent(None)
+    with pytest.raises(ValueError):
+        percent(0.5, 1, "up")
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [(0, "0"), (1, "01"), (6, "06"), (9, "09"), (10, "10"), (99, "99"), (1000, "1.000"), (1234, "1.234"), (9.0, "09")],
+)
+def test_count(value, expected):
+    assert count(value) == expected
+
+
+@pytest.mark.parametrize("value", [-1, None, 2.5])
+def test_count_rejects(value):
+    with pytest.raises(ValueError):
+        count(value)
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [(1, "I"), (2, "II"), (3, "III"), (4, "IV"), (9, "IX"), (14, "XIV"), (40, "XL"), (90, "XC"),
+     (400, "CD"), (1994, "MCMXCIV"), (2022, "MMXXII"), (3999, "MMMCMXCIX")],
+)
+def test_roman(value, expected):
+    assert roman(value) == expected
+
+
+@pytest.mark.parametrize("value", [0, 4000, -1, None])
+def test_roman_out_of_range(value):
+    with pytest.raises(ValueError):
+        roman(value)

@@ -1,0 +1,306 @@
+import inspect
+import re
+import unicodedata
+from pathlib import Path
+
+import jinja2
+import pytest
+
+import reportgen.vi as vi
+from reportgen.vi import FILTERS
+from reportgen.vi.prose import (
+    BLANK_NUMBER,
+    DEFAULT_ABBREVIATIONS,
+    Abbreviations,
+    compare,
+    compare_share,
+    join_prose,
+    number_line,
+    threshold_phrase,
+)
+
+NBSP = "\u00a0"
+# Open syllables "oa", "oe", "uy" with the tone on the last vowel (modern placement); "quý" is fine.
+MODERN_TONE = re.compile(r"(?<![qQ])(?:[oO][àáảãạèéẻẽẹ]|[uU][ỳýỷỹỵ])(?!\w)")
+
+
+# number_line
+
+@pytest.mark.parametrize(
+    "number, symbol, expected",
+    [
+        (5, "BC-UBND", "Số: 05/BC-UBND"),
+        (1, "TB-VP", "Số: 01/TB-VP"),
+        (9, "BC-UBND", "Số: 09/BC-UBND"),
+        (10, "BC-UBND", "Số: 10/BC-UBND"),
+        (123, "UBND-VP", "Số: 123/UBND-VP"),
+        (1234, "UBND-VP", "Số: 1234/UBND-VP"),
+        ("7", "KH-UBND", "Số: 07/KH-UBND"),
+    ],
+)
+def test_number_line(number, symbol, expected):
+    assert number_line(number, symbol) == expected
+
+
+def test_number_line_blank_for_the_records_clerk():
+    assert BLANK_NUMBER == NBSP * 6
+    assert number_line(None, "BC-UBND") == "Số:" + NBSP * 6 + "/BC-UBND"
+    assert number_line("", "TB-VP") == "Số:" + NBSP * 6 + "/TB-VP"
+
+
+@pytest.mark.parametrize("number, symbol", [(0, "BC-UBND"), (-3, "BC-UBND"), ("5a", "BC-UBND"), (5, ""), (5, None)])
+def test_number_line_rejects(number, symbol):
+    with pytest.raises(ValueError):
+        number_line(number, symbol)
+
+
+# join_prose
+
+@pytest.mark.parametrize(
+    "items, kwargs, expected",
+    [
+        ([], {}, ""),
+        ([], {"open_ended": True}, ""),
+        (["a"], {}, "a"),
+        (["a"], {"open_ended": True}, "a,..."),
+        (["a", "b", "c"], {}, "a; b; c"),
+        (["a", "b", "c"], {"open_ended": True}, "a; b; c,..."),
+        (["a", "b", "c"], {"sep": ","}, "a, b, c"),
+        (["a", "b"], {"sep": ",", "open_ended": True}, "a, b,..."),
+        ([" a; ", "", "b,"], {}, "a; b"),
+        (("x" for x in range(2)), {}, "x; x"),
+    ],
+)
+def test_join_prose(items, kwargs, expected):
+    assert join_prose(items, **kwargs) == expected
+
+
+def test_join_prose_rejects_other_separators():
+    with pytest.raises(ValueError):
+        join_prose(["a", "b"], sep="/")
+
+
+# Abbreviations
+
+def test_abbreviation_spelled_out_once_per_object():
+    abbr = Abbreviations({"UBND": "Ủy ban nhân dân", "CCHC": "cải cách hành chính"})
+    assert abbr("UBND") == "Ủy ban nhân dân (UBND)"
+    assert abbr("UBND") == "UBND"
+    assert abbr("CCHC") == "cải cách hành chính (CCHC)"
+    assert abbr("CCHC") == "CCHC"
+    other = Abbreviations({"UBND": "Ủy ban nhân dân"})
+    assert other("UBND") == "Ủy ban nhân dân (UBND)"
+
+
+def test_abbreviation_capitalised_at_sentence_start():
+    abbr = Abbreviations()
+    assert abbr("TTHC", capitalize=True) == "Thủ tục hành chính (TTHC)"
+    assert abbr("TTHC", capitalize=True) == "TTHC"
+    assert abbr("CCHC", capitalize=True) == "Cải cách hành chính (CCHC)"
+
+
+def test_abbreviations_reset_and_contains():
+    abbr = Abbreviations()
+    assert abbr("UBND") == "Ủy ban nhân dân (UBND)"
+    abbr.reset()
+    assert abbr("UBND") == "Ủy ban nhân dân (UBND)"
+    assert "TTHC" in abbr
+    assert "XYZ" not in abbr
+
+
+def test_unknown_abbreviation_is_a_clear_key_error():
+    abbr = Abbreviations({"UBND": "Ủy ban nhân dân"})
+    with pytest.raises(KeyError, match="unknown abbreviation 'HĐND'.*UBND"):
+        abbr("HĐND")
+
+
+def test_default_abbreviations():
+    assert DEFAULT_ABBREVIATIONS["UBND"] == "Ủy ban nhân dân"
+    assert DEFAULT_ABBREVIATIONS["CCHC"] == "cải cách hành chính"
+    assert DEFAULT_ABBREVIATIONS["TTHC"] == "thủ tục hành chính"
+
+
+def test_abbreviations_normalise_input_to_nfc():
+    decomposed = unicodedata.normalize("NFD", "Ủy ban nhân dân")
+    abbr = Abbreviations({"UBND": decomposed})
+    assert abbr("UBND") == "Ủy ban nhân dân (UBND)"
+
+
+# compare
+
+@pytest.mark.parametrize(
+    "current, previous, expected",
+    [
+        (91, 79, "tăng 12 hồ sơ (15,2%) so với cùng kỳ năm 2021"),
+        (117, 122, "giảm 05 hồ sơ (4,1%) so với cùng kỳ năm 2021"),
+        (80, 80, "bằng cùng kỳ năm 2021"),
+        (0, 0, "bằng cùng kỳ năm 2021"),
+        (12, 0, "tăng 12 hồ sơ so với cùng kỳ năm 2021"),
+        (0, 7, "giảm 07 hồ sơ (100%) so với cùng kỳ năm 2021"),
+        (20, 10, "tăng 10 hồ sơ (100%) so với cùng kỳ năm 2021"),
+        (1234, 200, "tăng 1.034 hồ sơ (517%) so với cùng kỳ năm 2021"),
+        (2000, 1000, "tăng 1.000 hồ sơ (100%) so với cùng kỳ năm 2021"),
+        (9, 8, "tăng 01 hồ sơ (12,5%) so với cùng kỳ năm 2021"),
+        (161, 160, "tăng 01 hồ sơ (0,6%) so với cùng kỳ năm 2021"),
+        # 1/400 = 0,25%: half-up gives 0,3 (half-even would give 0,2)
+        (401, 400, "tăng 01 hồ sơ (0,3%) so với cùng kỳ năm 2021"),
+    ],
+)
+def test_compare(current, previous, expected):
+    assert compare(current, previous, reference="cùng kỳ năm 2021") == expected
+
+
+def test_compare_noun_and_positional_reference():
+    assert compare(15, 10, "tập thể", "quý IV năm 2021") == "tăng 05 tập thể (50%) so với quý IV năm 2021"
+
+
+@pytest.mark.parametrize("current, previous", [(10, None), (None, 10), (-1, 5), (5, -1), (2.5, 1)])
+def test_compare_rejects_missing_or_bad_figures(current, previous):
+    with pytest.raises(ValueError):
+        compare(current, previous, reference="cùng kỳ năm 2021")
+
+
+def test_compare_requires_a_reference():
+    with pytest.raises(ValueError):
+        compare(10, 5)
+
+
+# compare_share
+
+@pytest.mark.parametrize(
+    "current, previous, expected",
+    [
+        (0.985, 0.962, "tăng 2,3 điểm phần trăm so với quý IV năm 2021"),
+        (0.962, 0.985, "giảm 2,3 điểm phần trăm so với quý IV năm 2021"),
+        (0.985, 0.985, "bằng quý IV năm 2021"),
+        (0.9851, 0.985, "bằng quý IV năm 2021"),
+        (0.99, 0.97, "tăng 2 điểm phần trăm so với quý IV năm 2021"),
+        (0.9, 0.85, "tăng 5 điểm phần trăm so với quý IV năm 2021"),
+        (0.50, 0.4995, "tăng 0,1 điểm phần trăm so với quý IV năm 2021"),
+        (0.4995, 0.50, "giảm 0,1 điểm phần trăm so với quý IV năm 2021"),
+    ],
+)
+def test_compare_share(current, previous, expected):
+    assert compare_share(current, previous, "quý IV năm 2021") == expected
+
+
+def test_compare_share_rejects_missing():
+    with pytest.raises(ValueError):
+        compare_share(None, 0.9, "quý IV năm 2021")
+    with pytest.raises(ValueError):
+        compare_share(0.9, 0.8, "")
+
+
+# threshold_phrase
+
+def test_threshold_all_above():
+    assert threshold_phrase({"cấp huyện": 0.995, "cấp xã": 0.989}, 0.98) == "đều đạt trên 98%"
+
+
+def test_threshold_single_level_above():
+    assert threshold_phrase({"cấp xã": 0.989}, 0.98) == "đạt trên 98%"
+
+
+def test_threshold_one_level_below():
+    assert (
+        threshold_phrase({"cấp huyện": 0.995, "cấp xã": 0.96}, 0.98)
+        == "cấp huyện đạt 99,5%, cấp xã đạt 96% (chưa đạt trên 98%)"
+    )
+
+
+def test_threshold_exactly_equal_is_not_above():
+    assert (
+        threshold_phrase({"cấp huyện": 0.98, "cấp xã": 0.99}, 0.98)
+        == "cấp huyện đạt 98% (chưa đạt trên 98%), cấp xã đạt 99%"
+    )
+
+
+def test_threshold_just_above_passes():
+    assert threshold_phrase({"cấp huyện": 0.9801, "cấp xã": 0.99}, 0.98) == "đều đạt trên 98%"
+
+
+def test_threshold_rounding_passed_to_shares_and_exact_threshold():
+    shares = {"cấp huyện": 0.9899, "cấp xã": 0.97}
+    assert (
+        threshold_phrase(shares, 0.985, digits=0, rounding="down")
+        == "cấp huyện đạt 98%, cấp xã đạt 97% (chưa đạt trên 98,5%)"
+    )
+
+
+def test_threshold_rejects_missing():
+    with pytest.raises(ValueError):
+        threshold_phrase({}, 0.98)
+    with pytest.raises(ValueError):
+        threshold_phrase({"cấp xã": None}, 0.98)
+    with pytest.raises(ValueError):
+        threshold_phrase({"cấp xã": 0.99}, None)
+
+
+# FILTERS, Unicode
+
+EXPECTED_FILTERS = {
+    "number", "decimal", "percent", "count", "roman", "date_prose", "date_line", "date_table",
+    "part_of_day", "period", "period_upper", "quarter_name", "cutoff_window", "number_line",
+    "join_prose", "compare", "compare_share", "threshold_phrase", "upper_first",
+}
+
+
+def test_filters_names_and_targets():
+    assert set(FILTERS) == EXPECTED_FILTERS
+    for name, func in FILTERS.items():
+        assert func is getattr(vi, name)
+
+
+def test_filters_render_in_jinja():
+    env = jinja2.Environment()
+    env.filters.update(FILTERS)
+    template = env.from_string(
+        "{{ 1234 | number }} {{ 0.985 | percent }} {{ 6 | count }} {{ '2022-Q1' | period }} "
+        "{{ 5 | number_line('BC-UBND') }} {{ 91 | compare(79, reference='cùng kỳ năm 2021') }}"
+    )
+    assert template.render() == (
+        "1.234 98,5% 06 quý I năm 2022 Số: 05/BC-UBND tăng 12 hồ sơ (15,2%) so với cùng kỳ năm 2021"
+    )
+
+
+def test_outputs_are_nfc():
+    outputs = [
+        vi.period_upper("2022-Q1"), vi.date_line("Tháp Mười", "2022-03-09"), vi.part_of_day("chieu"),
+        vi.compare(91, 79, reference="cùng kỳ năm 2021"), Abbreviations()("UBND"),
+    ]
+    for text in outputs:
+        assert unicodedata.is_normalized("NFC", text), text
+
+
+def test_source_is_nfc_with_traditional_tone_marks():
+    package = Path(inspect.getfile(vi)).parent
+    for path in package.glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert unicodedata.is_normalized("NFC", text), path.name
+        assert not MODERN_TONE.findall(text), path.name
+
+
+def test_modern_tone_pattern_catches_modern_spelling():
+    assert MODERN_TONE.findall("Uỷ ban, Hoà, thuỷ, khoẻ") == ["Uỷ", "oà", "uỷ", "oẻ"]
+    assert MODERN_TONE.findall("Ủy ban, Hòa, thủy, khỏe, quý, toán, hoạt") == []
+
+
+def test_abbreviations_inside_data_text():
+    from reportgen.vi import Abbreviations
+
+    abbr = Abbreviations()
+    assert abbr.text("lãnh đạo các cơ quan chuyên môn thuộc UBND huyện") == \
+        "lãnh đạo các cơ quan chuyên môn thuộc Ủy ban nhân dân (UBND) huyện"
+    assert abbr.text("Chủ tịch Ủy ban nhân dân huyện Tháp Mười") == "Chủ tịch UBND huyện Tháp Mười"
+    assert abbr.text("Cải cách hành chính và thủ tục hành chính; CCHC") == \
+        "Cải cách hành chính (CCHC) và thủ tục hành chính (TTHC); CCHC"
+    assert abbr.text("đơn giản hóa các thủ tục hành chính") == "đơn giản hóa các TTHC"
+    assert abbr.text("UBNDX không phải viết tắt") == "UBNDX không phải viết tắt"
+
+
+def test_upper_first_keeps_the_rest():
+    from reportgen.vi import upper_first
+
+    assert upper_first("cấp xã và UBND huyện") == "Cấp xã và UBND huyện"
+    assert upper_first("ủy ban") == "Ủy ban"
+    assert upper_first("") == ""
