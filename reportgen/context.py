@@ -14,6 +14,8 @@ from reportgen.errors import InvalidInput, Problem
 from reportgen.periods import Period
 from reportgen.plan import Job
 from reportgen.schema import Issuer, Signer
+from reportgen import vi
+from reportgen.charts import online_share_chart
 from reportgen.vi import cutoff_dates
 from reportgen.workspace import Workspace
 
@@ -62,7 +64,8 @@ def _lower_level_word(name: str) -> str:
 def document_frame(ws: Workspace, job: Job, subject: str, doc_type: str, date: dt.date) -> dict:
     """The ``doc`` dict of the Decree 30 blocks (see templates/macros.html.j2)."""
     unit = unit_info(ws, job.unit)
-    issuer = ws.config.issuers.get(job.kind, DEFAULT_ISSUERS[job.kind])
+    issuers = ws.config.issuers
+    issuer = issuers.get(f"{job.kind}.{unit['level']}") or issuers.get(job.kind) or DEFAULT_ISSUERS[job.kind]
     upper = unit["name"].upper()
     return {
         "kind": job.kind,
@@ -134,8 +137,8 @@ def _level_context(ws, scope, level, totals, rows, current: Period) -> dict:
         "ranked_online": [names[c] for c in ind.ranked(rows, "online_share")],
         "below_online": _named(rows, ind.below(rows, "online_share", targets.online_share.get(level)), names, "online_share"),
         "below_on_time": _named(rows, ind.below(rows, "on_time_share", targets.on_time_share.get(level)), names, "on_time_share"),
-        "late": [{"name": names[c], "count": n} for c, n in ind.with_late(rows, "qua_han").items()],
-        "overdue": [{"name": names[c], "count": n} for c, n in ind.with_late(rows, "dang_qua_han").items()],
+        "late": [_entry(names[c], count=n) for c, n in ind.with_late(rows, "qua_han").items()],
+        "overdue": [_entry(names[c], count=n) for c, n in ind.with_late(rows, "dang_qua_han").items()],
         "online_target": targets.online_share.get(level),
         "on_time_target": targets.on_time_share.get(level),
     }
@@ -152,8 +155,100 @@ def _changes(ws, scope, level, current: Period, other: Period) -> dict:
 
 
 def _named(rows: pd.DataFrame, codes: list[str], names: dict, column: str) -> list[dict]:
-    return [{"name": names[c], "share": rows.at[c, column]} for c in codes]
+    return [_entry(names[c], share=rows.at[c, column]) for c in codes]
+
+
+def _entry(name: str, **values) -> dict:
+    return {"name": name, "name_lower": _lower_level_word(name), **values}
 
 
 def _numbers(series: pd.Series) -> dict:
     return {k: (v.item() if hasattr(v, "item") else v) for k, v in series.items() if not str(k).startswith("_")}
+
+
+def build_context(ws: Workspace, job: Job) -> tuple[str, dict, dict[str, bytes]]:
+    """The template name, the context and the assets (file name -> bytes) of one document."""
+    builders = {"bao-cao": _report, "thong-bao": _notice, "tin-tuc": _bulletin}
+    return builders[job.kind](ws, job)
+
+
+def _common(ws: Workspace, job: Job) -> dict:
+    meeting = ws.meetings.get((job.period, job.unit))
+    unit = unit_info(ws, job.unit)
+    return {
+        "unit": unit,
+        "fig": figures_context(ws, job.unit, job.period),
+        "meeting": meeting.model_dump() if meeting else None,
+        "labels": ws.config.labels.model_dump(),
+        "chair_short": f"Chủ tịch Ủy ban nhân dân {unit['name_lower'].split(' ')[0]}",
+    }
+
+
+def _report(ws: Workspace, job: Job):
+    ctx = _common(ws, job)
+    period = Period.parse(job.period)
+    meeting = ctx["meeting"]
+    date = meeting["ngay"] if meeting else ctx["fig"]["cutoff"]["end"]
+    ctx["doc"] = document_frame(ws, job, f"Kết quả tiếp nhận, giải quyết thủ tục hành chính {vi.period(period)}",
+                                "BÁO CÁO", date)
+    ctx["tasks"] = (meeting or {}).get("nhiem_vu") or ws.config.tasks_next_quarter
+    assets = _chart(ctx["fig"])
+    ctx["chart"] = next(iter(assets), None)
+    return "bao-cao.html.j2", ctx, assets
+
+
+def _chart(fig: dict) -> dict[str, bytes]:
+    """One chart of the online share by unit, at the level with several units."""
+    level = next((lv for lv in fig["levels"] if len(lv["units"]) > 1), None)
+    if level is None:
+        return {}
+    title = f"Tỷ lệ hồ sơ tiếp nhận trực tuyến {level['label']}, {vi.period(fig['period'])}"
+    png = online_share_chart([u["name"] for u in level["units"]], [u["online_share"] for u in level["units"]],
+                             level["online_target"], title)
+    return {"ty-le-truc-tuyen.png": png}
+
+
+def _notice(ws: Workspace, job: Job):
+    ctx = _common(ws, job)
+    meeting = ws.meetings[(job.period, job.unit)]
+    subject = (f"Kết luận của Chủ tịch Ủy ban nhân dân {ctx['unit']['name_lower']} tại cuộc họp đánh giá kết quả "
+               f"thực hiện cải cách hành chính {vi.period(job.period)} và triển khai nhiệm vụ trọng tâm năm "
+               f"{Period.parse(job.period).year}")
+    ctx["doc"] = document_frame(ws, job, subject, "THÔNG BÁO", meeting.ngay_thong_bao or meeting.ngay)
+    return "thong-bao.html.j2", ctx, {}
+
+
+def _bulletin(ws: Workspace, job: Job):
+    ctx = _common(ws, job)
+    meeting = ws.meetings[(job.period, job.unit)]
+    ctx["news"] = _news(ctx["fig"], ws)
+    ctx["headline"] = _headline(ctx["fig"], ctx["labels"], ctx["news"])
+    ctx["doc"] = {"kind": "tin-tuc", "subject": f"{ctx['unit']['name'].upper()}: {ctx['headline']}",
+                  "date": meeting.ngay, "margins": ws.config.page.model_dump()}
+    return "tin-tuc.html.j2", ctx, {}
+
+
+def _news(fig: dict, ws: Workspace) -> dict:
+    """The on-time phrase of the bulletin: shares rounded down to a whole percent."""
+    levels = [lv for lv in fig["levels"] if lv["totals"]["on_time_share"] is not None]
+    targets = [lv["on_time_target"] for lv in levels if lv["on_time_target"] is not None]
+    threshold = min(targets) if targets else 0.98
+    shares = {lv["label"]: lv["totals"]["on_time_share"] for lv in levels}
+    if not shares:
+        return {"labels": [], "phrase": "chưa có hồ sơ đã giải quyết", "all_pass": False}
+    return {
+        "labels": list(shares),
+        "phrase": vi.threshold_phrase(shares, threshold, digits=0, rounding="down"),
+        "all_pass": all(share > threshold for share in shares.values()),
+    }
+
+
+def _headline(fig: dict, labels: dict, news: dict) -> str:
+    """A sentence-case headline that states the outcome the figures support."""
+    growth = [lv["totals"]["truc_tuyen"] > lv["previous"]["truc_tuyen"]
+              for lv in fig["levels"] if lv["previous"]["truc_tuyen"] is not None]
+    if growth and all(growth):
+        return f"Nâng cao tỷ lệ hồ sơ thực hiện {labels['online_services']}"
+    if news["all_pass"]:
+        return f"Tỷ lệ hồ sơ giải quyết đúng và trước hạn {news['phrase']}"
+    return f"Đánh giá kết quả thực hiện cải cách hành chính {vi.period(fig['period'])}"

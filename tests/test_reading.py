@@ -126,3 +126,28 @@ def test_sample_workspace_loads(workspace: Path):
     assert len(ws.units) == 14
     assert list(ws.meetings) == [("2022-Q1", "TM")]
     assert ws.warnings == []
+
+
+def test_tcvn3_units_file_is_converted_with_a_warning(workspace: Path, cli):
+    from reportgen.sources.legacy import encode_single_byte, to_tcvn3
+
+    path = workspace / "units.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_bytes(encode_single_byte(to_tcvn3(text)))
+    ws = load_workspace(workspace)
+    assert ws.units.at["TM-MH", "ten_don_vi"] == "Xã Mỹ Hòa"
+    assert ws.units.at["TM-DBK", "ten_don_vi"] == "Xã Đốc Binh Kiều"
+    assert [str(w) for w in ws.warnings] == ["units.csv: tệp có vẻ mã hóa TCVN3 (ABC); đã chuyển sang Unicode"]
+    result = cli("validate", "--workspace", workspace)
+    assert result.exit_code == 0
+    assert "CẢNH BÁO: units.csv: tệp có vẻ mã hóa TCVN3 (ABC); đã chuyển sang Unicode" in result.stderr
+
+
+def test_vni_text_saved_as_utf8_is_converted(tmp_path: Path):
+    from reportgen.sources.legacy import to_vni
+
+    path = tmp_path / "units.csv"
+    path.write_text(to_vni(UNITS), encoding="utf-8")
+    table = read_csv(path)
+    assert table.rows[1][1]["ten_don_vi"] == "Xã Mỹ Hòa"
+    assert table.notes == ["tệp có vẻ mã hóa VNI; đã chuyển sang Unicode"]

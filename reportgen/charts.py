@@ -1,0 +1,47 @@
+"""Charts for the documents: matplotlib, Vietnamese labels, the documents' serif font.
+
+Output is deterministic (no timestamp or version metadata in the PNG), so a rebuild gives
+byte-identical documents.
+"""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib import pyplot as plt  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
+
+from reportgen.vi import percent  # noqa: E402
+
+FONT = ["Times New Roman", "Liberation Serif", "DejaVu Serif"]
+
+
+def online_share_chart(names: list[str], shares: list[float | None], target: float | None, title: str) -> bytes:
+    """A horizontal bar chart of the online share by unit, as PNG bytes (150 dpi, 16 x 9 cm)."""
+    values = [0.0 if s is None else s * 100 for s in shares]
+    with plt.rc_context({"font.family": "serif", "font.serif": FONT, "font.size": 9,
+                         "svg.hashsalt": "reportgen", "axes.unicode_minus": False}):
+        fig, ax = plt.subplots(figsize=(16 / 2.54, max(6, 0.55 * len(names) + 2) / 2.54))
+        bars = ax.barh(range(len(names)), values, color="#3b6ea5")
+        ax.set_yticks(range(len(names)), labels=names)
+        ax.invert_yaxis()
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: percent(v / 100, 1)))
+        for bar, share in zip(bars, shares):
+            label = "chưa có số liệu" if share is None else percent(share, 1)
+            ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, " " + label, va="center", fontsize=8)
+        if target is not None:
+            ax.axvline(target * 100, color="#b22222", linestyle="--", linewidth=1,
+                       label=f"Mục tiêu {percent(target, 1)}")
+            ax.legend(loc="lower right", frameon=False, fontsize=8)
+        ax.set_xlim(0, max(values + [(target or 0) * 100]) * 1.25 or 1)
+        ax.set_title(title, fontsize=10, fontweight="bold")
+        ax.spines[["top", "right"]].set_visible(False)
+        fig.tight_layout()
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=150, metadata={"Software": None})
+        plt.close(fig)
+    return buffer.getvalue()
