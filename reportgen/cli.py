@@ -6,12 +6,14 @@ Nothing else in reportgen prints or exits.
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
 
 from reportgen import __version__
-from reportgen.errors import InvalidInput, Problem, ReportgenError
+from reportgen import batch
+from reportgen.errors import BuildFailed, InvalidInput, Problem, ReportgenError
 from reportgen.init import init_workspace
 from reportgen.plan import KINDS, plan
 from reportgen.workspace import load_workspace
@@ -94,13 +96,22 @@ def validate(workspace: Path) -> None:
 @click.option("--period", "-p", multiple=True, help="Period such as 2022-Q1 (repeatable).")
 @click.option("--unit", "-u", multiple=True, help="Unit code from units.csv (repeatable).")
 @click.option("--kind", "-k", multiple=True, help=f"Document kind: {', '.join(KINDS)} (repeatable).")
+@click.option("--format", "-f", "formats", multiple=True, type=click.Choice(["docx", "pdf", "html"]),
+              help="Output format (repeatable); default: every format of each kind.")
 @click.option("--dry-run", is_flag=True, help="Print the plan and write nothing.")
-def build(workspace: Path, out: Path, period, unit, kind, dry_run: bool) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per document file.")
+def build(workspace: Path, out: Path, period, unit, kind, formats, dry_run: bool, as_json: bool) -> None:
     """Validate the workspace, plan the documents and build them.
+
+    Builds every kind for every unit and period that has what the kind needs;
+    --period, --unit, --kind and --format narrow the selection. Exit code 1 when
+    some documents could not be built (the others are written), 2 on invalid input.
 
     \b
     Example:
-        reportgen build --period 2022-Q1 --unit TM --kind bao-cao --dry-run
+        reportgen build --period 2022-Q1 --unit TM --kind bao-cao
+        reportgen build --unit TM-MH --format pdf --json
+        reportgen build --dry-run
     """
     try:
         ws = load_workspace(workspace)
@@ -108,8 +119,41 @@ def build(workspace: Path, out: Path, period, unit, kind, dry_run: bool) -> None
     except ReportgenError as exc:
         _fail(exc)
     _echo_problems(ws.warnings)
+    if dry_run:
+        _print_plan(jobs)
+        return
+    results = _run_build(ws, jobs, out, formats, as_json)
+    failed = _report(results, as_json)
+    if failed:
+        raise SystemExit(BuildFailed.exit_code)
+
+
+def _print_plan(jobs) -> None:
     for job in jobs:
         state = f"KHÔNG LẬP ĐƯỢC: {job.reason}" if job.reason else "sẽ lập"
         click.echo(f"{job.period}  {job.unit:<8} {job.kind:<10} {state}")
     ready = sum(job.reason is None for job in jobs)
     click.echo(f"Kế hoạch: {ready} văn bản sẽ lập, {len(jobs) - ready} không lập được.")
+
+
+def _run_build(ws, jobs, out: Path, formats, as_json: bool):
+    show_bar = len(jobs) > 3 and not as_json and sys.stdout.isatty()
+    if not show_bar:
+        return batch.build(ws, jobs, out, tuple(formats))
+    with click.progressbar(length=len(jobs), label="Đang lập văn bản", file=sys.stderr) as bar:
+        return batch.build(ws, jobs, out, tuple(formats), progress=lambda job: bar.update(1))
+
+
+def _report(results, as_json: bool) -> int:
+    for item in results:
+        if as_json:
+            click.echo(json.dumps(item.as_dict(), ensure_ascii=False))
+        elif item.status in ("built", "unchanged"):
+            click.echo(f"{'đã ghi' if item.status == 'built' else 'không đổi'}: {item.path}")
+        else:
+            click.echo(f"{'LỖI' if item.status == 'failed' else 'BỎ QUA'}: {item.period} {item.unit} "
+                       f"{item.kind}: {item.reason}", err=True)
+    counts = {s: sum(r.status == s for r in results) for s in ("built", "unchanged", "skipped", "failed")}
+    click.echo(f"Tổng kết: {counts['built']} tệp đã ghi, {counts['unchanged']} tệp không đổi, "
+               f"{counts['skipped']} văn bản bỏ qua, {counts['failed']} văn bản lỗi.", err=as_json)
+    return counts["failed"] + counts["skipped"]

@@ -22,7 +22,8 @@ from reportgen.workspace import Workspace
 LEVEL_WORDS = ("Thị trấn", "Thành phố", "Thị xã", "Phường", "Huyện", "Tỉnh", "Xã")
 DEFAULT_ISSUERS = {
     "bao-cao": Issuer(symbol="BC-UBND"),
-    "thong-bao": Issuer(parent="ỦY BAN NHÂN DÂN {don_vi}", body=["VĂN PHÒNG HĐND VÀ UBND"], symbol="TB-VP"),
+    "thong-bao": Issuer(parent="ỦY BAN NHÂN DÂN {don_vi}", body=["VĂN PHÒNG HĐND VÀ UBND"], symbol="TB-VP",
+                        name="Văn phòng HĐND và UBND {don_vi}"),
     "tin-tuc": Issuer(body=[], symbol=""),
 }
 DEFAULT_SIGNERS = {
@@ -72,6 +73,7 @@ def document_frame(ws: Workspace, job: Job, subject: str, doc_type: str, date: d
         "issuer": {
             "parent": issuer.parent.replace("{don_vi}", upper) if issuer.parent else None,
             "lines": [line.replace("{don_vi}", upper) for line in issuer.body],
+            "name": issuer.name.replace("{don_vi}", unit["name_lower"]),
         },
         "number": issuer.number,
         "symbol": issuer.symbol,

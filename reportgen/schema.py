@@ -40,11 +40,12 @@ class Issuer(Strict):
     """How one kind of document is issued.
 
     ``{don_vi}`` in ``body`` / ``parent`` is replaced with the unit's name in upper case,
-    e.g. ``HUYỆN THÁP MƯỜI``.
+    e.g. ``HUYỆN THÁP MƯỜI``; in ``name`` with the name in running text, ``huyện Tháp Mười``.
     """
 
     parent: str | None = None
     body: list[str] = ["ỦY BAN NHÂN DÂN", "{don_vi}"]
+    name: str = "Ủy ban nhân dân {don_vi}"  # in running text; {don_vi} = "huyện Tháp Mười"
     symbol: str = "BC-UBND"
     number: int | None = Field(None, ge=1)
     recipients: list[str] = []

@@ -1,0 +1,69 @@
+"""One document to all its formats: context -> HTML (Jinja2) -> PDF, DOCX, portal HTML.
+
+Everything is rendered in memory; the caller writes the files only when every format of
+the document succeeded.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from reportgen import __version__
+from reportgen.render.portal import portal_fragment, portal_page
+from reportgen.render.to_docx import render_docx
+from reportgen.render.to_pdf import render_pdf
+from reportgen.templating import BUILTIN_TEMPLATES, render_html
+from reportgen.workspace import Workspace
+
+
+def render_all(template: str, context: dict, assets: dict[str, bytes], formats: list[str],
+               ws: Workspace, assets_dir: Path) -> dict[str, tuple[bytes, int | None]]:
+    """Render ``formats`` (docx, pdf, html); return file suffix -> (bytes, PDF page count)."""
+    for name, data in assets.items():
+        (assets_dir / name).write_bytes(data)
+    html = render_html(template, context, ws.templates_dir)
+    out: dict[str, tuple[bytes, int | None]] = {}
+    if "docx" in formats:
+        out["docx"] = (render_docx(html, template_name=template, base_dir=assets_dir,
+                                   properties=docx_properties(context)), None)
+    if "pdf" in formats:
+        pdf = render_pdf(html, assets_dir, [assets_dir, ws.templates_dir, BUILTIN_TEMPLATES],
+                         metadata=pdf_metadata(context))
+        out["pdf"] = (pdf, len(PdfReader(io.BytesIO(pdf)).pages))
+    if "html" in formats:
+        out["html"] = (portal_page(html).encode("utf-8"), None)
+        out["fragment.html"] = (portal_fragment(html).encode("utf-8"), None)
+    return out
+
+
+def _author(doc: dict) -> str:
+    issuer = doc.get("issuer") or {}
+    return " ".join(issuer.get("lines") or []) or (doc.get("author") or "")
+
+
+def docx_properties(context: dict) -> dict:
+    doc = context["doc"]
+    return {
+        "title": doc["subject"],
+        "subject": doc.get("type") or doc["kind"],
+        "author": _author(doc),
+        "keywords": ", ".join(["reportgen", doc["kind"], str(context["fig"]["period"])]),
+        "language": "vi-VN",
+        "date": doc["date"],
+    }
+
+
+def pdf_metadata(context: dict) -> dict:
+    doc = context["doc"]
+    return {
+        "title": doc["subject"],
+        "description": doc.get("type") or doc["kind"],
+        "authors": [_author(doc)] if _author(doc) else [],
+        "keywords": ["reportgen", doc["kind"], str(context["fig"]["period"])],
+        "generator": f"reportgen {__version__}",
+        "lang": "vi",
+        "created": doc["date"],
+    }

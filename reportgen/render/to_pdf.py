@@ -1,0 +1,277 @@
+"""HTML to PDF with WeasyPrint: layout (``HTML.render``), then export (``Document.write_pdf``).
+
+Nothing reaches the network and nothing outside the allowed folders is read: WeasyPrint
+gets a :class:`RestrictedFetcher` that serves ``file:`` URLs inside ``allowed_roots`` and
+``data:`` URLs (images embedded in the HTML), and refuses every other URL. A refused or
+missing resource is not silently left out: the render fails with
+:class:`~reportgen.errors.TemplateFailure` naming every such URL.
+
+Page margins come from the document (``<meta name="reportgen:margins" content="20 15 20 30">``,
+top right bottom left in mm) and override the defaults of ``print.css``; a landscape
+section gets the same margins rotated (the portrait left margin, the binding edge, is the
+landscape top). The output is reproducible: the PDF carries no clock time (its dates
+come from ``metadata`` or ``<meta name="dcterms.created">``), and the same HTML gives
+byte-identical files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import mimetypes
+import os
+import tempfile
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+import weasyprint
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from reportgen.errors import TemplateFailure
+from reportgen.render.fonts import ensure_vietnamese_font
+
+LOG = logging.getLogger("reportgen.render")
+DEFAULT_MARGINS = {"top": 20, "right": 15, "bottom": 20, "left": 30}
+MARGINS_META = "reportgen:margins"
+_METADATA_FIELDS = ("title", "description", "generator", "lang")
+# A render changes process-wide state (WeasyPrint's logger, SOURCE_DATE_EPOCH): one at a
+# time per process. Build in parallel with processes, not threads.
+_PROCESS_STATE = threading.Lock()
+# WeasyPrint warnings about this machine, not about the document: logged at DEBUG.
+_BENIGN_WARNINGS = ("Using fontTools instead of HarfBuzz-Subset",)
+
+
+class RestrictedFetcher(URLFetcher):
+    """Serve ``data:`` URLs and ``file:`` URLs under the allowed roots; refuse the rest.
+
+    A relative URL missing under ``base_dir`` (``print.css``, ``charts/x.png``) is looked
+    up with the same relative path in each allowed root, in order, the way templates are
+    found: the workspace's ``templates/`` before the built-in one. Every refused or
+    missing URL is recorded in :attr:`problems`.
+    """
+
+    def __init__(self, base_dir: Path, allowed_roots: list[Path]):
+        super().__init__(timeout=1, allowed_protocols=("data",), allow_redirects=False)
+        self.base_dir = Path(base_dir).resolve()
+        self.roots = [Path(root).resolve() for root in allowed_roots]
+        self.problems: list[str] = []
+
+    def fetch(self, url: str, headers: Mapping[str, str] | None = None) -> URLFetcherResponse:
+        scheme = urlsplit(url).scheme.lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme == "file":
+            return self._fetch_file(url)
+        return self._refuse(url, "chỉ cho phép tệp trong thư mục mẫu và thư mục làm việc, không truy cập mạng")
+
+    def _fetch_file(self, url: str) -> URLFetcherResponse:
+        parts = urlsplit(url)
+        if parts.netloc not in ("", "localhost"):
+            return self._refuse(url, "tệp trên máy khác")
+        path = self._locate(Path(url2pathname(parts.path)).resolve())
+        if path is None:
+            return self._refuse(url, "tệp nằm ngoài các thư mục được phép")
+        if not path.is_file():
+            return self._refuse(url, "không tìm thấy tệp")
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": content_type})
+
+    def _locate(self, path: Path) -> Path | None:
+        """The allowed file for ``path``: itself, or the same path relative to ``base_dir`` in a root."""
+        if path.exists() and self._allowed(path):
+            return path
+        if path.is_relative_to(self.base_dir):
+            relative = path.relative_to(self.base_dir)
+            for root in self.roots:
+                candidate = (root / relative).resolve()
+                if candidate.exists() and self._allowed(candidate):
+                    return candidate
+        return path if self._allowed(path) else None
+
+    def _allowed(self, path: Path) -> bool:
+        return any(path.is_relative_to(root) for root in self.roots)
+
+    def _refuse(self, url: str, reason: str) -> URLFetcherResponse:
+        self.problems.append(f"{url} ({reason})")
+        raise PermissionError(f"reportgen refused {url}: {reason}")
+
+
+def render_pdf(html: str, base_dir: Path, allowed_roots: list[Path], out_path: Path | None = None,
+               pdf_variant: str | None = None, metadata: Mapping[str, object] | None = None) -> bytes:
+    """Lay out ``html`` and return the PDF bytes (also written atomically to ``out_path``).
+
+    ``base_dir``: the folder relative URLs resolve against. ``allowed_roots``: the only
+    folders files may be read from (templates folders, workspace, the document's assets).
+    ``pdf_variant``: a WeasyPrint variant such as ``"pdf/a-3b"``. ``metadata``: optional
+    ``title``, ``description``, ``authors`` (list), ``keywords`` (list), ``generator``,
+    ``lang``, ``created``/``modified`` (date, datetime or ISO string; ``modified``
+    defaults to ``created``); they override what the HTML head says.
+    Raises TemplateFailure (refused resource, bad markup) or MissingSystemDependency (font).
+    """
+    ensure_vietnamese_font()
+    with _PROCESS_STATE:
+        pdf = _render(html, base_dir, RestrictedFetcher(base_dir, allowed_roots), pdf_variant, metadata or {})
+    if out_path is not None:
+        write_atomically(Path(out_path), pdf)
+    return pdf
+
+
+def _render(html: str, base_dir: Path, fetcher: RestrictedFetcher, pdf_variant: str | None,
+            metadata: Mapping[str, object]) -> bytes:
+    document = _layout(html, base_dir, fetcher)
+    _apply_metadata(document.metadata, metadata)
+    with _weasyprint_errors() as errors, _reproducible_fonts(document.metadata.created):
+        pdf = document.write_pdf(pdf_variant=pdf_variant)
+    _raise_errors(errors, "khi xuất PDF")
+    return pdf
+
+
+def _layout(html: str, base_dir: Path, fetcher: RestrictedFetcher) -> weasyprint.Document:
+    source = weasyprint.HTML(string=html, base_url=_dir_url(base_dir), url_fetcher=fetcher)
+    page_css = weasyprint.CSS(string=page_margins_css(document_margins(source)))
+    with _weasyprint_errors() as errors:
+        document = source.render(stylesheets=[page_css])
+    if fetcher.problems:
+        listed = "; ".join(dict.fromkeys(fetcher.problems))
+        raise TemplateFailure(f"Tài nguyên bị từ chối hoặc không tìm thấy / refused resources: {listed}")
+    _raise_errors(errors, "khi dàn trang")
+    return document
+
+
+def _raise_errors(errors: list[str], stage: str) -> None:
+    if errors:
+        raise TemplateFailure(f"WeasyPrint báo lỗi {stage}: " + "; ".join(dict.fromkeys(errors)))
+
+
+@contextmanager
+def _reproducible_fonts(created: str | None) -> Iterator[None]:
+    """Pin the timestamp fontTools writes into subset fonts (``head.modified``).
+
+    Without HarfBuzz-Subset, WeasyPrint subsets fonts with fontTools, which stamps them
+    with the clock unless ``SOURCE_DATE_EPOCH`` is set. An existing value is kept;
+    otherwise the document's date is used (1980-01-01 when there is none).
+    """
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = str(_epoch_of(created))
+    try:
+        yield
+    finally:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
+def _epoch_of(created: str | None) -> int:
+    day = dt.date(1980, 1, 1)
+    if created:
+        try:
+            day = dt.date.fromisoformat(created[:10])
+        except ValueError:
+            pass
+    return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp())
+
+
+def _dir_url(base_dir: Path) -> str:
+    return Path(base_dir).resolve().as_uri() + "/"
+
+
+def document_margins(source: weasyprint.HTML) -> dict[str, float]:
+    """Margins (mm) from ``<meta name="reportgen:margins" content="top right bottom left">``."""
+    for meta in source.etree_element.iter("meta"):
+        if meta.get("name") == MARGINS_META:
+            return _parse_margins(meta.get("content", ""))
+    return dict(DEFAULT_MARGINS)
+
+
+def _parse_margins(text: str) -> dict[str, float]:
+    try:
+        values = [float(part) for part in text.split()]
+    except ValueError:
+        values = []
+    if len(values) != 4 or any(v < 0 for v in values):
+        raise TemplateFailure(
+            f'<meta name="{MARGINS_META}" content="{text}">: cần 4 số mm (trên phải dưới trái), ví dụ "20 15 20 30"')
+    return dict(zip(("top", "right", "bottom", "left"), values))
+
+
+def page_margins_css(m: Mapping[str, float]) -> str:
+    """The user stylesheet that sets this document's margins over print.css's defaults."""
+    portrait = f"{m['top']}mm {m['right']}mm {m['bottom']}mm {m['left']}mm"
+    landscape = f"{m['left']}mm {m['top']}mm {m['right']}mm {m['bottom']}mm"
+    return (f"@page {{ margin: {portrait} !important }}\n"
+            f"@page landscape {{ margin: {landscape} !important }}\n")
+
+
+@contextmanager
+def _weasyprint_errors() -> Iterator[list[str]]:
+    """Collect WeasyPrint's errors (raised afterwards); pass its warnings on to our logger.
+
+    WeasyPrint's records do not propagate meanwhile, so each is reported once, through
+    ``reportgen.render``.
+    """
+    errors: list[str] = []
+    handler = _Collector(errors)
+    logger = logging.getLogger("weasyprint")
+    propagate = logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield errors
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+
+
+class _Collector(logging.Handler):
+    def __init__(self, errors: list[str]):
+        super().__init__(logging.WARNING)
+        self.errors = errors
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if record.levelno >= logging.ERROR:
+            self.errors.append(message)
+        elif message.startswith(_BENIGN_WARNINGS):
+            LOG.debug("WeasyPrint: %s", message)
+        else:
+            LOG.warning("WeasyPrint: %s", message)
+
+
+def _apply_metadata(target: object, metadata: Mapping[str, object]) -> None:
+    for field in _METADATA_FIELDS:
+        if metadata.get(field) is not None:
+            setattr(target, field, str(metadata[field]))
+    for field in ("authors", "keywords"):
+        if metadata.get(field) is not None:
+            setattr(target, field, [str(v) for v in metadata[field]])
+    created = metadata.get("created")
+    if created is not None:
+        target.created = w3c_date(created)
+    modified = metadata.get("modified", created)
+    if modified is not None:
+        target.modified = w3c_date(modified)
+
+
+def w3c_date(value: object) -> str:
+    """``date(2022, 3, 9)`` -> ``"2022-03-09"``; datetimes keep their time; strings pass."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write to a temporary file in the same folder, then rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

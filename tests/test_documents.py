@@ -1,0 +1,152 @@
+"""The three documents, read back from the files a build writes, against hand-computed figures.
+
+Sample workspace, 2022-Q1, district TM (hand-computed from inputs/figures/mot-cua-2022-q1.csv):
+district office: received 2.570 (336 online, 1.850 in person, 264 by post, 120 carried over),
+resolved 2.452 (1.716 early, 724 on time, 12 late) -> on time or early 2.440/2.452 = 99,51 %;
+communes: received 4.909 (90 online, 40 by post), resolved 4.792, late 03 -> 4.789/4.792 = 99,94 %.
+Online vs 2021-Q4: district 336 vs 290 (+46, 15,9 %), communes 90 vs 71 (+19, 26,8 %).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from docx import Document
+
+from tests.conftest import SAMPLE
+
+LEFTOVERS = re.compile(r"\{\{|\}\}|\{%|%\}|\bNone\b|\bnan\b|\bNaN\b|\(\s*\)|\[\s*\]|undefined")
+
+
+def pdf_text(path: Path) -> str:
+    with pdfplumber.open(path) as pdf:
+        return "\n".join(page.extract_text() or "" for page in pdf.pages)
+
+
+def docx_text(path: Path) -> str:
+    doc = Document(str(path))
+    parts = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                parts += [p.text for p in cell.paragraphs]
+    return "\n".join(parts)
+
+
+def flat(text: str) -> str:
+    """Text with line breaks and runs of spaces collapsed (PDF lines wrap anywhere)."""
+    return re.sub(r"\s+", " ", text.replace("\u00a0", " "))
+
+
+@pytest.fixture(scope="module")
+def sample_build(tmp_path_factory):
+    from click.testing import CliRunner
+
+    from reportgen.cli import main
+
+    out = tmp_path_factory.mktemp("out")
+    result = CliRunner().invoke(main, ["build", "-w", str(SAMPLE), "-o", str(out), "-p", "2022-Q1",
+                                       "-u", "TM", "-u", "TM-MH", "--json"])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    return out, records
+
+
+def test_json_lines_describe_every_file(sample_build):
+    out, records = sample_build
+    files = {(r["unit"], r["kind"], r["format"]) for r in records}
+    assert ("TM", "bao-cao", "pdf") in files and ("TM", "tin-tuc", "fragment.html") in files
+    assert ("TM-MH", "bao-cao", "docx") in files
+    assert not any(r["unit"] == "TM-MH" and r["kind"] == "tin-tuc" for r in records)  # no meeting: not planned
+    for r in records:
+        assert r["status"] == "built" and r["period"] == "2022-Q1"
+        assert Path(r["path"]) == out / "2022-Q1" / r["unit"] / f"{r['kind']}.{r['format']}"
+        assert len(r["sha256"]) == 64
+        assert (r["pages"] or 0) >= (1 if r["format"] == "pdf" else 0)
+
+
+def test_report_figures_district(sample_build):
+    out, _ = sample_build
+    for text in (flat(pdf_text(out / "2022-Q1/TM/bao-cao.pdf")), flat(docx_text(out / "2022-Q1/TM/bao-cao.docx"))):
+        assert "Số: /BC-UBND" in text
+        assert "Tháp Mười, ngày 09 tháng 3 năm 2022" in text
+        assert "(số liệu tính từ ngày 15/12/2021 đến ngày 14/3/2022)" in text
+        assert ("Tổng số hồ sơ tiếp nhận: 2.570 hồ sơ, trong đó: tiếp nhận trực tuyến 336 hồ sơ; trực tiếp "
+                "1.850 hồ sơ; qua dịch vụ bưu chính công ích 264 hồ sơ; kỳ trước chuyển sang 120 hồ sơ.") in text
+        assert "tỷ lệ giải quyết hồ sơ đúng và trước hạn đạt 99,5%" in text
+        assert "tăng 46 hồ sơ (15,9%) so với quý IV năm 2021" in text
+        assert "tăng 19 hồ sơ (26,8%) so với quý IV năm 2021" in text
+        assert "Cấp xã còn 03 hồ sơ giải quyết quá hạn, gồm: xã Láng Biển 01 hồ sơ, xã Đốc Binh Kiều 02 hồ sơ." in text
+        assert "xã Thanh Mỹ (0,6%); xã Trường Xuân (0,8%); xã Phú Điền (0,6%)" in text
+        assert "III. NHIỆM VỤ TRỌNG TÂM QUÝ II NĂM 2022" in text
+        assert "quý I năm 2022 của UBND huyện Tháp Mười./." in text
+        assert "TM. ỦY BAN NHÂN DÂN" in text and "Trần Thị Quý" in text
+        assert "Cộng cấp xã 4.909 90 4.713 40 66 4.792 3.189 1.600 3 117 116 1 99,94" in text
+        assert "Tổng cộng 7.479 426 6.563 304 186 7.244 4.905 2.324 15 235 231 4 99,79" in text
+
+
+def test_report_order_of_parts(sample_build):
+    out, _ = sample_build
+    text = flat(pdf_text(out / "2022-Q1/TM/bao-cao.pdf"))
+    parts = ["ỦY BAN NHÂN DÂN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "BÁO CÁO",
+             "I. KẾT QUẢ ĐẠT ĐƯỢC", "II. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN", "III. NHIỆM VỤ TRỌNG TÂM",
+             "Nơi nhận:", "BIỂU TỔNG HỢP TÌNH HÌNH"]
+    positions = [text.index(p) for p in parts]
+    assert positions == sorted(positions)
+
+
+def test_report_of_a_commune(sample_build):
+    out, _ = sample_build
+    text = flat(pdf_text(out / "2022-Q1/TM-MH/bao-cao.pdf"))
+    assert "ỦY BAN NHÂN DÂN XÃ MỸ HÒA" in text
+    assert "Mỹ Hòa, ngày 14 tháng 3 năm 2022" in text  # no meeting: dated at the cut-off
+    assert "Tổng số hồ sơ tiếp nhận: 211 hồ sơ, trong đó: tiếp nhận trực tuyến 07 hồ sơ" in text
+    assert "- UBND huyện (b/c);" in text
+    assert "Lê Thị Hoa" in text
+    assert "Cấp huyện" not in text
+
+
+def test_bulletin_content(sample_build):
+    out, _ = sample_build
+    text = flat((out / "2022-Q1/TM/tin-tuc.fragment.html").read_text(encoding="utf-8"))
+    assert text.startswith('<p class="headline">HUYỆN THÁP MƯỜI: Nâng cao tỷ lệ hồ sơ')
+    assert "Sáng ngày 09 tháng 3 năm 2022, bà Trần Thị Quý, Chủ tịch Ủy ban nhân dân (UBND) huyện Tháp Mười" in text
+    assert "cải cách hành chính (CCHC) quý I năm 2022" in text
+    assert "Cấp huyện tiếp nhận 336 hồ sơ dịch vụ công trực tuyến mức độ 3, mức độ 4; cấp xã tiếp nhận 90 hồ sơ" in text
+    assert "cấp huyện được 264 hồ sơ, cấp xã được 40 hồ sơ" in text
+    assert "tỷ lệ hồ sơ giải quyết đúng và trước hạn cấp huyện, cấp xã đều đạt trên 98%" in text
+    assert "(Quang cảnh Chủ tịch UBND huyện" in text
+    assert "tặng Giấy khen cho 06 tập thể" in text and text.count("./.") == 1
+    assert "<html" not in text and "<style" not in text
+    page = (out / "2022-Q1/TM/tin-tuc.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and '<html lang="vi">' in page and "<style>" in page
+
+
+def test_notice_content(sample_build):
+    out, _ = sample_build
+    text = flat(pdf_text(out / "2022-Q1/TM/thong-bao.pdf"))
+    assert "ỦY BAN NHÂN DÂN HUYỆN THÁP MƯỜI" in text and "VĂN PHÒNG HĐND VÀ UBND" in text
+    assert "Số: /TB-VP" in text and "THÔNG BÁO" in text
+    assert "Kết luận của Chủ tịch Ủy ban nhân dân huyện Tháp Mười tại cuộc họp" in text
+    assert "a) Tăng cường và quan tâm hơn nữa" in text and "e) Ứng dụng hiệu quả" in text
+    assert "thời hạn: trước ngày 31 tháng 3 năm 2022" in text
+    assert "tặng Giấy khen cho 06 tập thể" in text
+    assert "TL. CHỦ TỊCH" in text and "CHÁNH VĂN PHÒNG" in text
+
+
+def test_no_leftovers_in_any_output(sample_build):
+    out, records = sample_build
+    for r in records:
+        path = Path(r["path"])
+        if r["format"] == "pdf":
+            text = pdf_text(path)
+        elif r["format"] == "docx":
+            text = docx_text(path)
+        else:
+            text = re.sub(r"<[^>]+>", " ", path.read_text(encoding="utf-8"))
+        found = LEFTOVERS.findall(text)
+        assert not found, f"{path}: {found}"

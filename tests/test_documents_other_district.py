@@ -1,0 +1,137 @@
+"""A second workspace, built here: another district, other quarters, other figures and wording.
+
+Huyện Châu Thành, 2023-Q2 and 2023-Q3 (hand-computed):
+district office Q3: online 500 (Q2: 450, +50 = 11,1 %), resolved 1.200 with 10 late -> 1.190/1.200 = 99,17 %;
+communes Q3: online 40 + 20 + 10 = 70 (Q2: 57, +13 = 22,8 %), resolved 527 with 12 late -> 515/527 = 97,72 %,
+below the 98 % target, so the bulletin must NOT say "đều đạt trên 98%". No 2022 figures: no year-on-year.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from reportgen.cli import main
+from tests.test_documents import LEFTOVERS, docx_text, flat, pdf_text
+
+CONFIG = """\
+province = "An Giang"
+tasks_next_quarter = ["Đẩy mạnh hướng dẫn người dân nộp hồ sơ trực tuyến toàn trình"]
+
+[labels]
+online_services = "dịch vụ công trực tuyến toàn trình và một phần"
+
+[targets]
+on_time_share = { huyen = 0.98, xa = 0.98 }
+online_share = { huyen = 0.30, xa = 0.10 }
+
+[issuers.bao-cao]
+number = 7
+recipients = ["UBND tỉnh An Giang (b/c)"]
+
+[signers.CT.thong-bao]
+name = "Lê Minh Tâm"
+title = "PHÓ CHÁNH VĂN PHÒNG"
+authority = "KT. CHÁNH VĂN PHÒNG"
+"""
+UNITS = """\
+ma_don_vi,ten_don_vi,cap,ma_cap_tren,dia_danh,nguoi_ky
+CT,Huyện Châu Thành,huyen,,Châu Thành,Nguyễn Văn Bình
+CT-CD,Thị trấn An Châu,xa,CT,An Châu,Trần Văn Một
+CT-AH,Xã An Hòa,xa,CT,An Hòa,Phạm Thị Hai
+CT-BH,Xã Bình Hòa,xa,CT,Bình Hòa,Lý Văn Ba
+"""
+FIGURES = """\
+ky,ma_don_vi,truc_tuyen,truc_tiep,buu_chinh,ky_truoc,truoc_han,dung_han,qua_han,dang_trong_han,dang_qua_han
+2023-Q2,CT,450,700,80,40,700,420,5,140,5
+2023-Q2,CT-CD,30,210,8,4,160,75,2,15,0
+2023-Q2,CT-AH,15,160,4,3,110,60,1,11,0
+2023-Q2,CT-BH,12,110,2,1,70,45,0,10,0
+2023-Q3,CT,500,700,100,50,800,390,10,140,10
+2023-Q3,CT-CD,40,200,10,5,150,80,8,15,2
+2023-Q3,CT-AH,20,150,5,5,100,60,4,16,0
+2023-Q3,CT-BH,10,120,3,2,80,45,0,10,0
+"""
+MEETING = """\
+don_vi: CT
+ky: 2023-Q3
+ngay: 2023-09-20
+buoi: chieu
+chu_tri: {ho_ten: Nguyễn Văn Bình, danh_xung: ông, chuc_vu: Chủ tịch Ủy ban nhân dân huyện Châu Thành}
+thanh_phan: [Thủ trưởng các phòng, ban thuộc UBND huyện, Chủ tịch UBND các xã, thị trấn]
+thao_luan:
+  noi_dung: [nguyên nhân hồ sơ trễ hạn ở cấp xã, giải pháp tăng hồ sơ trực tuyến toàn trình]
+  con_nua: false
+chi_dao:
+  - noi_dung: khắc phục ngay tình trạng hồ sơ trễ hạn ở cấp xã
+    don_vi: UBND thị trấn An Châu
+tac_gia: {ho_ten: Thu Hà, don_vi: Trung tâm VH-TT huyện Châu Thành}
+"""
+
+
+@pytest.fixture(scope="module")
+def other(tmp_path_factory):
+    root = tmp_path_factory.mktemp("chau-thanh")
+    (root / "figures").mkdir()
+    (root / "meetings").mkdir()
+    (root / "reportgen.toml").write_text(CONFIG, encoding="utf-8")
+    (root / "units.csv").write_text(UNITS, encoding="utf-8")
+    (root / "figures" / "xuat-mot-cua.csv").write_text(FIGURES, encoding="utf-8")
+    (root / "meetings" / "q3.yaml").write_text(MEETING, encoding="utf-8")
+    out = root / "out"
+    result = CliRunner().invoke(main, ["build", "-w", str(root), "-o", str(out), "-p", "2023-Q3", "-u", "CT",
+                                       "--json"])
+    assert result.exit_code == 0, result.output
+    return out / "2023-Q3" / "CT", [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_bulletin_follows_the_data(other):
+    folder, _ = other
+    text = flat((folder / "tin-tuc.fragment.html").read_text(encoding="utf-8"))
+    assert "HUYỆN CHÂU THÀNH: Nâng cao tỷ lệ hồ sơ thực hiện dịch vụ công trực tuyến toàn trình và một phần" in text
+    assert "Chiều ngày 20 tháng 9 năm 2023, ông Nguyễn Văn Bình, Chủ tịch Ủy ban nhân dân (UBND) huyện Châu Thành" in text
+    assert "Cấp huyện tiếp nhận 500 hồ sơ dịch vụ công trực tuyến toàn trình và một phần; cấp xã tiếp nhận 70 hồ sơ" in text
+    assert "cấp huyện được 100 hồ sơ, cấp xã được 18 hồ sơ" in text
+    assert ("tỷ lệ hồ sơ giải quyết đúng và trước hạn: cấp huyện đạt 99%, cấp xã đạt 97% (chưa đạt trên 98%)"
+            in text)
+    assert "đều đạt" not in text
+    assert "Nguyên nhân hồ sơ trễ hạn ở cấp xã; giải pháp tăng hồ sơ trực tuyến toàn trình." in text
+    assert "Giấy khen" not in text
+    assert "Khắc phục ngay tình trạng hồ sơ trễ hạn ở cấp xã./." in text
+    assert "Thu Hà, Trung tâm VH-TT huyện Châu Thành" in text
+    assert "Tháp Mười" not in text and "2022" not in text
+
+
+def test_report_comparisons_and_number(other):
+    folder, _ = other
+    text = flat(pdf_text(folder / "bao-cao.pdf"))
+    assert "Số: 07/BC-UBND" in text
+    assert "Châu Thành, ngày 20 tháng 9 năm 2023" in text
+    assert "(số liệu tính từ ngày 15/6/2023 đến ngày 14/9/2023)" in text
+    assert "tăng 50 hồ sơ (11,1%) so với quý II năm 2023, chưa có số liệu cùng kỳ năm 2022 để so sánh" in text
+    assert "tăng 13 hồ sơ (22,8%) so với quý II năm 2023" in text
+    assert "tỷ lệ giải quyết hồ sơ đúng và trước hạn đạt 97,7%" in text
+    assert "Cấp xã còn 12 hồ sơ giải quyết quá hạn, gồm: thị trấn An Châu 08 hồ sơ, xã An Hòa 04 hồ sơ." in text
+    assert "Cấp xã có 02 đơn vị có tỷ lệ giải quyết hồ sơ đúng và trước hạn chưa đạt 98%" in text
+    assert "III. NHIỆM VỤ TRỌNG TÂM QUÝ IV NĂM 2023" in text
+    assert "Đẩy mạnh hướng dẫn người dân nộp hồ sơ trực tuyến toàn trình." in text
+    assert "Nguyễn Văn Bình" in text
+
+
+def test_notice_signed_by_deputy(other):
+    folder, _ = other
+    text = flat(docx_text(folder / "thong-bao.docx"))
+    assert "KT. CHÁNH VĂN PHÒNG" in text and "PHÓ CHÁNH VĂN PHÒNG" in text and "Lê Minh Tâm" in text
+    assert "a) Khắc phục ngay tình trạng hồ sơ trễ hạn ở cấp xã (đơn vị thực hiện: UBND thị trấn An Châu)." in text
+    assert "Khen thưởng" not in text
+
+
+def test_no_leftovers(other):
+    _, records = other
+    for r in records:
+        path = Path(r["path"])
+        text = {"pdf": pdf_text, "docx": docx_text}.get(r["format"], lambda p: p.read_text(encoding="utf-8"))(path)
+        assert not LEFTOVERS.findall(text), path
