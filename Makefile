@@ -27,5 +27,8 @@ demo: $(STAMP) system-deps
 test: $(STAMP) system-deps
 	$(BIN)/python -m pytest -q
 
+bench: $(STAMP) system-deps
+	$(BIN)/python scripts/bench.py --runs 5
+
 clean:
 	rm -rf $(VENV) outputs archive .pytest_cache

@@ -157,3 +157,80 @@ def _report(results, as_json: bool) -> int:
     click.echo(f"Tổng kết: {counts['built']} tệp đã ghi, {counts['unchanged']} tệp không đổi, "
                f"{counts['skipped']} văn bản bỏ qua, {counts['failed']} văn bản lỗi.", err=as_json)
     return counts["failed"] + counts["skipped"]
+
+
+# ---- archive and verify (issue 6) ---------------------------------------------------------------
+
+from reportgen import archive as archiving  # noqa: E402  (appended section)
+
+ARCHIVE_ROOT = Path("archive")
+ARCHIVE_LABELS = {"archived": "đã lưu trữ", "new-version": "phiên bản mới", "unchanged": "không đổi"}
+
+
+@main.command("archive")
+@WORKSPACE
+@click.option("--archive", "-a", "archive_root", type=click.Path(path_type=Path), default=ARCHIVE_ROOT,
+              show_default=True, help="Archive folder; records go to <archive>/<year>/<period>/<unit>/.")
+@click.option("--period", "-p", multiple=True, help="Period such as 2022-Q1 (repeatable).")
+@click.option("--unit", "-u", multiple=True, help="Unit code from units.csv (repeatable).")
+@click.option("--kind", "-k", multiple=True, help=f"Document kind: {', '.join(KINDS)} (repeatable).")
+def archive_command(workspace: Path, archive_root: Path, period, unit, kind) -> None:
+    """Archive documents as PDF/A-3b records, written once, listed in the manifest.
+
+    Each record embeds its figure rows (CSV), meeting file (YAML) and DOCX. Identical
+    content already archived is left as is ("không đổi"); different content becomes a
+    new version (..._v2.pdf). Exit code 1 when some documents failed, 2 on invalid input.
+
+    \b
+    Example:
+        reportgen archive --period 2022-Q1 --unit TM
+        reportgen archive --archive /srv/luu-tru --kind bao-cao
+    """
+    try:
+        ws = load_workspace(workspace)
+        jobs = plan(ws, period, unit, kind)
+        results = archiving.archive(ws, jobs, archive_root)
+    except ReportgenError as exc:
+        _fail(exc)
+    _echo_problems(ws.warnings)
+    for item in results:
+        _echo_archived(item, archive_root)
+    counts = {s: sum(r.status == s for r in results) for s in archiving.STATUSES}
+    click.echo(f"Tổng kết: {counts['archived']} hồ sơ đã lưu trữ, {counts['new-version']} phiên bản mới, "
+               f"{counts['unchanged']} không đổi, {counts['skipped']} bỏ qua, {counts['failed']} lỗi.")
+    if counts["failed"] or counts["skipped"]:
+        raise SystemExit(BuildFailed.exit_code)
+
+
+def _echo_archived(item, archive_root: Path) -> None:
+    if item.status in ARCHIVE_LABELS:
+        note = f" ({item.note})" if item.note else ""
+        click.echo(f"{ARCHIVE_LABELS[item.status]}: {archive_root / item.path}{note}")
+    else:
+        label = "LỖI" if item.status == "failed" else "BỎ QUA"
+        click.echo(f"{label}: {item.period} {item.unit} {item.kind}: {item.reason}", err=True)
+
+
+@main.command("verify")
+@click.argument("archive_root", metavar="[ARCHIVE]", required=False, default=ARCHIVE_ROOT,
+                type=click.Path(path_type=Path))
+def verify_command(archive_root: Path) -> None:
+    """Check every record of ARCHIVE (default: archive/) against its manifest.
+
+    Checksum, size, readable PDF, PDF/A-3b identification, embedded fonts and
+    attachments, metadata; also missing files and files the manifest does not list.
+    Exit code 1 when anything does not match.
+
+    \b
+    Example:
+        reportgen verify
+        reportgen verify /srv/luu-tru
+    """
+    mismatches = archiving.verify(archive_root)
+    for mismatch in mismatches:
+        click.echo(f"KHÔNG KHỚP: {mismatch}")
+    if mismatches:
+        click.echo(f"Kho lưu trữ {archive_root}: {len(mismatches)} điểm không khớp.", err=True)
+        raise SystemExit(1)
+    click.echo(f"Kho lưu trữ {archive_root}: {archiving.record_count(archive_root)} hồ sơ, "
+               "tất cả khớp manifest.")
