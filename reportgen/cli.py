@@ -151,11 +151,11 @@ def _report(results, as_json: bool) -> int:
         elif item.status in ("built", "unchanged"):
             click.echo(f"{'đã ghi' if item.status == 'built' else 'không đổi'}: {item.path}")
         else:
-            click.echo(f"{'LỖI' if item.status == 'failed' else 'BỎ QUA'}: {item.period} {item.unit} "
+            click.echo(f"{'LỖI' if item.status == 'failed' else 'KHÔNG LẬP ĐƯỢC'}: {item.period} {item.unit} "
                        f"{item.kind}: {item.reason}", err=True)
     counts = {s: sum(r.status == s for r in results) for s in ("built", "unchanged", "skipped", "failed")}
     click.echo(f"Tổng kết: {counts['built']} tệp đã ghi, {counts['unchanged']} tệp không đổi, "
-               f"{counts['skipped']} văn bản bỏ qua, {counts['failed']} văn bản lỗi.", err=as_json)
+               f"{counts['skipped']} văn bản không lập được, {counts['failed']} văn bản lỗi.", err=as_json)
     return counts["failed"] + counts["skipped"]
 
 

@@ -151,3 +151,28 @@ def test_no_leftovers_in_any_output(sample_build):
             text = re.sub(r"<[^>]+>", " ", path.read_text(encoding="utf-8"))
         found = LEFTOVERS.findall(text)
         assert not found, f"{path}: {found}"
+
+
+def test_a_document_that_cannot_be_built_is_reported_and_the_rest_built(workspace, cli, tmp_path):
+    (workspace / "templates").mkdir()
+    (workspace / "templates" / "thong-bao.html.j2").write_text(
+        '{% extends "base.html.j2" %}\n{% block body %}\n<p>{{ khong_co }}</p>\n{% endblock %}\n', encoding="utf-8")
+    out = tmp_path / "out"
+    result = cli("build", "-w", workspace, "-o", out, "-p", "2022-Q1", "-u", "TM", "-u", "TM-MH",
+                 "-k", "thong-bao", "-k", "bao-cao", "-f", "docx")
+    assert result.exit_code == 1, result.output
+    assert "LỖI: 2022-Q1 TM thong-bao: Mẫu " in result.stderr
+    assert "thong-bao.html.j2, dòng 3: biến 'khong_co' không có trong dữ liệu" in result.stderr
+    assert ("KHÔNG LẬP ĐƯỢC: 2022-Q1 TM-MH thong-bao: không có tệp cuộc họp (meetings/*.yaml) của đơn vị TM-MH "
+            "kỳ 2022-Q1") in result.stderr
+    assert "Tổng kết: 2 tệp đã ghi, 0 tệp không đổi, 1 văn bản không lập được, 1 văn bản lỗi." in result.stdout
+    written = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
+    assert written == ["2022-Q1/TM-MH/bao-cao.docx", "2022-Q1/TM/bao-cao.docx"]
+
+
+def test_rebuild_reports_unchanged_files(workspace, cli, tmp_path):
+    args = ("build", "-w", workspace, "-o", tmp_path / "o", "-p", "2022-Q1", "-u", "TM-MH", "-f", "docx")
+    assert cli(*args).exit_code == 0
+    again = cli(*args)
+    assert again.exit_code == 0
+    assert "không đổi: " in again.stdout and "Tổng kết: 0 tệp đã ghi, 1 tệp không đổi" in again.stdout
