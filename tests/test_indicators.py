@@ -73,3 +73,21 @@ def test_zero_denominators_give_none():
     derived = ind.derive(frame)
     assert derived.at["X", "online_share"] is None
     assert derived.at["X", "on_time_share"] is None
+
+
+def test_province_scope_sums_each_level():
+    units = pd.DataFrame({
+        "ma_don_vi": ["P", "D1", "D2", "X1", "X2", "X3"],
+        "cap": ["tinh", "huyen", "huyen", "xa", "xa", "xa"],
+        "ma_cap_tren": ["", "P", "P", "D1", "D1", "D2"],
+    }).set_index("ma_don_vi", drop=False)
+    rows = []
+    for code, online in (("P", 100), ("D1", 10), ("D2", 20), ("X1", 1), ("X2", 2), ("X3", 3)):
+        rows.append({"ky": "2026-Q1", "ma_don_vi": code, **dict.fromkeys(COUNTS, 1), "truc_tuyen": online})
+    figures = pd.DataFrame(rows)
+    scope = ind.scope_of(units, "P")
+    assert scope.members == {"tinh": ("P",), "huyen": ("D1", "D2"), "xa": ("X1", "X2", "X3")}
+    totals = ind.level_totals(figures, scope, "2026-Q1")
+    assert list(totals["truc_tuyen"]) == [100, 30, 6]
+    assert list(totals["units_reporting"]) == [1, 2, 3]
+    assert totals.at["xa", "new"] == 6 + 3 + 3  # online + in person (1 each) + postal (1 each)
