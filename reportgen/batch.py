@@ -9,7 +9,6 @@ does not stop the others.
 from __future__ import annotations
 
 import hashlib
-import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -17,6 +16,7 @@ from pathlib import Path
 
 from reportgen.context import build_context
 from reportgen.errors import ReportgenError
+from reportgen.files import write_atomic
 from reportgen.plan import FORMATS, Job
 from reportgen.render import documents
 from reportgen.workspace import Workspace
@@ -79,18 +79,3 @@ def _write(job: Job, fmt: str, data: bytes, pages: int | None, out_root: Path) -
     if status == "built":
         write_atomic(path, data)
     return Output(job.kind, job.unit, job.period, fmt, str(path), digest, pages, status)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file in the same folder, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -176,3 +176,13 @@ def test_rebuild_reports_unchanged_files(workspace, cli, tmp_path):
     again = cli(*args)
     assert again.exit_code == 0
     assert "không đổi: " in again.stdout and "Tổng kết: 0 tệp đã ghi, 1 tệp không đổi" in again.stdout
+
+
+def test_builds_are_byte_identical(cli, tmp_path):
+    digests = []
+    for name in ("a", "b"):
+        result = cli("build", "-w", SAMPLE, "-o", tmp_path / name, "-p", "2022-Q1", "-u", "TM", "-k", "bao-cao",
+                     "--json")
+        assert result.exit_code == 0, result.output
+        digests.append({(r["format"], r["sha256"]) for r in map(json.loads, result.stdout.splitlines())})
+    assert digests[0] == digests[1] and len(digests[0]) == 2  # the PDF carries the chart

@@ -18,6 +18,12 @@ from reportgen.render.to_pdf import render_pdf
 from reportgen.templating import BUILTIN_TEMPLATES, render_html
 from reportgen.workspace import Workspace
 
+# The folder relative URLs (the chart) resolve against in the PDF. WeasyPrint names an
+# image after the MD5 of its absolute URL, so a random temporary folder would change the
+# bytes of every PDF with a chart. This folder does not exist: the confined fetcher finds
+# ``<it>/chart.png`` as ``chart.png`` in the first allowed root that has it (the assets).
+ASSETS_BASE = Path("/reportgen-assets")
+
 
 def render_all(template: str, context: dict, assets: dict[str, bytes], formats: list[str],
                ws: Workspace, assets_dir: Path) -> dict[str, tuple[bytes, int | None]]:
@@ -30,7 +36,7 @@ def render_all(template: str, context: dict, assets: dict[str, bytes], formats: 
         out["docx"] = (render_docx(html, template_name=template, base_dir=assets_dir,
                                    properties=docx_properties(context)), None)
     if "pdf" in formats:
-        pdf = render_pdf(html, assets_dir, [assets_dir, ws.templates_dir, BUILTIN_TEMPLATES],
+        pdf = render_pdf(html, ASSETS_BASE, [assets_dir, ws.templates_dir, BUILTIN_TEMPLATES],
                          metadata=pdf_metadata(context))
         out["pdf"] = (pdf, len(PdfReader(io.BytesIO(pdf)).pages))
     if "html" in formats:

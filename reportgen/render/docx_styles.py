@@ -2,16 +2,23 @@
 
 ``templates/base.docx`` is this document saved once (``save_base_docx``); the renderer
 opens that file when present, so an office can change fonts and spacing in Word itself.
+
+Line spacing is Word's "single" (multiple 1.0). For Times New Roman a single line is
+1.15 em high (the font's ascent + descent + line gap), which is exactly the
+``line-height: 1.15`` of ``templates/print.css``: the DOCX and the PDF break lines and
+pages alike, and the value is inside Decree 30's range (single to 1.5 lines).
 """
 
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
@@ -19,46 +26,68 @@ from docx.shared import Cm, Pt, RGBColor
 FONT = "Times New Roman"
 LANGUAGE = "vi-VN"
 BASE_DOCX = Path(__file__).resolve().parent.parent.parent / "templates" / "base.docx"
+TABLE_STYLE = "Bang so lieu"
 
 CENTER, LEFT, RIGHT, JUSTIFY = (WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT,
                                 WD_ALIGN_PARAGRAPH.RIGHT, WD_ALIGN_PARAGRAPH.JUSTIFY)
 
-# name: (size pt, bold, italic, alignment, first-line indent cm, space after pt, line spacing)
+# name: (size pt, bold, italic, alignment, first-line indent cm, space before pt, space after pt)
+# every one is based on Normal and single-spaced
 PARAGRAPH_STYLES = {
-    "Co quan chu quan": (13, False, False, CENTER, 0, 0, 1.0),
-    "Co quan ban hanh": (13, True, False, CENTER, 0, 0, 1.0),
-    "So ky hieu": (13, False, False, CENTER, 0, 0, 1.0),
-    "Quoc hieu": (13, True, False, CENTER, 0, 0, 1.0),
-    "Tieu ngu": (14, True, False, CENTER, 0, 0, 1.0),
-    "Dia danh ngay thang": (14, False, True, CENTER, 0, 0, 1.0),
-    "Ten loai": (14, True, False, CENTER, 0, 0, 1.0),
-    "Trich yeu": (14, True, False, CENTER, 0, 0, 1.0),
-    "Duong ke": (2, False, False, CENTER, 0, 4, 1.0),
-    "Noi nhan tieu de": (12, True, True, LEFT, 0, 0, 1.0),
-    "Noi nhan": (11, False, False, LEFT, 0, 0, 1.0),
-    "Chuc vu ky": (14, True, False, CENTER, 0, 0, 1.0),
-    "Khoang ky": (14, False, False, CENTER, 0, 0, 1.0),
-    "Ten nguoi ky": (14, True, False, CENTER, 0, 0, 1.0),
-    "Tieu de phu luc": (14, True, False, CENTER, 0, 0, 1.0),
-    "Ghi chu phu luc": (14, False, True, CENTER, 0, 6, 1.0),
-    "Tieu de tin": (14, True, False, CENTER, 0, 6, 1.0),
-    "Chu thich anh": (13, False, True, CENTER, 0, 6, 1.15),
-    "Tac gia": (14, True, False, RIGHT, 0, 6, 1.15),
-    "O bang": (12, False, False, CENTER, 0, 0, 1.0),
-    "Danh sach": (14, False, False, JUSTIFY, 1.27, 6, 1.15),
+    "Co quan chu quan": (13, False, False, CENTER, 0, 0, 0),
+    "Co quan ban hanh": (13, True, False, CENTER, 0, 0, 0),
+    "So ky hieu": (13, False, False, CENTER, 0, 6, 0),
+    "Quoc hieu": (13, True, False, CENTER, 0, 0, 0),
+    "Tieu ngu": (14, True, False, CENTER, 0, 0, 0),
+    "Dia danh ngay thang": (14, False, True, CENTER, 0, 6, 0),
+    "Ten loai": (14, True, False, CENTER, 0, 6, 0),
+    "Trich yeu": (14, True, False, CENTER, 0, 0, 0),
+    "Duong ke": (2, False, False, CENTER, 0, 2, 6),
+    "Noi nhan tieu de": (12, True, True, LEFT, 0, 0, 0),
+    "Noi nhan": (11, False, False, LEFT, 0, 0, 0),
+    "Chuc vu ky": (14, True, False, CENTER, 0, 0, 0),
+    "Khoang ky": (14, False, False, CENTER, 0, 0, 0),
+    "Ten nguoi ky": (14, True, False, CENTER, 0, 0, 0),
+    "Tieu de phu luc": (14, True, False, CENTER, 0, 0, 0),
+    "Ghi chu phu luc": (14, False, True, CENTER, 0, 0, 6),
+    "Tieu de tin": (14, True, False, CENTER, 0, 0, 6),
+    "Chu thich anh": (13, False, True, CENTER, 0, 0, 6),
+    "Tac gia": (14, True, False, RIGHT, 0, 0, 6),
+    "O bang": (12, False, False, CENTER, 0, 0, 0),
+    "Tieu de bang": (12, True, False, CENTER, 0, 0, 0),
+    "List Dash": (14, False, False, JUSTIFY, 1.27, 0, 6),
+    "List Plus": (14, False, False, JUSTIFY, 1.27, 0, 6),
+    "Danh sach": (14, False, False, JUSTIFY, 1.27, 0, 6),
 }
+SIGNATURE_SPACE = Cm(2.5)  # "Khoang ky": one empty line exactly this high, room for signature and seal
+STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
+UNUSED_PARTS = (RT.THUMBNAIL, STYLES_WITH_EFFECTS, RT.CUSTOM_XML)  # stray parts of python-docx's template
+# the order of w:rPr's children (ECMA-376 Part 1, 17.3.2.28); python-docx keeps it private
+RPR_ORDER = ("w:rStyle", "w:rFonts", "w:b", "w:bCs", "w:i", "w:iCs", "w:caps", "w:smallCaps", "w:strike",
+             "w:dstrike", "w:outline", "w:shadow", "w:emboss", "w:imprint", "w:noProof", "w:snapToGrid",
+             "w:vanish", "w:webHidden", "w:color", "w:spacing", "w:w", "w:kern", "w:position", "w:sz", "w:szCs",
+             "w:highlight", "w:u", "w:effect", "w:bdr", "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs",
+             "w:em", "w:lang", "w:eastAsianLayout", "w:specVanish", "w:oMath")
+APP_XML = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+           '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+           "<Application>reportgen</Application><DocSecurity>0</DocSecurity></Properties>")
 
 
 def build_base_document():
-    """A new python-docx Document carrying every reportgen style."""
+    """A new python-docx Document carrying every reportgen style, and nothing else."""
     doc = Document()
+    _clean_package(doc)
     _document_defaults(doc)
     _normal(doc.styles["Normal"])
     for level in (1, 2, 3):
         _heading(doc.styles[f"Heading {level}"], italic=(level == 3))
+        _black_serif(doc.styles[f"Heading {level} Char"], 14, bold=True, italic=(level == 3))
     for name, spec in PARAGRAPH_STYLES.items():
         _paragraph_style(doc, name, *spec)
+    _signature_space(doc.styles["Khoang ky"])
+    _header(doc.styles["Header"])
     _caption(doc.styles["Caption"])
+    _table_style(doc)
     return doc
 
 
@@ -71,43 +100,84 @@ def load_base_document():
 
 def save_base_docx(path: Path = BASE_DOCX) -> Path:
     """Save the built base document (run once; the file is committed in templates/)."""
-    buffer = io.BytesIO()
-    build_base_document().save(buffer)
     from reportgen.render.docx_parts import fixed_zip
 
+    buffer = io.BytesIO()
+    build_base_document().save(buffer)
     path.write_bytes(fixed_zip(buffer.getvalue()))
     return path
 
 
 def set_fonts(rpr_parent, name: str = FONT) -> None:
     """Name the font in all four slots (ASCII, high ANSI, East Asian, complex script)."""
-    rpr = rpr_parent.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
+    _name_fonts(rpr_parent.get_or_add_rPr(), name)
+
+
+def _name_fonts(rpr, name: str = FONT) -> None:
+    """Theme fonts (``w:asciiTheme`` ...) would win over the names: drop them."""
+    fonts = rpr_child(rpr, "w:rFonts")
     for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
         fonts.set(qn(slot), name)
     for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
         fonts.attrib.pop(qn(theme), None)
 
 
+def set_language(rpr_parent, language: str = LANGUAGE) -> None:
+    """``w:lang``: spelling and hyphenation in Vietnamese."""
+    lang = rpr_child(rpr_parent.get_or_add_rPr(), "w:lang")
+    lang.set(qn("w:val"), language)
+    lang.set(qn("w:eastAsia"), language)
+
+
+def rpr_child(rpr, tag: str):
+    """The ``tag`` child of a ``w:rPr``, created at its place in the schema sequence."""
+    found = rpr.find(qn(tag))
+    if found is None:
+        successors = RPR_ORDER[RPR_ORDER.index(tag) + 1:]
+        found = rpr.insert_element_before(OxmlElement(tag), *successors)
+    return found
+
+
+def _clean_package(doc) -> None:
+    """Drop the default template's thumbnail, Word 2010 style copy and bibliography part."""
+    for rels in (doc.part.package.rels, doc.part.rels):
+        for r_id in [r_id for r_id, rel in rels.items() if rel.reltype in UNUSED_PARTS]:
+            rels.pop(r_id)
+    app = doc.part.package.part_related_by(RT.EXTENDED_PROPERTIES)
+    app._blob = APP_XML.encode("utf-8")
+    _serif_theme(doc.part.part_related_by(RT.THEME))
+    preview = doc.settings.element.find(qn("w:savePreviewPicture"))
+    if preview is not None:
+        doc.settings.element.remove(preview)
+
+
+def _serif_theme(theme) -> None:
+    """The theme's heading and body fonts (Calibri, Cambria) become Times New Roman too,
+    so every style that names a theme font (Title, Heading 4-9 ...) is set in it."""
+    theme._blob = re.sub(rb'(<a:(?:major|minor)Font>\s*<a:latin typeface=")[^"]*"',
+                         rb'\g<1>' + FONT.encode() + rb'"', theme.blob)
+
+
 def _document_defaults(doc) -> None:
-    rpr_default = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault"))
-    rpr = rpr_default.find(qn("w:rPr"))
-    lang = rpr.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        rpr.append(lang)
-    lang.set(qn("w:val"), LANGUAGE)
-    lang.set(qn("w:eastAsia"), LANGUAGE)
-    lang.set(qn("w:bidi"), "ar-SA")
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is not None:
-        rpr.remove(fonts)
-    rpr.insert(0, OxmlElement("w:rFonts"))
-    for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        rpr.find(qn("w:rFonts")).set(qn(slot), FONT)
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    _name_fonts(rpr)
+    rpr_child(rpr, "w:lang").set(qn("w:val"), LANGUAGE)
+    rpr_child(rpr, "w:lang").set(qn("w:eastAsia"), LANGUAGE)
+    _set_size(rpr, 28)
+    spacing = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr")).find(qn("w:spacing"))
+    spacing.set(qn("w:after"), "0")
+    spacing.set(qn("w:line"), "240")
+
+
+def _set_size(rpr, half_points: int) -> None:
+    """Both the Latin (``w:sz``) and the complex-script (``w:szCs``) size."""
+    for tag in ("w:sz", "w:szCs"):
+        rpr_child(rpr, tag).set(qn("w:val"), str(half_points))
+
+
+def _single(fmt) -> None:
+    fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
 
 
 def _normal(style) -> None:
@@ -115,34 +185,39 @@ def _normal(style) -> None:
     style.font.size = Pt(14)
     style.font.color.rgb = RGBColor(0, 0, 0)
     set_fonts(style.element)
+    set_language(style.element)
     fmt = style.paragraph_format
     fmt.alignment = JUSTIFY
     fmt.first_line_indent = Cm(1.27)
     fmt.space_before = Pt(0)
     fmt.space_after = Pt(6)
-    fmt.line_spacing_rule = WD_LINE_SPACING.MULTIPLE
-    fmt.line_spacing = 1.15
+    _single(fmt)
     fmt.widow_control = True
 
 
 def _heading(style, italic: bool) -> None:
     style.base_style = None
-    style.font.name = FONT
-    style.font.size = Pt(14)
-    style.font.bold = True
-    style.font.italic = italic
-    style.font.color.rgb = RGBColor(0, 0, 0)
-    set_fonts(style.element)
+    _black_serif(style, 14, bold=True, italic=italic)
     fmt = style.paragraph_format
     fmt.alignment = JUSTIFY
     fmt.first_line_indent = Cm(1.27)
     fmt.space_before = Pt(6 if not italic else 0)
     fmt.space_after = Pt(6)
-    fmt.line_spacing = 1.15
+    _single(fmt)
     fmt.keep_with_next = True
 
 
-def _paragraph_style(doc, name, size, bold, italic, align, indent_cm, after, spacing) -> None:
+def _black_serif(style, size: float, bold: bool, italic: bool) -> None:
+    style.font.name = FONT
+    style.font.size = Pt(size)
+    style.font.bold = bold
+    style.font.italic = italic
+    style.font.color.rgb = RGBColor(0, 0, 0)
+    set_fonts(style.element)
+    _set_size(style.element.get_or_add_rPr(), int(size * 2))
+
+
+def _paragraph_style(doc, name, size, bold, italic, align, indent_cm, before, after) -> None:
     style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
     style.base_style = doc.styles["Normal"]
     style.quick_style = True
@@ -152,19 +227,57 @@ def _paragraph_style(doc, name, size, bold, italic, align, indent_cm, after, spa
     fmt = style.paragraph_format
     fmt.alignment = align
     fmt.first_line_indent = Cm(indent_cm)
-    fmt.space_before = Pt(3 if name == "Duong ke" else 0)
+    fmt.space_before = Pt(before)
     fmt.space_after = Pt(after)
-    fmt.line_spacing = spacing
+    _single(fmt)
+
+
+def _signature_space(style) -> None:
+    style.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    style.paragraph_format.line_spacing = SIGNATURE_SPACE
+
+
+def _header(style) -> None:
+    """The page number line: Normal's font, centred, no indent, no spacing."""
+    fmt = style.paragraph_format
+    fmt.alignment = CENTER
+    fmt.first_line_indent = Cm(0)
+    fmt.space_after = Pt(0)
+    _single(fmt)
 
 
 def _caption(style) -> None:
     style.base_style = None
-    style.font.name = FONT
-    style.font.size = Pt(13)
-    style.font.bold = False
-    style.font.italic = True
-    style.font.color.rgb = RGBColor(0, 0, 0)
-    set_fonts(style.element)
-    style.paragraph_format.alignment = CENTER
-    style.paragraph_format.first_line_indent = Cm(0)
-    style.paragraph_format.space_after = Pt(6)
+    _black_serif(style, 13, bold=False, italic=True)
+    fmt = style.paragraph_format
+    fmt.alignment = CENTER
+    fmt.first_line_indent = Cm(0)
+    fmt.space_before = Pt(3)
+    fmt.space_after = Pt(6)
+    _single(fmt)
+
+
+def _table_style(doc) -> None:
+    """"Bang so lieu": Table Grid's thin single borders, stated in the style itself."""
+    style = doc.styles.add_style(TABLE_STYLE, WD_STYLE_TYPE.TABLE)
+    style.base_style = doc.styles["Table Grid"]
+    style.element.append(_table_properties())
+
+
+def _table_properties():
+    tbl_pr = OxmlElement("w:tblPr")
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        border = OxmlElement(f"w:{edge}")
+        for key, value in (("w:val", "single"), ("w:sz", "4"), ("w:space", "0"), ("w:color", "000000")):
+            border.set(qn(key), value)
+        borders.append(border)
+    tbl_pr.append(borders)
+    margins = OxmlElement("w:tblCellMar")
+    for edge, width in (("top", 28), ("left", 57), ("bottom", 28), ("right", 57)):
+        margin = OxmlElement(f"w:{edge}")
+        margin.set(qn("w:w"), str(width))
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    tbl_pr.append(margins)
+    return tbl_pr

@@ -19,8 +19,9 @@ from docx.shared import Cm, Emu, Mm, Pt
 from lxml import html as lxml_html
 
 from reportgen.errors import UnsupportedMarkup
+from reportgen.files import write_atomic
 from reportgen.render import docx_parts as parts
-from reportgen.render.docx_styles import load_base_document, set_fonts
+from reportgen.render.docx_styles import load_base_document
 
 INLINE = {"b", "strong", "i", "em", "u", "br", "span"}
 CLASS_STYLES = {
@@ -381,7 +382,5 @@ def render_docx(html: str, *, template_name: str, base_dir: Path, properties: di
     writer.doc.save(buffer)
     data = parts.fixed_zip(buffer.getvalue())
     if out_path is not None:
-        from reportgen.batch import write_atomic
-
         write_atomic(Path(out_path), data)
     return data

@@ -16,22 +16,26 @@ byte-identical files.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import logging
 import mimetypes
 import os
-import tempfile
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
+import pydyf
 import weasyprint
+from weasyprint.pdf.metadata import DocumentMetadata
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from reportgen.errors import TemplateFailure
+from reportgen.files import write_atomic
 from reportgen.render.fonts import ensure_vietnamese_font
 
 LOG = logging.getLogger("reportgen.render")
@@ -100,8 +104,25 @@ class RestrictedFetcher(URLFetcher):
         raise PermissionError(f"reportgen refused {url}: {reason}")
 
 
+@dataclass(frozen=True)
+class PdfAttachment:
+    """A file embedded in the PDF (``/EmbeddedFiles``; a PDF/A-3 associated file).
+
+    ``relationship`` is the ``/AFRelationship`` of ISO 32000-2, 7.11.3: ``Source``,
+    ``Data``, ``Alternative``, ``Supplement`` or ``Unspecified``.
+    """
+
+    name: str
+    data: bytes
+    mime_type: str
+    relationship: str = "Unspecified"
+    description: str | None = None
+
+
 def render_pdf(html: str, base_dir: Path, allowed_roots: list[Path], out_path: Path | None = None,
-               pdf_variant: str | None = None, metadata: Mapping[str, object] | None = None) -> bytes:
+               pdf_variant: str | None = None, metadata: Mapping[str, object] | None = None,
+               attachments: Sequence[PdfAttachment] = (),
+               xmp: Callable[[int], bytes] | None = None) -> bytes:
     """Lay out ``html`` and return the PDF bytes (also written atomically to ``out_path``).
 
     ``base_dir``: the folder relative URLs resolve against. ``allowed_roots``: the only
@@ -110,24 +131,67 @@ def render_pdf(html: str, base_dir: Path, allowed_roots: list[Path], out_path: P
     ``title``, ``description``, ``authors`` (list), ``keywords`` (list), ``generator``,
     ``lang``, ``created``/``modified`` (date, datetime or ISO string; ``modified``
     defaults to ``created``); they override what the HTML head says.
+    ``attachments``: files to embed, dated with the document's date (reproducible).
+    ``xmp``: called with the page count, returns ``rdf:Description`` elements (UTF-8 XML)
+    added inside the ``rdf:RDF`` of the XMP packet WeasyPrint writes.
     Raises TemplateFailure (refused resource, bad markup) or MissingSystemDependency (font).
     """
     ensure_vietnamese_font()
     with _PROCESS_STATE:
-        pdf = _render(html, base_dir, RestrictedFetcher(base_dir, allowed_roots), pdf_variant, metadata or {})
+        pdf = _render(html, base_dir, RestrictedFetcher(base_dir, allowed_roots), pdf_variant, metadata or {},
+                      attachments, xmp)
     if out_path is not None:
-        write_atomically(Path(out_path), pdf)
+        write_atomic(Path(out_path), pdf)
     return pdf
 
 
 def _render(html: str, base_dir: Path, fetcher: RestrictedFetcher, pdf_variant: str | None,
-            metadata: Mapping[str, object]) -> bytes:
+            metadata: Mapping[str, object], attachments: Sequence[PdfAttachment] = (),
+            xmp: Callable[[int], bytes] | None = None) -> bytes:
     document = _layout(html, base_dir, fetcher)
     _apply_metadata(document.metadata, metadata)
+    if xmp is not None:
+        document.metadata = _ExtendedXmp.of(document.metadata, xmp(len(document.pages)))
+    files = [_attachment(item, document.metadata.created) for item in attachments]
     with _weasyprint_errors() as errors, _reproducible_fonts(document.metadata.created):
-        pdf = document.write_pdf(pdf_variant=pdf_variant)
+        pdf = document.write_pdf(pdf_variant=pdf_variant, attachments=files or None,
+                                 finisher=_unique_associated_files if files else None)
     _raise_errors(errors, "khi xuất PDF")
     return pdf
+
+
+class _ExtendedXmp(DocumentMetadata):
+    """WeasyPrint's metadata, with more ``rdf:Description`` elements in its XMP ``rdf:RDF``."""
+
+    extra_rdf = b""
+
+    @classmethod
+    def of(cls, metadata: DocumentMetadata, extra_rdf: bytes) -> "_ExtendedXmp":
+        extended = cls()
+        vars(extended).update(vars(metadata))
+        extended.extra_rdf = extra_rdf
+        return extended
+
+    def generate_rdf_metadata(self, variant, version, conformance):
+        rdf = super().generate_rdf_metadata(variant, version, conformance)
+        head, end, tail = rdf.rpartition(b"</rdf:RDF>")
+        if not end:
+            raise TemplateFailure("WeasyPrint XMP packet without </rdf:RDF>: cannot add metadata")
+        return head + self.extra_rdf + end + tail
+
+
+def _unique_associated_files(document: weasyprint.Document, pdf: pydyf.PDF) -> None:
+    """WeasyPrint 70 lists each PDF/A-3 associated file twice in the catalog's ``/AF``: keep one."""
+    if "AF" in pdf.catalog:
+        pdf.catalog["AF"] = pydyf.Array(dict.fromkeys(pdf.catalog["AF"]))
+
+
+def _attachment(item: PdfAttachment, created: str | None) -> weasyprint.Attachment:
+    """A WeasyPrint attachment with an explicit MIME type and the document's date (not the clock)."""
+    day = dt.datetime.fromtimestamp(_epoch_of(created), dt.timezone.utc).replace(tzinfo=None)
+    url = f"data:{item.mime_type};base64,{base64.b64encode(item.data).decode('ascii')}"
+    return weasyprint.Attachment(url=url, name=item.name, description=item.description, created=day,
+                                 modified=day, relationship=item.relationship)
 
 
 def _layout(html: str, base_dir: Path, fetcher: RestrictedFetcher) -> weasyprint.Document:
@@ -263,15 +327,3 @@ def w3c_date(value: object) -> str:
     return str(value)
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file in the same folder, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -8,7 +8,6 @@ Babel itself rounds half-to-even.
 
 from __future__ import annotations
 
-import math
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from numbers import Integral, Real
 

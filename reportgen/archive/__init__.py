@@ -1,0 +1,16 @@
+"""The archive: PDF/A-3b records, written once, with a manifest and a verifier.
+
+``archive(ws, jobs, root)`` files each document as a record under
+``<root>/<year>/<period>/<unit>/``; ``verify(root)`` lists every mismatch between the
+records and the manifest. See docs/archive.md.
+
+Modules: ``records`` (make a record), ``sources`` (what it embeds), ``xmp`` (its
+metadata), ``naming`` (where it goes), ``storage`` (write-once files), ``manifest``
+(CSV + JSON Lines), ``run`` (archiving), ``pdf_facts`` and ``verify`` (verification).
+"""
+
+from reportgen.archive.manifest import ManifestError
+from reportgen.archive.run import STATUSES, ArchiveResult, archive
+from reportgen.archive.verify import Mismatch, record_count, verify
+
+__all__ = ["STATUSES", "ArchiveResult", "ManifestError", "Mismatch", "archive", "record_count", "verify"]

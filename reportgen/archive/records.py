@@ -1,0 +1,91 @@
+"""Make one record: a PDF/A-3b of a document, with its sources embedded and its metadata in XMP.
+
+The record is the document's HTML laid out by WeasyPrint as PDF/A-3b, exactly as the
+build lays out its PDF, with the figure rows (CSV), the meeting file (YAML, where one
+was used) and the DOCX of the build (same bytes) embedded, and the fields of
+:func:`record_fields` in its XMP packet. Everything comes from the data, nothing from
+the clock, so the same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from reportgen import __version__
+from reportgen.archive import sources, xmp
+from reportgen.archive.naming import number_text
+from reportgen.context import build_context
+from reportgen.plan import Job
+from reportgen.render import documents
+from reportgen.render.to_pdf import render_pdf
+from reportgen.templating import BUILTIN_TEMPLATES, render_html
+from reportgen.workspace import Workspace
+
+PDF_VARIANT = "pdf/a-3b"
+GENERATOR = "reportgen"
+BULLETIN_TYPE = "TIN BÀI"
+
+
+@dataclass(frozen=True)
+class Record:
+    """A record in memory: its bytes, page count, metadata fields and attachments."""
+
+    job: Job
+    pdf: bytes
+    pages: int
+    fields: dict[str, str]
+    attachments: list[dict] = field(default_factory=list)  # name, sha256, size
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.pdf).hexdigest()
+
+
+def make_record(ws: Workspace, job: Job) -> Record:
+    """Render ``job`` as a PDF/A-3b record. Raises ReportgenError like a build does."""
+    template, context, assets = build_context(ws, job)
+    fields = record_fields(context, job)
+    with tempfile.TemporaryDirectory(prefix="reportgen-") as tmp:
+        folder = Path(tmp)
+        docx, _ = documents.render_all(template, context, assets, ["docx"], ws, folder)["docx"]
+        files = sources.attachments(ws, job, docx)
+        html = render_html(template, context, ws.templates_dir)
+        pdf = render_pdf(html, documents.ASSETS_BASE, [folder, ws.templates_dir, BUILTIN_TEMPLATES], pdf_variant=PDF_VARIANT,
+                         metadata=documents.pdf_metadata(context), attachments=files,
+                         xmp=lambda pages: xmp.description_xml(fields, pages))
+    listed = [{"name": f.name, "sha256": hashlib.sha256(f.data).hexdigest()} for f in files]
+    return Record(job, pdf, len(PdfReader(io.BytesIO(pdf)).pages), fields, listed)
+
+
+def record_fields(context: dict, job: Job) -> dict[str, str]:
+    """The metadata of a record, as text (the bulletin's author stands for issuer and signer)."""
+    doc = context["doc"]
+    signature = doc.get("signature") or {}
+    author = (context.get("meeting") or {}).get("tac_gia") or {}
+    return {
+        "title": doc["subject"],
+        "document_type": doc.get("type") or BULLETIN_TYPE,
+        "number": number_text(doc.get("number")),
+        "symbol": doc.get("symbol") or "",
+        "date": _iso(doc["date"]),
+        "issuer": (doc.get("issuer") or {}).get("name") or author.get("don_vi", ""),
+        "signer": signature.get("name") or author.get("ho_ten", ""),
+        "signer_title": signature.get("title") or "",
+        "language": "vi",
+        "generator": GENERATOR,
+        "generator_version": __version__,
+        "kind": job.kind,
+        "unit": job.unit,
+        "period": job.period,
+    }
+
+
+def _iso(value: object) -> str:
+    return value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else str(value)

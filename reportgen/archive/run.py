@@ -1,0 +1,156 @@
+"""``archive(ws, jobs, root)``: make each job's record and file it, write-once, in the manifest.
+
+For each document (kind × unit × period) the record is rendered in memory, then:
+
+- identical (same SHA-256) to a version the manifest lists: ``unchanged``, nothing is
+  written (a listed file that has gone missing is put back, with the same bytes);
+- identical to a record file present on disk but missing from the manifest (a run killed
+  between the two steps): the manifest row is completed;
+- otherwise: the next version is written (``archived`` for version 1, ``new-version``
+  after), then the manifest is updated.
+
+Order of operations, so that an interrupted run leaves no partial record and no manifest
+row without its file: record to a temporary name -> fsync -> link into place -> manifests.
+Temporary files of killed runs are removed first. ``archived_at`` is the time of archiving
+(UTC; ``SOURCE_DATE_EPOCH`` when set): it is only in the manifest, never in a record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from reportgen.archive import manifest, naming, storage
+from reportgen.archive.records import Record, make_record
+from reportgen.errors import ReportgenError
+from reportgen.plan import Job
+from reportgen.workspace import Workspace
+
+STATUSES = ("archived", "new-version", "unchanged", "failed", "skipped")
+COMPLETED = "đã bổ sung dòng manifest cho tệp có sẵn"
+RESTORED = "đã khôi phục tệp bị thiếu (cùng SHA-256 trong manifest)"
+
+
+@dataclass
+class ArchiveResult:
+    """What happened to one document; ``path`` is relative to the archive root."""
+
+    kind: str
+    unit: str
+    period: str
+    status: str  # one of STATUSES
+    path: str | None = None
+    version: int | None = None
+    sha256: str | None = None
+    pages: int | None = None
+    reason: str | None = None  # why it failed or was skipped
+    note: str | None = None    # e.g. "manifest row completed"
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def archive(ws: Workspace, jobs: list[Job], archive_root: Path) -> list[ArchiveResult]:
+    """Archive every job into ``archive_root``; one result per job, in order.
+
+    Raises ManifestError (before writing anything) if the manifest is malformed or its
+    CSV and JSON Lines disagree (other than a CSV a killed run left one step behind).
+    """
+    root = Path(archive_root)
+    with storage.locked(root):
+        storage.remove_stray_temps(root)
+        rows = manifest.load(root)
+        return [_archive_one(ws, job, root, rows) for job in jobs]
+
+
+def _archive_one(ws: Workspace, job: Job, root: Path, rows: list[dict]) -> ArchiveResult:
+    if job.reason:
+        return ArchiveResult(job.kind, job.unit, job.period, "skipped", reason=job.reason)
+    try:
+        record = make_record(ws, job)
+        return _file(record, root, rows)
+    except (ReportgenError, OSError) as exc:
+        return ArchiveResult(job.kind, job.unit, job.period, "failed", reason=_reason(exc))
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, storage.RecordExists):
+        return f"tệp {exc.args[0]} đã có, không ghi đè"
+    return str(exc)
+
+
+def _file(record: Record, root: Path, rows: list[dict]) -> ArchiveResult:
+    job = record.job
+    versions = [r for r in rows if (r["period"], r["unit"], r["kind"]) == (job.period, job.unit, job.kind)]
+    same = next((r for r in versions if r["sha256"] == record.sha256), None)
+    if same is not None:
+        return _unchanged(record, root, same)
+    orphans = _orphans(naming.record_dir(root, job.period, job.unit), job.kind, root, rows)
+    found = next((p for p in orphans if _sha256(p) == record.sha256), None)
+    if found is not None:
+        return _add_row(record, root, rows, found, orphans[found], note=COMPLETED)
+    version = 1 + max([r["version"] for r in versions] + list(orphans.values()), default=0)
+    path = _new_path(record, root, version)
+    storage.write_once(path, record.pdf)
+    storage.crash_point("record")
+    return _add_row(record, root, rows, path, version)
+
+
+def _new_path(record: Record, root: Path, version: int) -> Path:
+    job, fields = record.job, record.fields
+    name = naming.record_name(job.kind, fields["number"], fields["symbol"], version)
+    return naming.record_dir(root, job.period, job.unit) / name
+
+
+def _unchanged(record: Record, root: Path, row: dict) -> ArchiveResult:
+    path = root / row["path"]
+    note = None
+    if not path.exists():
+        storage.write_once(path, record.pdf)
+        note = RESTORED
+    return _result(record, "unchanged", row["path"], row["version"], note)
+
+
+def _orphans(folder: Path, kind: str, root: Path, rows: list[dict]) -> dict[Path, int]:
+    """Record files of ``kind`` in ``folder`` that the manifest does not list -> their version."""
+    if not folder.is_dir():
+        return {}
+    listed = {r["path"] for r in rows}
+    found = {}
+    for path in sorted(folder.iterdir()):
+        version = naming.version_of(path.name, kind)
+        if version is not None and path.is_file() and _relative(path, root) not in listed:
+            found[path] = version
+    return found
+
+
+def _add_row(record: Record, root: Path, rows: list[dict], path: Path, version: int,
+             note: str | None = None) -> ArchiveResult:
+    relative = _relative(path, root)
+    rows.append(manifest.new_row(record, relative, version, archived_at()))
+    manifest.save(root, rows)
+    return _result(record, "archived" if version == 1 else "new-version", relative, version, note)
+
+
+def _result(record: Record, status: str, path: str, version: int, note: str | None) -> ArchiveResult:
+    job = record.job
+    return ArchiveResult(job.kind, job.unit, job.period, status, path, version, record.sha256, record.pages,
+                         note=note)
+
+
+def _relative(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def archived_at() -> str:
+    """Now, in UTC to the second (``SOURCE_DATE_EPOCH`` when set, for reproducible manifests)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    moment = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch.isdigit() else dt.datetime.now(dt.timezone.utc)
+    return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")

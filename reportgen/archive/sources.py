@@ -1,0 +1,68 @@
+"""What a record carries inside it: the figure rows, the meeting file and the DOCX.
+
+Attachment names are built from validated codes only (period, unit, kind):
+``so-lieu_2022-Q1_TM.csv``, ``cuoc-hop_2022-Q1_TM.yaml``, ``bao-cao_2022-Q1_TM.docx``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from reportgen.periods import Period
+from reportgen.plan import Job, descendants
+from reportgen.render.to_pdf import PdfAttachment
+from reportgen.workspace import Workspace
+
+CSV_TYPE = "text/csv"
+YAML_TYPE = "application/yaml"
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def figures_name(job: Job) -> str:
+    return f"so-lieu_{job.period}_{job.unit}.csv"
+
+
+def meeting_name(job: Job) -> str:
+    return f"cuoc-hop_{job.period}_{job.unit}.yaml"
+
+
+def docx_name(job: Job) -> str:
+    return f"{job.kind}_{job.period}_{job.unit}.docx"
+
+
+def used_periods(period: str) -> list[str]:
+    """The periods a document's figures come from: its own, the previous quarter and a year before."""
+    current = Period.parse(period)
+    return [str(p) for p in (current.year_before(), current.previous(), current)]
+
+
+def figure_rows_csv(ws: Workspace, job: Job) -> bytes:
+    """The rows of ``ws.figures`` the document is made from, as UTF-8 CSV (no _file/_row).
+
+    The unit and every unit below it, in the document's period and in the two periods it is
+    compared with (previous quarter, same quarter a year before), in the order of the workspace.
+    """
+    units = {job.unit} | descendants(ws, job.unit)
+    frame = ws.figures
+    rows = frame[frame["ma_don_vi"].isin(units) & frame["ky"].isin(used_periods(job.period))]
+    rows = rows.sort_values("ky", kind="stable", key=lambda ky: ky.map(Period.parse))
+    columns = [c for c in frame.columns if not str(c).startswith("_")]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows(rows[columns].itertuples(index=False, name=None))
+    return out.getvalue().encode("utf-8")
+
+
+def attachments(ws: Workspace, job: Job, docx: bytes) -> list[PdfAttachment]:
+    """The files embedded in a record, in a fixed order."""
+    periods = ", ".join(used_periods(job.period))
+    files = [PdfAttachment(figures_name(job), figure_rows_csv(ws, job), CSV_TYPE, "Source",
+                           f"Số liệu một cửa dùng để lập văn bản ({job.unit}, {periods})")]
+    meeting = ws.meeting_files.get((job.period, job.unit))
+    if meeting is not None:
+        files.append(PdfAttachment(meeting_name(job), meeting.read_bytes(), YAML_TYPE, "Source",
+                                   f"Tệp cuộc họp (meetings/{meeting.name})"))
+    files.append(PdfAttachment(docx_name(job), docx, DOCX_TYPE, "Alternative", "Văn bản dạng DOCX"))
+    return files

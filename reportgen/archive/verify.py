@@ -1,0 +1,136 @@
+"""``verify(archive_root)``: every record checked against the manifest, every mismatch listed.
+
+The manifest is read from ``manifest.jsonl``, which is authoritative; ``manifest.csv`` must
+agree with it row for row and cell for cell. For each row: the file exists, its size and
+SHA-256 match, it reads as a PDF, its XMP identifies it as PDF/A-3 (``pdfaid:part=3``,
+conformance B), every font is embedded (descendant fonts of Type0 fonts included), the
+attachments the row lists are embedded with the same SHA-256, and the XMP metadata and
+page count agree with the row. Files in the archive that no row lists are reported too
+(the manifests and the lock file aside).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportgen.archive import manifest
+from reportgen.archive.pdf_facts import PdfFacts, read_pdf
+from reportgen.archive.storage import LOCK_NAME, is_temp
+
+UNLISTED = "tệp không có trong manifest"
+UNLISTED_TEMP = ("tệp tạm của một lần lưu trữ bị ngắt "
+                 "(chạy lại reportgen archive để dọn và hoàn tất)")
+NOT_PDFA = "không có nhận dạng PDF/A-3b trong XMP (pdfaid:part=3, conformance=B)"
+OWN_FILES = {manifest.JSONL_NAME, manifest.CSV_NAME, LOCK_NAME}
+# manifest column -> XMP property that must hold the same value
+XMP_OF_COLUMN = {
+    "title": "dc:title", "language": "dc:language", "document_type": "vb:documentType",
+    "number": "vb:number", "symbol": "vb:symbol", "date": "vb:issueDate", "issuer": "vb:issuer",
+    "signer": "vb:signer", "signer_title": "vb:signerTitle", "kind": "vb:kind", "unit": "vb:unit",
+    "period": "vb:period",
+}
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """One thing wrong: ``path`` (relative to the archive) and what is wrong with it."""
+
+    path: str
+    check: str  # manifest, missing, unlisted, size, checksum, unreadable, pdfa, font, attachment, metadata
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+def verify(archive_root: Path) -> list[Mismatch]:
+    """Every mismatch between the archive folder and its manifest (empty: all good)."""
+    root = Path(archive_root)
+    if not root.is_dir():
+        return [Mismatch(str(root), "missing", "không có thư mục lưu trữ")]
+    rows, problems = manifest.read_jsonl(root)
+    if not problems:
+        problems = manifest.disagreements(rows, manifest.read_csv(root))
+    found = [Mismatch(name, "manifest", message) for name, message in problems]
+    found += _duplicates(rows)
+    for row in rows:
+        found += check_record(root, row)
+    return found + _unlisted(root, rows)
+
+
+def record_count(archive_root: Path) -> int:
+    """How many records the manifest lists."""
+    return len(manifest.read_jsonl(Path(archive_root))[0])
+
+
+def _duplicates(rows: list[dict]) -> list[Mismatch]:
+    counts = Counter(row["path"] for row in rows)
+    return [Mismatch(manifest.JSONL_NAME, "manifest", f"{path} có {n} dòng trong manifest")
+            for path, n in counts.items() if n > 1]
+
+
+def _unlisted(root: Path, rows: list[dict]) -> list[Mismatch]:
+    listed = {row["path"] for row in rows}
+    found = []
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        relative = path.relative_to(root).as_posix()
+        if relative not in listed and relative not in OWN_FILES:
+            found.append(Mismatch(relative, "unlisted", UNLISTED_TEMP if is_temp(path) else UNLISTED))
+    return found
+
+
+def check_record(root: Path, row: dict) -> list[Mismatch]:
+    """The mismatches of one manifest row and its file."""
+    path = root / row["path"]
+    if not path.is_file():
+        return [Mismatch(row["path"], "missing", "có trong manifest nhưng không có tệp")]
+    data = path.read_bytes()
+    found = _bytes_mismatches(row, data)
+    try:
+        facts = read_pdf(data)
+    except Exception as exc:  # pypdf and XML parsers raise many kinds of errors
+        reason = f"{type(exc).__name__}: {exc}"
+        return found + [Mismatch(row["path"], "unreadable", f"không đọc được như PDF ({reason})")]
+    return found + _pdf_mismatches(row, facts)
+
+
+def _bytes_mismatches(row: dict, data: bytes) -> list[Mismatch]:
+    found = []
+    if len(data) != row["size"]:
+        found.append(Mismatch(row["path"], "size", f"kích thước {len(data)} byte, manifest ghi {row['size']} byte"))
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != row["sha256"]:
+        found.append(Mismatch(row["path"], "checksum", f"SHA-256 {digest} khác manifest ({row['sha256']})"))
+    return found
+
+
+def _pdf_mismatches(row: dict, facts: PdfFacts) -> list[Mismatch]:
+    xmp = facts.xmp or {}
+    found = []
+    if xmp.get("pdfaid:part") != "3" or xmp.get("pdfaid:conformance") != "B":
+        found.append(Mismatch(row["path"], "pdfa", NOT_PDFA))
+    found += [Mismatch(row["path"], "font", f"phông chữ {name} không được nhúng")
+              for name in facts.unembedded_fonts]
+    found += _attachment_mismatches(row, facts.attachments)
+    return found + _metadata_mismatches(row, facts, xmp)
+
+
+def _attachment_mismatches(row: dict, files: dict[str, bytes]) -> list[Mismatch]:
+    found = []
+    for item in row["attachments"]:
+        name = item["name"]
+        if name not in files:
+            found.append(Mismatch(row["path"], "attachment", f"thiếu tệp đính kèm {name}"))
+        elif hashlib.sha256(files[name]).hexdigest() != item["sha256"]:
+            found.append(Mismatch(row["path"], "attachment", f"tệp đính kèm {name} có SHA-256 khác manifest"))
+    return found
+
+
+def _metadata_mismatches(row: dict, facts: PdfFacts, xmp: dict[str, str]) -> list[Mismatch]:
+    pairs = [(column, str(row[column]), xmp.get(prop)) for column, prop in XMP_OF_COLUMN.items()]
+    pairs += [("pages", str(row["pages"]), str(facts.pages)), ("pages", str(row["pages"]), xmp.get("xmpTPg:NPages"))]
+    return [Mismatch(row["path"], "metadata", f"{column} trong manifest ({expected!r}) khác tệp ({actual!r})")
+            for column, expected, actual in pairs if expected != actual]
