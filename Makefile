@@ -11,7 +11,7 @@ help:
 	@echo "make test   set up, then run the whole test suite"
 	@echo "make bench  time the sample build (median of 5 runs)"
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml | system-deps
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "reportgen needs Python 3.11+, found " + sys.version' 
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 	@touch $@
 
 system-deps:
-	@sh scripts/system-deps.sh
+	@PYTHON=$(PYTHON) sh scripts/system-deps.sh
 
 demo: $(STAMP) system-deps
 	$(BIN)/reportgen build --workspace inputs --out outputs

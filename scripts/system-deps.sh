@@ -1,15 +1,19 @@
 #!/bin/sh
 # Install what reportgen needs from the system, when missing (Debian/Ubuntu):
+#   python3-venv           Debian splits venv/ensurepip out of python3.11
 #   fonts-liberation2      Liberation Serif 2.x: metric-compatible with Times New Roman,
 #                          full Vietnamese coverage (the PDF embeds it)
 #   libpango-1.0-0, libpangoft2-1.0-0   text layout for WeasyPrint
 #   libharfbuzz-subset0    font subsetting for WeasyPrint (fast, and required by its next versions)
 # Without root or apt, it prints what to install and fails.
 set -eu
+PYTHON=${PYTHON:-python3.11}
+LDCONFIG=$(command -v ldconfig || echo /sbin/ldconfig)
 missing=""
+"$PYTHON" -c "import ensurepip, venv" 2>/dev/null || missing="$missing python3-venv"
 fc-list 2>/dev/null | grep -q "LiberationSerif-Regular" || missing="$missing fonts-liberation2 fontconfig"
-ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so.0" || missing="$missing libpango-1.0-0 libpangoft2-1.0-0"
-ldconfig -p 2>/dev/null | grep -q "libharfbuzz-subset.so.0" || missing="$missing libharfbuzz-subset0"
+"$LDCONFIG" -p 2>/dev/null | grep -q "libpangoft2-1.0.so.0" || missing="$missing libpango-1.0-0 libpangoft2-1.0-0"
+"$LDCONFIG" -p 2>/dev/null | grep -q "libharfbuzz-subset.so.0" || missing="$missing libharfbuzz-subset0"
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "reportgen: installing system packages:$missing"

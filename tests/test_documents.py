@@ -186,3 +186,13 @@ def test_builds_are_byte_identical(cli, tmp_path):
         assert result.exit_code == 0, result.output
         digests.append({(r["format"], r["sha256"]) for r in map(json.loads, result.stdout.splitlines())})
     assert digests[0] == digests[1] and len(digests[0]) == 2  # the PDF carries the chart
+
+
+def test_chart_is_in_the_report_pdf(sample_build):
+    out, _ = sample_build
+    with pdfplumber.open(out / "2022-Q1/TM/bao-cao.pdf") as pdf:
+        images = [image for page in pdf.pages for image in page.images]
+    assert len(images) == 1
+    assert images[0]["x1"] - images[0]["x0"] > 400  # fitted to the text width (~467 pt)
+    with pdfplumber.open(out / "2022-Q1/TM-MH/bao-cao.pdf") as pdf:
+        assert not any(page.images for page in pdf.pages)  # a commune alone: no chart of one bar

@@ -104,3 +104,15 @@ def fixed_zip(data: bytes) -> bytes:
             entry.external_attr = 0o644 << 16
             target.writestr(entry, source.read(info.filename))
     return out.getvalue()
+
+
+def fold_section_break(body) -> None:
+    """python-docx ends a section with a new empty paragraph that holds its ``w:sectPr``;
+    move that onto the paragraph before it, as Word does (no stray empty line that could
+    spill onto a blank page)."""
+    holder = body[-2]  # the paragraph carrying the section's sectPr; body[-1] is the last sectPr
+    previous = holder.getprevious()
+    if previous is None or previous.tag != qn("w:p") or previous.xpath("./w:pPr/w:sectPr"):
+        return
+    previous.set_sectPr(holder.pPr.sectPr)
+    body.remove(holder)

@@ -2,28 +2,44 @@
 
 The same HTML as the PDF is walked block by block onto the styled base document
 (:mod:`reportgen.render.docx_styles`): classes map to named styles, not direct formatting,
-so an office can restyle the result in Word. Markup outside the subset raises
-:class:`~reportgen.errors.UnsupportedMarkup` naming the element and the template.
+so an office can restyle the result in Word. Markup outside the subset, and text standing
+outside any paragraph, raise :class:`~reportgen.errors.UnsupportedMarkup` naming the
+element, its classes and the template: nothing is dropped silently.
+
+Decisions (see also docx_styles and docx_parts):
+- Rules (under the issuing body, the motto, the subject line) are the bottom border of an
+  empty, 2 pt high paragraph whose left and right indents leave the rule its length: Word
+  and LibreOffice both draw a paragraph border between the indents, and both keep it when
+  the text is edited. The motto's rule is as long as the motto's line, measured with the
+  built-in Times New Roman metrics of :mod:`docx_metrics` at the style's size.
+- A page break is "page break before" on the next paragraph (an empty rule-sized
+  paragraph when the next block is a table); on a page that has nothing yet it is ignored.
+- ``<section class="landscape">`` is a section of its own, A4 turned with the portrait
+  margins turned with it (the binding edge on top, as print.css does); the content after it
+  goes to a new portrait section. Sections after the first inherit the page-number header.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 from pathlib import Path
 
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.image.exceptions import UnrecognizedImageError
+from docx.image.image import Image
+from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Mm, Pt
 from lxml import html as lxml_html
 
 from reportgen.errors import UnsupportedMarkup
-from reportgen.files import write_atomic
 from reportgen.render import docx_parts as parts
+from reportgen.render.docx_metrics import text_width_pt
 from reportgen.render.docx_styles import load_base_document
 
-INLINE = {"b", "strong", "i", "em", "u", "br", "span"}
+INLINE_FORMAT = {"b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline",
+                 "span": "nowrap"}
 CLASS_STYLES = {
     "parent-body": "Co quan chu quan", "issuing-body": "Co quan ban hanh", "number": "So ky hieu",
     "national-title": "Quoc hieu", "motto": "Tieu ngu", "date-line": "Dia danh ngay thang",
@@ -34,11 +50,17 @@ CLASS_STYLES = {
     "byline": "Tac gia",
 }
 PLAIN_CLASSES = {"no-indent", "center", "right"}
+ALIGN_CLASSES = {"center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}
 # Rules under a paragraph: class -> length as a share of the paragraph's box (None: the text's length)
 RULES = {"issuing-body": 1 / 3, "subject": 1 / 3, "motto": None}
-LIST_PREFIX = {("ul", ""): "- ", ("ul", "plus"): "+ "}
+# (tag, classes) -> (style, how an item is numbered)
+LISTS = {("ul", ""): ("List Dash", "dash"), ("ul", "plus"): ("List Plus", "plus"),
+         ("ol", ""): ("Danh sach", "number"), ("ol", "alpha"): ("Danh sach", "alpha")}
+# class -> (left column share, the two cells' classes)
+LAYOUT_TABLES = {"header-block": (0.40, ("issuer", "national")), "closing": (0.45, ("recipients", "signature"))}
 DEFAULT_MARGINS = (20.0, 15.0, 20.0, 30.0)
 SPACES = " \t\n\r\f"  # HTML whitespace: collapsed; no-break spaces (U+00A0) are kept
+PX = 9525  # EMU per CSS pixel (1/96 inch): the unit of <img width>
 
 
 class _Writer:
@@ -49,46 +71,52 @@ class _Writer:
         self.base_dir = Path(base_dir).resolve()
         self.margins = margins
         self.doc = load_base_document()
-        self._remove_body_content()
-        self._page_setup(self.doc.sections[0], landscape=False, first=True)
+        self.doc.element.body.clear_content()
+        self._page_setup(self.doc.sections[0], landscape=False)
+        self._page_number_header(self.doc.sections[0])
         self.break_before = False
+        self.page_empty = True
         self.portrait_pending = False
+        self.in_landscape = False
+        self.filled_cells: set = set()
 
     # ---- page setup -------------------------------------------------------------------
-    def _remove_body_content(self) -> None:
-        body = self.doc.element.body
-        for child in list(body):
-            if child.tag.endswith("}p") or child.tag.endswith("}tbl"):
-                body.remove(child)
-
-    def _page_setup(self, section, landscape: bool, first: bool) -> None:
+    def _page_setup(self, section, landscape: bool) -> None:
         top, right, bottom, left = self.margins
-        section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
-        section.page_width, section.page_height = (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))
         if landscape:  # the portrait page turned: the binding edge (left) at the top
             top, right, bottom, left = left, top, right, bottom
+        section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))
         section.top_margin, section.right_margin = Mm(top), Mm(right)
         section.bottom_margin, section.left_margin = Mm(bottom), Mm(left)
         section.header_distance = Mm(min(top, 25) / 2)
-        section.different_first_page_header_footer = first
-        if first:
-            self._page_number_header(section)
+        section.different_first_page_header_footer = False
 
     def _page_number_header(self, section) -> None:
+        """Page numbers centred in the top margin, none on page 1 (an empty first-page header)."""
+        section.different_first_page_header_footer = True
         header = section.header
         header.is_linked_to_previous = False
-        paragraph = header.paragraphs[0]
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        paragraph.paragraph_format.first_line_indent = Cm(0)
-        paragraph.style = self.doc.styles["Header"]
-        parts.page_field(paragraph)
+        header.paragraphs[0].style = self.doc.styles["Header"]
+        parts.page_field(header.paragraphs[0])
         section.first_page_header.is_linked_to_previous = False
-        section.first_page_header.paragraphs[0].text = ""
+        section.first_page_header.paragraphs[0].style = self.doc.styles["Header"]
+
+    def _new_section(self, landscape: bool) -> None:
+        section = self.doc.add_section(WD_SECTION.NEW_PAGE)
+        parts.fold_section_break(self.doc.element.body)
+        self._page_setup(section, landscape)
+        self.break_before, self.page_empty = False, True
 
     @property
     def text_width(self) -> Emu:
         section = self.doc.sections[-1]
         return Emu(section.page_width - section.left_margin - section.right_margin)
+
+    @property
+    def text_height(self) -> Emu:
+        section = self.doc.sections[-1]
+        return Emu(section.page_height - section.top_margin - section.bottom_margin)
 
     # ---- errors -----------------------------------------------------------------------
     def unsupported(self, element, why: str = "") -> UnsupportedMarkup:
@@ -97,11 +125,23 @@ class _Writer:
         return UnsupportedMarkup(f"Mẫu {self.template}: thẻ {shown} không thuộc tập HTML được hỗ trợ "
                                  f"(docs/html-subset.md){': ' + why if why else ''}")
 
+    def no_loose_text(self, container) -> None:
+        """Text between blocks (outside any paragraph) would be lost: refuse it."""
+        loose = [container.text] + [child.tail for child in container]
+        if any(text and text.strip(SPACES) for text in loose):
+            raise self.unsupported(container, "có chữ nằm ngoài đoạn văn")
+
     # ---- blocks -----------------------------------------------------------------------
+    def article(self, article) -> None:
+        self.no_loose_text(article)
+        for element in _elements(article):
+            if element.tag != "section":
+                self.ensure_portrait()
+            self.block(element)
+
     def blocks(self, container, cell=None) -> None:
-        for element in container:
-            if not isinstance(element.tag, str):
-                continue  # comments
+        self.no_loose_text(container)
+        for element in _elements(container):
             self.block(element, cell)
 
     def block(self, element, cell=None) -> None:
@@ -112,32 +152,33 @@ class _Writer:
             self._styled(element, f"Heading {tag[1]}", cell)
         elif tag in ("ul", "ol"):
             self.list(element, classes, cell)
-        elif tag == "table":
-            self.table(element, classes, cell)
+        elif tag == "table" and cell is None:
+            self.table(element, classes)
         elif tag == "figure" and not classes and cell is None:
             self.figure(element)
-        elif tag == "div" and classes == {"page-break"} and cell is None:
-            self.break_before = True
-        elif tag == "section" and classes == {"landscape"} and cell is None:
+        elif tag == "div" and classes == {"page-break"} and cell is None and not len(element):
+            self.page_break(element)
+        elif tag == "section" and classes == {"landscape"} and cell is None and not self.in_landscape:
             self.landscape(element)
         else:
             raise self.unsupported(element)
 
-    def _target(self, cell):
-        return cell if cell is not None else self.doc
-
     def _new_paragraph(self, cell, style: str):
-        container = self._target(cell)
-        if cell is not None and len(cell.paragraphs) == 1 and not cell.paragraphs[0].text and not getattr(cell, "_used", False):
-            paragraph = cell.paragraphs[0]
-            cell._used = True
-        else:
-            paragraph = container.add_paragraph()
-        paragraph.style = self.doc.styles[style]
-        if self.break_before and cell is None:
+        if cell is None:
+            paragraph = self.doc.add_paragraph(style=self.doc.styles[style])
+            self._take_break(paragraph)
+            return paragraph
+        if cell._tc in self.filled_cells:
+            return cell.add_paragraph(style=self.doc.styles[style])
+        self.filled_cells.add(cell._tc)
+        cell.paragraphs[0].style = self.doc.styles[style]
+        return cell.paragraphs[0]
+
+    def _take_break(self, paragraph) -> None:
+        """A pending page break becomes "page break before" on the next body paragraph."""
+        if self.break_before:
             paragraph.paragraph_format.page_break_before = True
-            self.break_before = False
-        return paragraph
+        self.break_before, self.page_empty = False, False
 
     def paragraph(self, element, classes: set[str], cell) -> None:
         styled = classes & set(CLASS_STYLES)
@@ -145,56 +186,62 @@ class _Writer:
             raise self.unsupported(element)
         style = CLASS_STYLES[next(iter(styled))] if styled else ("O bang" if cell is not None else "Normal")
         paragraph = self._styled(element, style, cell)
-        if "no-indent" in classes or "center" in classes or "right" in classes:
+        if classes & PLAIN_CLASSES:
             paragraph.paragraph_format.first_line_indent = Cm(0)
-        if "center" in classes:
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        if "right" in classes:
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        if "signature-space" in classes:
-            paragraph.paragraph_format.space_after = Cm(2.5)
+        for name in classes & set(ALIGN_CLASSES):
+            paragraph.alignment = ALIGN_CLASSES[name]
         for name in styled & set(RULES):
             self.rule(paragraph, RULES[name], cell)
 
     def _styled(self, element, style: str, cell, prefix: str = ""):
         paragraph = self._new_paragraph(cell, style)
         runs = _Runs(paragraph, self)
-        if prefix:
-            runs.text(prefix, {})
+        runs.text(prefix, {})
         runs.walk(element, {})
-        runs.finish()
         return paragraph
 
     def rule(self, paragraph, share: float | None, cell) -> None:
         """An empty paragraph under ``paragraph`` whose bottom border is the rule."""
         box = cell.width if cell is not None and cell.width else self.text_width
-        length = share * box if share else Pt(_text_width_pt(paragraph.text, 14, bold=True))
-        indent = max(0, int((box - length) / 2))
+        length = share * box if share else Pt(_line_width_pt(paragraph))
+        indent = Emu(max(0, int((box - length) / 2)))
         rule = self._new_paragraph(cell, "Duong ke")
-        rule.paragraph_format.left_indent = Emu(indent)
-        rule.paragraph_format.right_indent = Emu(indent)
+        rule.paragraph_format.left_indent = rule.paragraph_format.right_indent = indent
         parts.bottom_rule(rule)
 
+    def page_break(self, element) -> None:
+        self.break_before = not self.page_empty
+
+    # ---- lists ------------------------------------------------------------------------
     def list(self, element, classes: set[str], cell) -> None:
-        kind = element.tag
-        if kind == "ul" and classes not in (set(), {"plus"}) or kind == "ol" and classes not in (set(), {"alpha"}):
+        key = (element.tag, " ".join(sorted(classes)))
+        if key not in LISTS:
             raise self.unsupported(element)
-        items = [li for li in element if isinstance(li.tag, str)]
-        for index, item in enumerate(items):
+        style, numbering = LISTS[key]
+        self.no_loose_text(element)
+        for index, item in enumerate(_elements(element)):
             if item.tag != "li" or _classes(item):
                 raise self.unsupported(item)
-            if kind == "ul":
-                prefix = LIST_PREFIX[("ul", next(iter(classes), ""))]
-            else:
-                prefix = f"{'abcdefghiklmnopqrstuvxy'[index]})" if classes else f"{index + 1}."
-                prefix += " "
-            self._styled(item, "Danh sach" if cell is None else "O bang", cell, prefix)
+            self.list_item(item, style if cell is None else "O bang", _item_prefix(numbering, index), cell)
 
+    def list_item(self, item, style: str, prefix: str, cell) -> None:
+        """The item's text is one paragraph; lists nested at its end follow it."""
+        paragraph = self._new_paragraph(cell, style)
+        runs = _Runs(paragraph, self)
+        runs.text(prefix, {})
+        nested = runs.walk(item, {}, until=("ul", "ol"))
+        for child in nested:
+            if not isinstance(child.tag, str) or child.tag not in ("ul", "ol"):
+                raise self.unsupported(child if isinstance(child.tag, str) else item, "sau danh sách con")
+            if child.tail and child.tail.strip(SPACES):
+                raise self.unsupported(item, "có chữ sau danh sách con")
+            self.list(child, _classes(child), cell)
+
+    # ---- figures ----------------------------------------------------------------------
     def figure(self, element) -> None:
-        for child in element:
-            if not isinstance(child.tag, str):
-                continue
-            if child.tag == "img" and not _classes(child):
+        self.no_loose_text(element)
+        for child in _elements(element):
+            if child.tag == "img" and not _classes(child) and not len(child):
                 self.image(child)
             elif child.tag == "figcaption" and not _classes(child):
                 self._styled(child, "Caption", None)
@@ -202,54 +249,77 @@ class _Writer:
                 raise self.unsupported(child)
 
     def image(self, element) -> None:
-        path = (self.base_dir / (element.get("src") or "")).resolve()
-        if not path.is_relative_to(self.base_dir) or not path.is_file():
-            raise UnsupportedMarkup(f"Mẫu {self.template}: ảnh {element.get('src')!r} không có trong thư mục "
-                                    f"tài nguyên của văn bản")
+        blob = self._image_bytes(element)
+        width, height = self._image_size(element, blob)
         paragraph = self._new_paragraph(None, "Normal")
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        paragraph.paragraph_format.first_line_indent = Cm(0)
-        paragraph.paragraph_format.keep_with_next = True
-        paragraph.add_run().add_picture(io.BytesIO(path.read_bytes()), width=Emu(int(self.text_width)))
+        fmt = paragraph.paragraph_format
+        fmt.first_line_indent, fmt.keep_with_next, fmt.space_before = Cm(0), True, Pt(6)
+        paragraph.add_run().add_picture(io.BytesIO(blob), width=width, height=height)
 
+    def _image_bytes(self, element) -> bytes:
+        """The file named by ``src``, only from inside the document's assets folder."""
+        src = element.get("src") or ""
+        path = (self.base_dir / src).resolve()
+        if not path.is_relative_to(self.base_dir) or not path.is_file():
+            raise UnsupportedMarkup(f"Mẫu {self.template}: ảnh {src!r} không có trong thư mục "
+                                    f"tài nguyên của văn bản")
+        return path.read_bytes()
+
+    def _image_size(self, element, blob: bytes) -> tuple[Emu, Emu]:
+        """The ``width`` attribute (CSS px) or the text width, never wider than the text
+        nor taller than 3/4 of the page's text height; the aspect ratio kept."""
+        try:
+            image = Image.from_blob(blob)
+        except UnrecognizedImageError:
+            raise UnsupportedMarkup(f"Mẫu {self.template}: {element.get('src')!r} không phải ảnh PNG/JPEG/GIF")
+        ratio = image.px_height / image.px_width
+        hint = element.get("width") or ""
+        width = min(int(hint) * PX if hint.isdigit() and int(hint) > 0 else self.text_width, self.text_width)
+        width = min(width, int(self.text_height * 0.75 / ratio))
+        return Emu(int(width)), Emu(int(width * ratio))
+
+    # ---- sections ---------------------------------------------------------------------
     def landscape(self, element) -> None:
-        section = self.doc.add_section(WD_SECTION.NEW_PAGE)
-        self._page_setup(section, landscape=True, first=False)
-        self.break_before = False
+        self._new_section(landscape=True)
+        self.in_landscape = True
         self.blocks(element)
-        self.break_before = False
-        self.portrait_pending = True
+        self.in_landscape, self.portrait_pending = False, True
 
     def ensure_portrait(self) -> None:
         """Content after a landscape section goes back to portrait pages."""
         if self.portrait_pending:
             self.portrait_pending = False
-            section = self.doc.add_section(WD_SECTION.NEW_PAGE)
-            self._page_setup(section, landscape=False, first=False)
+            self._new_section(landscape=False)
 
     # ---- tables -----------------------------------------------------------------------
-    def table(self, element, classes: set[str], cell) -> None:
-        if cell is not None or classes not in ({"data"}, {"header-block"}, {"closing"}):
-            raise self.unsupported(element)
+    def table(self, element, classes: set[str]) -> None:
+        if self.break_before:
+            self._take_break(self._spacer())
+        self.page_empty = False
         if classes == {"data"}:
             from reportgen.render.docx_tables import data_table
 
             data_table(self, element)
+        elif len(classes) == 1 and next(iter(classes)) in LAYOUT_TABLES:
+            self.layout_table(element, *LAYOUT_TABLES[next(iter(classes))])
         else:
-            self.layout_table(element, 0.40 if classes == {"header-block"} else 0.45)
+            raise self.unsupported(element)
+        self._spacer()  # keeps the next block (a table would merge with this one) off the table
 
-    def layout_table(self, element, left_share: float) -> None:
-        rows = _rows(element, self)
-        if len(rows) != 1 or len(rows[0]) != 2:
-            raise self.unsupported(element, "bảng bố cục cần đúng một hàng hai ô")
+    def _spacer(self):
+        return self.doc.add_paragraph(style=self.doc.styles["Duong ke"])
+
+    def layout_table(self, element, left_share: float, cell_classes: tuple[str, str]) -> None:
+        cells = _layout_cells(element, self, cell_classes)
         table = self.doc.add_table(rows=1, cols=2)
         parts.no_borders(table)
         width = int(self.text_width)
         parts.fixed_widths(table, [Emu(int(width * left_share)), Emu(width - int(width * left_share))])
         parts.cell_margins(table, left=0, right=0)
-        for source, target in zip(rows[0], table.rows[0].cells):
+        parts.cant_split(table.rows[0])
+        for source, target in zip(cells, table.rows[0].cells):
             self.blocks(source, target)
-        self.doc.add_paragraph().style = self.doc.styles["Duong ke"]  # keeps the next block off the table
 
 
 class _Runs:
@@ -261,85 +331,126 @@ class _Runs:
         self.pending_space = False
         self.started = False
 
-    def walk(self, element, fmt: dict) -> None:
+    def walk(self, element, fmt: dict, until: tuple[str, ...] = ()) -> list:
+        """Append the element's inline content; with ``until``, stop at the first child of
+        one of those tags and return the children from there on."""
         self.text(element.text, fmt)
-        for child in element:
-            if not isinstance(child.tag, str):
-                self.text(child.tail, fmt)
-                continue
-            self.inline(child, fmt)
+        children = list(element)
+        for position, child in enumerate(children):
+            if isinstance(child.tag, str) and child.tag in until:
+                return children[position:]
+            if isinstance(child.tag, str):
+                self.inline(child, fmt)
             self.text(child.tail, fmt)
+        return []
 
     def inline(self, child, fmt: dict) -> None:
         tag, classes = child.tag, _classes(child)
-        if tag not in INLINE or (tag == "span" and classes != {"nowrap"}) or (tag != "span" and classes):
-            raise self.writer.unsupported(child)
-        if tag == "br":
+        if tag == "br" and not classes and not len(child) and not (child.text or "").strip():
             self.paragraph.add_run().add_break(WD_BREAK.LINE)
             self.pending_space, self.started = False, False
             return
-        inner = dict(fmt)
-        inner.update({"b": {"bold": True}, "strong": {"bold": True}, "i": {"italic": True},
-                      "em": {"italic": True}, "u": {"underline": True}, "span": {"nowrap": True}}[tag])
-        self.walk(child, inner)
+        if tag not in INLINE_FORMAT or classes != ({"nowrap"} if tag == "span" else set()):
+            raise self.writer.unsupported(child)
+        self.walk(child, {**fmt, INLINE_FORMAT[tag]: True})
 
     def text(self, text: str | None, fmt: dict) -> None:
         if not text:
             return
-        leading, trailing = text[:1] in SPACES, text[-1:] in SPACES
-        words = " ".join(w for w in re.split(r"[ \t\n\r\f]+", text) if w)
+        words = " ".join(_words(text))
         if not words:
             self.pending_space = self.pending_space or self.started
             return
-        if (leading or self.pending_space) and self.started:
+        if (text[0] in SPACES or self.pending_space) and self.started:
             words = " " + words
-        if fmt.get("nowrap"):
-            words = words.replace(" ", "\u00a0")
+        self.add_run(words.replace(" ", "\u00a0") if fmt.get("nowrap") else words, fmt)
+        self.pending_space = text[-1] in SPACES
+
+    def add_run(self, words: str, fmt: dict) -> None:
         run = self.paragraph.add_run(words)
         run.bold = fmt.get("bold") or None
         run.italic = fmt.get("italic") or None
         run.underline = fmt.get("underline") or None
         self.started = True
-        self.pending_space = trailing
 
-    def finish(self) -> None:
-        """Nothing to flush: trailing whitespace of a paragraph is dropped."""
+
+def _words(text: str) -> list[str]:
+    """HTML whitespace collapsing: split on the HTML spaces only (not on U+00A0)."""
+    for space in SPACES[1:]:
+        text = text.replace(space, " ")
+    return [w for w in text.split(" ") if w]
+
+
+def _elements(container) -> list:
+    """The element children (comments and processing instructions skipped)."""
+    return [child for child in container if isinstance(child.tag, str)]
 
 
 def _classes(element) -> set[str]:
     return set((element.get("class") or "").split())
 
 
-def _rows(table, writer: _Writer) -> list[list]:
+def _item_prefix(numbering: str, index: int) -> str:
+    if numbering in ("dash", "plus"):
+        return "- " if numbering == "dash" else "+ "
+    if numbering == "alpha":
+        return f"{_lower_alpha(index + 1)}) "
+    return f"{index + 1}. "
+
+
+def _lower_alpha(number: int) -> str:
+    """CSS ``lower-alpha`` (a ... z, aa ...), as print.css numbers ``ol.alpha`` in the PDF."""
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters
+
+
+def _layout_cells(table, writer: _Writer, cell_classes: tuple[str, str]) -> list:
+    """The two cells of a header-block / closing table: one row, the documented classes."""
+    writer.no_loose_text(table)
     rows = []
-    for child in table:
-        if not isinstance(child.tag, str):
-            continue
-        if child.tag in ("thead", "tbody", "tfoot"):
-            rows += [r for r in child if isinstance(r.tag, str)]
-        elif child.tag == "tr":
-            rows.append(child)
+    for child in _elements(table):
+        if child.tag == "tbody" and not _classes(child):
+            writer.no_loose_text(child)
+            rows += _elements(child)
         else:
-            raise writer.unsupported(child)
-    return [[c for c in row if isinstance(c.tag, str)] for row in rows]
+            rows.append(child)
+    if len(rows) != 1 or rows[0].tag != "tr" or _classes(rows[0]):
+        raise writer.unsupported(table, "bảng bố cục cần đúng một hàng <tr> hai ô")
+    writer.no_loose_text(rows[0])
+    cells = _elements(rows[0])
+    if [(c.tag, c.get("class") or "") for c in cells] != [("td", name) for name in cell_classes]:
+        raise writer.unsupported(table, f"cần hai ô <td class=\"{cell_classes[0]}\">, <td class=\"{cell_classes[1]}\">")
+    return cells
 
 
-def _text_width_pt(text: str, size: float, bold: bool) -> float:
-    """Width of a line of text in the serif font, measured with the font's own metrics."""
-    from matplotlib import font_manager
-    from PIL import ImageFont
+def _style_font(style) -> tuple[float, bool]:
+    """(size in pt, bold) of a paragraph style, following its base styles."""
+    size = bold = None
+    while style is not None and (size is None or bold is None):
+        size = size if size is not None else style.font.size
+        bold = bold if bold is not None else style.font.bold
+        style = style.base_style
+    return (size.pt if size is not None else 14.0), bool(bold)
 
-    path = font_manager.findfont(font_manager.FontProperties(family=["Liberation Serif", "Times New Roman"],
-                                                             weight="bold" if bold else "normal"))
-    return ImageFont.truetype(path, 100).getlength(text) * size / 100
+
+def _line_width_pt(paragraph) -> float:
+    """The width of the paragraph's (one-line) text in its style's font."""
+    size, bold = _style_font(paragraph.style)
+    return text_width_pt(paragraph.text, size, bold)
 
 
 def _margins(root) -> tuple[float, ...]:
     found = root.xpath('//meta[@name="reportgen:margins"]/@content')
     if not found:
         return DEFAULT_MARGINS
-    values = [float(v) for v in found[0].split()]
-    return tuple(values) if len(values) == 4 else DEFAULT_MARGINS
+    try:
+        values = tuple(float(v) for v in found[0].split())
+    except ValueError:
+        return DEFAULT_MARGINS
+    return values if len(values) == 4 else DEFAULT_MARGINS
 
 
 def _article(root, template_name: str):
@@ -349,38 +460,49 @@ def _article(root, template_name: str):
     return found[0]
 
 
+def _head_defaults(root) -> dict:
+    """Title and author read from the HTML, for properties the caller does not give."""
+    title = " ".join(" ".join(root.xpath("//head/title//text()")).split())
+    issuer = root.xpath('//p[contains(concat(" ", normalize-space(@class), " "), " issuing-body ")]')
+    author = " ".join(issuer[0].text_content().split()) if issuer else ""
+    return {"title": title, "author": author}
+
+
 def _properties(doc, properties: dict) -> None:
     date = properties.get("date") or dt.date(2000, 1, 1)
     stamp = dt.datetime(date.year, date.month, date.day)
     core = doc.core_properties
-    core.title = properties.get("title", "")
-    core.subject = properties.get("subject", "")
-    core.author = properties.get("author", "")
-    core.keywords = properties.get("keywords", "")
-    core.language = properties.get("language", "vi-VN")
+    core.title = properties.get("title") or ""
+    core.subject = properties.get("subject") or ""
+    core.author = properties.get("author") or ""
+    core.keywords = properties.get("keywords") or ""
+    core.language = properties.get("language") or "vi-VN"
     core.created = core.modified = stamp
     core.last_modified_by = "reportgen"
-    core.last_printed = stamp
     core.revision = 1
     core.comments = ""
-    core.category = properties.get("subject", "")
+    core.category = properties.get("subject") or ""
+    for printed in core._element.findall(qn("cp:lastPrinted")):
+        core._element.remove(printed)
 
 
 def render_docx(html: str, *, template_name: str, base_dir: Path, properties: dict,
                 out_path: Path | None = None) -> bytes:
-    """Render the document HTML to DOCX bytes (also written atomically to ``out_path``)."""
+    """Render the document HTML to DOCX bytes (also written atomically to ``out_path``).
+
+    ``properties``: title, subject, author, keywords, language and date (a
+    ``datetime.date``, the document's own date: created and modified). Title and author
+    default to the HTML's ``<title>`` and issuing body. The same input gives the same bytes.
+    """
     root = lxml_html.document_fromstring(html)
     writer = _Writer(template_name, base_dir, _margins(root))
-    for element in _article(root, template_name):
-        if not isinstance(element.tag, str):
-            continue
-        if element.tag != "section":
-            writer.ensure_portrait()
-        writer.block(element)
-    _properties(writer.doc, properties)
+    writer.article(_article(root, template_name))
+    _properties(writer.doc, {**_head_defaults(root), **{k: v for k, v in properties.items() if v}})
     buffer = io.BytesIO()
     writer.doc.save(buffer)
     data = parts.fixed_zip(buffer.getvalue())
     if out_path is not None:
+        from reportgen.batch import write_atomic
+
         write_atomic(Path(out_path), data)
     return data
