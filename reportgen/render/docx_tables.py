@@ -1,27 +1,55 @@
-"""``<table class="data">`` to a Word table: spans merged, header rows repeated, rows kept whole."""
+"""``<table class="data">`` to a Word table: spans merged, header rows repeated, rows kept whole.
+
+Column widths follow the browser's automatic table layout, roughly: every column gets at
+least its longest header word and its longest unbreakable cell (numbers and row labels do
+not wrap), and the room left is shared in proportion to the columns' natural widths. Widths
+are measured with the built-in Times New Roman metrics (:mod:`docx_metrics`).
+"""
 
 from __future__ import annotations
 
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Emu
+from docx.shared import Emu, Pt
 
 from reportgen.render import docx_parts as parts
+from reportgen.render.docx_metrics import plain_text, text_width_pt
+from reportgen.render.docx_styles import TABLE_STYLE
 
 ALIGN = {"num": WD_ALIGN_PARAGRAPH.RIGHT, "text": WD_ALIGN_PARAGRAPH.LEFT}
 BLOCK_TAGS = {"p", "ul", "ol"}
+CELL_SIZE_PT = 12
+PADDING_PT = 2 * 57 / 20 + 1  # the table style's left and right cell margins (57 twips each), and a point
 
 
-def _sections(writer, element) -> list[tuple[object, bool]]:
+class _Cell:
+    """One HTML cell placed on the grid."""
+
+    def __init__(self, element, row: int, col: int, rowspan: int, colspan: int, bold: bool):
+        self.element, self.row, self.col = element, row, col
+        self.rowspan, self.colspan, self.bold = rowspan, colspan, bold
+        self.text = plain_text(element)
+
+    def min_pt(self) -> float:
+        """Header words may wrap between words; data cells do not wrap."""
+        bold = self.bold or self.element.tag == "th"
+        pieces = self.text.split() if self.element.tag == "th" else [self.text]
+        return max((text_width_pt(p, CELL_SIZE_PT, bold) for p in pieces), default=0.0) + PADDING_PT
+
+    def natural_pt(self) -> float:
+        return text_width_pt(self.text, CELL_SIZE_PT, self.bold or self.element.tag == "th") + PADDING_PT
+
+
+def _rows(writer, element) -> list[tuple[object, bool]]:
     """(tr, is_header) for every row, in order."""
+    writer.no_loose_text(element)
     rows = []
-    for child in element:
-        if not isinstance(child.tag, str):
-            continue
-        if child.tag not in ("thead", "tbody", "tfoot", "tr") or child.get("class"):
+    for child in (c for c in element if isinstance(c.tag, str)):
+        if child.tag not in ("thead", "tbody", "tr") or child.get("class"):
             raise writer.unsupported(child)
-        group = [child] if child.tag == "tr" else [r for r in child if isinstance(r.tag, str)]
-        for row in group:
+        if child.tag != "tr":
+            writer.no_loose_text(child)
+        for row in [child] if child.tag == "tr" else [r for r in child if isinstance(r.tag, str)]:
             if row.tag != "tr" or (row.get("class") or "") not in ("", "total"):
                 raise writer.unsupported(row)
             rows.append((row, child.tag == "thead"))
@@ -35,64 +63,92 @@ def _span(cell, name: str, writer) -> int:
     return int(value)
 
 
-def place(writer, rows) -> tuple[list[tuple], int]:
-    """Grid placement of every cell: (row, col, rowspan, colspan, element, tr); and the column count."""
+def place(writer, rows) -> tuple[list[_Cell], int]:
+    """Every cell on the grid (rowspans clipped to the table), and the column count."""
     taken: set[tuple[int, int]] = set()
     placed = []
     for r, (tr, _) in enumerate(rows):
+        writer.no_loose_text(tr)
         c = 0
         for cell in (x for x in tr if isinstance(x.tag, str)):
             if cell.tag not in ("td", "th") or (cell.get("class") or "") not in ("", "num", "text"):
                 raise writer.unsupported(cell)
             while (r, c) in taken:
                 c += 1
-            rs, cs = _span(cell, "rowspan", writer), _span(cell, "colspan", writer)
+            rs = min(_span(cell, "rowspan", writer), len(rows) - r)
+            cs = _span(cell, "colspan", writer)
             taken.update((r + dr, c + dc) for dr in range(rs) for dc in range(cs))
-            placed.append((r, c, rs, cs, cell, tr))
+            placed.append(_Cell(cell, r, c, rs, cs, (tr.get("class") or "") == "total"))
             c += cs
-    columns = max(c for _, c in taken) + 1 if taken else 0
-    return placed, columns
+    return placed, (max(c for _, c in taken) + 1 if taken else 0)
 
 
-def _widths(placed, columns: int, total: int) -> list[Emu]:
-    """Column widths in proportion to the longest single-column content (header words count too)."""
-    weight = [4.0] * columns
-    for _, c, _, cs, cell, _ in placed:
-        if cs == 1:
-            text = " ".join(cell.text_content().split())
-            longest = len(text) if cell.tag == "td" else max((len(w) for w in text.split()), default=0)
-            weight[c] = max(weight[c], float(longest))
-    scale = total / sum(weight)
-    widths = [int(w * scale) for w in weight]
+def _needs(placed: list[_Cell], columns: int) -> tuple[list[float], list[float]]:
+    """(minimum, natural) width of every column, in points."""
+    minimum, natural = [PADDING_PT + 6] * columns, [PADDING_PT + 6] * columns
+    for cell in (c for c in placed if c.colspan == 1):
+        minimum[cell.col] = max(minimum[cell.col], cell.min_pt())
+        natural[cell.col] = max(natural[cell.col], cell.natural_pt())
+    for cell in (c for c in placed if c.colspan > 1):
+        _widen(minimum, cell.col, cell.colspan, cell.min_pt())
+    return minimum, [max(n, m) for n, m in zip(natural, minimum)]
+
+
+def _widen(widths: list[float], first: int, count: int, need: float) -> None:
+    """Share what a spanning cell lacks equally among the columns it spans."""
+    lack = need - sum(widths[first:first + count])
+    for col in range(first, first + count):
+        widths[col] += max(0.0, lack) / count
+
+
+def column_widths(placed: list[_Cell], columns: int, total: int) -> list[Emu]:
+    """Widths in EMU that add up to ``total`` (the text width)."""
+    minimum, natural = _needs(placed, columns)
+    room = Emu(total).pt
+    if sum(minimum) >= room:
+        points = [m * room / sum(minimum) for m in minimum]
+    else:
+        slack = [n - m for n, m in zip(natural, minimum)]
+        share = [s / sum(slack) if sum(slack) else n / sum(natural) for s, n in zip(slack, natural)]
+        extra = room - sum(minimum)
+        points = [m + extra * s for m, s in zip(minimum, share)]
+    widths = [int(Pt(p)) for p in points]
     widths[-1] += total - sum(widths)
     return [Emu(w) for w in widths]
 
 
 def data_table(writer, element) -> None:
-    rows = _sections(writer, element)
+    rows = _rows(writer, element)
     placed, columns = place(writer, rows)
+    if not columns:
+        raise writer.unsupported(element, "bảng không có ô nào")
     table = writer.doc.add_table(rows=len(rows), cols=columns)
-    table.style = writer.doc.styles["Table Grid"]
-    parts.fixed_widths(table, _widths(placed, columns, int(writer.text_width)))
+    table.style = writer.doc.styles[TABLE_STYLE]
+    parts.fixed_widths(table, column_widths(placed, columns, int(writer.text_width)))
     for (tr, header), row in zip(rows, table.rows):
         parts.cant_split(row)
         if header:
             parts.repeat_header(row)
-    for r, c, rs, cs, cell, tr in placed:
-        target = table.cell(r, c)
-        if rs > 1 or cs > 1:
-            target = target.merge(table.cell(r + rs - 1, c + cs - 1))
-        _fill(writer, target, cell, tr)
-    writer.doc.add_paragraph().style = writer.doc.styles["Duong ke"]
+    for cell in placed:
+        target = table.cell(cell.row, cell.col)
+        if cell.rowspan > 1 or cell.colspan > 1:
+            target = target.merge(table.cell(cell.row + cell.rowspan - 1, cell.col + cell.colspan - 1))
+        _fill(writer, target, cell)
 
 
-def _fill(writer, target, cell, tr) -> None:
+def _fill(writer, target, cell: _Cell) -> None:
+    """The cell's content: inline text as one paragraph, or its own paragraphs and lists."""
     target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-    if any(isinstance(ch.tag, str) and ch.tag in BLOCK_TAGS for ch in cell):
-        writer.blocks(cell, target)
-        return
-    paragraph = writer._styled(cell, "O bang", target)
-    paragraph.alignment = ALIGN.get(cell.get("class") or "", WD_ALIGN_PARAGRAPH.CENTER)
-    if cell.tag == "th" or (tr.get("class") or "") == "total":
-        for run in paragraph.runs:
+    source = cell.element
+    if any(isinstance(ch.tag, str) and ch.tag in BLOCK_TAGS for ch in source):
+        writer.blocks(source, target)
+    else:
+        writer._styled(source, "Tieu de bang" if source.tag == "th" else "O bang", target)
+    align = ALIGN.get(source.get("class") or "")
+    for paragraph in target.paragraphs:
+        if source.tag == "th" and paragraph.style.name == "O bang":
+            paragraph.style = writer.doc.styles["Tieu de bang"]
+        if align is not None:
+            paragraph.alignment = align
+        for run in paragraph.runs if cell.bold else ():
             run.bold = True

@@ -34,9 +34,11 @@ from docx.shared import Cm, Emu, Mm, Pt
 from lxml import html as lxml_html
 
 from reportgen.errors import UnsupportedMarkup
+from reportgen.files import write_atomic
 from reportgen.render import docx_parts as parts
-from reportgen.render.docx_metrics import text_width_pt
+from reportgen.render.docx_metrics import plain_text, text_width_pt
 from reportgen.render.docx_styles import load_base_document
+from reportgen.render.docx_tables import data_table
 
 INLINE_FORMAT = {"b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline",
                  "span": "nowrap"}
@@ -58,6 +60,7 @@ LISTS = {("ul", ""): ("List Dash", "dash"), ("ul", "plus"): ("List Plus", "plus"
          ("ol", ""): ("Danh sach", "number"), ("ol", "alpha"): ("Danh sach", "alpha")}
 # class -> (left column share, the two cells' classes)
 LAYOUT_TABLES = {"header-block": (0.40, ("issuer", "national")), "closing": (0.45, ("recipients", "signature"))}
+NOWRAP = ("national-title", "motto")  # one line each: the right column of the header block widens for them
 DEFAULT_MARGINS = (20.0, 15.0, 20.0, 30.0)
 SPACES = " \t\n\r\f"  # HTML whitespace: collapsed; no-break spaces (U+00A0) are kept
 PX = 9525  # EMU per CSS pixel (1/96 inch): the unit of <img width>
@@ -298,8 +301,6 @@ class _Writer:
             self._take_break(self._spacer())
         self.page_empty = False
         if classes == {"data"}:
-            from reportgen.render.docx_tables import data_table
-
             data_table(self, element)
         elif len(classes) == 1 and next(iter(classes)) in LAYOUT_TABLES:
             self.layout_table(element, *LAYOUT_TABLES[next(iter(classes))])
@@ -315,11 +316,18 @@ class _Writer:
         table = self.doc.add_table(rows=1, cols=2)
         parts.no_borders(table)
         width = int(self.text_width)
-        parts.fixed_widths(table, [Emu(int(width * left_share)), Emu(width - int(width * left_share))])
+        right = max(width - int(width * left_share), int(Pt(self._one_line_pt(cells[1]))))
+        parts.fixed_widths(table, [Emu(width - right), Emu(right)])
         parts.cell_margins(table, left=0, right=0)
         parts.cant_split(table.rows[0])
         for source, target in zip(cells, table.rows[0].cells):
             self.blocks(source, target)
+
+    def _one_line_pt(self, cell) -> float:
+        """Room for the lines that must not wrap (the national title, the motto) and a little."""
+        widths = [text_width_pt(plain_text(p), *_style_font(self.doc.styles[CLASS_STYLES[name]]))
+                  for name in NOWRAP for p in cell if isinstance(p.tag, str) and name in _classes(p)]
+        return max(widths, default=0.0) + 6
 
 
 class _Runs:
@@ -361,9 +369,11 @@ class _Runs:
         if not words:
             self.pending_space = self.pending_space or self.started
             return
+        if fmt.get("nowrap"):
+            words = words.replace(" ", "\u00a0")
         if (text[0] in SPACES or self.pending_space) and self.started:
             words = " " + words
-        self.add_run(words.replace(" ", "\u00a0") if fmt.get("nowrap") else words, fmt)
+        self.add_run(words, fmt)
         self.pending_space = text[-1] in SPACES
 
     def add_run(self, words: str, fmt: dict) -> None:
@@ -464,7 +474,7 @@ def _head_defaults(root) -> dict:
     """Title and author read from the HTML, for properties the caller does not give."""
     title = " ".join(" ".join(root.xpath("//head/title//text()")).split())
     issuer = root.xpath('//p[contains(concat(" ", normalize-space(@class), " "), " issuing-body ")]')
-    author = " ".join(issuer[0].text_content().split()) if issuer else ""
+    author = plain_text(issuer[0]) if issuer else ""
     return {"title": title, "author": author}
 
 
@@ -502,7 +512,5 @@ def render_docx(html: str, *, template_name: str, base_dir: Path, properties: di
     writer.doc.save(buffer)
     data = parts.fixed_zip(buffer.getvalue())
     if out_path is not None:
-        from reportgen.batch import write_atomic
-
         write_atomic(Path(out_path), data)
     return data
