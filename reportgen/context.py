@@ -107,10 +107,15 @@ def figures_context(ws: Workspace, unit: str, period: str) -> dict:
     scope = ind.scope_of(ws.units, unit)
     current = Period.parse(period)
     totals = ind.level_totals(ws.figures, scope, period)
+    previous = ind.comparable_totals(ws.figures, scope, period, current.previous())
+    year_before = ind.comparable_totals(ws.figures, scope, period, current.year_before())
     levels = []
     for level in scope.levels:
         rows = ind.unit_rows(ws.figures, period, scope.members[level])
-        levels.append(_level_context(ws, scope, level, totals, rows, current))
+        level_ctx = _level_context(ws, scope, level, totals, rows)
+        level_ctx["previous"] = _changes(previous, level, current.previous())
+        level_ctx["year_before"] = _changes(year_before, level, current.year_before())
+        levels.append(level_ctx)
     start, end = cutoff_dates(current)
     return {
         "period": current,
@@ -124,7 +129,7 @@ def figures_context(ws: Workspace, unit: str, period: str) -> dict:
     }
 
 
-def _level_context(ws, scope, level, totals, rows, current: Period) -> dict:
+def _level_context(ws, scope, level, totals, rows) -> dict:
     targets = ws.config.targets
     names = {code: ws.units.at[code, "ten_don_vi"] for code in rows.index}
     return {
@@ -134,8 +139,6 @@ def _level_context(ws, scope, level, totals, rows, current: Period) -> dict:
         "totals": _numbers(totals.loc[level]),
         "units": [{"code": c, "name": names[c], **_numbers(rows.loc[c])} for c in rows.index],
         "missing_units": [ws.units.at[c, "ten_don_vi"] for c in scope.members[level] if c not in rows.index],
-        "previous": _changes(ws, scope, level, current, current.previous()),
-        "year_before": _changes(ws, scope, level, current, current.year_before()),
         "ranked_online": [names[c] for c in ind.ranked(rows, "online_share")],
         "below_online": _named(rows, ind.below(rows, "online_share", targets.online_share.get(level)), names, "online_share"),
         "below_on_time": _named(rows, ind.below(rows, "on_time_share", targets.on_time_share.get(level)), names, "on_time_share"),
@@ -146,14 +149,11 @@ def _level_context(ws, scope, level, totals, rows, current: Period) -> dict:
     }
 
 
-def _changes(ws, scope, level, current: Period, other: Period) -> dict:
-    out = {}
-    for column in ("truc_tuyen", "buu_chinh", "received", "online_share", "on_time_share"):
-        change = ind.compare(ws.figures, scope, str(current), other, column)[level]
-        out[column] = change.value
-    out["period"] = other
-    out["available"] = out["received"] is not None
-    return out
+def _changes(comparable: dict, level: str, other: Period) -> dict:
+    row, _ = comparable[level]
+    out = {column: (None if row is None else ind.plain(row[column]))
+           for column in ("truc_tuyen", "buu_chinh", "received", "online_share", "on_time_share")}
+    return {**out, "period": other, "available": row is not None}
 
 
 def _named(rows: pd.DataFrame, codes: list[str], names: dict, column: str) -> list[dict]:
@@ -165,7 +165,7 @@ def _entry(name: str, **values) -> dict:
 
 
 def _numbers(series: pd.Series) -> dict:
-    return {k: (v.item() if hasattr(v, "item") else v) for k, v in series.items() if not str(k).startswith("_")}
+    return {k: ind.plain(v) for k, v in series.items() if not str(k).startswith("_")}
 
 
 def build_context(ws: Workspace, job: Job) -> tuple[str, dict, dict[str, bytes]]:

@@ -102,21 +102,30 @@ def compare(figures: pd.DataFrame, scope: Scope, period: str, other: Period, col
     ``reason`` is ``"no_data"`` when no unit of the level reported then, and
     ``"different_units"`` when the set of reporting units differs (sums not comparable).
     """
+    return {level: Change(str(other), None if row is None else plain(row[column]), reason)
+            for level, (row, reason) in comparable_totals(figures, scope, period, other).items()}
+
+
+def comparable_totals(figures: pd.DataFrame, scope: Scope, period: str, other: Period) -> dict[str, tuple]:
+    """Per level, (the level's totals in ``other`` or None, the reason there are none)."""
     then = level_totals(figures, scope, str(other))
+    now_rows = figures[figures["ky"] == period]
+    then_rows = figures[figures["ky"] == str(other)]
     result = {}
     for level in scope.levels:
-        now_units = set(unit_rows(figures, period, scope.members[level]).index)
-        then_units = set(unit_rows(figures, str(other), scope.members[level]).index)
+        members = set(scope.members[level])
+        now_units = members & set(now_rows["ma_don_vi"])
+        then_units = members & set(then_rows["ma_don_vi"])
         if not then_units:
-            result[level] = Change(str(other), None, "no_data")
+            result[level] = (None, "no_data")
         elif then_units != now_units:
-            result[level] = Change(str(other), None, "different_units")
+            result[level] = (None, "different_units")
         else:
-            result[level] = Change(str(other), _plain(then.at[level, column]))
+            result[level] = (then.loc[level], None)
     return result
 
 
-def _plain(value):
+def plain(value):
     """numpy scalars to Python int/float (None stays None)."""
     return value.item() if hasattr(value, "item") else value
 

@@ -147,7 +147,7 @@ def _fill(writer, target, cell: _Cell) -> None:
     align = ALIGN.get(source.get("class") or "")
     for paragraph in target.paragraphs:
         if source.tag == "th" and paragraph.style.name == "O bang":
-            paragraph.style = writer.doc.styles["Tieu de bang"]
+            writer.set_style(paragraph, "Tieu de bang")
         if align is not None:
             paragraph.alignment = align
         for run in paragraph.runs if cell.bold else ():

@@ -82,6 +82,7 @@ class _Writer:
         self.portrait_pending = False
         self.in_landscape = False
         self.filled_cells: set = set()
+        self._style_ids: dict[str, str] = {}
 
     # ---- page setup -------------------------------------------------------------------
     def _page_setup(self, section, landscape: bool) -> None:
@@ -166,16 +167,28 @@ class _Writer:
         else:
             raise self.unsupported(element)
 
+    def style_id(self, name: str) -> str:
+        """The id of a named style (cached: python-docx looks names up with XPath each time)."""
+        if name not in self._style_ids:
+            self._style_ids[name] = self.doc.styles[name].style_id
+        return self._style_ids[name]
+
+    def set_style(self, paragraph, name: str) -> None:
+        paragraph._p.style = self.style_id(name)
+
     def _new_paragraph(self, cell, style: str):
         if cell is None:
-            paragraph = self.doc.add_paragraph(style=self.doc.styles[style])
+            paragraph = self.doc.add_paragraph()
+            self.set_style(paragraph, style)
             self._take_break(paragraph)
             return paragraph
         if cell._tc in self.filled_cells:
-            return cell.add_paragraph(style=self.doc.styles[style])
-        self.filled_cells.add(cell._tc)
-        cell.paragraphs[0].style = self.doc.styles[style]
-        return cell.paragraphs[0]
+            paragraph = cell.add_paragraph()
+        else:
+            self.filled_cells.add(cell._tc)
+            paragraph = cell.paragraphs[0]
+        self.set_style(paragraph, style)
+        return paragraph
 
     def _take_break(self, paragraph) -> None:
         """A pending page break becomes "page break before" on the next body paragraph."""
@@ -309,7 +322,9 @@ class _Writer:
         self._spacer()  # keeps the next block (a table would merge with this one) off the table
 
     def _spacer(self):
-        return self.doc.add_paragraph(style=self.doc.styles["Duong ke"])
+        paragraph = self.doc.add_paragraph()
+        self.set_style(paragraph, "Duong ke")
+        return paragraph
 
     def layout_table(self, element, left_share: float, cell_classes: tuple[str, str]) -> None:
         cells = _layout_cells(element, self, cell_classes)
