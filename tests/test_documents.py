@@ -133,7 +133,7 @@ def test_notice_content(sample_build):
     text = flat(pdf_text(out / "2022-Q1/TM/thong-bao.pdf"))
     assert "Số: /TB-VP" in text and "THÔNG BÁO" in text
     assert "Kết luận của Chủ tịch Ủy ban nhân dân huyện Tháp Mười tại cuộc họp" in text
-    assert "a) Tăng cường và quan tâm hơn nữa" in text and "e) Ứng dụng hiệu quả" in text
+    assert "a) Tăng cường và quan tâm hơn nữa" in text and "đ) Ứng dụng hiệu quả" in text
     assert "thời hạn: trước ngày 31 tháng 3 năm 2022" in text
     assert "tặng Giấy khen cho 06 tập thể" in text
     assert "TL. CHỦ TỊCH" in text and "CHÁNH VĂN PHÒNG" in text

@@ -241,7 +241,7 @@ def test_threshold_rejects_missing():
 EXPECTED_FILTERS = {
     "number", "decimal", "percent", "count", "roman", "date_prose", "date_line", "date_table",
     "part_of_day", "period", "period_upper", "quarter_name", "cutoff_window", "number_line",
-    "join_prose", "compare", "compare_share", "threshold_phrase", "upper_first",
+    "join_prose", "compare", "compare_share", "threshold_phrase", "upper_first", "point_letter",
 }
 
 
@@ -304,3 +304,17 @@ def test_upper_first_keeps_the_rest():
     assert upper_first("cấp xã và UBND huyện") == "Cấp xã và UBND huyện"
     assert upper_first("ủy ban") == "Ủy ban"
     assert upper_first("") == ""
+
+
+@pytest.mark.parametrize("number, letter", [(1, "a"), (4, "d"), (5, "đ"), (6, "e"), (7, "g"), (23, "y"), (24, "aa")])
+def test_point_letters_follow_the_vietnamese_alphabet(number, letter):
+    from reportgen.vi import point_letter
+
+    assert point_letter(number) == letter
+
+
+def test_point_letter_refuses_zero():
+    from reportgen.vi import point_letter
+
+    with pytest.raises(ValueError, match="point number must be 1 or more"):
+        point_letter(0)

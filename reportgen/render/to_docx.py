@@ -34,6 +34,7 @@ from docx.shared import Cm, Emu, Mm, Pt
 from lxml import html as lxml_html
 
 from reportgen.errors import UnsupportedMarkup
+from reportgen.vi import point_letter
 from reportgen.files import write_atomic
 from reportgen.render import docx_parts as parts
 from reportgen.render.docx_metrics import plain_text, text_width_pt
@@ -419,17 +420,8 @@ def _item_prefix(numbering: str, index: int) -> str:
     if numbering in ("dash", "plus"):
         return "- " if numbering == "dash" else "+ "
     if numbering == "alpha":
-        return f"{_lower_alpha(index + 1)}) "
+        return f"{point_letter(index + 1)}) "
     return f"{index + 1}. "
-
-
-def _lower_alpha(number: int) -> str:
-    """CSS ``lower-alpha`` (a ... z, aa ...), as print.css numbers ``ol.alpha`` in the PDF."""
-    letters = ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(ord("a") + rest) + letters
-    return letters
 
 
 def _layout_cells(table, writer: _Writer, cell_classes: tuple[str, str]) -> list:

@@ -18,6 +18,7 @@ from reportgen.vi.prose import (
     compare_share,
     join_prose,
     number_line,
+    point_letter,
     threshold_phrase,
     upper_first,
 )
@@ -42,6 +43,7 @@ FILTERS: dict[str, Callable[..., str]] = {
     "compare_share": compare_share,
     "threshold_phrase": threshold_phrase,
     "upper_first": upper_first,
+    "point_letter": point_letter,
 }
 
 __all__ = [
@@ -49,5 +51,5 @@ __all__ = [
     "number", "decimal", "percent", "count", "roman",
     "date_prose", "date_line", "date_table", "part_of_day",
     "period", "period_upper", "quarter_name", "cutoff_dates", "cutoff_window",
-    "number_line", "join_prose", "upper_first", "compare", "compare_share", "threshold_phrase",
+    "number_line", "join_prose", "upper_first", "point_letter", "compare", "compare_share", "threshold_phrase",
 ]

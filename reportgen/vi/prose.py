@@ -78,6 +78,26 @@ def join_prose(items: Iterable[object], sep: str = ";", open_ended: bool = False
     return text + ",..." if open_ended else text
 
 
+# Points of an administrative text are lettered with the Vietnamese alphabet: a), b), c),
+# d), đ), e), g) ... (no f, j, w, z).
+POINT_LETTERS = "a b c d đ e g h i k l m n o p q r s t u v x y".split()
+
+
+def point_letter(number: object) -> str:
+    """The letter of the ``number``-th point (1-based): 1 -> ``a``, 5 -> ``đ``, 6 -> ``e``, 7 -> ``g``.
+
+    After ``y`` the letters double (``aa``, ``ab`` ...), as spreadsheet columns do.
+    """
+    value = to_int(number, "point number")
+    if value < 1:
+        raise ValueError(f"point number must be 1 or more, got {number!r}")
+    letters = ""
+    while value:
+        value, rest = divmod(value - 1, len(POINT_LETTERS))
+        letters = POINT_LETTERS[rest] + letters
+    return letters
+
+
 def _capitalize(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -229,6 +249,6 @@ def threshold_phrase(shares: Mapping[str, object], threshold: object,
 
 
 __all__ = [
-    "upper_first", "BLANK_NUMBER", "DEFAULT_ABBREVIATIONS", "Abbreviations", "number_line", "join_prose",
+    "point_letter", "POINT_LETTERS", "upper_first", "BLANK_NUMBER", "DEFAULT_ABBREVIATIONS", "Abbreviations", "number_line", "join_prose",
     "compare", "compare_share", "threshold_phrase",
 ]
