@@ -115,7 +115,7 @@ def build(workspace: Path, out: Path, period, unit, kind, formats, dry_run: bool
     """
     try:
         ws = load_workspace(workspace)
-        jobs = plan(ws, period, unit, kind)
+        jobs = plan(ws, period, unit, kind, formats)
     except ReportgenError as exc:
         _fail(exc)
     _echo_problems(ws.warnings)
@@ -136,9 +136,13 @@ def _print_plan(jobs) -> None:
     click.echo(f"Kế hoạch: {ready} văn bản sẽ lập, {len(jobs) - ready} không lập được.")
 
 
+def wants_progress(count: int, as_json: bool, stream) -> bool:
+    """A progress bar only for more than a few documents, on a terminal, and not with --json."""
+    return count > 3 and not as_json and stream.isatty()
+
+
 def _run_build(ws, jobs, out: Path, formats, as_json: bool):
-    show_bar = len(jobs) > 3 and not as_json and sys.stdout.isatty()
-    if not show_bar:
+    if not wants_progress(len(jobs), as_json, sys.stdout):
         return batch.build(ws, jobs, out, tuple(formats))
     with click.progressbar(length=len(jobs), label="Đang lập văn bản", file=sys.stderr) as bar:
         return batch.build(ws, jobs, out, tuple(formats), progress=lambda job: bar.update(1))

@@ -37,9 +37,14 @@ class Job:
         return f"{self.period}/{self.unit}/{self.kind}"
 
 
-def plan(ws: Workspace, periods=(), units=(), kinds=()) -> list[Job]:
-    """Every job of the selection; unknown selectors raise InvalidInput."""
+def plan(ws: Workspace, periods=(), units=(), kinds=(), formats=()) -> list[Job]:
+    """Every job of the selection; unknown selectors raise InvalidInput.
+
+    A kind named with ``kinds`` that has none of the ``formats`` asked for is an error too
+    (``--kind bao-cao --format html`` would otherwise build nothing, silently).
+    """
     _check_selectors(ws, periods, units, kinds)
+    _check_formats(kinds, formats)
     explicit = bool(kinds) and (bool(units) or bool(periods))
     jobs = []
     for period in periods or ws.periods:
@@ -72,6 +77,14 @@ def descendants(ws: Workspace, unit: str) -> set[str]:
     for child in children:
         found |= descendants(ws, child)
     return found
+
+
+def _check_formats(kinds, formats) -> None:
+    problems = [Problem("--format", f"{kind} không có định dạng {', '.join(formats)}; có: {', '.join(FORMATS[kind])}",
+                        value=kind)
+                for kind in kinds if kind in FORMATS and formats and not set(formats) & set(FORMATS[kind])]
+    if problems:
+        raise InvalidInput(problems)
 
 
 def _check_selectors(ws: Workspace, periods, units, kinds) -> None:

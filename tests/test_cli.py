@@ -87,3 +87,27 @@ def test_python_dash_m(tmp_path):
     done = subprocess.run([sys.executable, "-m", "reportgen", "--help"], capture_output=True, text=True)
     assert done.returncode == 0
     assert "Usage:" in done.stdout and "validate" in done.stdout
+
+
+def test_a_kind_without_the_asked_format_is_an_error(cli, workspace, tmp_path):
+    result = cli("build", "-w", workspace, "-o", tmp_path / "o", "-k", "bao-cao", "-f", "html")
+    assert result.exit_code == 2
+    assert "LỖI: --format: bao-cao không có định dạng html; có: docx, pdf (giá trị: 'bao-cao')" in result.stderr
+    assert not (tmp_path / "o").exists()
+
+
+class _Stream:
+    def __init__(self, tty: bool):
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+
+def test_progress_bar_only_on_a_terminal_for_several_documents():
+    from reportgen.cli import wants_progress
+
+    assert wants_progress(10, False, _Stream(True))
+    assert not wants_progress(10, False, _Stream(False))
+    assert not wants_progress(10, True, _Stream(True))
+    assert not wants_progress(3, False, _Stream(True))
