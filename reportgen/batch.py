@@ -3,13 +3,15 @@
 Phase 1 builds every document's context (nothing is rendered if the inputs are wrong);
 phase 2 renders each document to all its formats in memory and only then writes them, each
 to a temporary name renamed into place. A document that fails leaves no file behind and
-does not stop the others.
+does not stop the others. Phase 2 runs in worker processes when asked (WeasyPrint's
+process-wide settings make threads unsafe; processes are not).
 """
 
 from __future__ import annotations
 
 import hashlib
 import tempfile
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -46,25 +48,60 @@ def output_path(out_root: Path, job: Job, fmt: str) -> Path:
 
 
 def build(ws: Workspace, jobs: list[Job], out_root: Path, formats: tuple[str, ...] = (),
-          progress: Callable[[Job], None] | None = None) -> list[Output]:
-    """Build every job; return one Output per written file and per failed or skipped job."""
-    results: list[Output] = []
-    for job in jobs:
+          progress: Callable[[Job], None] | None = None, workers: int = 1) -> list[Output]:
+    """Build every job; return one Output per written file and per failed or skipped job.
+
+    Phase 1 builds every context (an InvalidInput stops the run before anything is
+    written); phase 2 renders and writes, in ``workers`` processes when more than one.
+    """
+    tasks = [(job, _prepare(ws, job, formats)) for job in jobs]
+    results: dict[int, list[Output]] = {}
+    pending = []
+    for index, (job, prepared) in enumerate(tasks):
         if job.reason:
-            results.append(Output(job.kind, job.unit, job.period, None, None, None, None, "skipped", job.reason))
+            results[index] = [Output(job.kind, job.unit, job.period, None, None, None, None, "skipped", job.reason)]
+        elif prepared is None:
+            results[index] = []
         else:
-            results += _build_one(ws, job, Path(out_root), formats)
-        if progress:
-            progress(job)
-    return results
+            pending.append((index, (job, *prepared, ws, Path(out_root))))
+    for index, outputs in _run(pending, workers, progress):
+        results[index] = outputs
+    if progress:
+        for index in sorted(set(range(len(tasks))) - {i for i, _ in pending}):
+            progress(tasks[index][0])
+    return [output for index in sorted(results) for output in results[index]]
 
 
-def _build_one(ws: Workspace, job: Job, out_root: Path, formats: tuple[str, ...]) -> list[Output]:
+def _prepare(ws: Workspace, job: Job, formats: tuple[str, ...]):
+    """(template, context, assets, formats) of a job, or None when no asked format applies."""
     wanted = [f for f in FORMATS[job.kind] if not formats or f in formats]
-    if not wanted:
-        return []
+    if job.reason or not wanted:
+        return None
+    template, context, assets = build_context(ws, job)
+    return template, context, assets, wanted
+
+
+def _run(pending: list, workers: int, progress):
+    """Render the pending jobs, in worker processes when asked; yield (index, outputs)."""
+    if workers <= 1 or len(pending) <= 1:
+        for index, task in pending:
+            outputs = _render_one(task)
+            if progress:
+                progress(task[0])
+            yield index, outputs
+        return
+    with ProcessPoolExecutor(max_workers=min(workers, len(pending))) as pool:
+        futures = {pool.submit(_render_one, task): (index, task[0]) for index, task in pending}
+        for future in as_completed(futures):
+            index, job = futures[future]
+            if progress:
+                progress(job)
+            yield index, future.result()
+
+
+def _render_one(task) -> list[Output]:
+    job, template, context, assets, wanted, ws, out_root = task
     try:
-        template, context, assets = build_context(ws, job)
         with tempfile.TemporaryDirectory(prefix="reportgen-") as tmp:
             rendered = documents.render_all(template, context, assets, wanted, ws, Path(tmp))
         return [_write(job, fmt, data, pages, out_root) for fmt, (data, pages) in rendered.items()]

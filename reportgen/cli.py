@@ -6,6 +6,7 @@ Nothing else in reportgen prints or exits.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -100,7 +101,10 @@ def validate(workspace: Path) -> None:
               help="Output format (repeatable); default: every format of each kind.")
 @click.option("--dry-run", is_flag=True, help="Print the plan and write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per document file.")
-def build(workspace: Path, out: Path, period, unit, kind, formats, dry_run: bool, as_json: bool) -> None:
+@click.option("--jobs", "-j", "workers", type=click.IntRange(0), default=0, show_default=True,
+              help="Worker processes for rendering; 0 = one per CPU core, 1 = no workers.")
+def build(workspace: Path, out: Path, period, unit, kind, formats, dry_run: bool, as_json: bool,
+          workers: int) -> None:
     """Validate the workspace, plan the documents and build them.
 
     Builds every kind for every unit and period that has what the kind needs;
@@ -122,7 +126,10 @@ def build(workspace: Path, out: Path, period, unit, kind, formats, dry_run: bool
     if dry_run:
         _print_plan(jobs)
         return
-    results = _run_build(ws, jobs, out, formats, as_json)
+    try:
+        results = _run_build(ws, jobs, out, formats, as_json, workers or os.cpu_count() or 1)
+    except ReportgenError as exc:
+        _fail(exc)
     failed = _report(results, as_json)
     if failed:
         raise SystemExit(BuildFailed.exit_code)
@@ -141,11 +148,11 @@ def wants_progress(count: int, as_json: bool, stream) -> bool:
     return count > 3 and not as_json and stream.isatty()
 
 
-def _run_build(ws, jobs, out: Path, formats, as_json: bool):
+def _run_build(ws, jobs, out: Path, formats, as_json: bool, workers: int):
     if not wants_progress(len(jobs), as_json, sys.stdout):
-        return batch.build(ws, jobs, out, tuple(formats))
+        return batch.build(ws, jobs, out, tuple(formats), workers=workers)
     with click.progressbar(length=len(jobs), label="Đang lập văn bản", file=sys.stderr) as bar:
-        return batch.build(ws, jobs, out, tuple(formats), progress=lambda job: bar.update(1))
+        return batch.build(ws, jobs, out, tuple(formats), progress=lambda job: bar.update(1), workers=workers)
 
 
 def _report(results, as_json: bool) -> int:

@@ -8,6 +8,7 @@ means: these machines are noisy.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import tempfile
 import time
@@ -30,7 +31,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    load_times, build_times, per_format = [], [], {}
+    load_times, build_times, parallel_times, per_format = [], [], [], {}
     for _ in range(args.runs):
         seconds, ws = timed(lambda: load_workspace(SAMPLE))
         load_times.append(seconds)
@@ -38,6 +39,9 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as out:
             seconds, results = timed(lambda: batch.build(ws, jobs, Path(out)))
         build_times.append(seconds)
+        with tempfile.TemporaryDirectory() as out:
+            seconds, _ = timed(lambda: batch.build(ws, jobs, Path(out), workers=os.cpu_count() or 1))
+        parallel_times.append(seconds)
         for fmt in ("pdf", "docx", "html"):
             with tempfile.TemporaryDirectory() as out:
                 seconds, _ = timed(lambda: batch.build(ws, jobs, Path(out), (fmt,)))
@@ -48,6 +52,8 @@ def main() -> None:
     print(f"load + validate  median {statistics.median(load_times) * 1000:8.1f} ms")
     print(f"build all        median {statistics.median(build_times):8.2f} s "
           f"({statistics.median(build_times) / docs * 1000:.0f} ms per document)")
+    print(f"build all, {os.cpu_count()} workers median {statistics.median(parallel_times):8.2f} s "
+          f"(x{statistics.median(build_times) / statistics.median(parallel_times):.2f})")
     for fmt, times in per_format.items():
         print(f"  {fmt:<5} only     median {statistics.median(times):8.2f} s")
 

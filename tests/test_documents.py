@@ -196,3 +196,13 @@ def test_chart_is_in_the_report_pdf(sample_build):
     assert images[0]["x1"] - images[0]["x0"] > 400  # fitted to the text width (~467 pt)
     with pdfplumber.open(out / "2022-Q1/TM-MH/bao-cao.pdf") as pdf:
         assert not any(page.images for page in pdf.pages)  # a commune alone: no chart of one bar
+
+
+def test_parallel_build_gives_the_same_files(cli, tmp_path):
+    digests = []
+    for workers in ("1", "2"):
+        result = cli("build", "-w", SAMPLE, "-o", tmp_path / workers, "-p", "2022-Q1", "-u", "TM", "-u", "TM-MH",
+                     "-f", "pdf", "--json", "--jobs", workers)
+        assert result.exit_code == 0, result.output
+        digests.append([(r["unit"], r["kind"], r["sha256"]) for r in map(json.loads, result.stdout.splitlines())])
+    assert digests[0] == digests[1] and len(digests[0]) == 4  # same files, same order
