@@ -107,6 +107,9 @@ def _render_one(task) -> list[Output]:
         return [_write(job, fmt, data, pages, out_root) for fmt, (data, pages) in rendered.items()]
     except ReportgenError as exc:
         return [Output(job.kind, job.unit, job.period, None, None, None, None, "failed", str(exc))]
+    except Exception as exc:  # a bug must not stop the other documents; it is reported, not hidden
+        reason = f"lỗi không lường trước ({type(exc).__name__}: {exc}); hãy báo cho nhóm phát triển"
+        return [Output(job.kind, job.unit, job.period, None, None, None, None, "failed", reason)]
 
 
 def _write(job: Job, fmt: str, data: bytes, pages: int | None, out_root: Path) -> Output:

@@ -24,6 +24,8 @@ DEFAULT_ISSUERS = {
     "bao-cao": Issuer(symbol="BC-UBND"),
     "thong-bao": Issuer(parent="ỦY BAN NHÂN DÂN {don_vi}", body=["VĂN PHÒNG HĐND VÀ UBND"], symbol="TB-VP",
                         name="Văn phòng HĐND và UBND {don_vi}"),
+    # a commune has no office of its own: its People's Committee issues the notice
+    "thong-bao.xa": Issuer(symbol="TB-UBND"),
     "tin-tuc": Issuer(body=[], symbol=""),
 }
 DEFAULT_SIGNERS = {
@@ -54,6 +56,11 @@ def _strip_level_word(name: str) -> str:
     return name
 
 
+def _level_word(name: str) -> str:
+    """``Thị trấn Mỹ An`` -> ``thị trấn``; ``""`` for a name without a level word."""
+    return next((word.lower() for word in LEVEL_WORDS if name.startswith(word + " ")), "")
+
+
 def _lower_level_word(name: str) -> str:
     """``Huyện Tháp Mười`` -> ``huyện Tháp Mười`` (the administrative word in lower case)."""
     for word in LEVEL_WORDS:
@@ -66,7 +73,9 @@ def document_frame(ws: Workspace, job: Job, subject: str, doc_type: str, date: d
     """The ``doc`` dict of the Decree 30 blocks (see templates/macros.html.j2)."""
     unit = unit_info(ws, job.unit)
     issuers = ws.config.issuers
-    issuer = issuers.get(f"{job.kind}.{unit['level']}") or issuers.get(job.kind) or DEFAULT_ISSUERS[job.kind]
+    specific = f"{job.kind}.{unit['level']}"
+    issuer = (issuers.get(specific) or DEFAULT_ISSUERS.get(specific) or issuers.get(job.kind)
+              or DEFAULT_ISSUERS[job.kind])
     upper = unit["name"].upper()
     return {
         "kind": job.kind,
@@ -92,11 +101,13 @@ def _signature(ws: Workspace, job: Job) -> dict:
     signer = ws.config.signers.get(job.unit, {}).get(job.kind)
     if signer is None:
         authority, title = DEFAULT_SIGNERS.get(job.kind, (None, ""))
-        name = ws.units.at[job.unit, "nguoi_ky"]
+        # units.csv's nguoi_ky is the chair: it signs the report, never the office's notice
+        name = ws.units.at[job.unit, "nguoi_ky"] if job.kind == "bao-cao" else ""
         if not name:
             raise InvalidInput([Problem(
                 "reportgen.toml", f"chưa có người ký {job.kind} của đơn vị {job.unit}: thêm "
-                f"[signers.{job.unit}.{job.kind}] hoặc cột nguoi_ky trong units.csv",
+                f"[signers.{job.unit}.{job.kind}] (name, title, authority)"
+                + (" hoặc cột nguoi_ky trong units.csv" if job.kind == "bao-cao" else ""),
                 column=f"signers.{job.unit}.{job.kind}")])
         signer = Signer(name=name, title=title, authority=authority)
     return signer.model_dump()
@@ -110,8 +121,12 @@ def figures_context(ws: Workspace, unit: str, period: str) -> dict:
     previous = ind.comparable_totals(ws.figures, scope, period, current.previous())
     year_before = ind.comparable_totals(ws.figures, scope, period, current.year_before())
     levels = []
+    missing = []
     for level in scope.levels:
         rows = ind.unit_rows(ws.figures, period, scope.members[level])
+        if rows.empty:  # no unit of this level reported: say so, never print zeros
+            missing += [ws.units.at[c, "ten_don_vi"] for c in scope.members[level]]
+            continue
         level_ctx = _level_context(ws, scope, level, totals, rows)
         level_ctx["previous"] = _changes(previous, level, current.previous())
         level_ctx["year_before"] = _changes(year_before, level, current.year_before())
@@ -125,6 +140,8 @@ def figures_context(ws: Workspace, unit: str, period: str) -> dict:
         "cutoff": {"start": start, "end": end},
         "levels": levels,
         "level": {lv["key"]: lv for lv in levels},
+        "missing_levels": missing,
+        "all_targets_met": _all_targets_met(levels),
         "total": _numbers(ind.derive(totals[list(ind.COUNTS)].sum().to_frame().T).iloc[0]),
     }
 
@@ -139,7 +156,8 @@ def _level_context(ws, scope, level, totals, rows) -> dict:
         "totals": _numbers(totals.loc[level]),
         "units": [{"code": c, "name": names[c], **_numbers(rows.loc[c])} for c in rows.index],
         "missing_units": [ws.units.at[c, "ten_don_vi"] for c in scope.members[level] if c not in rows.index],
-        "ranked_online": [names[c] for c in ind.ranked(rows, "online_share")],
+        "ranked_online": _named(rows, [c for c in ind.ranked(rows, "online_share")
+                                       if rows.at[c, "online_share"] is not None], names, "online_share"),
         "below_online": _named(rows, ind.below(rows, "online_share", targets.online_share.get(level)), names, "online_share"),
         "below_on_time": _named(rows, ind.below(rows, "on_time_share", targets.on_time_share.get(level)), names, "on_time_share"),
         "late": [_entry(names[c], count=n) for c, n in ind.with_late(rows, "qua_han").items()],
@@ -149,11 +167,23 @@ def _level_context(ws, scope, level, totals, rows) -> dict:
     }
 
 
+def _all_targets_met(levels: list[dict]) -> bool:
+    """True only when every unit has both shares and meets every target that is set."""
+    checks = []
+    for lv in levels:
+        for unit in lv["units"]:
+            for share, target in (("online_share", lv["online_target"]), ("on_time_share", lv["on_time_target"])):
+                if target is not None:
+                    checks.append(unit[share] is not None and unit[share] >= target)
+    return bool(checks) and all(checks)
+
+
 def _changes(comparable: dict, level: str, other: Period) -> dict:
-    row, _ = comparable[level]
+    """The level's figures in another period; ``reason`` says why there are none."""
+    row, reason = comparable[level]
     out = {column: (None if row is None else ind.plain(row[column]))
            for column in ("truc_tuyen", "buu_chinh", "received", "online_share", "on_time_share")}
-    return {**out, "period": other, "available": row is not None}
+    return {**out, "period": other, "available": row is not None, "reason": reason}
 
 
 def _named(rows: pd.DataFrame, codes: list[str], names: dict, column: str) -> list[dict]:
@@ -182,7 +212,7 @@ def _common(ws: Workspace, job: Job) -> dict:
         "fig": figures_context(ws, job.unit, job.period),
         "meeting": meeting.model_dump() if meeting else None,
         "labels": ws.config.labels.model_dump(),
-        "chair_short": f"Chủ tịch Ủy ban nhân dân {unit['name_lower'].split(' ')[0]}",
+        "chair_short": f"Chủ tịch Ủy ban nhân dân {_level_word(unit['name'])}".rstrip(),
     }
 
 
@@ -247,8 +277,9 @@ def _news(fig: dict, ws: Workspace) -> dict:
 
 def _headline(fig: dict, labels: dict, news: dict) -> str:
     """A sentence-case headline that states the outcome the figures support."""
-    growth = [lv["totals"]["truc_tuyen"] > lv["previous"]["truc_tuyen"]
-              for lv in fig["levels"] if lv["previous"]["truc_tuyen"] is not None]
+    growth = [lv["totals"]["online_share"] > lv["previous"]["online_share"]
+              for lv in fig["levels"]
+              if lv["previous"]["online_share"] is not None and lv["totals"]["online_share"] is not None]
     if growth and all(growth):
         return f"Nâng cao tỷ lệ hồ sơ thực hiện {labels['online_services']}"
     if news["all_pass"]:

@@ -96,7 +96,6 @@ class Config(Strict):
     """The whole of ``reportgen.toml``."""
 
     province: str = ""
-    place: str | None = None
     page: Page = Page()
     labels: Labels = Labels()
     targets: Targets = Targets()
@@ -110,6 +109,11 @@ class Person(Strict):
     ho_ten: str
     danh_xung: Literal["bà", "ông"]
     chuc_vu: str
+
+    @field_validator("danh_xung", mode="before")
+    @classmethod
+    def _lower(cls, value):
+        return value.lower() if isinstance(value, str) else value
 
 
 class Direction(Strict):
@@ -132,11 +136,10 @@ class Author(Strict):
 
 class Photo(Strict):
     chu_thich: str
-    tep: str | None = None
 
 
 class Discussion(Strict):
-    noi_dung: list[str]
+    noi_dung: list[str] = Field(min_length=1)
     con_nua: bool = True
 
 
@@ -147,11 +150,17 @@ class Meeting(Strict):
     ky: str
     ngay: dt.date
     buoi: Literal["sang", "chieu", "toi"]
+
+    @field_validator("buoi", mode="before")
+    @classmethod
+    def _part_of_day(cls, value):
+        spelled = {"sáng": "sang", "chiều": "chieu", "tối": "toi"}
+        return spelled.get(value.lower(), value.lower()) if isinstance(value, str) else value
     chu_tri: Person
-    thanh_phan: list[str]
+    thanh_phan: list[str] = Field(min_length=1)
     ket_qua: list[str] = []
     thao_luan: Discussion
-    chi_dao: list[Direction]
+    chi_dao: list[Direction] = Field(min_length=1)
     khen_thuong: Commendation | None = None
     anh: Photo | None = None
     nguyen_nhan: list[str] = []

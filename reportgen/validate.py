@@ -19,7 +19,7 @@ from reportgen.sources.tables import Table
 
 SAFE_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 UNIT_COLUMNS = ("ma_don_vi", "ten_don_vi", "cap", "ma_cap_tren")
-UNIT_OPTIONAL = ("dia_danh", "nguoi_ky", "chuc_vu_ky", "quyen_ky")
+UNIT_OPTIONAL = ("dia_danh", "nguoi_ky")
 RECEIVED = ("truc_tuyen", "truc_tiep", "buu_chinh", "ky_truoc")
 RESOLVED = ("truoc_han", "dung_han", "qua_han")
 IN_PROGRESS = ("dang_trong_han", "dang_qua_han")
@@ -91,6 +91,13 @@ def _check_parents(units: pd.DataFrame, label: str) -> list[Problem]:
         if parent and parent not in parents:
             problems.append(Problem(label, "mã cấp trên không có trong units.csv",
                                     row=rows[code], column="ma_cap_tren", value=parent))
+    levels = dict(zip(units["ma_don_vi"], units["cap"]))
+    for code, parent in parents.items():
+        if parent in levels and levels[code] in LEVELS and levels[parent] in LEVELS \
+                and LEVELS.index(levels[code]) <= LEVELS.index(levels[parent]):
+            problems.append(Problem(label, f"cấp {levels[code]} không thể trực thuộc đơn vị cấp {levels[parent]} "
+                                    f"({parent}); cấp dưới phải thấp hơn: tinh > huyen > xa",
+                                    row=rows[code], column="cap", value=levels[code]))
     for code in parents:
         cycle = _cycle_from(code, parents)
         if cycle and code == min(cycle):
@@ -155,20 +162,23 @@ def _figure_row(row: dict, number: int, label: str, units: pd.DataFrame):
     return {"ky": period, "ma_don_vi": code, **counts, "_file": label, "_row": number}, []
 
 
+COUNT_RE = re.compile(r"^-?(\d+|\d{1,3}(\.\d{3})+|\d{1,3}( \d{3})+)$")
+
+
 def _count(text: str, number: int, column: str, label: str) -> tuple[int, Problem | None]:
-    expected = "cần số nguyên không âm (số hồ sơ)"
-    cleaned = text.replace(" ", "")
+    """A whole count: ``1850``, or grouped as Vietnamese writes it, ``1.850`` / ``1 850``."""
+    expected = "cần số nguyên không âm (số hồ sơ), ví dụ 1850 hoặc 1.850"
+    cleaned = text.strip().replace("\u00a0", " ")
     if cleaned == "":
         return 0, Problem(label, f"ô trống: {expected}", row=number, column=column, value=text)
-    try:
-        value = float(cleaned.replace(",", "."))
-    except ValueError:
-        return 0, Problem(label, f"không phải số: {expected}", row=number, column=column, value=text)
-    if not value.is_integer():
-        return 0, Problem(label, f"số lẻ: {expected}", row=number, column=column, value=text)
-    if value < 0:
-        return 0, Problem(label, f"số âm: {expected}", row=number, column=column, value=text)
-    return int(value), None
+    if COUNT_RE.match(cleaned):
+        value = int(re.sub(r"[. ]", "", cleaned))
+        if value < 0:
+            return 0, Problem(label, f"số âm: {expected}", row=number, column=column, value=text)
+        return value, None
+    if re.fullmatch(r"-?\d+([.,]\d+)?", cleaned):
+        return 0, Problem(label, f"số lẻ hoặc dấu phân cách sai: {expected}", row=number, column=column, value=text)
+    return 0, Problem(label, f"không phải số: {expected}", row=number, column=column, value=text)
 
 
 def _duplicates(records: list[dict]) -> list[Problem]:

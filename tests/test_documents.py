@@ -206,3 +206,27 @@ def test_parallel_build_gives_the_same_files(cli, tmp_path):
         assert result.exit_code == 0, result.output
         digests.append([(r["unit"], r["kind"], r["sha256"]) for r in map(json.loads, result.stdout.splitlines())])
     assert digests[0] == digests[1] and len(digests[0]) == 4  # same files, same order
+
+
+def test_markup_outside_the_subset_fails_every_format(workspace, cli, tmp_path):
+    (workspace / "templates").mkdir()
+    (workspace / "templates" / "tin-tuc.html.j2").write_text(
+        '{% extends "base.html.j2" %}\n{% block body %}\n<div class="quang-cao">mua ngay</div>\n{% endblock %}\n',
+        encoding="utf-8")
+    out = tmp_path / "out"
+    result = cli("build", "-w", workspace, "-o", out, "-p", "2022-Q1", "-u", "TM", "-k", "tin-tuc", "-f", "html")
+    assert result.exit_code == 1
+    assert ("LỖI: 2022-Q1 TM tin-tuc: Mẫu tin-tuc.html.j2: thẻ <div class='quang-cao'> không thuộc tập HTML "
+            "được hỗ trợ (docs/html-subset.md)") in result.stderr
+    assert not out.exists() or not any(out.rglob("*.html"))
+
+
+def test_notice_needs_an_explicit_signer(workspace, cli, tmp_path):
+    text = (workspace / "reportgen.toml").read_text(encoding="utf-8")
+    start = text.index("[signers.TM.thong-bao]")
+    (workspace / "reportgen.toml").write_text(text[:start], encoding="utf-8")
+    result = cli("build", "-w", workspace, "-o", tmp_path / "o", "-p", "2022-Q1", "-u", "TM")
+    assert result.exit_code == 2
+    assert ("LỖI: reportgen.toml, cột signers.TM.thong-bao: chưa có người ký thong-bao của đơn vị TM: thêm "
+            "[signers.TM.thong-bao] (name, title, authority)") in result.stderr
+    assert not (tmp_path / "o").exists()

@@ -117,7 +117,8 @@ def test_fractional_count_in_excel_is_reported(workspace: Path):
     with pytest.raises(InvalidInput) as caught:
         load_workspace(workspace)
     assert [str(p) for p in caught.value.problems] == [
-        "figures/extra.xlsx, dòng 2, cột truc_tuyen: số lẻ: cần số nguyên không âm (số hồ sơ) (giá trị: '1.5')"]
+        "figures/extra.xlsx, dòng 2, cột truc_tuyen: số lẻ hoặc dấu phân cách sai: cần số nguyên không âm (số hồ sơ), "
+        "ví dụ 1850 hoặc 1.850 (giá trị: '1.5')"]
 
 
 def test_sample_workspace_loads(workspace: Path):

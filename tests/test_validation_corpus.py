@@ -58,16 +58,34 @@ CASES = {
         f"{Q1}, dòng 5, cột ky, ma_don_vi: trùng kỳ và đơn vị với {Q4}, dòng 16 (giá trị: '2022-Q1, TM-MH')"),
     "negative count": (
         _edit(Q1, MH_ROW, "2022-Q1,TM-MH,-7,198,3,3,145,54,0,12,0"),
-        f"{Q1}, dòng 5, cột truc_tuyen: số âm: cần số nguyên không âm (số hồ sơ) (giá trị: '-7')"),
+        f"{Q1}, dòng 5, cột truc_tuyen: số âm: cần số nguyên không âm (số hồ sơ), ví dụ 1850 hoặc 1.850 (giá trị: '-7')"),
     "fractional count": (
         _edit(Q1, MH_ROW, "2022-Q1,TM-MH,7,198.5,3,3,145,54,0,12,0"),
-        f"{Q1}, dòng 5, cột truc_tiep: số lẻ: cần số nguyên không âm (số hồ sơ) (giá trị: '198.5')"),
+        f"{Q1}, dòng 5, cột truc_tiep: số lẻ hoặc dấu phân cách sai: cần số nguyên không âm (số hồ sơ), "
+        "ví dụ 1850 hoặc 1.850 (giá trị: '198.5')"),
     "text count": (
         _edit(Q1, MH_ROW, "2022-Q1,TM-MH,7,198,ba,3,145,54,0,12,0"),
-        f"{Q1}, dòng 5, cột buu_chinh: không phải số: cần số nguyên không âm (số hồ sơ) (giá trị: 'ba')"),
+        f"{Q1}, dòng 5, cột buu_chinh: không phải số: cần số nguyên không âm (số hồ sơ), ví dụ 1850 hoặc 1.850 "
+        "(giá trị: 'ba')"),
     "empty count": (
         _edit(Q1, MH_ROW, "2022-Q1,TM-MH,7,198,3,,145,54,0,12,0"),
-        f"{Q1}, dòng 5, cột ky_truoc: ô trống: cần số nguyên không âm (số hồ sơ) (giá trị: '')"),
+        f"{Q1}, dòng 5, cột ky_truoc: ô trống: cần số nguyên không âm (số hồ sơ), ví dụ 1850 hoặc 1.850 (giá trị: '')"),
+    "comma as thousands separator": (
+        _edit(Q1, MH_ROW, "2022-Q1,TM-MH,7,\"1,198\",3,3,145,54,0,12,0"),
+        f"{Q1}, dòng 5, cột truc_tiep: số lẻ hoặc dấu phân cách sai: cần số nguyên không âm (số hồ sơ), "
+        "ví dụ 1850 hoặc 1.850 (giá trị: '1,198')"),
+    "badly grouped thousands": (
+        _edit(Q1, MH_ROW, "2022-Q1,TM-MH,7,19.80,3,3,145,54,0,12,0"),
+        f"{Q1}, dòng 5, cột truc_tiep: số lẻ hoặc dấu phân cách sai: cần số nguyên không âm (số hồ sơ), "
+        "ví dụ 1850 hoặc 1.850 (giá trị: '19.80')"),
+    "exponent": (
+        _edit(Q1, MH_ROW, "2022-Q1,TM-MH,7,2e2,3,3,145,54,0,12,0"),
+        f"{Q1}, dòng 5, cột truc_tiep: không phải số: cần số nguyên không âm (số hồ sơ), ví dụ 1850 hoặc 1.850 "
+        "(giá trị: '2e2')"),
+    "commune under a commune": (
+        _edit("units.csv", "TM-MH,Xã Mỹ Hòa,xa,TM,", "TM-MH,Xã Mỹ Hòa,xa,TM-MA,"),
+        "units.csv, dòng 5, cột cap: cấp xa không thể trực thuộc đơn vị cấp xa (TM-MA); cấp dưới phải thấp hơn: "
+        "tinh > huyen > xa (giá trị: 'xa')"),
     "extra values": (
         _edit(Q1, MH_ROW, MH_ROW + ",99"),
         f"{Q1}, dòng 5: dòng có nhiều giá trị hơn số cột tiêu đề (giá trị: '99')"),
@@ -112,6 +130,14 @@ CASES = {
     "meeting bad part of day": (
         _edit(MEETING, "buoi: sang ", "buoi: trua "),
         f"{MEETING}, dòng 5, cột buoi: giá trị không hợp lệ: Input should be 'sang', 'chieu' or 'toi' (giá trị: 'trua')"),
+    "meeting impossible date": (
+        _edit(MEETING, "ngay: 2022-03-09", "ngay: 2022-02-30"),
+        f"{MEETING}, dòng 4: ngày không có thật: day is out of range for month; cần NĂM-THÁNG-NGÀY, "
+        "ví dụ 2022-03-09 (giá trị: '2022-02-30')"),
+    "meeting without participants": (
+        _edit(MEETING, "thanh_phan:\n", "thanh_phan: []\nkhong_dung:\n"),
+        f"{MEETING}, dòng 10, cột thanh_phan: giá trị không hợp lệ: List should have at least 1 item after "
+        "validation, not 0"),
     "meeting bad YAML": (
         _edit(MEETING, "thanh_phan:\n", "thanh_phan: [\n"),
         f"{MEETING}, dòng 11: YAML sai cú pháp: expected the node content, but found '-'"),
@@ -156,6 +182,16 @@ def test_all_problems_reported_at_once(workspace, cli):
     errors = [line for line in result.stderr.splitlines() if line.startswith("LỖI: ")]
     assert len(errors) == 3, result.stderr
     assert "Dữ liệu không hợp lệ: 3 lỗi." in result.stderr
+
+
+def test_grouped_thousands_are_read_as_vietnamese_writes_them(workspace):
+    from reportgen.workspace import load_workspace
+
+    replace_in(workspace / Q1, "2022-Q1,TM,336,1850,264,120,1716,724,12,115,3",
+               '2022-Q1,TM,336,1.850,264,120,"1 716",724,12,115,3')
+    ws = load_workspace(workspace)
+    row = ws.figures[(ws.figures["ky"] == "2022-Q1") & (ws.figures["ma_don_vi"] == "TM")].iloc[0]
+    assert (row["truc_tiep"], row["truoc_han"]) == (1850, 1716)
 
 
 def test_inconsistent_totals_are_a_warning_not_an_error(workspace, cli):

@@ -32,9 +32,11 @@ def render_all(template: str, context: dict, assets: dict[str, bytes], formats: 
         (assets_dir / name).write_bytes(data)
     html = render_html(template, context, ws.templates_dir)
     out: dict[str, tuple[bytes, int | None]] = {}
+    # The DOCX walk is also the check that the HTML stays inside the subset: it runs even
+    # when only PDF or HTML is asked for, so no format can carry markup the others drop.
+    docx = render_docx(html, template_name=template, base_dir=assets_dir, properties=docx_properties(context))
     if "docx" in formats:
-        out["docx"] = (render_docx(html, template_name=template, base_dir=assets_dir,
-                                   properties=docx_properties(context)), None)
+        out["docx"] = (docx, None)
     if "pdf" in formats:
         pdf = render_pdf(html, ASSETS_BASE, [assets_dir, ws.templates_dir, BUILTIN_TEMPLATES],
                          metadata=pdf_metadata(context))

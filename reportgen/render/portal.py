@@ -11,6 +11,7 @@ from html import escape
 
 from lxml import html as lxml_html
 
+from reportgen.errors import TemplateFailure
 from reportgen.templating import BUILTIN_TEMPLATES
 
 STYLE_FILE = BUILTIN_TEMPLATES / "portal.css"
@@ -20,7 +21,7 @@ def _article(html: str):
     root = lxml_html.document_fromstring(html)
     found = root.xpath('//article[contains(concat(" ", normalize-space(@class), " "), " document ")]')
     if not found:
-        raise ValueError("no <article class='document'> in the rendered HTML")
+        raise TemplateFailure("mẫu không tạo ra <article class=\"document\"> (docs/html-subset.md)")
     return root, found[0]
 
 

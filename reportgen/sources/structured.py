@@ -6,6 +6,7 @@ key by walking the YAML node tree (TOML keys are named by their dotted path).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import tomllib
 from pathlib import Path
@@ -39,16 +40,39 @@ def load_meeting(path: Path, label: str) -> tuple[Meeting | None, list[Problem]]
     """Parse and check one meeting file."""
     try:
         text = decode_bytes(path.read_bytes()).text
+    except UnicodeDecodeError as exc:
+        return None, [Problem(label, f"không đọc được mã ký tự ở byte {exc.start}: cần UTF-8")]
+    root = None
+    try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         return None, [Problem(label, f"YAML sai cú pháp: {exc.problem}", row=line)]
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+    except ValueError as exc:  # PyYAML's date constructor: 2022-13-09, 2022-02-30
+        node = _bad_date_node(root) if root is not None else None
+        return None, [Problem(label, f"ngày không có thật: {exc}; cần NĂM-THÁNG-NGÀY, ví dụ 2022-03-09",
+                              row=node.start_mark.line + 1 if node else None,
+                              value=node.value if node else None)]
+    except yaml.YAMLError as exc:
         return None, [Problem(label, f"không đọc được YAML: {exc}")]
     if not isinstance(data, dict):
         return None, [Problem(label, "tệp cuộc họp phải là một bảng khóa: giá trị (don_vi, ky, ngay, ...)")]
     return _validated(Meeting, _nfc_tree(data), label, lambda loc: _yaml_line(root, loc))
+
+
+def _bad_date_node(node):
+    """The first scalar that looks like a date but is not one (for the error's line)."""
+    if isinstance(node, yaml.ScalarNode):
+        if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", node.value or ""):
+            try:
+                dt.date.fromisoformat("-".join(p.zfill(2) for p in node.value.split("-")))
+            except ValueError:
+                return node
+        return None
+    children = node.value if isinstance(node, yaml.SequenceNode) else (
+        [v for pair in node.value for v in pair] if isinstance(node, yaml.MappingNode) else [])
+    return next((found for child in children if (found := _bad_date_node(child)) is not None), None)
 
 
 def _validated(model: type[BaseModel], data: dict, label: str, line_of) -> tuple[Any, list[Problem]]:
