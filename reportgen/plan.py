@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reportgen.errors import InvalidInput, Problem
+from reportgen.indicators import scope_of
 from reportgen.periods import Period
 from reportgen.workspace import Workspace
 
@@ -65,18 +66,9 @@ def _missing(ws: Workspace, kind: str, unit: str, period: str) -> str | None:
 
 
 def has_figures(ws: Workspace, unit: str, period: str) -> bool:
-    """True when the unit or one of its descendants has figures for the period."""
+    """True when the unit or one of the units below it has figures for the period."""
     codes = set(ws.figures.loc[ws.figures["ky"] == period, "ma_don_vi"])
-    return bool(codes & ({unit} | descendants(ws, unit)))
-
-
-def descendants(ws: Workspace, unit: str) -> set[str]:
-    """All units below ``unit`` in units.csv."""
-    children = ws.units.index[ws.units["ma_cap_tren"] == unit]
-    found = set(children)
-    for child in children:
-        found |= descendants(ws, child)
-    return found
+    return bool(codes & set(scope_of(ws.units, unit).codes))
 
 
 def _check_formats(kinds, formats) -> None:

@@ -239,7 +239,7 @@ def test_page_numbers_from_page_two(doc):
     assert first.header._element.xpath(".//w:fldSimple/@w:instr") == ["PAGE"]
     number = first.header.paragraphs[0]
     assert (number.alignment or number.style.paragraph_format.alignment) == WD_ALIGN_PARAGRAPH.CENTER
-    assert number.style.font.size or doc.styles["Normal"].font.size in (Pt(13), Pt(14))
+    assert (number.style.font.size or doc.styles["Normal"].font.size) in (Pt(13), Pt(14))
     assert not first.first_page_header.is_linked_to_previous
     assert [p.text for p in first.first_page_header.paragraphs] == [""]
     assert first.first_page_header._element.xpath(".//w:fldSimple|.//w:fldChar") == []

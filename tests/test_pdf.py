@@ -434,7 +434,8 @@ def test_metadata_argument_overrides(tmp_path):
 def test_pdf_a_variant(tmp_path):
     html = render_html("van-ban-mau.html.j2", sample_context())
     data = render_pdf(html, BUILTIN_TEMPLATES, [BUILTIN_TEMPLATES], pdf_variant="pdf/a-3b")
-    assert b"pdfaid" in data or b"/Metadata" in data
+    xmp = PdfReader(io.BytesIO(data)).xmp_metadata
+    assert (xmp.pdfaid_part, xmp.pdfaid_conformance) == ("3", "B")
     assert data == render_pdf(html, BUILTIN_TEMPLATES, [BUILTIN_TEMPLATES], pdf_variant="pdf/a-3b")
 
 

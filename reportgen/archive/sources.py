@@ -10,7 +10,8 @@ import csv
 import io
 
 from reportgen.periods import Period
-from reportgen.plan import Job, descendants
+from reportgen.indicators import scope_of
+from reportgen.plan import Job
 from reportgen.render.to_pdf import PdfAttachment
 from reportgen.workspace import Workspace
 
@@ -43,7 +44,7 @@ def figure_rows_csv(ws: Workspace, job: Job) -> bytes:
     The unit and every unit below it, in the document's period and in the two periods it is
     compared with (previous quarter, same quarter a year before), in the order of the workspace.
     """
-    units = {job.unit} | descendants(ws, job.unit)
+    units = set(scope_of(ws.units, job.unit).codes)
     frame = ws.figures
     rows = frame[frame["ma_don_vi"].isin(units) & frame["ky"].isin(used_periods(job.period))]
     rows = rows.sort_values("ky", kind="stable", key=lambda ky: ky.map(Period.parse))
