@@ -22,7 +22,7 @@ from reportgen.workspace import Workspace
 LEVEL_WORDS = ("Thị trấn", "Thành phố", "Thị xã", "Phường", "Huyện", "Tỉnh", "Xã")
 DEFAULT_ISSUERS = {
     "bao-cao": Issuer(symbol="BC-UBND"),
-    "thong-bao": Issuer(parent="ỦY BAN NHÂN DÂN {don_vi}", body=["VĂN PHÒNG HĐND VÀ UBND"], symbol="TB-VP",
+    "thong-bao": Issuer(parent="UBND {don_vi}", body=["VĂN PHÒNG HĐND VÀ UBND"], symbol="TB-VP",
                         name="Văn phòng HĐND và UBND {don_vi}"),
     # a commune has no office of its own: its People's Committee issues the notice
     "thong-bao.xa": Issuer(symbol="TB-UBND"),

@@ -129,7 +129,7 @@ def test_bulletin_content(sample_build):
 def test_notice_content(sample_build):
     out, _ = sample_build
     header = [p.text for p in Document(str(out / "2022-Q1/TM/thong-bao.docx")).tables[0].rows[0].cells[0].paragraphs]
-    assert header[:2] == ["ỦY BAN NHÂN DÂN HUYỆN THÁP MƯỜI", "VĂN PHÒNG HĐND VÀ UBND"]
+    assert header[:2] == ["UBND HUYỆN THÁP MƯỜI", "VĂN PHÒNG HĐND VÀ UBND"]
     text = flat(pdf_text(out / "2022-Q1/TM/thong-bao.pdf"))
     assert "Số: /TB-VP" in text and "THÔNG BÁO" in text
     assert "Kết luận của Chủ tịch Ủy ban nhân dân huyện Tháp Mười tại cuộc họp" in text
