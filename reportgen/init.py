@@ -6,8 +6,8 @@ import shutil
 from pathlib import Path
 
 from reportgen.errors import InvalidInput, Problem
+from reportgen.resources import SAMPLE_WORKSPACE
 
-SAMPLE_WORKSPACE = Path(__file__).resolve().parent.parent / "inputs"
 SAMPLE_PARTS = ("reportgen.toml", "units.csv", "figures", "meetings")
 
 

@@ -27,9 +27,9 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from reportgen.errors import ReportgenError, TemplateFailure
+from reportgen.resources import BUILTIN_TEMPLATES
 from reportgen.vi import FILTERS, Abbreviations
 
-BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 # Errors of filters and data access inside a template: reported as template failures.
 _RENDER_ERRORS = (jinja2.TemplateError, ValueError, TypeError, LookupError, ArithmeticError)

@@ -23,9 +23,11 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from reportgen.resources import BUILTIN_TEMPLATES
+
 FONT = "Times New Roman"
 LANGUAGE = "vi-VN"
-BASE_DOCX = Path(__file__).resolve().parent.parent.parent / "templates" / "base.docx"
+BASE_DOCX = BUILTIN_TEMPLATES / "base.docx"
 TABLE_STYLE = "Bang so lieu"
 
 CENTER, LEFT, RIGHT, JUSTIFY = (WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT,
