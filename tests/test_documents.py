@@ -230,3 +230,23 @@ def test_notice_needs_an_explicit_signer(workspace, cli, tmp_path):
     assert ("LỖI: reportgen.toml, cột signers.TM.thong-bao: chưa có người ký thong-bao của đơn vị TM: thêm "
             "[signers.TM.thong-bao] (name, title, authority)") in result.stderr
     assert not (tmp_path / "o").exists()
+
+
+def test_a_commune_notice_is_issued_by_its_peoples_committee(workspace, cli, tmp_path):
+    meeting = (workspace / "meetings" / "2022-q1-thap-muoi.yaml").read_text(encoding="utf-8")
+    meeting = meeting.replace("don_vi: TM\n", "don_vi: TM-TT\n").replace(
+        "chuc_vu: Chủ tịch Ủy ban nhân dân huyện Tháp Mười", "chuc_vu: Chủ tịch Ủy ban nhân dân thị trấn Mỹ An")
+    (workspace / "meetings" / "tt.yaml").write_text(meeting, encoding="utf-8")
+    (workspace / "meetings" / "2022-q1-thap-muoi.yaml").unlink()
+    with open(workspace / "reportgen.toml", "a", encoding="utf-8") as f:
+        f.write('\n[signers.TM-TT.thong-bao]\nname = "Nguyễn Văn Hùng"\ntitle = "CHỦ TỊCH"\n'
+                'authority = "TM. ỦY BAN NHÂN DÂN"\n')
+    out = tmp_path / "o"
+    result = cli("build", "-w", workspace, "-o", out, "-p", "2022-Q1", "-u", "TM-TT", "-k", "thong-bao", "-f", "docx")
+    assert result.exit_code == 0, result.output
+    doc = Document(str(out / "2022-Q1/TM-TT/thong-bao.docx"))
+    left = [p.text for p in doc.tables[0].rows[0].cells[0].paragraphs if p.text]
+    assert left == ["ỦY BAN NHÂN DÂN\nTHỊ TRẤN MỸ AN", "Số:\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0/TB-UBND"]
+    text = flat(docx_text(out / "2022-Q1/TM-TT/thong-bao.docx"))
+    assert "Chủ tịch UBND thị trấn kết luận như sau:" in text
+    assert "UBND thị trấn Mỹ An thông báo để các cơ quan, đơn vị, địa phương biết, thực hiện./." in text
