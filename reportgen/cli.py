@@ -185,12 +185,18 @@ ARCHIVE_LABELS = {"archived": "đã lưu trữ", "new-version": "phiên bản m�
 @click.option("--period", "-p", multiple=True, help="Period such as 2022-Q1 (repeatable).")
 @click.option("--unit", "-u", multiple=True, help="Unit code from units.csv (repeatable).")
 @click.option("--kind", "-k", multiple=True, help=f"Document kind: {', '.join(KINDS)} (repeatable).")
-def archive_command(workspace: Path, archive_root: Path, period, unit, kind) -> None:
-    """Archive documents as PDF/A-3b records, written once, listed in the manifest.
+@click.option("--built", "built_root", type=click.Path(path_type=Path), default=Path("outputs"), show_default=True,
+              help="The build's output folder: only documents built there, from the same data, are archived.")
+@click.option("--without-build", is_flag=True, help="Archive straight from the workspace, without the check.")
+def archive_command(workspace: Path, archive_root: Path, period, unit, kind, built_root: Path,
+                    without_build: bool) -> None:
+    """Archive built documents as PDF/A-3b records, written once, listed in the manifest.
 
-    Each record embeds its figure rows (CSV), meeting file (YAML) and DOCX. Identical
-    content already archived is left as is ("không đổi"); different content becomes a
-    new version (..._v2.pdf). Exit code 1 when some documents failed, 2 on invalid input.
+    Each record embeds its figure rows (CSV), meeting file (YAML) and the built DOCX. A
+    document not built yet, or built from other data, is refused with the reason.
+    Identical content already archived is left as is ("không đổi"); different content
+    becomes a new version (..._v2.pdf). Exit code 1 when some documents failed, 2 on
+    invalid input.
 
     \b
     Example:
@@ -200,7 +206,7 @@ def archive_command(workspace: Path, archive_root: Path, period, unit, kind) -> 
     try:
         ws = load_workspace(workspace)
         jobs = plan(ws, period, unit, kind)
-        results = archiving.archive(ws, jobs, archive_root)
+        results = archiving.archive(ws, jobs, archive_root, None if without_build else built_root)
     except ReportgenError as exc:
         _fail(exc)
     _echo_problems(ws.warnings)
@@ -208,7 +214,7 @@ def archive_command(workspace: Path, archive_root: Path, period, unit, kind) -> 
         _echo_archived(item, archive_root)
     counts = {s: sum(r.status == s for r in results) for s in archiving.STATUSES}
     click.echo(f"Tổng kết: {counts['archived']} hồ sơ đã lưu trữ, {counts['new-version']} phiên bản mới, "
-               f"{counts['unchanged']} không đổi, {counts['skipped']} bỏ qua, {counts['failed']} lỗi.")
+               f"{counts['unchanged']} không đổi, {counts['skipped']} không lập được, {counts['failed']} lỗi.")
     if counts["failed"] or counts["skipped"]:
         raise SystemExit(BuildFailed.exit_code)
 
@@ -218,7 +224,7 @@ def _echo_archived(item, archive_root: Path) -> None:
         note = f" ({item.note})" if item.note else ""
         click.echo(f"{ARCHIVE_LABELS[item.status]}: {archive_root / item.path}{note}")
     else:
-        label = "LỖI" if item.status == "failed" else "BỎ QUA"
+        label = "LỖI" if item.status == "failed" else "KHÔNG LẬP ĐƯỢC"
         click.echo(f"{label}: {item.period} {item.unit} {item.kind}: {item.reason}", err=True)
 
 

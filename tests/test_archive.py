@@ -365,16 +365,40 @@ def test_archive_refuses_a_tampered_manifest(copy_of, sample_ws, cli):
 # ---- the command ---------------------------------------------------------------------------------
 
 def test_archive_cli_prints_each_record_and_a_summary(cli, tmp_path):
-    root = tmp_path / "luu-tru"
-    args = ("archive", "--workspace", SAMPLE, "--archive", root, "--period", "2022-Q1", "--unit", "TM",
-            "--kind", "thong-bao")
+    root, built = tmp_path / "luu-tru", tmp_path / "outputs"
+    selection = ("--workspace", SAMPLE, "--period", "2022-Q1", "--unit", "TM", "--kind", "thong-bao")
+    assert cli("build", *selection, "--out", built, "--format", "docx").exit_code == 0
+    args = ("archive", *selection, "--archive", root, "--built", built)
     result = cli(*args)
     assert result.exit_code == 0, result.output
     assert result.stdout == (f"đã lưu trữ: {root / NOTICE}\n"
-                             "Tổng kết: 1 hồ sơ đã lưu trữ, 0 phiên bản mới, 0 không đổi, 0 bỏ qua, 0 lỗi.\n")
+                             "Tổng kết: 1 hồ sơ đã lưu trữ, 0 phiên bản mới, 0 không đổi, 0 không lập được, 0 lỗi.\n")
     again = cli(*args)
     assert again.stdout == (f"không đổi: {root / NOTICE}\n"
-                            "Tổng kết: 0 hồ sơ đã lưu trữ, 0 phiên bản mới, 1 không đổi, 0 bỏ qua, 0 lỗi.\n")
+                            "Tổng kết: 0 hồ sơ đã lưu trữ, 0 phiên bản mới, 1 không đổi, 0 không lập được, 0 lỗi.\n")
+
+
+def test_archive_refuses_what_was_not_built(cli, tmp_path):
+    root, built = tmp_path / "luu-tru", tmp_path / "outputs"
+    result = cli("archive", "--workspace", SAMPLE, "--archive", root, "--built", built, "--period", "2022-Q1",
+                 "--unit", "TM", "--kind", "bao-cao")
+    assert result.exit_code == 1
+    assert (f"LỖI: 2022-Q1 TM bao-cao: chưa lập văn bản: không có {built / '2022-Q1/TM/bao-cao.docx'}; "
+            "chạy reportgen build trước khi lưu trữ") in result.stderr
+    assert not list(root.rglob("*.pdf"))
+
+
+def test_archive_refuses_a_document_built_from_other_data(cli, workspace, tmp_path):
+    root, built = tmp_path / "luu-tru", tmp_path / "outputs"
+    selection = ("--workspace", workspace, "--period", "2022-Q1", "--unit", "TM-MH", "--kind", "bao-cao")
+    assert cli("build", *selection, "--out", built, "--format", "docx").exit_code == 0
+    figures = workspace / "figures" / "mot-cua-2022-q1.csv"
+    figures.write_text(figures.read_text(encoding="utf-8").replace("2022-Q1,TM-MH,7,", "2022-Q1,TM-MH,8,"),
+                       encoding="utf-8")
+    result = cli("archive", *selection, "--archive", root, "--built", built)
+    assert result.exit_code == 1
+    assert (f"{built / '2022-Q1/TM-MH/bao-cao.docx'} khác với văn bản lập từ dữ liệu hiện tại") in result.stderr
+    assert not list(root.rglob("*.pdf"))
 
 
 def test_archive_cli_invalid_input_exits_2(cli, tmp_path):
@@ -386,7 +410,7 @@ def test_archive_cli_invalid_input_exits_2(cli, tmp_path):
 # ---- an interrupted run --------------------------------------------------------------------------
 
 KILL_ARGS = ("archive", "--workspace", SAMPLE, "--period", "2022-Q1", "--unit", "TM",
-             "--kind", "thong-bao", "--kind", "tin-tuc")
+             "--kind", "thong-bao", "--kind", "tin-tuc", "--without-build")
 
 
 def run_killed(root: Path, crash_after: str) -> subprocess.CompletedProcess:

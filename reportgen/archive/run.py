@@ -23,8 +23,9 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from reportgen.archive import manifest, naming, storage
+from reportgen.archive import manifest, naming, sources, storage
 from reportgen.archive.records import Record, make_record
+from reportgen.batch import output_path
 from reportgen.errors import ReportgenError
 from reportgen.plan import Job
 from reportgen.workspace import Workspace
@@ -53,9 +54,12 @@ class ArchiveResult:
         return asdict(self)
 
 
-def archive(ws: Workspace, jobs: list[Job], archive_root: Path) -> list[ArchiveResult]:
+def archive(ws: Workspace, jobs: list[Job], archive_root: Path, built_root: Path | None = None) -> list[ArchiveResult]:
     """Archive every job into ``archive_root``; one result per job, in order.
 
+    With ``built_root`` (the build's output folder), a document is archived only when it
+    was built there and the built DOCX is the very document the record embeds: a document
+    not built yet, or built from other data, fails with the reason instead.
     Raises ManifestError (before writing anything) if the manifest is malformed or its
     CSV and JSON Lines disagree (other than a CSV a killed run left one step behind).
     """
@@ -63,17 +67,32 @@ def archive(ws: Workspace, jobs: list[Job], archive_root: Path) -> list[ArchiveR
     with storage.locked(root):
         storage.remove_stray_temps(root)
         rows = manifest.load(root)
-        return [_archive_one(ws, job, root, rows) for job in jobs]
+        return [_archive_one(ws, job, root, rows, built_root) for job in jobs]
 
 
-def _archive_one(ws: Workspace, job: Job, root: Path, rows: list[dict]) -> ArchiveResult:
+def _archive_one(ws: Workspace, job: Job, root: Path, rows: list[dict], built_root: Path | None) -> ArchiveResult:
     if job.reason:
         return ArchiveResult(job.kind, job.unit, job.period, "skipped", reason=job.reason)
     try:
         record = make_record(ws, job)
+        problem = _not_as_built(record, built_root) if built_root is not None else None
+        if problem:
+            return ArchiveResult(job.kind, job.unit, job.period, "failed", reason=problem)
         return _file(record, root, rows)
     except (ReportgenError, OSError) as exc:
         return ArchiveResult(job.kind, job.unit, job.period, "failed", reason=_reason(exc))
+
+
+def _not_as_built(record: Record, built_root: Path) -> str | None:
+    """Why the record is not the built document, or None when it is."""
+    path = output_path(Path(built_root), record.job, "docx")
+    if not path.is_file():
+        return f"chưa lập văn bản: không có {path}; chạy reportgen build trước khi lưu trữ"
+    embedded = next(a["sha256"] for a in record.attachments if a["name"] == sources.docx_name(record.job))
+    if _sha256(path) != embedded:
+        return (f"{path} khác với văn bản lập từ dữ liệu hiện tại (dữ liệu hoặc tệp đã thay đổi sau khi lập); "
+                f"chạy lại reportgen build rồi lưu trữ")
+    return None
 
 
 def _reason(exc: Exception) -> str:
