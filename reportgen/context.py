@@ -220,7 +220,9 @@ def _report(ws: Workspace, job: Job):
     ctx = _common(ws, job)
     period = Period.parse(job.period)
     meeting = ctx["meeting"]
-    date = meeting["ngay"] if meeting else ctx["fig"]["cutoff"]["end"]
+    # the report goes to the meeting: dated as the meeting file says, else the meeting's
+    # day; without a meeting, the day the figures are cut off (Decree 09/2019, art. 12)
+    date = (meeting["ngay_bao_cao"] or meeting["ngay"]) if meeting else ctx["fig"]["cutoff"]["end"]
     ctx["doc"] = document_frame(ws, job, f"Kết quả tiếp nhận, giải quyết thủ tục hành chính {vi.period(period)}",
                                 "BÁO CÁO", date)
     ctx["tasks"] = (meeting or {}).get("nhiem_vu") or ws.config.tasks_next_quarter

@@ -168,3 +168,4 @@ class Meeting(Strict):
     tac_gia: Author
     bao_cao_boi: str | None = None
     ngay_thong_bao: dt.date | None = None
+    ngay_bao_cao: dt.date | None = None

@@ -250,3 +250,13 @@ def test_a_commune_notice_is_issued_by_its_peoples_committee(workspace, cli, tmp
     text = flat(docx_text(out / "2022-Q1/TM-TT/thong-bao.docx"))
     assert "Chủ tịch UBND thị trấn kết luận như sau:" in text
     assert "UBND thị trấn Mỹ An thông báo để các cơ quan, đơn vị, địa phương biết, thực hiện./." in text
+
+
+def test_report_date_from_the_meeting_file(workspace, cli, tmp_path):
+    with open(workspace / "meetings" / "2022-q1-thap-muoi.yaml", "a", encoding="utf-8") as f:
+        f.write("ngay_bao_cao: 2022-03-07\n")
+    out = tmp_path / "o"
+    assert cli("build", "-w", workspace, "-o", out, "-p", "2022-Q1", "-u", "TM", "-k", "bao-cao", "-f", "docx").exit_code == 0
+    text = flat(docx_text(out / "2022-Q1/TM/bao-cao.docx"))
+    assert "Tháp Mười, ngày 07 tháng 3 năm 2022" in text
+    assert "(Kèm theo Báo cáo số /BC-UBND ngày 07/3/2022 của Ủy ban nhân dân huyện Tháp Mười)" in text
