@@ -15,7 +15,8 @@ import re
 from pathlib import Path, PurePosixPath
 
 from reportgen.archive.records import Record
-from reportgen.archive.storage import crash_point, replace_atomic
+from reportgen.archive.storage import crash_point
+from reportgen.files import write_atomic
 from reportgen.errors import ReportgenError
 
 JSONL_NAME = "manifest.jsonl"
@@ -153,9 +154,9 @@ def disagreements(rows: list[dict], csv_rows: list[dict[str, str]] | None) -> li
 
 def save(root: Path, rows: list[dict]) -> None:
     """Replace both manifests with ``rows`` (JSON Lines first: it is authoritative)."""
-    replace_atomic(Path(root) / JSONL_NAME, _jsonl(rows))
+    write_atomic(Path(root) / JSONL_NAME, _jsonl(rows))
     crash_point("manifest")
-    replace_atomic(Path(root) / CSV_NAME, _csv(rows))
+    write_atomic(Path(root) / CSV_NAME, _csv(rows))
 
 
 def _jsonl(rows: list[dict]) -> bytes:

@@ -25,7 +25,6 @@ from reportgen.context import build_context
 from reportgen.plan import Job
 from reportgen.render import documents
 from reportgen.render.to_pdf import render_pdf
-from reportgen.templating import BUILTIN_TEMPLATES, render_html
 from reportgen.workspace import Workspace
 
 PDF_VARIANT = "pdf/a-3b"
@@ -54,10 +53,9 @@ def make_record(ws: Workspace, job: Job) -> Record:
     fields = record_fields(context, job)
     with tempfile.TemporaryDirectory(prefix="reportgen-") as tmp:
         folder = Path(tmp)
-        docx, _ = documents.render_all(template, context, assets, ["docx"], ws, folder)["docx"]
+        html, docx = documents.html_and_docx(template, context, assets, ws, folder)
         files = sources.attachments(ws, job, docx)
-        html = render_html(template, context, ws.templates_dir)
-        pdf = render_pdf(html, documents.ASSETS_BASE, [folder, ws.templates_dir, BUILTIN_TEMPLATES], pdf_variant=PDF_VARIANT,
+        pdf = render_pdf(html, documents.ASSETS_BASE, documents.allowed_roots(ws, folder), pdf_variant=PDF_VARIANT,
                          metadata=documents.pdf_metadata(context), attachments=files,
                          xmp=lambda pages: xmp.description_xml(fields, pages))
     listed = [{"name": f.name, "sha256": hashlib.sha256(f.data).hexdigest()} for f in files]

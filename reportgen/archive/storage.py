@@ -3,7 +3,7 @@
 A record is written to a hidden temporary file in its final folder (``.<name>.<random>.tmp``),
 flushed to disk, made read-only, and then hard-linked to its final name, which fails if
 that name exists (so a record is never replaced), before the temporary name is removed.
-The manifests are replaced whole (temporary file, fsync, ``os.replace``). Temporary files
+The manifests are replaced whole (``reportgen.files.write_atomic``). Temporary files
 left by a killed run are removed at the start of the next one.
 
 Test-only crash point: :func:`crash_point` kills the process (SIGKILL, so no cleanup
@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from reportgen.files import TEMP_SUFFIX, fsync_dir, write_atomic, write_temp
+from reportgen.files import TEMP_SUFFIX, fsync_dir, write_temp
 
 CRASH_ENV = "REPORTGEN_TEST_CRASH_AFTER"
 LOCK_NAME = ".archive.lock"
@@ -50,11 +50,6 @@ def write_once(path: Path, data: bytes) -> None:
     finally:
         tmp.unlink(missing_ok=True)
     fsync_dir(path.parent)
-
-
-def replace_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` in one step (for the manifests)."""
-    write_atomic(path, data)
 
 
 def _link_exclusive(tmp: Path, path: Path) -> None:

@@ -25,21 +25,34 @@ from reportgen.workspace import Workspace
 ASSETS_BASE = Path("/reportgen-assets")
 
 
-def render_all(template: str, context: dict, assets: dict[str, bytes], formats: list[str],
-               ws: Workspace, assets_dir: Path) -> dict[str, tuple[bytes, int | None]]:
-    """Render ``formats`` (docx, pdf, html); return file suffix -> (bytes, PDF page count)."""
+def html_and_docx(template: str, context: dict, assets: dict[str, bytes], ws: Workspace,
+                  assets_dir: Path) -> tuple[str, bytes]:
+    """The document's HTML (its assets written to ``assets_dir``) and its DOCX.
+
+    The DOCX walk is also the check that the HTML stays inside the subset, so every caller
+    runs it, even when only PDF or HTML is wanted: no format can carry markup the others drop.
+    """
     for name, data in assets.items():
         (assets_dir / name).write_bytes(data)
     html = render_html(template, context, ws.templates_dir)
-    out: dict[str, tuple[bytes, int | None]] = {}
-    # The DOCX walk is also the check that the HTML stays inside the subset: it runs even
-    # when only PDF or HTML is asked for, so no format can carry markup the others drop.
     docx = render_docx(html, template_name=template, base_dir=assets_dir, properties=docx_properties(context))
+    return html, docx
+
+
+def allowed_roots(ws: Workspace, assets_dir: Path) -> list[Path]:
+    """The only folders the PDF renderer may read: the document's assets, then the templates."""
+    return [assets_dir, ws.templates_dir, BUILTIN_TEMPLATES]
+
+
+def render_all(template: str, context: dict, assets: dict[str, bytes], formats: list[str],
+               ws: Workspace, assets_dir: Path) -> dict[str, tuple[bytes, int | None]]:
+    """Render ``formats`` (docx, pdf, html); return file suffix -> (bytes, PDF page count)."""
+    html, docx = html_and_docx(template, context, assets, ws, assets_dir)
+    out: dict[str, tuple[bytes, int | None]] = {}
     if "docx" in formats:
         out["docx"] = (docx, None)
     if "pdf" in formats:
-        pdf = render_pdf(html, ASSETS_BASE, [assets_dir, ws.templates_dir, BUILTIN_TEMPLATES],
-                         metadata=pdf_metadata(context))
+        pdf = render_pdf(html, ASSETS_BASE, allowed_roots(ws, assets_dir), metadata=pdf_metadata(context))
         out["pdf"] = (pdf, len(PdfReader(io.BytesIO(pdf)).pages))
     if "html" in formats:
         out["html"] = (portal_page(html).encode("utf-8"), None)
