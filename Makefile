@@ -23,6 +23,7 @@ system-deps:
 
 demo: $(STAMP) system-deps
 	$(BIN)/reportgen build --workspace inputs --out outputs
+	$(BIN)/reportgen build --workspace inputs/mau-2025 --out outputs/mau-2025
 
 test: $(STAMP) system-deps
 	$(BIN)/python -m pytest -q

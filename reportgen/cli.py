@@ -54,15 +54,18 @@ def main() -> None:
 
 @main.command()
 @click.argument("directory", type=click.Path(path_type=Path))
-def init(directory: Path) -> None:
+@click.option("--mau", "sample", type=click.Choice(["2022", "2025"]), default="2022", show_default=True,
+              help="Mẫu: 2022 = huyện Tháp Mười (ba cấp); 2025 = tỉnh hai cấp (tỉnh, xã, phường, đặc khu).")
+def init(directory: Path, sample: str) -> None:
     """Create a new workspace DIRECTORY with the sample config and data.
 
     \b
     Example:
         reportgen init huyen-thap-muoi
+        reportgen init tinh-an-giang --mau 2025
     """
     try:
-        written = init_workspace(directory)
+        written = init_workspace(directory, sample)
     except ReportgenError as exc:
         _fail(exc)
     for path in written:

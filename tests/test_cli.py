@@ -111,3 +111,23 @@ def test_progress_bar_only_on_a_terminal_for_several_documents():
     assert not wants_progress(10, False, _Stream(False))
     assert not wants_progress(10, True, _Stream(True))
     assert not wants_progress(3, False, _Stream(True))
+
+
+def test_init_two_tier_sample_2025(cli, tmp_path):
+    target = tmp_path / "tinh-moi"
+    result = cli("init", target, "--mau", "2025")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip().endswith(f"Đã tạo workspace {target} (6 tệp).")
+    assert not (target / "mau-2025").exists()
+    levels = [line.split(",")[2] for line in (target / "units.csv").read_text(encoding="utf-8").splitlines()[1:]]
+    assert sorted(set(levels)) == ["tinh", "xa"]
+    checked = cli("validate", "--workspace", target)
+    assert checked.exit_code == 0, checked.output
+    assert "7 đơn vị, 14 dòng số liệu, 2 cuộc họp, kỳ 2025-Q3, 2025-Q4" in checked.stdout
+
+
+def test_init_2022_sample_does_not_copy_the_2025_one(cli, tmp_path):
+    target = tmp_path / "huyen"
+    assert cli("init", target).exit_code == 0
+    assert not (target / "mau-2025").exists()
+    assert sorted(p.name for p in target.iterdir()) == ["figures", "meetings", "reportgen.toml", "units.csv"]
