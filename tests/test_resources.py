@@ -26,5 +26,10 @@ def test_every_template_is_shipped_in_the_wheel_data():
     shipped = config["tool"]["setuptools"]["data-files"]
     assert shipped["share/reportgen/templates"] == ["templates/*"]
     assert sorted(shipped) == ["share/reportgen/inputs", "share/reportgen/inputs/figures",
+                               "share/reportgen/inputs/mau-2025", "share/reportgen/inputs/mau-2025/figures",
+                               "share/reportgen/inputs/mau-2025/meetings",
                                "share/reportgen/inputs/meetings", "share/reportgen/templates"]
+    for folder in ("figures", "meetings"):  # every sample file is listed
+        for sample, prefix in (("inputs", "share/reportgen/inputs"), ("inputs/mau-2025", "share/reportgen/inputs/mau-2025")):
+            assert shipped[f"{prefix}/{folder}"] == [f"{sample}/{folder}/*"]
     assert not [p for p in (resources.SOURCE_ROOT / "templates").iterdir() if p.is_dir()]  # "*" takes all
