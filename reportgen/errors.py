@@ -26,12 +26,15 @@ class Problem:
     column: str | None = None
     value: str | None = None
     severity: str = "error"  # "error" or "warning"
+    cell: str | None = None  # a spreadsheet cell as Excel names it ("F6"), shown instead of row/column
 
     def __str__(self) -> str:
         where = self.file
-        if self.row is not None:
+        if self.cell:
+            where += f", ô {self.cell}"
+        elif self.row is not None:
             where += f", dòng {self.row}"
-        if self.column:
+        if self.column and not self.cell:
             where += f", cột {self.column}"
         text = f"{where}: {self.message}"
         if self.value is not None:

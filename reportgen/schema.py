@@ -12,6 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from reportgen.periods import Period
+
 LEVELS = ("tinh", "huyen", "xa")
 
 
@@ -88,8 +90,35 @@ class Targets(Strict):
         return value
 
 
+SOURCE_FIELDS = ("ky", "ma_don_vi", "ten_don_vi", "stt", "bo_qua", "truc_tuyen", "truc_tiep", "buu_chinh",
+                 "ky_truoc", "truoc_han", "dung_han", "qua_han", "dang_trong_han", "dang_qua_han")
+
+
 class Sources(Strict):
+    """How figure files are read: the Excel sheet, the period of workbooks that do not
+    state it, and headings of the office's workbook mapped to fields (``bo_qua``: ignore)."""
+
     excel_sheet: str | None = None
+    ky: str | None = None
+    columns: dict[str, str] = {}
+
+    @field_validator("ky")
+    @classmethod
+    def _period(cls, value):
+        if value is not None:
+            try:
+                return str(Period.parse(value))
+            except ValueError:
+                raise ValueError("kỳ sai định dạng: cần NĂM-Qn, ví dụ 2022-Q1") from None
+        return value
+
+    @field_validator("columns")
+    @classmethod
+    def _fields(cls, value: dict[str, str]) -> dict[str, str]:
+        for heading, name in value.items():
+            if name not in SOURCE_FIELDS:
+                raise ValueError(f"{heading!r} = {name!r}: trường phải là một trong: {', '.join(SOURCE_FIELDS)}")
+        return value
 
 
 class Config(Strict):

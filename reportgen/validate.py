@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 
 import pandas as pd
 
@@ -128,7 +129,7 @@ def check_figures(tables: list[tuple[Table, str]], units: pd.DataFrame) -> tuple
             continue
         for number, row in table.rows:
             record, row_problems = _figure_row(row, number, label, units)
-            problems += row_problems
+            problems += [_in_cell(p, table) for p in row_problems]
             if record:
                 records.append(record)
     problems += _duplicates(records)
@@ -137,6 +138,12 @@ def check_figures(tables: list[tuple[Table, str]], units: pd.DataFrame) -> tuple
         frame[column] = frame[column].astype("int64")
     problems += _consistency_warnings(frame)
     return frame, problems
+
+
+def _in_cell(problem: Problem, table: Table) -> Problem:
+    """A workbook's problem named by its cell, as Excel names it (``ô F6``)."""
+    letter = table.cells.get(problem.column or "")
+    return replace(problem, cell=f"{letter}{problem.row}") if letter and problem.row else problem
 
 
 def _figure_row(row: dict, number: int, label: str, units: pd.DataFrame):

@@ -16,6 +16,7 @@ from reportgen.periods import Period
 from reportgen.schema import Config, Meeting
 from reportgen.sources.structured import load_config, load_meeting
 from reportgen.sources.tables import Table, UnreadableFile, read_table
+from reportgen.sources.workbook import is_plain_table, read_figures_workbook
 from reportgen.validate import check_figures, check_units, empty_units
 
 CONFIG_FILE = "reportgen.toml"
@@ -74,6 +75,15 @@ def _read(path: Path, label: str, sheet: str | None = None) -> tuple[Table | Non
     return table, [Problem(label, note, severity="warning") for note in table.notes]
 
 
+def _read_workbook(path: Path, label: str, units: pd.DataFrame, config: Config):
+    """An office's summary workbook (title rows, merged header, unit names)."""
+    try:
+        table, problems = read_figures_workbook(path, label, units, config.sources)
+    except UnreadableFile as exc:
+        return None, [Problem(label, str(exc))]
+    return table, problems + ([Problem(label, n, severity="warning") for n in table.notes] if table else [])
+
+
 def _load_units(root: Path) -> tuple[pd.DataFrame, list[Problem]]:
     path = root / UNITS_FILE
     if not path.exists():
@@ -102,7 +112,10 @@ def _load_figures(root: Path, units: pd.DataFrame, config: Config | None):
     tables, problems = [], []
     for path in files:
         label = f"{FIGURES_DIR}/{path.name}"
-        table, found = _read(path, label, sheet)
+        if path.suffix.lower() == ".xlsx" and not is_plain_table(path, sheet):
+            table, found = _read_workbook(path, label, units, config or Config())
+        else:
+            table, found = _read(path, label, sheet)
         problems += found
         if table is not None:
             tables.append((table, label))

@@ -20,12 +20,14 @@ class UnreadableFile(Exception):
 
 @dataclass
 class Table:
-    """A header and numbered rows; ``notes`` tells how the file was decoded."""
+    """A header and numbered rows; ``notes`` tells how the file was decoded; ``cells``
+    (for a workbook read by :mod:`reportgen.sources.workbook`) the column letter of each field."""
 
     path: Path
     header: list[str]
     rows: list[tuple[int, dict[str, str]]]
     notes: list[str] = field(default_factory=list)
+    cells: dict[str, str] = field(default_factory=dict)  # column letter by field: problems name cells ("F6")
 
 
 def read_table(path: Path, sheet: str | None = None) -> Table:

@@ -1,0 +1,531 @@
+"""Reading the summary workbook (Biểu tổng hợp) as offices keep it, into figure rows.
+
+An office's ``.xlsx`` has title rows, a header of one or two rows with merged cells
+("Số hồ sơ đã giải quyết / Đúng hạn"), an STT column, unit names rather than codes, group
+rows ("I. Cấp huyện") and total rows ("Cộng", "Tổng cộng"). :func:`read_figures_workbook`
+finds the header, recognises the standard columns by their usual headings, takes the
+period from a ``Kỳ`` column, a title cell or ``[sources] ky``, matches unit names against
+``units.csv``, skips group and total rows (checking the totals, as warnings), and returns
+a :class:`~reportgen.sources.tables.Table` with reportgen's own column names, so every
+rule of :mod:`reportgen.validate` applies. Cells are named as Excel names them ("F6").
+
+Headings and names are compared on a key that ignores case, spacing, line breaks and
+where the tone mark sits ("Hoà" = "Hòa", "thuý" = "thúy"); the text itself is never changed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from openpyxl.utils import get_column_letter
+
+from reportgen.errors import Problem
+from reportgen.periods import Period
+from reportgen.schema import Sources
+from reportgen.sources.tables import Table, UnreadableFile, _cell_text, _legacy_note
+
+RECEIVED = ("truc_tuyen", "truc_tiep", "buu_chinh", "ky_truoc")
+RESOLVED = ("truoc_han", "dung_han", "qua_han")
+IN_PROGRESS = ("dang_trong_han", "dang_qua_han")
+COUNTS = RECEIVED + RESOLVED + IN_PROGRESS
+PARTS = {"received_total": RECEIVED, "resolved_total": RESOLVED, "in_progress_total": IN_PROGRESS}
+TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, hỏi, nặng
+HEADER_SCAN = 40  # rows searched for the header
+
+
+# --- matching keys ------------------------------------------------------------------------
+
+def name_key(text: str) -> str:
+    """Case, spacing and tone placement ignored, tones kept: ``Xã Mỹ Hoà`` == ``xã  Mỹ Hòa``."""
+    words = []
+    for word in str(text).lower().split():
+        decomposed = unicodedata.normalize("NFD", word)
+        tones = "".join(c for c in decomposed if c in TONE_MARKS)
+        words.append(unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in TONE_MARKS)) + tones)
+    return " ".join(words)
+
+
+def plain(text: str) -> str:
+    """Headings compared without any diacritic: ``Trực tuyến`` -> ``truc tuyen``; ``/`` kept."""
+    decomposed = unicodedata.normalize("NFD", str(text).lower().replace("đ", "d"))
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^a-z0-9/]+", " ", bare).replace("/", " / ").split())
+
+
+def display(text) -> str:
+    return " ".join(str(text).split())
+
+
+# --- headings -----------------------------------------------------------------------------
+
+SPECIAL = {
+    "stt": {"stt", "tt", "so tt", "so thu tu"},
+    "ma_don_vi": {"ma don vi", "ma", "ma dv"},
+    "ten_don_vi": {"don vi", "ten don vi", "ten", "co quan don vi", "don vi bao cao"},
+    "ky": {"ky", "ky bao cao"},
+}
+CORE = {
+    "tong so": "total", "tong": "total",
+    "ky truoc": "ky_truoc", "ky truoc chuyen qua": "ky_truoc", "ky truoc chuyen sang": "ky_truoc",
+    "tu ky truoc chuyen qua": "ky_truoc", "ton ky truoc": "ky_truoc",
+    "truc tuyen": "truc_tuyen", "truc tiep": "truc_tiep",
+    "buu chinh": "buu_chinh", "buu chinh cong ich": "buu_chinh", "dich vu buu chinh": "buu_chinh",
+    "dich vu buu chinh cong ich": "buu_chinh",
+    "truoc han": "truoc_han", "dung han": "dung_han", "dung thoi han": "dung_han", "qua han": "qua_han",
+    "trong han": "dang_trong_han", "chua den han": "dang_trong_han", "trong thoi han": "dang_trong_han",
+}
+FILLERS = sorted(["so ho so", "so", "ho so", "moi tiep nhan", "tiep nhan", "moi", "nhan", "qua dich vu", "qua",
+                  "tra", "giai quyet", "da giai quyet", "dang giai quyet", "da", "dang", "tra ket qua", "ket qua",
+                  "trong ky", "so moi tiep nhan", "nhan giai quyet", "so ho so nhan giai quyet"],
+                 key=len, reverse=True)
+GROUP_OF = {"truc_tuyen": "received", "truc_tiep": "received", "buu_chinh": "received", "ky_truoc": "received",
+            "truoc_han": "resolved", "dung_han": "resolved", "dang_trong_han": "in_progress"}
+
+
+def _group(text: str) -> str | None:
+    if re.search(r"\bdang (giai quyet|xu ly)\b", text):
+        return "in_progress"
+    if re.search(r"\b(da giai quyet|giai quyet xong|tra ket qua|da tra)\b", text):
+        return "resolved"
+    if re.search(r"\b(tiep nhan|nhan giai quyet|nhan)\b", text):
+        return "received"
+    return None
+
+
+def _core(text: str) -> str | None:
+    while text:
+        if text in CORE:
+            return CORE[text]
+        filler = next((f for f in FILLERS if text.startswith(f + " ")), None)
+        if filler is None:
+            return None
+        text = text[len(filler) + 1:]
+    return None
+
+
+def classify(group_text: str | None, text: str) -> str | None:
+    """The field a heading stands for, or None when it is not a standard heading.
+
+    ``total``-like fields come back as ``received_total`` / ``resolved_total`` /
+    ``in_progress_total``; ``bo_qua`` for computed columns (``Tỷ lệ ...``) and notes.
+    """
+    raw = text.strip()
+    if group_text is None and raw in COUNTS + ("ky", "ma_don_vi", "ten_don_vi"):
+        return raw  # reportgen's own column names
+    whole = plain(f"{group_text} / {text}" if group_text else text)
+    sub = plain(text)
+    for name, headings in SPECIAL.items():
+        if sub in headings and not group_text:
+            return name
+    if sub.startswith("ty le") or sub.startswith("ghi chu") or whole.startswith("ty le"):
+        return "bo_qua"
+    group = _group(plain(group_text)) if group_text else _group(sub)
+    core = _core(sub)
+    if core is None:
+        return None
+    if core in GROUP_OF:
+        return core if group in (None, GROUP_OF[core]) else None
+    if group is None:
+        return None  # "Quá hạn", "Tổng số" alone: which group's? never guessed
+    if core == "total":
+        return f"{group}_total"
+    return {"resolved": "qua_han", "in_progress": "dang_qua_han"}.get(group)
+
+
+# --- periods ------------------------------------------------------------------------------
+
+ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+QUARTER_RE = re.compile(r"\bquy (iv|iii|ii|i|[1-4]) (?:nam |/ |- )?(\d{4})\b")
+
+
+def period_in_text(text: str) -> Period | None:
+    """``Quý I năm 2022``, ``QUÝ I/2022``, ``quý 1 năm 2022`` or ``2022-Q1``; None if none."""
+    try:
+        return Period.parse(str(text).strip())
+    except ValueError:
+        pass
+    match = QUARTER_RE.search(plain(text).replace(" - ", " - "))
+    if match:
+        return Period(int(match.group(2)), ROMAN[match.group(1)])
+    return None
+
+
+# --- units --------------------------------------------------------------------------------
+
+LEVEL_KEYS = sorted((name_key(w) for w in ("Thành phố", "Thị trấn", "Thị xã", "Phường", "Huyện", "Tỉnh", "Xã",
+                                           "Đặc khu", "Quận")), key=len, reverse=True)
+
+
+def _without_level(key: str) -> str:
+    """``xã mỹ quý`` -> ``mỹ quý``: the name without its level word."""
+    for word in LEVEL_KEYS:
+        if key.startswith(word + " "):
+            return key[len(word) + 1:]
+    return key
+
+
+@dataclass
+class UnitIndex:
+    """Unit names and codes of units.csv, for matching what a workbook writes."""
+
+    codes: set[str]
+    names: dict[str, str]  # code -> name
+    by_key: dict[str, list[str]] = field(default_factory=dict)
+    by_short: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, units: pd.DataFrame) -> "UnitIndex":
+        names = dict(zip(units["ma_don_vi"], units["ten_don_vi"]))
+        index = cls(set(names), names)
+        for code, name in names.items():
+            index.by_key.setdefault(name_key(name), []).append(code)
+            index.by_short.setdefault(_without_level(name_key(name)), []).append(code)
+        return index
+
+    def find(self, text: str) -> tuple[str | None, str | None]:
+        """(code, None) or (None, the reason with the closest names)."""
+        if text in self.codes:
+            return text, None
+        key = name_key(text)
+        found = self.by_key.get(key) or self.by_short.get(_without_level(key)) or []
+        if len(found) == 1:
+            return found[0], None
+        if found:
+            return None, (f"tên đơn vị ứng với nhiều đơn vị trong units.csv: "
+                          f"{', '.join(self.names[c] for c in found)}; hãy ghi đủ cấp (xã, thị trấn...) hoặc mã đơn vị")
+        candidates = {}
+        for name in self.names.values():
+            candidates.setdefault(name_key(name), name)
+            candidates.setdefault(_without_level(name_key(name)), name)
+        close = difflib.get_close_matches(key, list(candidates), n=6, cutoff=0.6)
+        close += difflib.get_close_matches(_without_level(key), list(candidates), n=6, cutoff=0.6)
+        names = list(dict.fromkeys(candidates[k] for k in close))[:3]
+        hint = f"; gần nhất: {', '.join(names)}" if names else ""
+        return None, f"tên đơn vị không có trong units.csv{hint}"
+
+
+# --- the sheet ----------------------------------------------------------------------------
+
+@dataclass
+class Column:
+    index: int  # 1-based
+    field: str
+    heading: str  # as written, "group / column"
+
+
+class _Sheet:
+    """Cell values (cached results of formulas) with the formula text where there is one."""
+
+    def __init__(self, values, formulas):
+        self.values, self.formulas = values, formulas
+        self.merged = {}
+        for cells in formulas.merged_cells.ranges:
+            top = formulas.cell(cells.min_row, cells.min_col)
+            for row in range(cells.min_row, cells.max_row + 1):
+                for col in range(cells.min_col, cells.max_col + 1):
+                    self.merged[(row, col)] = (cells, top.coordinate)
+        self.max_row, self.max_col = values.max_row, values.max_column
+
+    def raw(self, row: int, col: int):
+        return self.values.cell(row, col).value
+
+    def text(self, row: int, col: int) -> str:
+        """The header text of a cell, a merged cell's value read from its top-left cell."""
+        if (row, col) in self.merged:
+            cells, _ = self.merged[(row, col)]
+            return display(_cell_text(self.values.cell(cells.min_row, cells.min_col).value)[0])
+        return display(_cell_text(self.raw(row, col))[0])
+
+    def formula(self, row: int, col: int) -> str | None:
+        value = self.formulas.cell(row, col).value
+        if isinstance(value, str) and value.startswith("="):
+            return value
+        if type(value).__name__ in ("ArrayFormula", "DataTableFormula"):
+            return getattr(value, "text", None) or "=..."
+        return None
+
+
+def read_figures_workbook(path: Path, label: str, units: pd.DataFrame, sources: Sources,
+                          ) -> tuple[Table | None, list[Problem]]:
+    """The office's workbook as a Table of reportgen's figure columns, and its problems."""
+    from openpyxl import load_workbook
+
+    try:
+        values = load_workbook(path, data_only=True)
+        formulas = load_workbook(path, data_only=False)
+    except Exception as exc:  # openpyxl raises many types for a broken zip
+        raise UnreadableFile(f"không mở được tệp Excel: {exc}") from exc
+    sheet_name = sources.excel_sheet
+    if sheet_name and sheet_name not in values.sheetnames:
+        raise UnreadableFile(f"không có trang tính {sheet_name!r}; các trang có: {', '.join(values.sheetnames)}")
+    name = sheet_name or values.sheetnames[0]
+    return _Reader(path, label, _Sheet(values[name], formulas[name]), UnitIndex.of(units), sources).read()
+
+
+def is_plain_table(path: Path, sheet: str | None) -> bool:
+    """True when the first row holds reportgen's own column names (``ky``, ``ma_don_vi``...)."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True)
+    except Exception:
+        return True  # the plain reader reports why it cannot be opened
+    try:
+        ws = book[sheet] if sheet in book.sheetnames else book.worksheets[0]
+        first = next(ws.iter_rows(max_row=1, values_only=True), ())
+        return any(isinstance(v, str) and v.strip() in ("ky", "ma_don_vi") + COUNTS for v in first)
+    finally:
+        book.close()
+
+
+class _Reader:
+    def __init__(self, path: Path, label: str, sheet: _Sheet, units: UnitIndex, sources: Sources):
+        self.path, self.label, self.sheet, self.units, self.sources = path, label, sheet, units, sources
+        self.problems: list[Problem] = []
+        self.notes: set[str] = set()
+        self.mapped = {plain(k): v for k, v in sources.columns.items()}
+
+    def problem(self, message: str, row: int | None = None, col: int | None = None, value=None,
+                severity: str = "error") -> None:
+        cell = f"{get_column_letter(col)}{row}" if row and col else None
+        self.problems.append(Problem(self.label, message, row=row, value=value, severity=severity, cell=cell))
+
+    def read(self) -> tuple[Table | None, list[Problem]]:
+        header = self.find_header()
+        if header is None:
+            self.problem("không tìm thấy dòng tiêu đề của biểu: cần một cột \"Đơn vị\" (hoặc \"Mã đơn vị\") "
+                         f"trong {HEADER_SCAN} dòng đầu")
+            return None, self.problems
+        first, last = header
+        columns = self.columns(first, last)
+        if columns is None:
+            return None, self.problems
+        period = self.period(first, columns)
+        if period is None and not any(c.field == "ky" for c in columns):
+            return None, self.problems
+        rows = self.rows(last + 1, columns, period)  # rows with errors are left out, as in a CSV
+        letters = {c.field: get_column_letter(c.index) for c in columns}
+        letters.setdefault("ma_don_vi", letters.get("ten_don_vi"))
+        table = Table(self.path, ["ky", "ma_don_vi", *COUNTS], rows,
+                      sorted(n for e in self.notes for n in _legacy_note(e)),
+                      cells={k: v for k, v in letters.items() if v})
+        return table, self.problems
+
+    # header ---------------------------------------------------------------------------
+    def find_header(self) -> tuple[int, int] | None:
+        for row in range(1, min(self.sheet.max_row, HEADER_SCAN) + 1):
+            texts = [self.sheet.text(row, col) for col in range(1, self.sheet.max_col + 1)]
+            if any(self.field_of(None, t) in ("ten_don_vi", "ma_don_vi") for t in texts if t):
+                return row, row + 1 if self.two_rows(row) else row
+        return None
+
+    def two_rows(self, row: int) -> bool:
+        for cells, _ in self.sheet.merged.values():
+            if cells.min_row == row and (cells.max_row > row or cells.max_col > cells.min_col):
+                return True
+        return False
+
+    def field_of(self, group: str | None, text: str) -> str | None:
+        for key in ((plain(f"{group} / {text}"), plain(text)) if group else (plain(text),)):
+            if key in self.mapped:
+                return self.mapped[key]
+        return classify(group, text)
+
+    def columns(self, first: int, last: int) -> list[Column] | None:
+        columns, seen, ok = [], {}, True
+        for col in range(1, self.sheet.max_col + 1):
+            top = self.sheet.text(first, col)
+            bottom = self.sheet.text(last, col) if last > first else ""
+            vertical = last > first and self.sheet.merged.get((first, col)) is not None \
+                and self.sheet.merged[(first, col)][0].max_row >= last
+            group, text, row = (None, top, first) if (vertical or not bottom) else ((top or None), bottom, last)
+            if not text:
+                continue
+            name = self.field_of(group, text)
+            heading = f"{group} / {text}" if group else text
+            if name is None:
+                self.problem(f"tiêu đề cột không nhận ra: {heading!r}; dùng tiêu đề chuẩn của biểu tổng hợp "
+                             "hoặc khai báo trong [sources.columns] của reportgen.toml (tiêu đề = \"tên trường\")",
+                             row, col)
+                ok = False
+                continue
+            if name == "bo_qua":
+                continue
+            if name in seen:
+                self.problem(f"cột {heading!r} trùng nghĩa với cột {seen[name]}", row, col)
+                ok = False
+                continue
+            seen[name] = get_column_letter(col)
+            columns.append(Column(col, name, heading))
+        fields = {c.field for c in columns}
+        if "ten_don_vi" not in fields and "ma_don_vi" not in fields:
+            self.problem("thiếu cột Đơn vị (tên hoặc mã đơn vị)", first)
+            ok = False
+        for name in COUNTS:
+            if name not in fields:
+                self.problem(f"thiếu cột {_heading_of(name)} ({name}) trong dòng tiêu đề {first}"
+                             + (f"–{last}" if last > first else ""), first)
+                ok = False
+        return columns if ok else None
+
+    # period ---------------------------------------------------------------------------
+    def period(self, first: int, columns: list[Column]) -> Period | None:
+        titles = {}
+        for row in range(1, first):
+            for col in range(1, self.sheet.max_col + 1):
+                found = period_in_text(self.sheet.text(row, col)) if self.sheet.raw(row, col) is not None else None
+                if found:
+                    titles.setdefault(found, f"{get_column_letter(col)}{row}")
+        config = Period.parse(self.sources.ky) if self.sources.ky else None
+        if len(titles) > 1:
+            where = "; ".join(f"ô {cell}: {p}" for p, cell in titles.items())
+            self.problem(f"các dòng tiêu đề ghi hai kỳ khác nhau ({where})")
+            return None
+        title = next(iter(titles), None)
+        if title and config and title != config:
+            self.problem(f"kỳ ở tiêu đề (ô {titles[title]}: {title}) khác kỳ trong reportgen.toml "
+                         f"([sources] ky = {config})")
+            return None
+        period = title or config
+        if period is None and not any(c.field == "ky" for c in columns):
+            self.problem("không xác định được kỳ báo cáo: cần cột \"Kỳ\", hoặc tiêu đề ghi kỳ "
+                         "(ví dụ \"Quý I năm 2022\"), hoặc ky trong [sources] của reportgen.toml")
+        return period
+
+    # rows -----------------------------------------------------------------------------
+    def rows(self, start: int, columns: list[Column], period: Period | None):
+        by_field = {c.field: c for c in columns}
+        name_col = by_field.get("ten_don_vi") or by_field.get("ma_don_vi")
+        records, segment, everything = [], [], []
+        for row in range(start, self.sheet.max_row + 1):
+            known = len(self.problems)
+            cells = {c.field: self.value(row, c.index) for c in columns}
+            if len(self.problems) > known:  # a formula without its value: the row cannot be read
+                segment.append(None)
+                everything.append(None)
+                continue
+            if cells.get("ma_don_vi") is None and cells.get("ten_don_vi") is None \
+                    and all(v in (None, "") for v in cells.values()):
+                continue
+            name = (cells.get("ten_don_vi") or cells.get("ma_don_vi") or "").strip()
+            stt = (cells.get("stt") or "").strip()
+            counts = {f: cells[f] for f in by_field if f in COUNTS or f in PARTS}
+            has_counts = any(v not in (None, "") for v in counts.values())
+            if row == start and re.fullmatch(r"\(?(\d{1,2}|[A-Za-z])\)?", name):
+                continue  # the numbering row: (1), (2) ... or A, B
+            kind = _row_kind(name, stt)
+            if kind == "total":
+                self.check_total(row, name, counts, everything if plain(name).startswith("tong") else segment,
+                                 by_field)
+                segment = []
+                continue
+            if kind == "group":
+                segment = []
+                continue
+            code = cells.get("ma_don_vi") or None
+            if "ten_don_vi" in by_field and (code is None or code not in self.units.codes):
+                code, reason = self.units.find(name)
+                if code is None:
+                    if has_counts:
+                        self.problem(reason, row, name_col.index, value=name)
+                    continue
+            figures = {f: (counts.get(f) or "") for f in COUNTS}
+            ky = self.row_period(row, cells, by_field, period)
+            if ky is None:
+                continue
+            records.append((row, {"ky": ky, "ma_don_vi": code, **figures}))
+            self.check_parts(row, counts, by_field)
+            segment.append(counts)
+            everything.append(counts)
+        return records
+
+    def row_period(self, row: int, cells: dict, by_field: dict, period: Period | None) -> str | None:
+        if "ky" not in by_field or not cells.get("ky"):
+            return str(period) if period else None
+        text = cells["ky"]
+        found = period_in_text(text)
+        if found is None:
+            return text  # validation reports the format, at this cell
+        if period and found != period:
+            self.problem(f"kỳ của dòng ({found}) khác kỳ của biểu ({period})", row, by_field["ky"].index, value=text)
+            return None
+        return str(found)
+
+    def value(self, row: int, col: int) -> str | None:
+        raw = self.sheet.raw(row, col)
+        if raw is None:
+            formula = self.sheet.formula(row, col)
+            if formula:
+                self.problem(f"công thức {formula} chưa có giá trị đã tính: hãy mở tệp bằng Excel hoặc LibreOffice "
+                             "rồi lưu lại (Lưu/Save) để ghi giá trị vào tệp", row, col)
+                return ""
+            return None
+        if isinstance(raw, float) and not raw.is_integer():
+            return repr(raw)
+        text, note = _cell_text(raw)
+        if note:
+            self.notes.add(note)
+        return text
+
+    # checks ---------------------------------------------------------------------------
+    def check_parts(self, row: int, counts: dict, by_field: dict) -> None:
+        for total, parts in PARTS.items():
+            if total not in by_field:
+                continue
+            stated, values = _number(counts.get(total)), [_number(counts.get(p)) for p in parts]
+            if stated is None or None in values or stated == sum(values):
+                continue
+            self.problem(f"cột {by_field[total].heading!r} ghi {stated}, cộng các cột thành phần được {sum(values)}",
+                         row, by_field[total].index, severity="warning")
+
+    def check_total(self, row: int, name: str, counts: dict, rows: list[dict | None], by_field: dict) -> None:
+        if None in rows:
+            return  # a row above could not be read: nothing to compare with
+        for name_of, column in by_field.items():
+            if name_of not in COUNTS and name_of not in PARTS:
+                continue
+            stated = _number(counts.get(name_of))
+            if name_of in PARTS:  # against the rows' parts: a wrong "Tổng số" of a row is its own warning
+                values = [_sum([_number(r.get(p)) for p in PARTS[name_of]]) for r in rows]
+            else:
+                values = [_number(r.get(name_of)) for r in rows]
+            if stated is None or None in values or stated == sum(values):
+                continue
+            self.problem(f"dòng tổng {name!r}, cột {column.heading!r}: ghi {stated}, "
+                         f"cộng các dòng đơn vị được {sum(values)}", row, column.index, severity="warning")
+
+
+COUNT_TEXT = re.compile(r"^(\d+|\d{1,3}(\.\d{3})+|\d{1,3}( \d{3})+)$")
+
+
+def _number(text: str | None) -> int | None:
+    if text is None:
+        return None
+    cleaned = text.strip().replace("\u00a0", " ")
+    return int(re.sub(r"[. ]", "", cleaned)) if COUNT_TEXT.match(cleaned) else None
+
+
+def _sum(values: list[int | None]) -> int | None:
+    return None if None in values else sum(values)
+
+
+def _row_kind(name: str, stt: str) -> str | None:
+    """``total`` for Cộng / Tổng cộng rows, ``group`` for I. Cấp huyện / Cấp xã rows."""
+    key = plain(name)
+    if re.match(r"^(tong cong|cong|tong so|tong)\b", key):
+        return "total"
+    if re.fullmatch(r"(?:[ivx]+ )?cap (tinh|huyen|xa)", key) or (re.fullmatch(r"[IVX]+\.?", stt) and key):
+        return "group"
+    return None
+
+
+def _heading_of(field_name: str) -> str:
+    return {"truc_tuyen": "Trực tuyến", "truc_tiep": "Trực tiếp", "buu_chinh": "Bưu chính",
+            "ky_truoc": "Kỳ trước chuyển qua", "truoc_han": "Đã giải quyết / Trước hạn",
+            "dung_han": "Đã giải quyết / Đúng hạn", "qua_han": "Đã giải quyết / Quá hạn",
+            "dang_trong_han": "Đang giải quyết / Trong hạn", "dang_qua_han": "Đang giải quyết / Quá hạn"}[field_name]
