@@ -5,6 +5,7 @@
 #                          full Vietnamese coverage (the PDF embeds it)
 #   libpango-1.0-0, libpangoft2-1.0-0   text layout for WeasyPrint
 #   libharfbuzz-subset0    font subsetting for WeasyPrint (fast, and required by its next versions)
+#   libreoffice-calc-nogui only where LibreOffice is installed: to lay out the written .xlsx in tests
 # Without root or apt, it prints what to install and fails.
 set -eu
 PYTHON=${PYTHON:-python3.11}
@@ -14,6 +15,12 @@ missing=""
 fc-list 2>/dev/null | grep -q "LiberationSerif-Regular" || missing="$missing fonts-liberation2 fontconfig"
 "$LDCONFIG" -p 2>/dev/null | grep -q "libpangoft2-1.0.so.0" || missing="$missing libpango-1.0-0 libpangoft2-1.0-0"
 "$LDCONFIG" -p 2>/dev/null | grep -q "libharfbuzz-subset.so.0" || missing="$missing libharfbuzz-subset0"
+# LibreOffice is optional (its tests are skipped without it); where it is, its spreadsheet
+# module lets the tests lay out the written bao-cao.xlsx
+if command -v soffice >/dev/null 2>&1 && [ -d /usr/lib/libreoffice/program ] \
+        && ! [ -e /usr/lib/libreoffice/program/libsclo.so ]; then
+    missing="$missing libreoffice-calc-nogui"
+fi
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "reportgen: installing system packages:$missing"

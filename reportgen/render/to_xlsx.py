@@ -1,0 +1,191 @@
+"""The report's appendix table (Biểu tổng hợp) as an Excel workbook, from the report's context.
+
+The sheet is laid out as offices keep the table, so it reads back as input
+(:mod:`reportgen.sources.workbook`): the issuing body and the national title, the title
+with the period, the note tying it to the report, a two-row merged header, the column
+numbers (1)…(15), group rows ("I | Cấp huyện"), unit rows and total rows ("Cộng cấp xã",
+"Tổng cộng") as values. Times New Roman, thin borders, fixed column widths, the header
+frozen and repeated on every printed page, A4 landscape within the report's margins.
+Counts carry a Vietnamese number format (``1.850``, ``99,51``) whatever the viewer's locale.
+
+The bytes are reproducible: the workbook's created/modified dates are the document's
+date and every zip entry gets a fixed timestamp.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+
+from reportgen import __version__
+from reportgen.vi import period_upper
+from reportgen.vi.dates import date_table
+from reportgen.vi.numbers import roman
+from reportgen.vi.prose import upper_first
+
+FONT = "Times New Roman"
+FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+LAST = 15  # columns A..O: STT, Đơn vị, (3)…(15)
+COUNT_FORMAT = "[$-42A]#,##0"  # 42A: Vietnamese, so the grouping shows as 1.850 in any locale
+SHARE_FORMAT = "[$-42A]0.00"
+WIDTHS = {1: 6, 2: 24, **{c: 9.5 for c in range(3, LAST)}, LAST: 11}
+FIELDS = ("received", "truc_tuyen", "truc_tiep", "buu_chinh", "ky_truoc", "resolved", "truoc_han", "dung_han",
+          "qua_han", "in_progress", "dang_trong_han", "dang_qua_han")
+GROUPS = (("Số hồ sơ nhận giải quyết", 3, 7), ("Số hồ sơ đã giải quyết", 8, 11), ("Số hồ sơ đang giải quyết", 12, 14))
+THIN = Side(style="thin")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def render_xlsx(context: dict) -> bytes:
+    """The appendix table of a report context (see :func:`reportgen.context.build_context`)."""
+    doc, fig = context["doc"], context["fig"]
+    book = Workbook()
+    ws = book.active
+    ws.title = "Biểu tổng hợp"
+    row = _heading(ws, doc, fig, context["unit"])
+    first = row
+    row = _header(ws, row, context["labels"]["columns"])
+    body = row
+    row = _body(ws, row, fig)
+    _box(ws, first, row - 1)
+    _layout(ws, first, body, doc)
+    date = dt.datetime.combine(doc["date"], dt.time())
+    book.properties.creator = " ".join(doc["issuer"]["lines"]) or "reportgen"
+    book.properties.title = _title(fig)
+    book.properties.created = date
+    book.properties.lastModifiedBy = f"reportgen {__version__}"
+    out = io.BytesIO()
+    book.save(out)
+    return _fixed(out.getvalue(), date)
+
+
+def _title(fig: dict) -> str:
+    return f"BIỂU TỔNG HỢP TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH {period_upper(fig['period'])}"
+
+
+def _put(ws, row: int, col: int, value, *, bold=False, italic=False, size=11, align=CENTRE, last: int | None = None):
+    cell = ws.cell(row, col, value)
+    cell.font = Font(name=FONT, size=size, bold=bold, italic=italic)
+    cell.alignment = align
+    if last and last > col:
+        ws.merge_cells(start_row=row, start_column=col, end_row=row, end_column=last)
+    return cell
+
+
+def _heading(ws, doc: dict, fig: dict, unit: dict) -> int:
+    """Issuing body and national title, the title and the note; returns the next free row."""
+    issuer = doc["issuer"]
+    left = ([issuer["parent"]] if issuer.get("parent") else []) + list(issuer["lines"])
+    right = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
+    for i in range(max(len(left), len(right))):
+        if i < len(left):
+            _put(ws, i + 1, 1, left[i], bold=not (issuer.get("parent") and i == 0), size=13, last=5)
+        if i < len(right):
+            _put(ws, i + 1, 6, right[i], bold=True, size=13, last=LAST)
+    row = max(len(left), len(right)) + 2
+    _put(ws, row, 1, _title(fig), bold=True, size=14, last=LAST)
+    number = f"{doc['number']:02d}" if doc.get("number") else "      "
+    note = (f"(Kèm theo Báo cáo số {number}/{doc['symbol']} ngày {date_table(doc['date'])} "
+            f"của Ủy ban nhân dân {unit['name_lower']})")
+    _put(ws, row + 1, 1, note, italic=True, size=13, last=LAST)
+    return row + 3
+
+
+def _header(ws, row: int, labels: dict) -> int:
+    """The two-row merged header and the column numbers; returns the first body row."""
+    for col, text in ((1, "STT"), (2, "Đơn vị"), (LAST, "Tỷ lệ đúng và trước hạn (%)")):
+        _put(ws, row, col, text, bold=True)
+        ws.merge_cells(start_row=row, start_column=col, end_row=row + 1, end_column=col)
+    for text, start, end in GROUPS:
+        _put(ws, row, start, text, bold=True, last=end)
+    subs = ["Tổng số", labels["truc_tuyen"], labels["truc_tiep"], labels["buu_chinh"], labels["ky_truoc"],
+            "Tổng số", labels["truoc_han"], labels["dung_han"], labels["qua_han"],
+            "Tổng số", labels["dang_trong_han"], labels["dang_qua_han"]]
+    for offset, text in enumerate(subs):
+        _put(ws, row + 1, 3 + offset, text, bold=True)
+    for col in range(1, LAST + 1):
+        _put(ws, row + 2, col, f"({col})", italic=True, size=10)
+    ws.row_dimensions[row].height = 33
+    ws.row_dimensions[row + 1].height = 33
+    return row + 3
+
+
+def _body(ws, row: int, fig: dict) -> int:
+    levels = fig["levels"]
+    for index, level in enumerate(levels, start=1):
+        if len(levels) > 1:
+            _put(ws, row, 1, roman(index), bold=True)
+            _put(ws, row, 2, upper_first(level["label"]), bold=True, align=Alignment(vertical="center"))
+            row += 1
+        for number, unit in enumerate(level["units"], start=1):
+            _figures(ws, row, number, unit["name"], unit)
+            row += 1
+        if len(level["units"]) > 1:
+            _figures(ws, row, None, f"Cộng {level['label']}", level["totals"], bold=True)
+            row += 1
+    if len(levels) > 1:
+        _figures(ws, row, None, "Tổng cộng", fig["total"], bold=True)
+        row += 1
+    return row
+
+
+def _figures(ws, row: int, number: int | None, name: str, values: dict, bold: bool = False) -> None:
+    _put(ws, row, 1, number, bold=bold)
+    _put(ws, row, 2, name, bold=bold, align=Alignment(vertical="center", wrap_text=True))
+    right = Alignment(horizontal="right", vertical="center")
+    for offset, key in enumerate(FIELDS):
+        _put(ws, row, 3 + offset, int(values[key]), bold=bold, align=right).number_format = COUNT_FORMAT
+    share = values.get("on_time_share")
+    cell = _put(ws, row, LAST, "-" if share is None else round(share * 100, 2), bold=bold, align=right)
+    cell.number_format = SHARE_FORMAT
+
+
+def _box(ws, first: int, last: int) -> None:
+    for row in ws.iter_rows(min_row=first, max_row=last, min_col=1, max_col=LAST):
+        for cell in row:
+            cell.border = BOX
+
+
+def _layout(ws, header: int, body: int, doc: dict) -> None:
+    """Column widths, frozen header, A4 landscape with the header repeated on each page."""
+    for col, width in WIDTHS.items():
+        ws.column_dimensions[get_column_letter(col)].width = width
+    ws.freeze_panes = f"C{body}"
+    ws.print_title_rows = f"{header}:{body - 1}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_options.horizontalCentered = True
+    margins = doc.get("margins") or {"top": 20, "bottom": 20, "left": 30, "right": 15}
+    # landscape: the sheet's top edge is the portrait left edge (binding side)
+    ws.page_margins.top, ws.page_margins.bottom = margins["left"] / 25.4, margins["right"] / 25.4
+    ws.page_margins.left, ws.page_margins.right = margins["top"] / 25.4, margins["bottom"] / 25.4
+    ws.page_margins.header = ws.page_margins.footer = 0.3
+
+
+def _fixed(data: bytes, date: dt.datetime) -> bytes:
+    """The same package with the document's date as modified date and fixed zip timestamps."""
+    stamp = date.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + stamp + rb"\g<2>",
+                                 content)
+            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            target.writestr(entry, content)
+    return out.getvalue()
