@@ -2,7 +2,8 @@
 
 A refactor must not change one byte of the documents. This script builds
 
-- ``sample``: the sample workspace ``inputs/`` (every period, unit and kind), and
+- ``sample``: the sample workspace ``inputs/`` (every period, unit and kind),
+- ``mau-2025``: the two-tier province sample ``inputs/mau-2025/``, and
 - ``chau-thanh``: the second district of tests/test_documents_other_district.py (every
   period, unit and kind), plus its archive records (PDF/A-3b),
 
@@ -84,11 +85,13 @@ def _hashes(folder: Path, prefix: str, pattern: str = "*") -> dict[str, str]:
 def build_all(tmp: Path) -> dict[str, dict[str, str]]:
     """Build both samples under ``tmp``; name -> (path -> sha256)."""
     _cli("build", "-w", ROOT / "inputs", "-o", tmp / "sample-out")
+    _cli("build", "-w", ROOT / "inputs" / "mau-2025", "-o", tmp / "mau-2025-out")
     chau_thanh = write_chau_thanh(tmp / "chau-thanh")
     _cli("build", "-w", chau_thanh, "-o", tmp / "chau-thanh-out")
     _cli("archive", "-w", chau_thanh, "-a", tmp / "chau-thanh-archive", "--built", tmp / "chau-thanh-out")
     return {
         "sample": _hashes(tmp / "sample-out", "outputs"),
+        "mau-2025": _hashes(tmp / "mau-2025-out", "outputs"),
         "chau-thanh": {**_hashes(tmp / "chau-thanh-out", "outputs"),
                        **_hashes(tmp / "chau-thanh-archive", "archive", "*.pdf")},
     }

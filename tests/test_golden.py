@@ -18,7 +18,7 @@ def built(tmp_path_factory) -> dict[str, dict[str, str]]:
     return golden.build_all(Path(tmp_path_factory.mktemp("golden")))
 
 
-@pytest.mark.parametrize("name", ["sample", "chau-thanh"])
+@pytest.mark.parametrize("name", ["sample", "mau-2025", "chau-thanh"])
 def test_every_file_is_byte_identical(built, name):
     env = golden.environment()
     _, pinned = golden.read_golden(name)
