@@ -349,3 +349,26 @@ def test_reportgen_column_names_in_xlsx_still_read_as_before(workspace: Path):
         ws.append(["2022-Q1", code, *[counts[f] for f in COUNTS]])
     put(workspace, book)
     assert figures_of(load_workspace(workspace)) == expected
+
+
+def test_two_row_header_without_merged_cells(workspace: Path):
+    """Group headings written once over their columns, nothing merged."""
+    expected = csv_rows(workspace)
+    book, ws = office_sheet(workspace)
+    for cells in list(ws.merged_cells.ranges):
+        ws.unmerge_cells(str(cells))
+    put(workspace, book)
+    assert figures_of(load_workspace(workspace)) == expected
+
+
+def test_a_row_period_other_than_the_title_is_an_error(workspace: Path):
+    book = Workbook()
+    ws = book.active
+    ws.append(["Biểu tổng hợp quý 1 năm 2022"])
+    ws.append(["Mã đơn vị", "Kỳ", "Trực tuyến", "Trực tiếp", "Bưu chính", "Kỳ trước", "Đã giải quyết trước hạn",
+               "Đã giải quyết đúng hạn", "Đã giải quyết quá hạn", "Đang giải quyết trong hạn",
+               "Đang giải quyết quá hạn"])
+    ws.append(["TM", "Quý II/2022", *range(9)])
+    put(workspace, book, "q.xlsx", drop_csv=False)
+    assert messages(workspace) == [
+        "figures/q.xlsx, ô B3: kỳ của dòng (2022-Q2) khác kỳ của biểu (2022-Q1) (giá trị: 'Quý II/2022')"]

@@ -186,3 +186,29 @@ def test_libreoffice_shows_the_figures_of_the_pdf(sample, tmp_path: Path):
     assert len(report_rows) == 16
     assert sheet_rows == report_rows
     assert "1 Huyện Tháp Mười 2.570 336 1.850 264 120 2.452 1.716 724 12 118 115 3 99,51" in sheet_rows
+
+
+def test_2025_province_built_from_its_communes_workbooks(tmp_path: Path):
+    """Two tiers (2025 on): the wards', communes' and special zone's bao-cao.xlsx, dropped into
+    the province's figures/ in place of their CSV rows, give the province the same report."""
+    original = load_workspace(SAMPLE / "mau-2025")
+    root = tmp_path / "an-giang"
+    shutil.copytree(SAMPLE / "mau-2025", root)
+    province = "AG"
+    for source in sorted((root / "figures").glob("*.csv")):
+        lines = source.read_text(encoding="utf-8").splitlines()
+        source.write_text("\n".join([lines[0]] + [x for x in lines[1:] if x.split(",")[1] == province]) + "\n",
+                          encoding="utf-8")
+    communes = [c for c in original.units.index if c != province]
+    for period in original.periods:
+        for code in communes:
+            (root / "figures" / f"{code}-{period}.xlsx").write_bytes(xlsx_of(original, code, period))
+    rebuilt = load_workspace(root)
+    assert rebuilt.warnings == []
+    for period in original.periods:
+        assert _figures(rebuilt, period) == _figures(original, period)
+        files = set(rebuilt.figures.loc[rebuilt.figures["ky"] == period, "_file"])
+        assert len(files) == len(communes) + 1
+    html = [render_html(*build_context(ws, Job("bao-cao", province, "2025-Q4"))[:2], ws.templates_dir)
+            for ws in (original, rebuilt)]
+    assert html[0] == html[1]

@@ -320,15 +320,21 @@ class _Reader:
     def find_header(self) -> tuple[int, int] | None:
         for row in range(1, min(self.sheet.max_row, HEADER_SCAN) + 1):
             texts = [self.sheet.text(row, col) for col in range(1, self.sheet.max_col + 1)]
-            if any(self.field_of(None, t) in ("ten_don_vi", "ma_don_vi") for t in texts if t):
-                return row, row + 1 if self.two_rows(row) else row
+            unit = next((col for col, t in enumerate(texts, start=1)
+                         if t and self.field_of(None, t) in ("ten_don_vi", "ma_don_vi")), None)
+            if unit:
+                return row, row + 1 if self.two_rows(row, unit) else row
         return None
 
-    def two_rows(self, row: int) -> bool:
+    def two_rows(self, row: int, unit: int) -> bool:
+        """Merged cells in the header row, or (unmerged) headings under it beside an empty unit cell."""
         for cells, _ in self.sheet.merged.values():
             if cells.min_row == row and (cells.max_row > row or cells.max_col > cells.min_col):
                 return True
-        return False
+        if self.sheet.text(row + 1, unit):
+            return False  # a unit, group or numbering row follows: one header row
+        below = (self.sheet.raw(row + 1, col) for col in range(1, self.sheet.max_col + 1))
+        return any(isinstance(v, str) and v.strip() and not re.fullmatch(r"\(?\d{1,2}\)?", v.strip()) for v in below)
 
     def field_of(self, group: str | None, text: str) -> str | None:
         for key in ((plain(f"{group} / {text}"), plain(text)) if group else (plain(text),)):
@@ -337,12 +343,18 @@ class _Reader:
         return classify(group, text)
 
     def columns(self, first: int, last: int) -> list[Column] | None:
-        columns, seen, ok = [], {}, True
+        columns, seen, ok, carried = [], {}, True, None
         for col in range(1, self.sheet.max_col + 1):
             top = self.sheet.text(first, col)
             bottom = self.sheet.text(last, col) if last > first else ""
             vertical = last > first and self.sheet.merged.get((first, col)) is not None \
                 and self.sheet.merged[(first, col)][0].max_row >= last
+            if top and bottom:
+                carried = top
+            elif top:
+                carried = None
+            elif bottom:
+                top = carried or ""  # a group heading written once, unmerged, over its columns
             group, text, row = (None, top, first) if (vertical or not bottom) else ((top or None), bottom, last)
             if not text:
                 continue
