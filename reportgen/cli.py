@@ -254,3 +254,49 @@ def verify_command(archive_root: Path) -> None:
         raise SystemExit(1)
     click.echo(f"Kho lưu trữ {archive_root}: {archiving.record_count(archive_root)} hồ sơ, "
                "tất cả khớp manifest.")
+
+
+# ---- the web page (issue 12) --------------------------------------------------------------------
+
+@main.command("serve")
+@WORKSPACE
+@click.option("--out", "-o", type=click.Path(path_type=Path), default=Path("outputs"), show_default=True,
+              help="Output root the page builds into and serves files from.")
+@click.option("--archive", "-a", "archive_root", type=click.Path(path_type=Path), default=ARCHIVE_ROOT,
+              show_default=True, help="Archive folder.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; beyond 127.0.0.1 a password is required.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8080, show_default=True)
+@click.option("--password-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="File holding the login password (or set REPORTGEN_PASSWORD).")
+def serve(workspace: Path, out: Path, archive_root: Path, host: str, port: int, password_file: Path | None) -> None:
+    """Start the local web page for office staff: figures, meeting form, build, preview, archive.
+
+    Listens on 127.0.0.1 (this machine only) unless --host is given; listening beyond
+    loopback needs a password (--password-file or REPORTGEN_PASSWORD), and the page then
+    asks for it. Stop with Ctrl-C.
+
+    \b
+    Example:
+        reportgen serve --workspace inputs
+        reportgen serve --workspace inputs --host 0.0.0.0 --password-file /etc/reportgen-mat-khau
+    """
+    from reportgen.web import guard
+
+    password = (password_file.read_text(encoding="utf-8").strip() if password_file
+                else os.environ.get("REPORTGEN_PASSWORD") or None)
+    try:
+        guard.check_listen(host, password)
+    except ValueError as exc:
+        click.echo(f"LỖI: {exc}", err=True)
+        raise SystemExit(2) from None
+    if not Path(workspace).is_dir():
+        click.echo(f"LỖI: {workspace}: không tìm thấy thư mục dữ liệu (workspace)", err=True)
+        raise SystemExit(2)
+    import uvicorn
+
+    from reportgen.web import create_app
+
+    app = create_app(workspace, out, archive_root, password)
+    click.echo(f"reportgen: trang web tại http://{host}:{port}/ (Ctrl-C để dừng)", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False, proxy_headers=False)

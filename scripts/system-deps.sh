@@ -6,6 +6,7 @@
 #   libpango-1.0-0, libpangoft2-1.0-0   text layout for WeasyPrint
 #   libharfbuzz-subset0    font subsetting for WeasyPrint (fast, and required by its next versions)
 #   libreoffice-calc-nogui only where LibreOffice is installed: to lay out the written .xlsx in tests
+#   chromium, chromium-driver   the web page's browser test (tests/test_web_browser.py)
 # Without root or apt, it prints what to install and fails.
 set -eu
 PYTHON=${PYTHON:-python3.11}
@@ -21,6 +22,9 @@ if command -v soffice >/dev/null 2>&1 && [ -d /usr/lib/libreoffice/program ] \
         && ! [ -e /usr/lib/libreoffice/program/libsclo.so ]; then
     missing="$missing libreoffice-calc-nogui"
 fi
+# For the tests only: the web page's end-to-end test drives Debian's Chromium.
+command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+command -v chromedriver >/dev/null 2>&1 || missing="$missing chromium-driver"
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "reportgen: installing system packages:$missing"

@@ -1,0 +1,323 @@
+"""The routes of the web page (Starlette). Each handler calls the library and renders a page.
+
+Everything a request names is checked against the workspace (``guard.one_of``); files are
+served only from the build's output folder, found by period, unit, kind and format.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import logging
+import secrets
+import zipfile
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from reportgen import batch
+from reportgen.errors import InvalidInput, Problem, ReportgenError
+from reportgen.files import write_atomic
+from reportgen.plan import FORMATS, KINDS, plan
+from reportgen.web import figures_upload, guard, meeting_form
+from reportgen.web.runner import Runner
+from reportgen.workspace import MEETINGS_DIR, load_workspace
+
+HERE = Path(__file__).resolve().parent
+UPLOAD_LIMIT = 20 * 1024 * 1024
+LOG = logging.getLogger("reportgen.web")
+LEVEL_ORDER = {"tinh": 0, "huyen": 1, "xa": 2}
+MEDIA = {"pdf": "application/pdf", "html": "text/html; charset=utf-8",
+         "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+class Site:
+    """The state of one server: its workspace, output and archive folders, and the build runner."""
+
+    def __init__(self, workspace: Path, out: Path, archive_root: Path, password: str | None,
+                 upload_limit: int = UPLOAD_LIMIT):
+        self.root = Path(workspace).resolve()
+        self.out = Path(out).resolve()
+        self.archive_root = Path(archive_root).resolve()
+        self.password = password
+        self.upload_limit = upload_limit
+        self.runner = Runner()
+        self.pages = Environment(loader=FileSystemLoader(HERE / "pages"), autoescape=select_autoescape(default=True),
+                                 trim_blocks=True, lstrip_blocks=True)
+
+    def load(self):
+        """The workspace, or None and the problems that stop it loading."""
+        try:
+            return load_workspace(self.root), []
+        except InvalidInput as exc:
+            return None, exc.problems
+
+    def render(self, request: Request, page: str, status: int = 200, **values) -> HTMLResponse:
+        values.setdefault("problems", [])
+        text = self.pages.get_template(page).render(
+            request=request, csrf=guard.csrf_token(request.session), site=self, kinds=KINDS,
+            logged_in=bool(request.session.get("auth")), **values)
+        return HTMLResponse(text, status_code=status, headers=SECURITY_HEADERS)
+
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'self'; frame-src 'self'; "
+                               "frame-ancestors 'self'; form-action 'self'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+
+def create_app(workspace: Path, out: Path, archive_root: Path, password: str | None = None,
+               upload_limit: int = UPLOAD_LIMIT) -> Starlette:
+    """The application for one workspace; ``password`` turns on the login page."""
+    site = Site(workspace, out, archive_root, password, upload_limit)
+    routes = [
+        Route("/", _handler(site, overview)),
+        Route("/so-lieu", _handler(site, figures_page), methods=["GET", "POST"]),
+        Route("/cuoc-hop", _handler(site, meetings_page), methods=["GET", "POST"]),
+        Route("/lap", _handler(site, build_page), methods=["GET", "POST"]),
+        Route("/lap/trang-thai", _handler(site, build_status)),
+        Route("/tep/{period}/{unit}/{name}", _handler(site, output_file)),
+        Route("/tai-ky/{period}", _handler(site, period_zip)),
+        Route("/luu-tru", _handler(site, archive_page), methods=["GET", "POST"]),
+        Route("/dang-nhap", _handler(site, login), methods=["GET", "POST"]),
+        Route("/dang-xuat", _handler(site, logout), methods=["POST"]),
+        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+    ]
+    middleware = [Middleware(SessionMiddleware, secret_key=secrets.token_urlsafe(32), session_cookie="reportgen",
+                             same_site="strict", https_only=False, max_age=8 * 3600)]
+    app = Starlette(routes=routes, middleware=middleware)
+    app.state.site = site
+    return app
+
+
+def _handler(site: Site, view):
+    """Wrap a view: login when a password is set, CSRF on POST, refusals and errors as pages."""
+    async def endpoint(request: Request):
+        try:
+            if site.password and view is not login and not request.session.get("auth"):
+                return RedirectResponse("/dang-nhap", status_code=303)
+            form = None
+            if request.method == "POST":
+                form = await request.form(max_files=2, max_fields=2000, max_part_size=site.upload_limit + 1)
+                guard.check_csrf(request.session, form)
+            return await view(site, request, form)
+        except guard.Refused as exc:
+            return site.render(request, "error.html", status=exc.status, message=exc.message)
+        except Exception:  # never a traceback in the browser: it goes to the log
+            LOG.exception("lỗi khi xử lý %s %s", request.method, request.url.path)
+            return site.render(request, "error.html", status=500,
+                               message="Máy chủ gặp lỗi ngoài dự kiến; chi tiết đã được ghi vào nhật ký của máy chủ.")
+    return endpoint
+
+
+# ---- pages ---------------------------------------------------------------------------------------
+
+async def overview(site: Site, request: Request, form):
+    ws, problems = site.load()
+    jobs = plan(ws) if ws else []
+    return site.render(request, "overview.html", ws=ws, problems=problems or (ws.warnings if ws else []),
+                       tree=_unit_tree(ws) if ws else [], jobs=jobs,
+                       ready=sum(job.reason is None for job in jobs))
+
+
+def _unit_tree(ws) -> list[tuple[int, str, str, str]]:
+    """(depth, code, name, level) in tree order: each unit followed by the units under it."""
+    units = ws.units
+    children: dict[str, list[str]] = {}
+    for code, row in units.iterrows():
+        children.setdefault(row["ma_cap_tren"] or "", []).append(code)
+    order = []
+    def walk(code: str, depth: int) -> None:
+        order.append((depth, code, units.at[code, "ten_don_vi"], ws.config.labels.levels.get(units.at[code, "cap"],
+                                                                                            units.at[code, "cap"])))
+        for child in sorted(children.get(code, []), key=lambda c: LEVEL_ORDER.get(units.at[c, "cap"], 9)):
+            walk(child, depth + 1)  # units.csv's order within a level
+    for top in children.get("", []):
+        walk(top, 0)
+    return order
+
+
+async def figures_page(site: Site, request: Request, form):
+    outcome = None
+    if form is not None:
+        outcome = _upload(site, form)
+    files = figures_upload.replaceable(site.root)
+    status = 422 if outcome and outcome.written is None else 200
+    return site.render(request, "figures.html", status=status, files=files, outcome=outcome,
+                       limit_mb=site.upload_limit // (1024 * 1024),
+                       problems=outcome.problems if outcome else [])
+
+
+def _upload(site: Site, form) -> figures_upload.Outcome:
+    upload = form.get("tep")
+    if upload is None or isinstance(upload, str) or not upload.filename:
+        return figures_upload.Outcome(problems=[Problem("tep", "hãy chọn một tệp số liệu (.csv hoặc .xlsx)")])
+    data = upload.file.read(site.upload_limit + 1)
+    problems = figures_upload.check_file(upload.filename, data, site.upload_limit)
+    replace = form.get("thay_the") or None
+    if replace is not None:
+        replace = guard.one_of(replace, figures_upload.replaceable(site.root), "tệp số liệu")
+        if form.get("xac_nhan") != "on":
+            problems.append(Problem("thay_the", f"hãy đánh dấu ô xác nhận để thay thế tệp figures/{replace}"))
+    if problems:
+        return figures_upload.Outcome(problems=problems)
+    return figures_upload.accept(site.root, upload.filename, data, replace, dt.datetime.now())
+
+
+async def meetings_page(site: Site, request: Request, form):
+    ws, problems = site.load()
+    if ws is None:
+        return site.render(request, "meetings.html", ws=None, problems=problems, values=None, errors={})
+    if form is not None:
+        return _save_meeting(site, request, ws, form)
+    period, unit = request.query_params.get("ky"), request.query_params.get("don_vi")
+    values = None
+    if period or unit:
+        guard.one_of(period, ws.periods, "kỳ báo cáo")
+        guard.one_of(unit, ws.units.index, "đơn vị")
+        values = meeting_form.form_values(ws.meetings.get((period, unit)), None if (period, unit) in ws.meetings
+                                          else {"ky": period, "don_vi": unit})
+    return site.render(request, "meetings.html", ws=ws, values=values, errors={}, saved=request.query_params.get("da_luu"))
+
+
+def _save_meeting(site: Site, request: Request, ws, form):
+    data = meeting_form.data_from_form(form)
+    meeting, errors = meeting_form.validate(data)
+    if meeting is not None:
+        errors.update(_workspace_errors(ws, meeting))
+    if errors:
+        return site.render(request, "meetings.html", status=422, ws=ws, errors=errors,
+                           values=meeting_form.form_values(None, data))
+    key = (meeting.ky, meeting.don_vi)
+    path = ws.meeting_files.get(key) or site.root / MEETINGS_DIR / f"{meeting.ky}-{meeting.don_vi}.yaml"
+    path.parent.mkdir(exist_ok=True)
+    write_atomic(path, meeting_form.to_yaml(meeting, ws.units.at[meeting.don_vi, "ten_don_vi"]))
+    return RedirectResponse(f"/cuoc-hop?ky={meeting.ky}&don_vi={meeting.don_vi}&da_luu=1", status_code=303)
+
+
+def _workspace_errors(ws, meeting) -> dict[str, str]:
+    errors = {}
+    if meeting.don_vi not in ws.units.index:
+        errors["don_vi"] = "mã đơn vị không có trong units.csv"
+    if meeting.ky not in ws.periods:
+        errors["ky"] = "không có số liệu của kỳ này trong figures/"
+    return errors
+
+
+async def build_page(site: Site, request: Request, form):
+    ws, problems = site.load()
+    message = None
+    if form is not None and ws is not None:
+        message = _start_build(site, ws, form)
+    state = site.runner.state
+    return site.render(request, "build.html", status=409 if message and message.startswith("Đang") else 200,
+                       ws=ws, problems=problems, state=state, message=message,
+                       files=[r for r in state.results if r.path] if not state.running else [],
+                       failures=[r for r in state.results if not r.path] if not state.running else [])
+
+
+def _start_build(site: Site, ws, form) -> str:
+    period = guard.one_of(form.get("ky"), ws.periods, "kỳ báo cáo")
+    units = [guard.one_of(form.get("don_vi"), ws.units.index, "đơn vị")] if form.get("don_vi") else []
+    jobs = plan(ws, [period], units)
+    ready = [job for job in jobs if job.reason is None]
+    if not ready:
+        return "Không có văn bản nào lập được cho lựa chọn này."
+    started = site.runner.start(f"kỳ {period}" + (f", đơn vị {units[0]}" if units else ""), len(jobs),
+                                lambda step: batch.build(ws, jobs, site.out, progress=step, workers=1))
+    if not started:
+        return "Đang có một lượt lập văn bản chạy; hãy chờ lượt đó xong rồi lập tiếp."
+    return f"Đã bắt đầu lập {len(ready)} văn bản."
+
+
+async def build_status(site: Site, request: Request, form):
+    state = site.runner.state
+    return JSONResponse({"running": state.running, "done": state.done, "total": state.total,
+                         "label": state.label, "error": state.error})
+
+
+async def output_file(site: Site, request: Request, form):
+    ws, _ = site.load()
+    if ws is None:
+        raise guard.Refused(404, "Không có tệp này.")
+    period = guard.one_of(request.path_params["period"], ws.periods, "kỳ báo cáo")
+    unit = guard.one_of(request.path_params["unit"], ws.units.index, "đơn vị")
+    names = {f"{kind}.{fmt}": fmt for kind, formats in FORMATS.items() for fmt in formats}
+    names.update({f"{kind}.fragment.html": "html" for kind, formats in FORMATS.items() if "html" in formats})
+    name = guard.one_of(request.path_params["name"], names, "tệp")
+    path = site.out / period / unit / name
+    if not path.is_file() or path.is_symlink():
+        raise guard.Refused(404, "Chưa lập tệp này; hãy lập văn bản trước.")
+    inline = request.query_params.get("xem") == "1" and names[name] in ("pdf", "html")
+    headers = dict(SECURITY_HEADERS)
+    if names[name] == "html":  # the bulletin page: shown in a sandboxed frame, never with scripts
+        headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; sandbox"
+    return FileResponse(path, media_type=MEDIA[names[name]], headers=headers,
+                        filename=f"{period}-{unit}-{name}", content_disposition_type="inline" if inline else "attachment")
+
+
+async def period_zip(site: Site, request: Request, form):
+    ws, _ = site.load()
+    if ws is None:
+        raise guard.Refused(404, "Không có kỳ này.")
+    period = guard.one_of(request.path_params["period"], ws.periods, "kỳ báo cáo")
+    buffer = io.BytesIO()
+    count = 0
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for unit in ws.units.index:
+            folder = site.out / period / unit
+            for kind, formats in FORMATS.items():
+                for fmt in formats:
+                    path = folder / f"{kind}.{fmt}"
+                    if path.is_file() and not path.is_symlink():
+                        archive.write(path, f"{period}/{unit}/{kind}.{fmt}")
+                        count += 1
+    if not count:
+        raise guard.Refused(404, f"Chưa có tệp nào của kỳ {period}; hãy lập văn bản trước.")
+    return Response(buffer.getvalue(), media_type="application/zip", headers={
+        **SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="reportgen-{period}.zip"'})
+
+
+async def archive_page(site: Site, request: Request, form):
+    from reportgen import archive as archiving
+    ws, problems = site.load()
+    results, mismatches, error = None, None, None
+    if form is not None and ws is not None:
+        period = guard.one_of(form.get("ky"), ws.periods, "kỳ báo cáo")
+        try:
+            results = archiving.archive(ws, plan(ws, [period]), site.archive_root, site.out)
+        except ReportgenError as exc:
+            error = str(exc)
+            problems = getattr(exc, "problems", [])
+    if site.archive_root.is_dir():
+        mismatches = [str(m) for m in archiving.verify(site.archive_root)]
+    return site.render(request, "archive.html", ws=ws, problems=problems, results=results, mismatches=mismatches,
+                       error=error)
+
+
+async def login(site: Site, request: Request, form):
+    if not site.password:
+        return RedirectResponse("/", status_code=303)
+    error = None
+    if form is not None:
+        if guard.password_matches(str(form.get("mat_khau") or ""), site.password):
+            request.session.clear()
+            request.session["auth"] = True
+            return RedirectResponse("/", status_code=303)
+        error = "Mật khẩu không đúng."
+    return site.render(request, "login.html", status=401 if error else 200, error=error)
+
+
+async def logout(site: Site, request: Request, form):
+    request.session.clear()
+    return RedirectResponse("/dang-nhap" if site.password else "/", status_code=303)

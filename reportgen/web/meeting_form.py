@@ -1,0 +1,141 @@
+"""The meeting form: form fields <-> the meeting file, written as a person would write it.
+
+The form has one field per key of ``meetings/*.yaml`` (see docs/workspace.md); lists are
+repeated fields (``thanh_phan``), and the chair's directions are rows of three parallel
+fields (``chi_dao.noi_dung``, ``chi_dao.don_vi``, ``chi_dao.thoi_han``). Empty rows are
+dropped, optional keys left out when empty, and the YAML keeps the documented key order,
+block lists and Vietnamese text unescaped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import yaml
+from pydantic import ValidationError
+
+from reportgen.schema import Meeting
+
+LISTS = ("thanh_phan", "ket_qua", "thao_luan.noi_dung", "nguyen_nhan", "nhiem_vu")
+DIRECTION_FIELDS = ("noi_dung", "don_vi", "thoi_han")
+KEY_ORDER = ("don_vi", "ky", "ngay", "buoi", "chu_tri", "thanh_phan", "ket_qua", "thao_luan", "chi_dao",
+             "khen_thuong", "anh", "nguyen_nhan", "nhiem_vu", "tac_gia", "bao_cao_boi", "ngay_bao_cao",
+             "ngay_thong_bao")
+
+
+def _text(form, name: str) -> str:
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _items(form, name: str) -> list[str]:
+    return [v.strip() for v in form.getlist(name) if isinstance(v, str) and v.strip()]
+
+
+def data_from_form(form) -> dict:
+    """The meeting as plain data, in the file's key order; empty optional parts left out."""
+    data: dict = {"don_vi": _text(form, "don_vi"), "ky": _text(form, "ky"), "ngay": _text(form, "ngay"),
+                  "buoi": _text(form, "buoi"),
+                  "chu_tri": {"ho_ten": _text(form, "chu_tri.ho_ten"), "danh_xung": _text(form, "chu_tri.danh_xung"),
+                              "chuc_vu": _text(form, "chu_tri.chuc_vu")},
+                  "thanh_phan": _items(form, "thanh_phan"), "ket_qua": _items(form, "ket_qua"),
+                  "thao_luan": {"noi_dung": _items(form, "thao_luan.noi_dung"),
+                                "con_nua": form.get("thao_luan.con_nua") == "on"},
+                  "chi_dao": _directions(form)}
+    commendation = {k: _text(form, f"khen_thuong.{k}") for k in ("hinh_thuc", "tap_the", "ca_nhan", "noi_dung")}
+    if any(commendation.values()):
+        data["khen_thuong"] = {k: v for k, v in commendation.items() if v}
+    if _text(form, "anh.chu_thich"):
+        data["anh"] = {"chu_thich": _text(form, "anh.chu_thich")}
+    for name in ("nguyen_nhan", "nhiem_vu"):
+        if _items(form, name):
+            data[name] = _items(form, name)
+    data["tac_gia"] = {"ho_ten": _text(form, "tac_gia.ho_ten"), "don_vi": _text(form, "tac_gia.don_vi")}
+    for name in ("bao_cao_boi", "ngay_bao_cao", "ngay_thong_bao"):
+        if _text(form, name):
+            data[name] = _text(form, name)
+    if not data["ket_qua"]:
+        del data["ket_qua"]
+    return data
+
+
+def _directions(form) -> list[dict]:
+    columns = [form.getlist(f"chi_dao.{name}") for name in DIRECTION_FIELDS]
+    rows = []
+    for values in zip(*columns):
+        row = {name: value.strip() for name, value in zip(DIRECTION_FIELDS, values)
+               if isinstance(value, str) and value.strip()}
+        if row:
+            rows.append(row)
+    return rows
+
+
+REQUIRED_TEXT = ("chu_tri.ho_ten", "chu_tri.chuc_vu", "tac_gia.ho_ten", "tac_gia.don_vi")
+
+
+def validate(data: dict) -> tuple[Meeting | None, dict[str, str]]:
+    """The meeting, or the errors keyed by form field (``chi_dao.noi_dung`` for a row's field)."""
+    errors = {name: "cần nhập mục này" for name in REQUIRED_TEXT
+              if not data[name.split(".")[0]][name.split(".")[1]]}
+    try:
+        meeting = Meeting.model_validate(data)
+    except ValidationError as exc:
+        return None, {_field_of(err["loc"]): _message(err) for err in exc.errors()} | errors
+    return (None, errors) if errors else (meeting, {})
+
+
+def _field_of(loc: tuple) -> str:
+    return ".".join(str(part) for part in loc if not isinstance(part, int))
+
+
+def _message(err: dict) -> str:
+    kind = err["type"]
+    if kind == "missing" or (kind == "too_short" and err.get("input") in ([], "")):
+        return "cần nhập mục này"
+    if kind == "too_short":
+        return "cần ít nhất một dòng"
+    if kind.startswith("date"):
+        return "ngày không hợp lệ: cần dạng năm-tháng-ngày, ví dụ 2022-03-09"
+    if kind == "literal_error":
+        return "hãy chọn một giá trị trong danh sách"
+    if kind.startswith("int") or kind == "greater_than_equal":
+        return "cần một số nguyên không âm"
+    return err["msg"]
+
+
+def to_yaml(meeting: Meeting, unit_name: str) -> bytes:
+    """The meeting file's text: the documented key order, block style, dates as 2022-03-09."""
+    data = meeting.model_dump(mode="python", exclude_none=True, exclude_defaults=False)
+    for key in ("nguyen_nhan", "nhiem_vu", "ket_qua"):
+        if not data.get(key):
+            data.pop(key, None)
+    ordered = {key: data[key] for key in KEY_ORDER if key in data}
+    header = f"# Cuộc họp đánh giá kết quả giải quyết TTHC kỳ {meeting.ky} của {unit_name}\n"
+    body = yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False, default_flow_style=False, width=4096)
+    return (header + body).encode("utf-8")
+
+
+def form_values(meeting: Meeting | None, data: dict | None = None) -> dict:
+    """Values to fill the form with: from a meeting file, or from what was typed."""
+    if data is None:
+        data = meeting.model_dump(mode="python") if meeting else {}
+    def date_text(value):
+        return value.isoformat() if isinstance(value, dt.date) else (value or "")
+    chair = data.get("chu_tri") or {}
+    discussion = data.get("thao_luan") or {}
+    return {
+        "don_vi": data.get("don_vi", ""), "ky": data.get("ky", ""), "ngay": date_text(data.get("ngay")),
+        "buoi": data.get("buoi", "sang"),
+        "chu_tri": {k: chair.get(k, "") for k in ("ho_ten", "danh_xung", "chuc_vu")},
+        "thanh_phan": data.get("thanh_phan") or [], "ket_qua": data.get("ket_qua") or [],
+        "thao_luan_noi_dung": discussion.get("noi_dung") or [], "con_nua": discussion.get("con_nua", True),
+        "chi_dao": [{"noi_dung": d.get("noi_dung", ""), "don_vi": d.get("don_vi") or "",
+                     "thoi_han": date_text(d.get("thoi_han"))} for d in data.get("chi_dao") or []],
+        "khen_thuong": {k: (data.get("khen_thuong") or {}).get(k, "") for k in ("hinh_thuc", "tap_the", "ca_nhan",
+                                                                              "noi_dung")},
+        "anh": {"chu_thich": (data.get("anh") or {}).get("chu_thich", "")},
+        "nguyen_nhan": data.get("nguyen_nhan") or [], "nhiem_vu": data.get("nhiem_vu") or [],
+        "tac_gia": {k: (data.get("tac_gia") or {}).get(k, "") for k in ("ho_ten", "don_vi")},
+        "bao_cao_boi": data.get("bao_cao_boi") or "",
+        "ngay_bao_cao": date_text(data.get("ngay_bao_cao")), "ngay_thong_bao": date_text(data.get("ngay_thong_bao")),
+    }

@@ -1,0 +1,392 @@
+"""The web page (issue 12), through Starlette's test client: every route, its errors and its guards."""
+
+from __future__ import annotations
+
+import re
+import threading
+from pathlib import Path
+
+import pytest
+import yaml
+from starlette.testclient import TestClient
+
+from reportgen.errors import InvalidInput
+from reportgen.web import create_app
+from reportgen.workspace import load_workspace
+from reportgen.web import app as web_app
+
+SAMPLE_ROW = "2022-Q2,TM-MH,8,201,3,12,150,60,0,14,0\n"
+HEADER = "ky,ma_don_vi,truc_tuyen,truc_tiep,buu_chinh,ky_truoc,truoc_han,dung_han,qua_han,dang_trong_han,dang_qua_han\n"
+
+
+@pytest.fixture
+def site(workspace, tmp_path):
+    app = create_app(workspace, tmp_path / "out", tmp_path / "archive")
+    client = TestClient(app, raise_server_exceptions=False, follow_redirects=False)
+    return client, workspace, tmp_path
+
+
+def token(client: TestClient, page: str = "/so-lieu") -> str:
+    html = client.get(page).text
+    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+
+
+def upload(client, name: str, data: bytes, **fields):
+    return client.post("/so-lieu", data={"csrf": token(client), **fields}, files={"tep": (name, data, "text/csv")})
+
+
+def figures(ws: Path) -> list[str]:
+    return sorted(p.name for p in (ws / "figures").iterdir())
+
+
+# ---- overview -----------------------------------------------------------------------------------
+
+def test_overview_lists_units_as_a_tree_periods_meetings_and_the_plan(site):
+    client, _, _ = site
+    page = client.get("/")
+    assert page.status_code == 200
+    html = page.text
+    assert '<li class="depth-0"><span class="code">TM</span> Huyện Tháp Mười <span class="muted">(cấp huyện)</span></li>' in html
+    assert '<li class="depth-1"><span class="code">TM-MH</span> Xã Mỹ Hòa <span class="muted">(cấp xã)</span></li>' in html
+    assert html.index(">TM-TT<") < html.index(">TM-DBK<")  # units.csv's order, not the codes'
+    assert [p for p in re.findall(r'<span class="tag">([^<]+)</span>', html)] == ["2021-Q1", "2021-Q4", "2022-Q1"]
+    assert "2022-Q1 · Huyện Tháp Mười</a> (09/03/2022)" in html
+    assert "44 văn bản sẽ lập, 0 không lập được." in html
+    assert page.headers["content-security-policy"].startswith("default-src 'self'")
+
+
+def test_overview_lists_validation_problems_as_the_cli_does(site):
+    client, ws, _ = site
+    path = ws / "figures" / "mot-cua-2022-q1.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("2022-Q1,TM-MH,7,", "2022-Q1,TM-MH,bảy,"), encoding="utf-8")
+    html = client.get("/").text
+    with pytest.raises(InvalidInput) as raised:
+        load_workspace(ws)
+    (problem,) = raised.value.problems
+    assert str(problem).startswith("figures/mot-cua-2022-q1.csv, dòng 5, cột truc_tuyen: không phải số")
+    assert (f"<td>Lỗi</td><td>figures/mot-cua-2022-q1.csv</td><td>5</td><td>truc_tuyen</td>"
+            f"<td><code>bảy</code></td><td>{problem.message}</td>") in html
+
+
+# ---- figures upload ------------------------------------------------------------------------------
+
+def test_a_valid_upload_is_kept_under_a_generated_name(site):
+    client, ws, _ = site
+    before = figures(ws)
+    page = upload(client, "so lieu quy 2.csv", (HEADER + SAMPLE_ROW).encode("utf-8"))
+    assert page.status_code == 200, page.text
+    written = re.search(r"Đã nhận tệp và lưu thành <code>figures/(tai-len-[0-9-]+\.csv)</code>", page.text).group(1)
+    assert figures(ws) == sorted(before + [written])
+    assert "so lieu quy 2" not in " ".join(figures(ws))
+    assert (ws / "figures" / written).read_bytes() == (HEADER + SAMPLE_ROW).encode("utf-8")
+    assert "2022-Q2" in client.get("/").text
+
+
+def test_an_upload_with_errors_shows_every_problem_and_writes_nothing(site):
+    client, ws, _ = site
+    before = figures(ws)
+    bad = HEADER + "2022-Q2,TM-XX,8,201,3,12,150,60,0,14,0\n2022-Q2,TM-MH,8,1,198.5,12,150,60,0,14,0\n"
+    page = upload(client, "quy2.csv", bad.encode("utf-8"))
+    assert page.status_code == 422
+    assert "Tệp chưa được lưu" in page.text
+    assert ("<td>Lỗi</td><td>quy2.csv</td><td>2</td><td>ma_don_vi</td><td><code>TM-XX</code></td>"
+            "<td>mã đơn vị không có trong units.csv</td>") in page.text
+    assert "<td>quy2.csv</td><td>3</td><td>buu_chinh</td><td><code>198.5</code></td>" in page.text
+    assert figures(ws) == before
+
+
+def test_html_and_jinja_in_uploaded_data_are_shown_literally(site):
+    client, ws, _ = site
+    bad = HEADER + "2022-Q2,<script>alert(1)</script>{{ 7*7 }},8,201,3,12,150,60,0,14,0\n"
+    page = upload(client, "<b>x</b>.csv", bad.encode("utf-8"))
+    assert page.status_code == 422
+    assert "<script>alert(1)</script>" not in page.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;{{ 7*7 }}" in page.text
+    assert "&lt;b&gt;x&lt;/b&gt;.csv" in page.text and "<b>x</b>" not in page.text
+    assert "49" not in re.sub(r"\d{2,}", "", page.text.split("Kết quả kiểm tra")[1])
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("quy2.pdf", b"%PDF-1.7", "chỉ nhận tệp .csv hoặc .xlsx"),
+    ("quy2.xlsx", b"ky,ma_don_vi\n", "không phải tệp Excel .xlsx (nội dung không đúng định dạng)"),
+    ("quy2.csv", b"ky\x00\x00", "không phải tệp văn bản CSV (có byte NUL)"),
+    ("quy2.csv", b"", "tệp rỗng"),
+])
+def test_wrongly_typed_uploads_are_refused(site, name, data, message):
+    client, ws, _ = site
+    before = figures(ws)
+    page = upload(client, name, data)
+    assert page.status_code == 422
+    assert message in page.text
+    assert figures(ws) == before
+
+
+def test_an_oversized_upload_is_refused(workspace, tmp_path):
+    client = TestClient(create_app(workspace, tmp_path / "out", tmp_path / "a", upload_limit=1024 * 1024))
+    before = figures(workspace)
+    page = upload(client, "lon.csv", (HEADER + SAMPLE_ROW * 30000).encode("utf-8"))
+    assert page.status_code == 422
+    assert "tệp quá lớn: tối đa 1 MB" in page.text
+    assert figures(workspace) == before
+
+
+def test_replacing_a_file_asks_for_confirmation_and_keeps_a_dated_copy(site):
+    client, ws, _ = site
+    old = ws / "figures" / "mot-cua-2021-q1.csv"
+    text = old.read_text(encoding="utf-8").replace("2021-Q1,TM,", "2021-Q1,TM,", 1)
+    unconfirmed = upload(client, "q1.csv", text.encode("utf-8"), thay_the="mot-cua-2021-q1.csv")
+    assert unconfirmed.status_code == 422
+    assert "hãy đánh dấu ô xác nhận để thay thế tệp figures/mot-cua-2021-q1.csv" in unconfirmed.text
+    assert old.is_file()
+    page = upload(client, "q1.csv", text.encode("utf-8"), thay_the="mot-cua-2021-q1.csv", xac_nhan="on")
+    assert page.status_code == 200, page.text
+    kept = re.search(r"Tệp cũ được giữ tại <code>(luu-cu/figures/mot-cua-2021-q1-[0-9-]+\.csv)</code>", page.text).group(1)
+    assert (ws / kept).read_text(encoding="utf-8") == text
+    assert not old.exists()
+
+
+def test_without_replacing_a_duplicate_upload_is_an_error(site):
+    client, ws, _ = site
+    text = (ws / "figures" / "mot-cua-2021-q1.csv").read_bytes()
+    page = upload(client, "q1.csv", text)
+    assert page.status_code == 422
+    assert "trùng kỳ và đơn vị với figures/mot-cua-2021-q1.csv" in page.text
+
+
+def test_replace_names_only_an_existing_figures_file(site):
+    client, ws, _ = site
+    page = upload(client, "q1.csv", (HEADER + SAMPLE_ROW).encode(), thay_the="../units.csv", xac_nhan="on")
+    assert page.status_code == 404
+    assert (ws / "units.csv").is_file()
+
+
+# ---- CSRF -----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("csrf", [None, "sai-ma"])
+def test_every_form_needs_the_csrf_token(site, csrf):
+    client, ws, _ = site
+    client.get("/")
+    data = {} if csrf is None else {"csrf": csrf}
+    for path in ("/so-lieu", "/cuoc-hop", "/lap", "/luu-tru", "/dang-xuat"):
+        page = client.post(path, data=data)
+        assert page.status_code == 403, path
+        assert "thiếu mã CSRF" in page.text
+    assert not (ws / "meetings" / "2022-Q1-TM.yaml").exists()
+
+
+# ---- meeting form ---------------------------------------------------------------------------------
+
+MEETING_FORM = {
+    "don_vi": "TM-MH", "ky": "2022-Q1", "ngay": "2022-03-10", "buoi": "chieu",
+    "chu_tri.ho_ten": "Phạm Văn Tài", "chu_tri.danh_xung": "ông", "chu_tri.chuc_vu": "Chủ tịch UBND xã Mỹ Hòa",
+    "thanh_phan": ["công chức Bộ phận Một cửa xã", "", "Bưu điện xã"],
+    "ket_qua": ["niêm yết thủ tục hành chính"],
+    "thao_luan.noi_dung": ["hồ sơ trễ hạn", ""], "thao_luan.con_nua": "on",
+    "chi_dao.noi_dung": ["giải quyết hồ sơ đúng hạn", ""], "chi_dao.don_vi": ["Bộ phận Một cửa", ""],
+    "chi_dao.thoi_han": ["2022-03-31", ""],
+    "khen_thuong.hinh_thuc": "", "khen_thuong.tap_the": "", "khen_thuong.ca_nhan": "", "khen_thuong.noi_dung": "",
+    "anh.chu_thich": "Quang cảnh cuộc họp", "nguyen_nhan": [""], "nhiem_vu": [""],
+    "tac_gia.ho_ten": "Lê Thị Hoa", "tac_gia.don_vi": "UBND xã Mỹ Hòa",
+    "bao_cao_boi": "", "ngay_bao_cao": "", "ngay_thong_bao": "",
+}
+
+EXPECTED_YAML = """# Cuộc họp đánh giá kết quả giải quyết TTHC kỳ 2022-Q1 của Xã Mỹ Hòa
+don_vi: TM-MH
+ky: 2022-Q1
+ngay: 2022-03-10
+buoi: chieu
+chu_tri:
+  ho_ten: Phạm Văn Tài
+  danh_xung: ông
+  chuc_vu: Chủ tịch UBND xã Mỹ Hòa
+thanh_phan:
+- công chức Bộ phận Một cửa xã
+- Bưu điện xã
+ket_qua:
+- niêm yết thủ tục hành chính
+thao_luan:
+  noi_dung:
+  - hồ sơ trễ hạn
+  con_nua: true
+chi_dao:
+- noi_dung: giải quyết hồ sơ đúng hạn
+  don_vi: Bộ phận Một cửa
+  thoi_han: 2022-03-31
+anh:
+  chu_thich: Quang cảnh cuộc họp
+tac_gia:
+  ho_ten: Lê Thị Hoa
+  don_vi: UBND xã Mỹ Hòa
+"""
+
+
+def test_the_meeting_form_writes_the_file_as_a_person_would(site, cli):
+    client, ws, tmp_path = site
+    page = client.post("/cuoc-hop", data={"csrf": token(client), **MEETING_FORM})
+    assert page.status_code == 303
+    assert page.headers["location"] == "/cuoc-hop?ky=2022-Q1&don_vi=TM-MH&da_luu=1"
+    path = ws / "meetings" / "2022-Q1-TM-MH.yaml"
+    assert path.read_text(encoding="utf-8") == EXPECTED_YAML
+    assert cli("validate", "--workspace", ws).exit_code == 0
+    assert "Đã lưu tệp cuộc họp." in client.get(page.headers["location"]).text
+
+
+def test_an_existing_meeting_opens_for_editing_and_is_saved_in_its_own_file(site):
+    client, ws, _ = site
+    html = client.get("/cuoc-hop?ky=2022-Q1&don_vi=TM").text
+    assert 'name="chu_tri.ho_ten" type="text" value="Trần Thị Quý"' in html
+    assert 'value="Bưu điện huyện"' in html
+    assert 'name="chi_dao.thoi_han" type="date" value="2022-03-31"' in html
+    form = {**MEETING_FORM, "don_vi": "TM", "chu_tri.ho_ten": "Trần Thị Quý", "chu_tri.danh_xung": "bà",
+            "chu_tri.chuc_vu": "Chủ tịch Ủy ban nhân dân huyện Tháp Mười"}
+    page = client.post("/cuoc-hop", data={"csrf": token(client), **form})
+    assert page.status_code == 303
+    assert sorted(p.name for p in (ws / "meetings").iterdir()) == ["2022-q1-thap-muoi.yaml"]
+    saved = yaml.safe_load((ws / "meetings" / "2022-q1-thap-muoi.yaml").read_text(encoding="utf-8"))
+    assert saved["ngay"].isoformat() == "2022-03-10" and saved["thanh_phan"] == ["công chức Bộ phận Một cửa xã", "Bưu điện xã"]
+
+
+def test_meeting_errors_come_back_next_to_their_field_and_nothing_is_written(site):
+    client, ws, _ = site
+    form = {**MEETING_FORM, "ngay": "2022-02-30", "chu_tri.ho_ten": "", "thanh_phan": ["", ""],
+            "chi_dao.thoi_han": ["31/03/2022", ""]}
+    page = client.post("/cuoc-hop", data={"csrf": token(client), **form})
+    assert page.status_code == 422
+    html = page.text
+    assert 'aria-invalid="true" aria-describedby="loi-ngay">\n  <span class="field-error" id="loi-ngay">ngày không hợp lệ' in html
+    assert '<span class="field-error" id="loi-chu_tri-ho_ten">cần nhập mục này</span>' in html
+    assert '<span class="field-error" id="loi-thanh_phan">cần nhập mục này</span>' in html
+    assert '<span class="field-error" id="loi-chi_dao-thoi_han">ngày không hợp lệ' in html
+    assert 'value="Phạm Văn Tài"' not in html or 'value="Lê Thị Hoa"' in html  # what was typed stays
+    assert 'value="Lê Thị Hoa"' in html
+    assert not (ws / "meetings" / "2022-Q1-TM-MH.yaml").exists()
+
+
+@pytest.mark.parametrize("query", ["ky=../../etc&don_vi=TM", "ky=2022-Q1&don_vi=../../x", "ky=2022-Q1&don_vi=TM%2F..%2F.."])
+def test_meeting_parameters_name_only_known_periods_and_units(site, query):
+    client, _, _ = site
+    page = client.get(f"/cuoc-hop?{query}")
+    assert page.status_code == 404
+    assert "Không có" in page.text
+
+
+def test_a_meeting_for_an_unknown_unit_is_refused_next_to_the_field(site):
+    client, ws, _ = site
+    form = {**MEETING_FORM, "don_vi": "../../tmp/x"}
+    page = client.post("/cuoc-hop", data={"csrf": token(client), **form})
+    assert page.status_code == 422
+    assert '<span class="field-error" id="loi-don_vi">mã đơn vị không có trong units.csv</span>' in page.text
+    assert sorted(p.name for p in (ws / "meetings").iterdir()) == ["2022-q1-thap-muoi.yaml"]
+
+
+# ---- build, preview, download ---------------------------------------------------------------------
+
+def _wait(client: TestClient) -> dict:
+    app = client.app
+    thread = app.state.site.runner.thread
+    thread.join(timeout=300)
+    return client.get("/lap/trang-thai").json()
+
+
+def test_build_lists_results_and_serves_preview_download_and_zip(site):
+    client, ws, tmp_path = site
+    page = client.post("/lap", data={"csrf": token(client, "/lap"), "ky": "2022-Q1", "don_vi": "TM-MH"})
+    assert page.status_code == 200
+    assert "Đã bắt đầu lập 1 văn bản." in page.text
+    state = _wait(client)
+    assert state == {"running": False, "done": 1, "total": 1, "label": "kỳ 2022-Q1, đơn vị TM-MH", "error": None}
+    html = client.get("/lap").text
+    assert '<td>2022-Q1</td><td>TM-MH</td><td>bao-cao</td><td>pdf</td>' in html
+    assert 'data-preview="/tep/2022-Q1/TM-MH/bao-cao.pdf?xem=1"' in html
+    preview = client.get("/tep/2022-Q1/TM-MH/bao-cao.pdf?xem=1")
+    assert preview.status_code == 200 and preview.headers["content-type"] == "application/pdf"
+    assert preview.headers["content-disposition"].startswith("inline")
+    assert preview.content == (tmp_path / "out" / "2022-Q1" / "TM-MH" / "bao-cao.pdf").read_bytes()
+    download = client.get("/tep/2022-Q1/TM-MH/bao-cao.docx")
+    assert download.headers["content-disposition"].startswith("attachment")
+    import io
+    import zipfile
+    bundle = client.get("/tai-ky/2022-Q1")
+    assert bundle.headers["content-type"] == "application/zip"
+    assert sorted(zipfile.ZipFile(io.BytesIO(bundle.content)).namelist()) == [
+        "2022-Q1/TM-MH/bao-cao.docx", "2022-Q1/TM-MH/bao-cao.pdf"]
+
+
+@pytest.mark.parametrize("path", [
+    "/tep/2022-Q1/TM-MH/..%2F..%2F..%2Fetc%2Fpasswd", "/tep/..%2F..%2Fetc/TM/bao-cao.pdf",
+    "/tep/2022-Q1/..%2F..%2F/bao-cao.pdf", "/tep/2022-Q1/TM/passwd", "/tep/2022-Q1/TM/bao-cao.pdf%00.txt",
+    "/tai-ky/..%2F..%2Fetc", "/tai-ky/2099-Q1", "/static/..%2F..%2F..%2Fcli.py",
+])
+def test_no_request_path_leaves_the_output_folder(site, path):
+    client, _, _ = site
+    page = client.get(path)
+    assert page.status_code == 404, path
+    assert "root:" not in page.text and "import click" not in page.text
+
+
+def test_a_file_not_built_yet_is_404_with_a_message(site):
+    client, _, _ = site
+    page = client.get("/tep/2022-Q1/TM/bao-cao.pdf")
+    assert page.status_code == 404
+    assert "Chưa lập tệp này; hãy lập văn bản trước." in page.text
+
+
+def test_a_second_build_while_one_runs_is_told_so(site, monkeypatch):
+    client, _, _ = site
+    gate = threading.Event()
+    real = web_app.batch.build
+
+    def gated(*args, **kwargs):
+        gate.wait(timeout=60)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(web_app.batch, "build", gated)
+    first = client.post("/lap", data={"csrf": token(client, "/lap"), "ky": "2022-Q1", "don_vi": "TM-MH"})
+    assert "Đã bắt đầu lập 1 văn bản." in first.text
+    second = client.post("/lap", data={"csrf": token(client, "/lap"), "ky": "2021-Q1", "don_vi": "TM-MH"})
+    assert second.status_code == 409
+    assert "Đang có một lượt lập văn bản chạy; hãy chờ lượt đó xong rồi lập tiếp." in second.text
+    assert client.get("/lap/trang-thai").json()["running"] is True
+    gate.set()
+    assert _wait(client)["done"] == 1
+
+
+# ---- archive --------------------------------------------------------------------------------------
+
+def test_archive_page_says_when_there_is_no_archive_yet(site):
+    client, _, tmp_path = site
+    assert f"Chưa có kho lưu trữ tại <code>{tmp_path / 'archive'}</code>." in client.get("/luu-tru").text
+
+
+# ---- errors and the password mode -----------------------------------------------------------------
+
+def test_server_errors_show_no_traceback(site, monkeypatch):
+    client, _, _ = site
+    monkeypatch.setattr(web_app, "plan", lambda *a, **k: 1 / 0)
+    page = client.get("/")
+    assert page.status_code == 500
+    assert "Máy chủ gặp lỗi ngoài dự kiến" in page.text
+    assert "Traceback" not in page.text and "ZeroDivisionError" not in page.text
+
+
+def test_password_mode_needs_a_login(workspace, tmp_path):
+    client = TestClient(create_app(workspace, tmp_path / "o", tmp_path / "a", password="mật khẩu 1"),
+                        follow_redirects=False)
+    assert client.get("/").headers["location"] == "/dang-nhap"
+    assert client.get("/tep/2022-Q1/TM/bao-cao.pdf").status_code == 303
+    wrong = client.post("/dang-nhap", data={"csrf": token(client, "/dang-nhap"), "mat_khau": "sai"})
+    assert wrong.status_code == 401 and "Mật khẩu không đúng." in wrong.text
+    right = client.post("/dang-nhap", data={"csrf": token(client, "/dang-nhap"), "mat_khau": "mật khẩu 1"})
+    assert right.status_code == 303 and right.headers["location"] == "/"
+    assert client.get("/").status_code == 200
+    out = client.post("/dang-xuat", data={"csrf": token(client, "/")})
+    assert out.headers["location"] == "/dang-nhap"
+    assert client.get("/").status_code == 303
+
+
+def test_serve_refuses_to_listen_beyond_loopback_without_a_password(cli, workspace, monkeypatch):
+    monkeypatch.delenv("REPORTGEN_PASSWORD", raising=False)
+    result = cli("serve", "--workspace", workspace, "--host", "0.0.0.0")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("LỖI: không mở trang trên địa chỉ 0.0.0.0 khi chưa có mật khẩu")
+    assert "--password-file" in result.stderr
