@@ -1,4 +1,11 @@
-"""Low-level OOXML pieces python-docx has no API for: rules, fields, table flags, zip stamps."""
+"""Low-level OOXML pieces python-docx has no API for: rules, fields, table flags, zip stamps.
+
+Every element reportgen adds itself goes through :func:`child` (or :func:`insert`), which
+puts it at its place in the parent's ``xsd:sequence`` as python-docx's own ``xmlchemy``
+does (``insert_element_before`` with the successors): Word rejects or "repairs" a file
+whose children come in another order, though LibreOffice opens it. On/off properties are
+written with no value (:func:`switch_on`), which both Word's model and the XSD accept.
+"""
 
 from __future__ import annotations
 
@@ -11,30 +18,75 @@ from docx.shared import Emu
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
+# The children of each parent element reportgen writes into, in schema order
+# (ECMA-376 Part 1, transitional: CT_TblPr, CT_TrPr, CT_TcPr, CT_PPr, CT_RPr, CT_Style,
+# CT_TblBorders, CT_TblCellMar, CT_PBdr).
+_SEQUENCES = {
+    "w:tblPr": ("w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual", "w:tblStyleRowBandSize",
+                "w:tblStyleColBandSize", "w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders",
+                "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription",
+                "w:tblPrChange"),
+    "w:trPr": ("w:cnfStyle", "w:divId", "w:gridBefore", "w:gridAfter", "w:wBefore", "w:wAfter", "w:cantSplit",
+               "w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc", "w:hidden", "w:ins", "w:del",
+               "w:trPrChange"),
+    "w:tcPr": ("w:cnfStyle", "w:tcW", "w:gridSpan", "w:hMerge", "w:vMerge", "w:tcBorders", "w:shd", "w:noWrap",
+               "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark", "w:headers", "w:cellIns",
+               "w:cellDel", "w:cellMerge", "w:tcPrChange"),
+    "w:pPr": ("w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr", "w:widowControl",
+              "w:numPr", "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs", "w:suppressAutoHyphens",
+              "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN",
+              "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+              "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+              "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange"),
+    "w:rPr": ("w:rStyle", "w:rFonts", "w:b", "w:bCs", "w:i", "w:iCs", "w:caps", "w:smallCaps", "w:strike",
+              "w:dstrike", "w:outline", "w:shadow", "w:emboss", "w:imprint", "w:noProof", "w:snapToGrid",
+              "w:vanish", "w:webHidden", "w:color", "w:spacing", "w:w", "w:kern", "w:position", "w:sz", "w:szCs",
+              "w:highlight", "w:u", "w:effect", "w:bdr", "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs",
+              "w:em", "w:lang", "w:eastAsianLayout", "w:specVanish", "w:oMath"),
+    "w:style": ("w:name", "w:aliases", "w:basedOn", "w:next", "w:link", "w:autoRedefine", "w:hidden",
+                "w:uiPriority", "w:semiHidden", "w:unhideWhenUsed", "w:qFormat", "w:locked", "w:personal",
+                "w:personalCompose", "w:personalReply", "w:rsid", "w:pPr", "w:rPr", "w:tblPr", "w:trPr", "w:tcPr",
+                "w:tblStylePr"),
+    "w:tblBorders": ("w:top", "w:left", "w:bottom", "w:right", "w:insideH", "w:insideV"),
+    "w:tblCellMar": ("w:top", "w:left", "w:bottom", "w:right"),
+    "w:pBdr": ("w:top", "w:left", "w:bottom", "w:right", "w:between", "w:bar"),
+}
+_SUCCESSORS = {qn(parent): {qn(tag): frozenset(qn(t) for t in tags[i + 1:]) for i, tag in enumerate(tags)}
+               for parent, tags in _SEQUENCES.items()}
 
-def _child(parent, tag: str):
-    """The child element ``tag`` of ``parent``, created (appended) when missing."""
+
+def insert(parent, element):
+    """Insert ``element`` among ``parent``'s children before the first that must follow it."""
+    successors = _SUCCESSORS[parent.tag][element.tag]  # KeyError: a pair no sequence above lists
+    following = next((c for c in parent if c.tag in successors), None)
+    if following is None:
+        parent.append(element)
+    else:
+        following.addprevious(element)
+    return element
+
+
+def child(parent, tag: str):
+    """The ``tag`` child of ``parent`` (``"w:tblW"``), created at its schema place when missing."""
     found = parent.find(qn(tag))
-    if found is None:
-        found = OxmlElement(tag)
-        parent.append(found)
-    return found
+    return found if found is not None else insert(parent, OxmlElement(tag))
+
+
+def switch_on(parent, tag: str) -> None:
+    """An on/off property set on: the element with no ``w:val`` (Word's model refuses "true")."""
+    child(parent, tag).attrib.pop(qn("w:val"), None)
+
+
+def set_attrs(element, **attributes) -> None:
+    """``w:``-namespaced attributes: ``set_attrs(border, val="single", sz=6)``."""
+    for key, value in attributes.items():
+        element.set(qn(f"w:{key}"), str(value))
 
 
 def bottom_rule(paragraph, width_pt: float = 0.75) -> None:
     """A solid rule under the paragraph, as long as the paragraph's width between its indents."""
-    ppr = paragraph._p.get_or_add_pPr()
-    borders = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
-    for key, value in (("w:val", "single"), ("w:sz", str(int(width_pt * 8))), ("w:space", "1"), ("w:color", "000000")):
-        bottom.set(qn(key), value)
-    borders.append(bottom)
-    # pBdr must come before spacing/ind/jc in pPr's sequence
-    anchor = next((c for c in ppr if c.tag in {qn("w:spacing"), qn("w:ind"), qn("w:jc"), qn("w:rPr")}), None)
-    if anchor is not None:
-        anchor.addprevious(borders)
-    else:
-        ppr.append(borders)
+    borders = child(paragraph._p.get_or_add_pPr(), "w:pBdr")
+    set_attrs(child(borders, "w:bottom"), val="single", sz=int(width_pt * 8), space=1, color="000000")
 
 
 def page_field(paragraph) -> None:
@@ -49,48 +101,41 @@ def page_field(paragraph) -> None:
     paragraph._p.append(field)
 
 
-def repeat_header(row) -> None:
-    """Mark a table row as a header row repeated at the top of every page."""
-    _child(row._tr.get_or_add_trPr(), "w:tblHeader").set(qn("w:val"), "true")
-
-
 def cant_split(row) -> None:
-    """Keep a table row on one page."""
-    _child(row._tr.get_or_add_trPr(), "w:cantSplit").set(qn("w:val"), "true")
+    """Keep a table row (python-docx's row or its ``w:tr``) on one page."""
+    switch_on(getattr(row, "_tr", row).get_or_add_trPr(), "w:cantSplit")
+
+
+def repeat_header(row) -> None:
+    """Mark a table row (python-docx's row or its ``w:tr``) as a header row repeated on every page."""
+    switch_on(getattr(row, "_tr", row).get_or_add_trPr(), "w:tblHeader")
 
 
 def no_borders(table) -> None:
     """Remove every border of a table (the header block, the closing block)."""
-    tbl_pr = table._tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
+    borders = child(table._tbl.tblPr, "w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        element = OxmlElement(f"w:{edge}")
-        element.set(qn("w:val"), "nil")
-        borders.append(element)
-    tbl_pr.append(borders)
+        set_attrs(child(borders, f"w:{edge}"), val="nil")
 
 
 def fixed_widths(table, widths: list[Emu]) -> None:
-    """Fixed layout with the given column widths (Word and LibreOffice both honour tblGrid + tcW)."""
-    table.autofit = False
-    _child(table._tbl.tblPr, "w:tblLayout").set(qn("w:type"), "fixed")
-    width = _child(table._tbl.tblPr, "w:tblW")
-    width.set(qn("w:type"), "dxa")
-    width.set(qn("w:w"), str(sum(int(w.twips) for w in widths)))
+    """Fixed layout with the given column widths (Word and LibreOffice both honour tblGrid + tcW).
+    Cells already in the table get their column's width; rows added later set their own."""
+    tbl_pr = table._tbl.tblPr
+    set_attrs(child(tbl_pr, "w:tblLayout"), type="fixed")
+    set_attrs(child(tbl_pr, "w:tblW"), type="dxa", w=sum(int(w.twips) for w in widths))
     for grid_col, w in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths):
         grid_col.set(qn("w:w"), str(int(w.twips)))
-    for row in table.rows:
-        for cell, w in zip(row.cells, widths):
-            cell.width = w
+    for tr in table._tbl.tr_lst:
+        for tc, w in zip(tr.tc_lst, widths):
+            tc.width = w
 
 
 def cell_margins(table, top=0, bottom=0, left=57, right=57) -> None:
     """Cell padding in twips (57 = 1 mm)."""
-    margins = _child(table._tbl.tblPr, "w:tblCellMar")
+    margins = child(table._tbl.tblPr, "w:tblCellMar")
     for edge, value in (("top", top), ("left", left), ("bottom", bottom), ("right", right)):
-        element = _child(margins, f"w:{edge}")
-        element.set(qn("w:w"), str(value))
-        element.set(qn("w:type"), "dxa")
+        set_attrs(child(margins, f"w:{edge}"), w=value, type="dxa")
 
 
 def fixed_zip(data: bytes) -> bytes:

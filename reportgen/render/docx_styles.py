@@ -19,10 +19,10 @@ from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from reportgen.render import docx_parts as parts
 from reportgen.resources import BUILTIN_TEMPLATES
 
 FONT = "Times New Roman"
@@ -64,12 +64,6 @@ PARAGRAPH_STYLES = {
 SIGNATURE_SPACE = Cm(2.5)  # "Khoang ky": one empty line exactly this high, room for signature and seal
 STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 UNUSED_PARTS = (RT.THUMBNAIL, STYLES_WITH_EFFECTS, RT.CUSTOM_XML)  # stray parts of python-docx's template
-# the order of w:rPr's children (ECMA-376 Part 1, 17.3.2.28); python-docx keeps it private
-RPR_ORDER = ("w:rStyle", "w:rFonts", "w:b", "w:bCs", "w:i", "w:iCs", "w:caps", "w:smallCaps", "w:strike",
-             "w:dstrike", "w:outline", "w:shadow", "w:emboss", "w:imprint", "w:noProof", "w:snapToGrid",
-             "w:vanish", "w:webHidden", "w:color", "w:spacing", "w:w", "w:kern", "w:position", "w:sz", "w:szCs",
-             "w:highlight", "w:u", "w:effect", "w:bdr", "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs",
-             "w:em", "w:lang", "w:eastAsianLayout", "w:specVanish", "w:oMath")
 APP_XML = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
            '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
            "<Application>reportgen</Application><DocSecurity>0</DocSecurity></Properties>")
@@ -102,11 +96,9 @@ def load_base_document():
 
 def save_base_docx(path: Path = BASE_DOCX) -> Path:
     """Save the built base document (run once; the file is committed in templates/)."""
-    from reportgen.render.docx_parts import fixed_zip
-
     buffer = io.BytesIO()
     build_base_document().save(buffer)
-    path.write_bytes(fixed_zip(buffer.getvalue()))
+    path.write_bytes(parts.fixed_zip(buffer.getvalue()))
     return path
 
 
@@ -133,11 +125,7 @@ def set_language(rpr_parent, language: str = LANGUAGE) -> None:
 
 def rpr_child(rpr, tag: str):
     """The ``tag`` child of a ``w:rPr``, created at its place in the schema sequence."""
-    found = rpr.find(qn(tag))
-    if found is None:
-        successors = RPR_ORDER[RPR_ORDER.index(tag) + 1:]
-        found = rpr.insert_element_before(OxmlElement(tag), *successors)
-    return found
+    return parts.child(rpr, tag)
 
 
 def _clean_package(doc) -> None:
@@ -151,6 +139,9 @@ def _clean_package(doc) -> None:
     preview = doc.settings.element.find(qn("w:savePreviewPicture"))
     if preview is not None:
         doc.settings.element.remove(preview)
+    zoom = doc.settings.element.find(qn("w:zoom"))
+    if zoom is not None:  # the XSD requires the percentage, even beside "best fit"
+        zoom.set(qn("w:percent"), "100")
 
 
 def _serif_theme(theme) -> None:
@@ -263,23 +254,14 @@ def _table_style(doc) -> None:
     """"Bang so lieu": Table Grid's thin single borders, stated in the style itself."""
     style = doc.styles.add_style(TABLE_STYLE, WD_STYLE_TYPE.TABLE)
     style.base_style = doc.styles["Table Grid"]
-    style.element.append(_table_properties())
-
-
-def _table_properties():
-    tbl_pr = OxmlElement("w:tblPr")
-    borders = OxmlElement("w:tblBorders")
+    tbl_pr = parts.child(style.element, "w:tblPr")
+    borders = parts.child(tbl_pr, "w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        border = OxmlElement(f"w:{edge}")
+        border = parts.child(borders, f"w:{edge}")
         for key, value in (("w:val", "single"), ("w:sz", "4"), ("w:space", "0"), ("w:color", "000000")):
             border.set(qn(key), value)
-        borders.append(border)
-    tbl_pr.append(borders)
-    margins = OxmlElement("w:tblCellMar")
+    margins = parts.child(tbl_pr, "w:tblCellMar")
     for edge, width in (("top", 28), ("left", 57), ("bottom", 28), ("right", 57)):
-        margin = OxmlElement(f"w:{edge}")
+        margin = parts.child(margins, f"w:{edge}")
         margin.set(qn("w:w"), str(width))
         margin.set(qn("w:type"), "dxa")
-        margins.append(margin)
-    tbl_pr.append(margins)
-    return tbl_pr

@@ -8,9 +8,10 @@ are measured with the built-in Times New Roman metrics (:mod:`docx_metrics`).
 
 from __future__ import annotations
 
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Emu, Pt
+from docx.oxml.table import CT_Tc
+from docx.table import _Cell as _DocxCell
 
 from reportgen.render import docx_parts as parts
 from reportgen.render.docx_metrics import plain_text, text_width_pt
@@ -118,27 +119,47 @@ def column_widths(placed: list[_Cell], columns: int, total: int) -> list[Emu]:
 
 
 def data_table(writer, element) -> None:
+    """The table, written row by row into the ``w:tbl`` (linear in its cells: python-docx's
+    ``Table.cell`` rebuilds the whole grid on every call)."""
     rows = _rows(writer, element)
     placed, columns = place(writer, rows)
     if not columns:
         raise writer.unsupported(element, "bảng không có ô nào")
-    table = writer.doc.add_table(rows=len(rows), cols=columns)
+    table = writer.doc.add_table(rows=0, cols=columns)
     table.style = writer.doc.styles[TABLE_STYLE]
-    parts.fixed_widths(table, column_widths(placed, columns, int(writer.text_width)))
-    for (tr, header), row in zip(rows, table.rows):
-        parts.cant_split(row)
-        if header:
-            parts.repeat_header(row)
+    widths = column_widths(placed, columns, int(writer.text_width))
+    parts.fixed_widths(table, widths)
+    grid: list[dict[int, tuple[_Cell, bool]]] = [{} for _ in rows]  # row -> column -> (cell, first row?)
     for cell in placed:
-        target = table.cell(cell.row, cell.col)
-        if cell.rowspan > 1 or cell.colspan > 1:
-            target = target.merge(table.cell(cell.row + cell.rowspan - 1, cell.col + cell.colspan - 1))
-        _fill(writer, target, cell)
+        for dr in range(cell.rowspan):
+            grid[cell.row + dr][cell.col] = (cell, dr == 0)
+    for (_, header), row_cells in zip(rows, grid):
+        tr = table._tbl.add_tr()
+        parts.cant_split(tr)
+        if header:
+            parts.repeat_header(tr)
+        col = 0
+        while col < columns:
+            cell, first = row_cells.get(col, (None, True))
+            span = cell.colspan if cell is not None else 1
+            tc = CT_Tc.new()  # with the empty paragraph a cell must hold
+            tr.append(tc)
+            tc_pr = tc.get_or_add_tcPr()
+            parts.set_attrs(parts.child(tc_pr, "w:tcW"), type="dxa", w=sum(int(w.twips) for w in widths[col:col + span]))
+            if span > 1:
+                parts.set_attrs(parts.child(tc_pr, "w:gridSpan"), val=span)
+            if cell is not None and cell.rowspan > 1:
+                vmerge = parts.child(tc_pr, "w:vMerge")
+                if first:
+                    parts.set_attrs(vmerge, val="restart")
+            if cell is not None and first:
+                parts.set_attrs(parts.child(tc_pr, "w:vAlign"), val="center")
+                _fill(writer, _DocxCell(tc, table), cell)
+            col += span
 
 
 def _fill(writer, target, cell: _Cell) -> None:
     """The cell's content: inline text as one paragraph, or its own paragraphs and lists."""
-    target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     source = cell.element
     if any(isinstance(ch.tag, str) and ch.tag in BLOCK_TAGS for ch in source):
         writer.blocks(source, target)
@@ -146,7 +167,7 @@ def _fill(writer, target, cell: _Cell) -> None:
         writer._styled(source, "Tieu de bang" if source.tag == "th" else "O bang", target)
     align = ALIGN.get(source.get("class") or "")
     for paragraph in target.paragraphs:
-        if source.tag == "th" and paragraph.style.name == "O bang":
+        if source.tag == "th" and paragraph._p.style == writer.style_id("O bang"):
             writer.set_style(paragraph, "Tieu de bang")
         if align is not None:
             paragraph.alignment = align
