@@ -23,8 +23,10 @@ FONT = ["Times New Roman", "Liberation Serif", "DejaVu Serif"]
 def online_share_chart(names: list[str], shares: list[float | None], target: float | None, title: str) -> bytes:
     """A horizontal bar chart of the online share by unit, as PNG bytes (150 dpi, 16 x 9 cm)."""
     values = [0.0 if s is None else s * 100 for s in shares]
+    # Names come from data: "$" must never start matplotlib's mathtext, nor TeX run.
     with plt.rc_context({"font.family": "serif", "font.serif": FONT, "font.size": 9,
-                         "svg.hashsalt": "reportgen", "axes.unicode_minus": False}):
+                         "svg.hashsalt": "reportgen", "axes.unicode_minus": False,
+                         "text.parse_math": False, "text.usetex": False}):
         fig, ax = plt.subplots(figsize=(16 / 2.54, max(6, 0.55 * len(names) + 2) / 2.54))
         bars = ax.barh(range(len(names)), values, color="#3b6ea5")
         ax.set_yticks(range(len(names)), labels=names)

@@ -32,7 +32,10 @@ def _echo_problems(problems: list[Problem]) -> None:
 def _fail(exc: ReportgenError) -> None:
     if isinstance(exc, InvalidInput):
         _echo_problems(exc.problems)
-        errors = sum(p.severity == "error" for p in exc.problems)
+        omitted = getattr(exc, "omitted", 0)
+        if omitted:
+            click.echo(f"... và {omitted} lỗi khác không in ra (chỉ in {len(exc.problems)} lỗi đầu).", err=True)
+        errors = sum(p.severity == "error" for p in exc.problems) + omitted
         click.echo(f"Dữ liệu không hợp lệ: {errors} lỗi. Không có tệp nào được ghi.", err=True)
     else:
         click.echo(f"Lỗi: {exc}", err=True)

@@ -55,6 +55,7 @@ class InvalidInput(ReportgenError):
 
     def __init__(self, problems: list[Problem]):
         self.problems = list(problems)
+        self.omitted = 0  # errors counted but not listed (see workspace.bounded)
         errors = [p for p in self.problems if p.severity == "error"]
         super().__init__(f"{len(errors)} lỗi trong dữ liệu đầu vào")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reportgen.errors import InvalidInput, Problem
+from reportgen.errors import BuildFailed, InvalidInput, Problem
 from reportgen.indicators import scope_of
 from reportgen.periods import Period
 from reportgen.workspace import Workspace
@@ -46,6 +46,7 @@ def plan(ws: Workspace, periods=(), units=(), kinds=(), formats=()) -> list[Job]
     """
     _check_selectors(ws, periods, units, kinds)
     _check_formats(kinds, formats)
+    _check_periods_have_figures(ws, periods)
     explicit = bool(kinds) and (bool(units) or bool(periods))
     jobs = []
     for period in periods or ws.periods:
@@ -69,6 +70,14 @@ def has_figures(ws: Workspace, unit: str, period: str) -> bool:
     """True when the unit or one of the units below it has figures for the period."""
     codes = set(ws.figures.loc[ws.figures["ky"] == period, "ma_don_vi"])
     return bool(codes & set(scope_of(ws.units, unit).codes))
+
+
+def _check_periods_have_figures(ws: Workspace, periods) -> None:
+    """A named period with no figures at all builds nothing: say so (exit 1), not silently 0."""
+    empty = [str(Period.parse(p)) for p in periods if str(Period.parse(p)) not in ws.periods]
+    if empty:
+        raise BuildFailed(f"không có số liệu của kỳ {', '.join(dict.fromkeys(empty))} trong figures/ "
+                          f"(các kỳ có số liệu: {', '.join(ws.periods)}); không có văn bản nào được lập")
 
 
 def _check_formats(kinds, formats) -> None:

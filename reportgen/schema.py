@@ -121,6 +121,39 @@ class Sources(Strict):
         return value
 
 
+MB = 1024 * 1024
+# Checked before reportgen.toml is read, so it cannot be raised there.
+CONFIG_FILE_BYTES = 1 * MB
+# Lines of errors shown at most; the rest are counted (InvalidInput.omitted).
+MAX_PROBLEMS = 200
+# Nesting and expanded size (aliases counted each time they are used) of a meeting file.
+YAML_MAX_DEPTH = 50
+YAML_MAX_NODES = 100_000
+# Meeting dates: from the period's first day to this many months after its last day.
+MEETING_MONTHS_AFTER = 3
+# A direction's deadline (chi_dao.thoi_han): up to this many months after the period.
+DEADLINE_MONTHS_AFTER = 24
+# The longest name the documents are laid out for (the notice's header block).
+NAME_CHARS_MAX = 100
+
+
+class Limits(Strict):
+    """Bounds on what a workspace may hold; a file or value beyond them is an error."""
+
+    meeting_file_mb: float = Field(1, gt=0, le=100)
+    figures_file_mb: float = Field(10, gt=0, le=1000)  # each file of figures/, and units.csv
+    name_chars: int = Field(NAME_CHARS_MAX, ge=10, le=NAME_CHARS_MAX)
+    max_count: int = Field(10_000_000, ge=1, le=10**12)
+
+    @property
+    def meeting_bytes(self) -> int:
+        return int(self.meeting_file_mb * MB)
+
+    @property
+    def figures_bytes(self) -> int:
+        return int(self.figures_file_mb * MB)
+
+
 class Config(Strict):
     """The whole of ``reportgen.toml``."""
 
@@ -129,6 +162,7 @@ class Config(Strict):
     labels: Labels = Labels()
     targets: Targets = Targets()
     sources: Sources = Sources()
+    limits: Limits = Limits()
     issuers: dict[str, Issuer] = {}
     signers: dict[str, dict[str, Signer]] = {}
     tasks_next_quarter: list[str] = []
@@ -153,8 +187,8 @@ class Direction(Strict):
 
 class Commendation(Strict):
     hinh_thuc: str = "Giấy khen"
-    tap_the: int = Field(0, ge=0)
-    ca_nhan: int = Field(0, ge=0)
+    tap_the: int = Field(0, ge=0, le=100_000)
+    ca_nhan: int = Field(0, ge=0, le=100_000)
     noi_dung: str = ""
 
 

@@ -15,10 +15,14 @@ import pandas as pd
 
 from reportgen.errors import Problem
 from reportgen.periods import Period
-from reportgen.schema import LEVELS
+from reportgen.schema import LEVELS, Limits
+from reportgen.sources.guard import bad_character, vi_int
 from reportgen.sources.tables import Table
 
 SAFE_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
+# Device names Windows reserves in every folder, whatever the extension or case.
+RESERVED_CODE = re.compile(r"^(CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9])(\..*)?$", re.IGNORECASE)
+NAME_COLUMNS = ("ten_don_vi", "dia_danh", "nguoi_ky")
 UNIT_COLUMNS = ("ma_don_vi", "ten_don_vi", "cap", "ma_cap_tren")
 UNIT_OPTIONAL = ("dia_danh", "nguoi_ky")
 RECEIVED = ("truc_tuyen", "truc_tiep", "buu_chinh", "ky_truoc")
@@ -44,30 +48,61 @@ def check_columns(table: Table, label: str, required: Iterable[str], optional=()
         if "__extra__" in row:
             problems.append(Problem(label, "dòng có nhiều giá trị hơn số cột tiêu đề",
                                     row=number, value=row["__extra__"]))
+    return problems + check_characters(table, label)
+
+
+def check_characters(table: Table, label: str) -> list[Problem]:
+    """Control characters (NUL, tab, line breaks, ...) in any cell, header included."""
+    problems = []
+    for name in table.header:
+        if bad := bad_character(name, in_cell=True):
+            problems.append(Problem(label, bad, row=1, column=name, value=name))
+    for number, row in table.rows:
+        for column, value in row.items():
+            if bad := bad_character(value, in_cell=True):
+                problems.append(Problem(label, bad, row=number, column=column, value=value))
     return problems
 
 
-def check_units(table: Table, label: str) -> tuple[pd.DataFrame, list[Problem]]:
-    """Units: codes unique, levels known, parents known and acyclic."""
+def _code_problem(code: str) -> str | None:
+    """Why ``code`` cannot name a folder on Windows, macOS and Linux alike, or None."""
+    if not SAFE_CODE.match(code):
+        return "mã đơn vị chỉ gồm chữ không dấu, số, '-', '_' hoặc '.' (dùng làm tên thư mục)"
+    if RESERVED_CODE.match(code):
+        return ("mã đơn vị là tên thiết bị mà Windows dành riêng (CON, PRN, AUX, NUL, COM0-9, LPT0-9, "
+                "kể cả có đuôi): không dùng làm tên thư mục được")
+    if code.endswith("."):
+        return "mã đơn vị không được kết thúc bằng dấu chấm (Windows bỏ dấu chấm cuối tên thư mục)"
+    return None
+
+
+def check_units(table: Table, label: str, limits: Limits | None = None) -> tuple[pd.DataFrame, list[Problem]]:
+    """Units: codes portable and unique ignoring case, levels known, parents known and acyclic."""
+    limits = limits or Limits()
     problems = check_columns(table, label, UNIT_COLUMNS, UNIT_OPTIONAL)
     if any(p.message == "thiếu cột bắt buộc" for p in problems):
         return empty_units(), problems
-    seen: dict[str, int] = {}
+    seen: dict[str, tuple[int, str]] = {}
     records = []
     for number, row in table.rows:
         code = row["ma_don_vi"]
         if not code:
             problems.append(Problem(label, "thiếu mã đơn vị", row=number, column="ma_don_vi"))
             continue
-        if not SAFE_CODE.match(code):
-            problems.append(Problem(label, "mã đơn vị chỉ gồm chữ không dấu, số, '-', '_' hoặc '.' (dùng làm tên thư mục)",
+        if message := _code_problem(code):
+            problems.append(Problem(label, message, row=number, column="ma_don_vi", value=code))
+            continue
+        if code.casefold() in seen:
+            first, other = seen[code.casefold()]
+            case = "" if other == code else f" ({other!r}: chữ hoa và chữ thường là một thư mục trên Windows, macOS)"
+            problems.append(Problem(label, f"mã đơn vị trùng với dòng {first}{case}",
                                     row=number, column="ma_don_vi", value=code))
             continue
-        if code in seen:
-            problems.append(Problem(label, f"mã đơn vị trùng với dòng {seen[code]}",
-                                    row=number, column="ma_don_vi", value=code))
-            continue
-        seen[code] = number
+        seen[code.casefold()] = (number, code)
+        for column in NAME_COLUMNS:
+            if len(row.get(column, "")) > limits.name_chars:
+                problems.append(Problem(label, f"tên quá dài: {len(row[column])} ký tự, tối đa {limits.name_chars} "
+                                        "(limits.name_chars)", row=number, column=column, value=row[column]))
         if row["cap"] not in LEVELS:
             problems.append(Problem(label, "cấp phải là một trong: tinh, huyen, xa",
                                     row=number, column="cap", value=row["cap"]))
@@ -118,8 +153,10 @@ def _cycle_from(code: str, parents: dict[str, str]) -> list[str] | None:
     return None
 
 
-def check_figures(tables: list[tuple[Table, str]], units: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
+def check_figures(tables: list[tuple[Table, str]], units: pd.DataFrame,
+                  limits: Limits | None = None) -> tuple[pd.DataFrame, list[Problem]]:
     """Figures: periods, unit codes, counts, duplicated (period, unit) across all files."""
+    limits = limits or Limits()
     problems: list[Problem] = []
     records: list[dict] = []
     for table, label in tables:
@@ -128,7 +165,7 @@ def check_figures(tables: list[tuple[Table, str]], units: pd.DataFrame) -> tuple
         if any(p.message == "thiếu cột bắt buộc" for p in column_problems):
             continue
         for number, row in table.rows:
-            record, row_problems = _figure_row(row, number, label, units)
+            record, row_problems = _figure_row(row, number, label, units, limits.max_count)
             problems += [_in_cell(p, table) for p in row_problems]
             if record:
                 records.append(record)
@@ -146,7 +183,7 @@ def _in_cell(problem: Problem, table: Table) -> Problem:
     return replace(problem, cell=f"{letter}{problem.row}") if letter and problem.row else problem
 
 
-def _figure_row(row: dict, number: int, label: str, units: pd.DataFrame):
+def _figure_row(row: dict, number: int, label: str, units: pd.DataFrame, max_count: int):
     problems = []
     try:
         period = str(Period.parse(row["ky"]))
@@ -160,7 +197,7 @@ def _figure_row(row: dict, number: int, label: str, units: pd.DataFrame):
                                 row=number, column="ma_don_vi", value=code))
     counts = {}
     for column in COUNTS:
-        value, problem = _count(row[column], number, column, label)
+        value, problem = _count(row[column], number, column, label, max_count)
         counts[column] = value
         if problem:
             problems.append(problem)
@@ -169,20 +206,26 @@ def _figure_row(row: dict, number: int, label: str, units: pd.DataFrame):
     return {"ky": period, "ma_don_vi": code, **counts, "_file": label, "_row": number}, []
 
 
+_GROUPING = str.maketrans("", "", ". -")
 COUNT_RE = re.compile(r"^-?(\d+|\d{1,3}(\.\d{3})+|\d{1,3}( \d{3})+)$")
 
 
-def _count(text: str, number: int, column: str, label: str) -> tuple[int, Problem | None]:
+def _count(text: str, number: int, column: str, label: str, max_count: int) -> tuple[int, Problem | None]:
     """A whole count: ``1850``, or grouped as Vietnamese writes it, ``1.850`` / ``1 850``."""
     expected = "cần số nguyên không âm (số hồ sơ), ví dụ 1850 hoặc 1.850"
     cleaned = text.strip().replace("\u00a0", " ")
     if cleaned == "":
         return 0, Problem(label, f"ô trống: {expected}", row=number, column=column, value=text)
-    if COUNT_RE.match(cleaned):
-        value = int(re.sub(r"[. ]", "", cleaned))
-        if value < 0:
+    plain = cleaned.isascii() and cleaned.isdigit()  # the common case, without regular expressions
+    if plain or COUNT_RE.match(cleaned):
+        digits = (cleaned if plain else cleaned.translate(_GROUPING)).lstrip("0")
+        if cleaned.startswith("-") and digits:
             return 0, Problem(label, f"số âm: {expected}", row=number, column=column, value=text)
-        return value, None
+        # Length first: int() of thousands of digits is slow, and refused past 4300.
+        if len(digits) > len(str(max_count)) or int(digits or 0) > max_count:
+            return 0, Problem(label, f"số quá lớn: tối đa {vi_int(max_count)} hồ sơ (limits.max_count)",
+                              row=number, column=column, value=text)
+        return int(digits or 0), None
     if re.fullmatch(r"-?\d+([.,]\d+)?", cleaned):
         return 0, Problem(label, f"số lẻ hoặc dấu phân cách sai: {expected}", row=number, column=column, value=text)
     return 0, Problem(label, f"không phải số: {expected}", row=number, column=column, value=text)

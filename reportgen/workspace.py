@@ -6,14 +6,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import io
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
 from reportgen.errors import InvalidInput, Problem
 from reportgen.periods import Period
-from reportgen.schema import Config, Meeting
+from reportgen.schema import MAX_PROBLEMS, Config, Limits, Meeting
+from reportgen.sources.guard import Refused, check_inside, read_inside, shorten
 from reportgen.sources.structured import load_config, load_meeting
 from reportgen.sources.tables import Table, UnreadableFile, read_table
 from reportgen.sources.workbook import is_plain_table, read_figures_workbook
@@ -52,85 +54,128 @@ def load_workspace(root: Path) -> Workspace:
     if not root.is_dir():
         raise InvalidInput([Problem(str(root), "không tìm thấy thư mục dữ liệu (workspace)")])
     problems: list[Problem] = []
-    config, found = load_config(root / CONFIG_FILE, CONFIG_FILE)
+    config, found = load_config(root, CONFIG_FILE)
     problems += found
-    units, found = _load_units(root)
+    limits = config.limits if config else Limits()
+    units, found = _load_units(root, limits)
     problems += found
-    figures, found = _load_figures(root, units, config)
+    figures, found = _load_figures(root, units, config, limits)
     problems += found
-    meetings, files, found = _load_meetings(root, units, figures)
+    meetings, files, found = _load_meetings(root, units, figures, limits)
     problems += found
-    errors = [p for p in problems if p.severity == "error"]
-    if errors:
-        raise InvalidInput(problems)
+    if any(p.severity == "error" for p in problems):
+        raise bounded(problems)
     return Workspace(root, config or Config(), units, figures, meetings, files,
                      [p for p in problems if p.severity == "warning"])
 
 
-def _read(path: Path, label: str, sheet: str | None = None) -> tuple[Table | None, list[Problem]]:
+def bounded(problems: list[Problem], limit: int = MAX_PROBLEMS) -> InvalidInput:
+    """InvalidInput with the first ``limit`` errors (and the warnings among them), values shortened.
+
+    The rest are only counted (``omitted``), so a huge broken file gives a readable report
+    in linear time and memory.
+    """
+    kept, errors, omitted = [], 0, 0
+    for problem in problems:
+        if problem.severity == "error":
+            errors += 1
+            if errors > limit:
+                omitted += 1
+                continue
+        elif len(kept) >= limit:
+            continue
+        kept.append(replace(problem, value=shorten(problem.value)) if problem.value else problem)
+    error = InvalidInput(kept)
+    error.omitted = omitted
+    return error
+
+
+def _read(root: Path, label: str, limits: Limits, sheet: str | None = None,
+          data: bytes | None = None) -> tuple[Table | None, list[Problem]]:
+    """Read a table inside the workspace (``label`` is its path there), within the size limit.
+
+    ``data``: the file's bytes when the caller has already read them with ``read_inside``.
+    """
     try:
-        table = read_table(path, sheet)
-    except UnreadableFile as exc:
+        if data is None:
+            data = read_inside(root, label, limits.figures_bytes, "figures_file_mb")
+        table = read_table(root / label, sheet, data)
+    except (Refused, UnreadableFile) as exc:
         return None, [Problem(label, str(exc))]
     return table, [Problem(label, note, severity="warning") for note in table.notes]
 
 
-def _read_workbook(path: Path, label: str, units: pd.DataFrame, config: Config):
-    """An office's summary workbook (title rows, merged header, unit names)."""
+def _read_workbook(data: bytes, label: str, units: pd.DataFrame, config: Config):
+    """An office's summary workbook (title rows, merged header, unit names), from its bytes."""
     try:
-        table, problems = read_figures_workbook(path, label, units, config.sources)
+        table, problems = read_figures_workbook(io.BytesIO(data), label, units, config.sources)
     except UnreadableFile as exc:
         return None, [Problem(label, str(exc))]
     return table, problems + ([Problem(label, n, severity="warning") for n in table.notes] if table else [])
 
 
-def _load_units(root: Path) -> tuple[pd.DataFrame, list[Problem]]:
+def _load_units(root: Path, limits: Limits) -> tuple[pd.DataFrame, list[Problem]]:
     path = root / UNITS_FILE
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return empty_units(), [Problem(UNITS_FILE, "thiếu tệp danh sách đơn vị units.csv")]
-    table, problems = _read(path, UNITS_FILE)
+    table, problems = _read(root, UNITS_FILE, limits)
     if table is None:
         return empty_units(), problems
-    units, found = check_units(table, UNITS_FILE)
+    units, found = check_units(table, UNITS_FILE, limits)
     return units, problems + found
+
+
+def _folder(root: Path, name: str) -> tuple[Path | None, list[Problem]]:
+    """A folder of the workspace, refused if it is a symbolic link; None if absent."""
+    try:
+        folder = check_inside(root, name)
+    except Refused as exc:
+        return None, [Problem(name, str(exc))]
+    return (folder if folder.is_dir() else None), []
 
 
 def figure_files(root: Path) -> list[Path]:
     """The .csv and .xlsx files of figures/, in a stable order (Excel lock files skipped)."""
-    folder = root / FIGURES_DIR
-    if not folder.is_dir():
+    folder, _ = _folder(root, FIGURES_DIR)
+    if folder is None:
         return []
     return sorted(p for p in folder.iterdir()
                   if p.suffix.lower() in (".csv", ".xlsx") and not p.name.startswith("~$"))
 
 
-def _load_figures(root: Path, units: pd.DataFrame, config: Config | None):
-    files = figure_files(root)
+def _load_figures(root: Path, units: pd.DataFrame, config: Config | None, limits: Limits):
+    folder, problems = _folder(root, FIGURES_DIR)
+    files = figure_files(root) if folder else []
     if not files:
-        return check_figures([], units)[0], [Problem(FIGURES_DIR, "không có tệp số liệu .csv hoặc .xlsx")]
+        return check_figures([], units)[0], problems or [Problem(FIGURES_DIR, "không có tệp số liệu .csv hoặc .xlsx")]
     sheet = config.sources.excel_sheet if config else None
-    tables, problems = [], []
+    tables = []
     for path in files:
         label = f"{FIGURES_DIR}/{path.name}"
-        if path.suffix.lower() == ".xlsx" and not is_plain_table(path, sheet):
-            table, found = _read_workbook(path, label, units, config or Config())
+        try:
+            data = read_inside(root, label, limits.figures_bytes, "figures_file_mb")
+        except Refused as exc:
+            problems.append(Problem(label, str(exc)))
+            continue
+        if path.suffix.lower() == ".xlsx" and not is_plain_table(io.BytesIO(data), sheet):
+            table, found = _read_workbook(data, label, units, config or Config())
         else:
-            table, found = _read(path, label, sheet)
+            table, found = _read(root, label, limits, sheet, data)
         problems += found
         if table is not None:
             tables.append((table, label))
-    figures, found = check_figures(tables, units)
+    figures, found = check_figures(tables, units, limits)
     return figures, problems + found
 
 
-def _load_meetings(root: Path, units: pd.DataFrame, figures: pd.DataFrame):
-    folder = root / MEETINGS_DIR
-    paths = sorted(folder.glob("*.y*ml")) if folder.is_dir() else []
-    meetings, files, problems = {}, {}, []
+def _load_meetings(root: Path, units: pd.DataFrame, figures: pd.DataFrame, limits: Limits):
+    folder, problems = _folder(root, MEETINGS_DIR)
+    paths = sorted(folder.glob("*.y*ml")) if folder else []
+    meetings, files = {}, {}
     periods = set(figures["ky"])
     for path in paths:
         label = f"{MEETINGS_DIR}/{path.name}"
-        meeting, found = load_meeting(path, label)
+        meeting, found = load_meeting(root, label, limits)
         problems += found
         if meeting is None:
             continue

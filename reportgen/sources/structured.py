@@ -2,10 +2,16 @@
 
 Syntax errors carry their line; schema errors are located on the line of the offending
 key by walking the YAML node tree (TOML keys are named by their dotted path).
+
+A meeting file is parsed with PyYAML's safe loader, bounded: nesting deeper than
+``YAML_MAX_DEPTH``, or more than ``YAML_MAX_NODES`` values once every alias is expanded
+(the "billion laughs"), or an alias that contains itself, is refused before anything is
+built from it; a key repeated in one mapping is an error on the line of the repeat.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 import tomllib
@@ -16,19 +22,43 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from reportgen.errors import Problem
-from reportgen.schema import Config, Meeting
+from reportgen.periods import Period
+from reportgen.schema import (CONFIG_FILE_BYTES, DEADLINE_MONTHS_AFTER, MEETING_MONTHS_AFTER, YAML_MAX_DEPTH,
+                              YAML_MAX_NODES, Config, Limits, Meeting)
+from reportgen.sources.guard import Refused, bad_character, first_bad_line, read_inside
 from reportgen.sources.text import decode_bytes, nfc
 
 
-def load_config(path: Path, label: str) -> tuple[Config | None, list[Problem]]:
-    """Parse and check ``reportgen.toml``; a missing file gives the defaults."""
-    if not path.exists():
-        return None, [Problem(label, "thiếu tệp cấu hình reportgen.toml (tạo bằng `reportgen init`)")]
+def load_config(root: Path, name: str) -> tuple[Config | None, list[Problem]]:
+    """Parse and check ``reportgen.toml`` in ``root``; a missing file gives the defaults."""
+    path = Path(root) / name
+    if not path.exists() and not path.is_symlink():
+        return None, [Problem(name, "thiếu tệp cấu hình reportgen.toml (tạo bằng `reportgen init`)")]
     try:
-        data = tomllib.loads(decode_bytes(path.read_bytes()).text)
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        return None, [Problem(label, f"TOML sai cú pháp: {exc}", row=_toml_line(exc))]
-    return _validated(Config, _nfc_tree(data), label, lambda loc: None)
+        text = decode_bytes(read_inside(root, name, CONFIG_FILE_BYTES, None)).text
+    except Refused as exc:
+        return None, [Problem(name, str(exc))]
+    except UnicodeDecodeError as exc:
+        return None, [Problem(name, f"không đọc được mã ký tự ở byte {exc.start}: cần UTF-8")]
+    bad = first_bad_line(text)
+    if bad:
+        return None, [Problem(name, bad[1], row=bad[0])]
+    try:
+        data, problems = _clean_tree(tomllib.loads(text), name, lambda loc: None)
+    except tomllib.TOMLDecodeError as exc:
+        return None, [Problem(name, f"TOML sai cú pháp: {exc}", row=_toml_line(exc))]
+    except RecursionError:  # tomllib parses nested arrays recursively
+        return None, [Problem(name, "TOML lồng nhau quá sâu (mảng hoặc bảng trong nhau quá nhiều mức)")]
+    if problems:
+        return None, problems
+    config, problems = _validated(Config, data, name, lambda loc: None)
+    if config is None:
+        return None, problems
+    limit = config.limits.name_chars
+    long = [Problem(name, f"tên quá dài: {len(signer.name)} ký tự, tối đa {limit}",
+                    column=f"signers.{code}.{kind}.name", value=signer.name)
+            for code, kinds in config.signers.items() for kind, signer in kinds.items() if len(signer.name) > limit]
+    return (None if long else config), long
 
 
 def _toml_line(exc: Exception) -> int | None:
@@ -36,21 +66,60 @@ def _toml_line(exc: Exception) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def load_meeting(path: Path, label: str) -> tuple[Meeting | None, list[Problem]]:
-    """Parse and check one meeting file."""
+class TooDeep(yaml.MarkedYAMLError):
+    """Nesting beyond YAML_MAX_DEPTH (a limit, not a syntax error)."""
+
+
+class BoundedLoader(yaml.SafeLoader):
+    """PyYAML's SafeLoader with the nesting of the composed tree bounded."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent, index):
+        self._depth += 1
+        try:
+            if self._depth > YAML_MAX_DEPTH:
+                mark = self.peek_event().start_mark
+                raise TooDeep(None, None, f"lồng nhau quá sâu: quá {YAML_MAX_DEPTH} mức", mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def load_meeting(root: Path, name: str, limits: Limits | None = None) -> tuple[Meeting | None, list[Problem]]:
+    """Parse and check one meeting file, ``root / name`` (label ``name``)."""
+    limits = limits or Limits()
+    label = name
     try:
-        text = decode_bytes(path.read_bytes()).text
+        text = decode_bytes(read_inside(root, name, limits.meeting_bytes, "meeting_file_mb")).text
+    except Refused as exc:
+        return None, [Problem(label, str(exc))]
     except UnicodeDecodeError as exc:
         return None, [Problem(label, f"không đọc được mã ký tự ở byte {exc.start}: cần UTF-8")]
-    root = None
+    bad = first_bad_line(text)
+    if bad:  # PyYAML would refuse it too, in English and without the line
+        return None, [Problem(label, bad[1], row=bad[0])]
+    root_node = None
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        loader = BoundedLoader(text)
+        try:
+            root_node = loader.get_single_node()
+            if root_node is None:
+                return None, [Problem(label, "tệp cuộc họp rỗng: cần các khóa don_vi, ky, ngay, ...")]
+            problems = _check_graph(root_node, label)
+            if problems:
+                return None, problems
+            data = loader.construct_document(root_node)
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
-        return None, [Problem(label, f"YAML sai cú pháp: {exc.problem}", row=line)]
+        syntax = "" if isinstance(exc, TooDeep) else "YAML sai cú pháp: "
+        return None, [Problem(label, f"{syntax}{exc.problem}", row=line)]
     except ValueError as exc:  # PyYAML's date constructor: 2022-13-09, 2022-02-30
-        node = _bad_date_node(root) if root is not None else None
+        node = _bad_date_node(root_node) if root_node is not None else None
         return None, [Problem(label, f"ngày không có thật: {exc}; cần NĂM-THÁNG-NGÀY, ví dụ 2022-03-09",
                               row=node.start_mark.line + 1 if node else None,
                               value=node.value if node else None)]
@@ -58,7 +127,154 @@ def load_meeting(path: Path, label: str) -> tuple[Meeting | None, list[Problem]]
         return None, [Problem(label, f"không đọc được YAML: {exc}")]
     if not isinstance(data, dict):
         return None, [Problem(label, "tệp cuộc họp phải là một bảng khóa: giá trị (don_vi, ky, ngay, ...)")]
-    return _validated(Meeting, _nfc_tree(data), label, lambda loc: _yaml_line(root, loc))
+    lines = _LineIndex(root_node)
+    data, problems = _clean_tree(data, label, lines)
+    if problems:
+        return None, problems
+    meeting, problems = _validated(Meeting, data, label, lines)
+    if meeting is None:
+        return None, problems
+    # The meeting is returned with these errors so that the workspace's checks run too.
+    return meeting, _check_names(meeting, label, lines, limits) + _check_dates(meeting, label, lines)
+
+
+_INT_TAG = "tag:yaml.org,2002:int"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_LONGEST_INT = 15  # digits; more is no count of files (and Python refuses > 4300)
+
+
+def _children(node) -> list:
+    if isinstance(node, yaml.SequenceNode):
+        return node.value
+    if isinstance(node, yaml.MappingNode):
+        return [child for pair in node.value for child in pair]
+    return []
+
+
+def _check_graph(root, label: str) -> list[Problem]:
+    """Expanded size, depth, cycles, repeated keys and overlong integers, in one linear walk.
+
+    Aliases make the node tree a graph (one node object per anchor); sizes and depths are
+    memoised per node, so the walk is linear in the file while measuring the expansion.
+    """
+    size: dict[int, int] = {}
+    depth: dict[int, int] = {}
+    visiting: set[int] = set()
+    stack = [(root, False)]
+
+    def at(node, message, value=None):
+        return [Problem(label, message, row=node.start_mark.line + 1, value=value)]
+
+    while stack:
+        node, finished = stack.pop()
+        key = id(node)
+        children = _children(node)
+        if finished:
+            visiting.discard(key)
+            size[key] = 1 + sum(size[id(c)] for c in children)
+            depth[key] = 1 + max((depth[id(c)] for c in children), default=0)
+            if size[key] > YAML_MAX_NODES:
+                return at(node, f"quá nhiều giá trị khi mở rộng các bí danh (alias *): quá {YAML_MAX_NODES} giá trị")
+            if depth[key] > YAML_MAX_DEPTH:
+                return at(node, f"lồng nhau quá sâu (kể cả qua bí danh *): quá {YAML_MAX_DEPTH} mức")
+            continue
+        if key in size:
+            continue
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag == _INT_TAG and len(node.value.lstrip("+-0_")) > _LONGEST_INT:
+                return at(node, f"số quá lớn: quá {_LONGEST_INT} chữ số", value=node.value[:40])
+            size[key], depth[key] = 1, 1
+            continue
+        if isinstance(node, yaml.MappingNode):
+            problems = _repeated_keys(node, label)
+            if problems:
+                return problems
+        visiting.add(key)
+        stack.append((node, True))
+        for child in children:
+            if id(child) in visiting:
+                return at(child, "bí danh (alias *) tham chiếu chính nó: vòng lặp không được phép")
+            if id(child) not in size:
+                stack.append((child, False))
+    return []
+
+
+def _repeated_keys(node, label: str) -> list[Problem]:
+    seen: dict[str, int] = {}
+    for key, _ in node.value:
+        if key.tag == _MERGE_TAG or not isinstance(key, yaml.ScalarNode):
+            continue
+        name = nfc(key.value)
+        line = key.start_mark.line + 1
+        if name in seen:
+            return [Problem(label, f"khóa lặp lại (đã có ở dòng {seen[name]}); mỗi khóa chỉ được viết một lần",
+                            row=line, column=name)]
+        seen[name] = line
+    return []
+
+
+class _LineIndex:
+    """The line of a key path (``("chi_dao", 0, "thoi_han")``) in a composed YAML tree.
+
+    Each mapping's keys are indexed once, on first use, so locating n errors is linear.
+    """
+
+    def __init__(self, root):
+        self.root = root
+        self._keys: dict[int, dict[str, Any]] = {}
+
+    def __call__(self, loc) -> int | None:
+        node, line = self.root, None
+        for part in loc:
+            if isinstance(node, yaml.MappingNode):
+                index = self._keys.get(id(node))
+                if index is None:
+                    index = self._keys[id(node)] = {}
+                    for k, v in node.value:
+                        index.setdefault(str(k.value), v)
+                node = index.get(str(part))
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+                node = node.value[part]
+            else:
+                break
+            if node is None:
+                break
+            line = node.start_mark.line + 1
+        return line
+
+
+def _check_names(meeting: Meeting, label: str, line_of, limits: Limits) -> list[Problem]:
+    names = {("chu_tri", "ho_ten"): meeting.chu_tri.ho_ten, ("tac_gia", "ho_ten"): meeting.tac_gia.ho_ten}
+    return [Problem(label, f"tên quá dài: {len(name)} ký tự, tối đa {limits.name_chars}",
+                    row=line_of(loc), column=".".join(loc), value=name)
+            for loc, name in names.items() if len(name) > limits.name_chars]
+
+
+def meeting_window(period: Period, months_after: int = MEETING_MONTHS_AFTER) -> tuple[dt.date, dt.date]:
+    """First and last plausible date: the period's first day to ``months_after`` months after its end."""
+    first = dt.date(period.year, period.last_month - 2, 1)
+    month = period.last_month + months_after
+    year, month = period.year + (month - 1) // 12, (month - 1) % 12 + 1
+    return first, dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _check_dates(meeting: Meeting, label: str, line_of) -> list[Problem]:
+    try:
+        period = Period.parse(meeting.ky)
+    except ValueError:
+        return []  # reported with the other checks of ky
+    dates = [(("ngay",), meeting.ngay), (("ngay_thong_bao",), meeting.ngay_thong_bao),
+             (("ngay_bao_cao",), meeting.ngay_bao_cao)]
+    deadlines = [(("chi_dao", i, "thoi_han"), d.thoi_han) for i, d in enumerate(meeting.chi_dao)]
+    problems = []
+    for items, months in ((dates, MEETING_MONTHS_AFTER), (deadlines, DEADLINE_MONTHS_AFTER)):
+        first, last = meeting_window(period, months)
+        for loc, day in items:
+            if day is not None and not first <= day <= last:
+                problems.append(Problem(
+                    label, f"ngày ngoài khoảng hợp lý của kỳ {period}: cần từ {first:%d/%m/%Y} đến {last:%d/%m/%Y}",
+                    row=line_of(loc), column=".".join(map(str, loc)), value=day.isoformat()))
+    return problems
 
 
 def _bad_date_node(node):
@@ -96,26 +312,27 @@ def _schema_problem(err: dict, data: dict, label: str, line_of) -> Problem:
     return Problem(label, message, row=line_of(err["loc"]), column=key, value=shown)
 
 
-def _yaml_line(node, loc: tuple) -> int | None:
-    line = None
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            node = next((v for k, v in node.value if k.value == str(part)), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            node = node.value[part]
-        else:
-            break
-        if node is None:
-            break
-        line = node.start_mark.line + 1
-    return line
+def _clean_tree(value, label: str, line_of, loc: tuple = ()) -> tuple[Any, list[Problem]]:
+    """Every string (keys too) in NFC; a forbidden character is an error naming its key path.
 
+    Recursive: the YAML loader bounds the depth, and load_config catches RecursionError.
+    """
+    problems: list[Problem] = []
 
-def _nfc_tree(value):
-    if isinstance(value, str):
-        return nfc(value)
-    if isinstance(value, dict):
-        return {nfc(str(k)): _nfc_tree(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_nfc_tree(v) for v in value]
-    return value
+    def text(s: str, where: tuple) -> str:
+        bad = bad_character(s)
+        if bad:
+            problems.append(Problem(label, bad, row=line_of(where), column=".".join(map(str, where)) or None,
+                                    value=s))
+        return nfc(s)
+
+    def walk(item, where):
+        if isinstance(item, str):
+            return text(item, where)
+        if isinstance(item, dict):
+            return {text(str(k), where + (k,)): walk(v, where + (k,)) for k, v in item.items()}
+        if isinstance(item, list):
+            return [walk(v, where + (i,)) for i, v in enumerate(item)]
+        return item
+
+    return walk(value, loc), problems

@@ -30,17 +30,17 @@ class Table:
     cells: dict[str, str] = field(default_factory=dict)  # column letter by field: problems name cells ("F6")
 
 
-def read_table(path: Path, sheet: str | None = None) -> Table:
-    """Read a .csv or .xlsx file."""
+def read_table(path: Path, sheet: str | None = None, data: bytes | None = None) -> Table:
+    """Read a .csv or .xlsx file; ``data``, when given, is its content (already read safely)."""
     if path.suffix.lower() == ".xlsx":
-        return read_xlsx(path, sheet)
-    return read_csv(path)
+        return read_xlsx(path, sheet, data)
+    return read_csv(path, data)
 
 
-def read_csv(path: Path) -> Table:
+def read_csv(path: Path, data: bytes | None = None) -> Table:
     """Read a CSV in UTF-8 (BOM or not), Windows-1258, TCVN3 or VNI; `,` or `;` separated."""
     try:
-        decoded = decode_bytes(path.read_bytes())
+        decoded = decode_bytes(path.read_bytes() if data is None else data)
     except UnicodeDecodeError as exc:
         raise UnreadableFile(
             f"không đọc được mã ký tự ở byte {exc.start}: cần UTF-8 hoặc Windows-1258"
@@ -72,12 +72,12 @@ def _legacy_note(encoding: str) -> list[str]:
     return []
 
 
-def read_xlsx(path: Path, sheet: str | None) -> Table:
+def read_xlsx(path: Path, sheet: str | None, data: bytes | None = None) -> Table:
     """Read the first sheet of an .xlsx, or the named one."""
     from openpyxl import load_workbook
 
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        book = load_workbook(path if data is None else io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken zip
         raise UnreadableFile(f"không mở được tệp Excel: {exc}") from exc
     try:
