@@ -372,3 +372,20 @@ def test_a_row_period_other_than_the_title_is_an_error(workspace: Path):
     put(workspace, book, "q.xlsx", drop_csv=False)
     assert messages(workspace) == [
         "figures/q.xlsx, ô B3: kỳ của dòng (2022-Q2) khác kỳ của biểu (2022-Q1) (giá trị: 'Quý II/2022')"]
+
+
+def test_cli_validate_names_cells_and_exits_as_documented(workspace: Path, cli):
+    book, ws = office_sheet(workspace)
+    ws[cell_of(ws, "Cộng cấp xã", "truc_tuyen")] = 89
+    put(workspace, book)
+    result = cli("validate", "--workspace", workspace)
+    assert result.exit_code == 0
+    assert (f"CẢNH BÁO: figures/bieu-2022-q1.xlsx, ô {cell_of(ws, 'Cộng cấp xã', 'truc_tuyen')}: dòng tổng "
+            "'Cộng cấp xã', cột 'Số hồ sơ nhận giải quyết / Trực tuyến': ghi 89, cộng các dòng đơn vị được 90"
+            in result.stderr)
+    ws["F5"] = "Hồ sơ bổ sung"
+    book.save(workspace / "figures" / "bieu-2022-q1.xlsx")
+    result = cli("validate", "--workspace", workspace)
+    assert result.exit_code == 2
+    assert "LỖI: figures/bieu-2022-q1.xlsx, ô F5: tiêu đề cột không nhận ra: 'Số hồ sơ đã giải quyết / " \
+           "Hồ sơ bổ sung'" in result.stderr
