@@ -74,6 +74,16 @@ class Labels(Strict):
         "dang_qua_han": "Quá hạn",
     }
 
+    @field_validator("columns")
+    @classmethod
+    def _all_columns(cls, value: dict[str, str]) -> dict[str, str]:
+        """A partial [labels.columns] keeps the default label of every column it leaves out."""
+        defaults = cls.model_fields["columns"].default
+        unknown = sorted(set(value) - set(defaults))
+        if unknown:
+            raise ValueError(f"cột không có: {', '.join(unknown)}; các cột: {', '.join(defaults)}")
+        return {**defaults, **value}
+
 
 class Targets(Strict):
     """Targets as ratios 0..1; ``online_share`` and ``on_time_share`` per level."""

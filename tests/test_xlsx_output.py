@@ -212,3 +212,19 @@ def test_2025_province_built_from_its_communes_workbooks(tmp_path: Path):
     html = [render_html(*build_context(ws, Job("bao-cao", province, "2025-Q4"))[:2], ws.templates_dir)
             for ws in (original, rebuilt)]
     assert html[0] == html[1]
+
+
+def test_the_workspace_own_column_labels_read_back(workspace: Path):
+    """[labels.columns] changes the written headings; the same workspace reads them back."""
+    with open(workspace / "reportgen.toml", "a", encoding="utf-8") as handle:
+        handle.write('\n[labels.columns]\ntruc_tuyen = "Nộp trực tuyến toàn trình"\nqua_han = "Trễ hẹn"\n')
+    ws = load_workspace(workspace)
+    data = xlsx_of(ws, "TM")
+    assert "Nộp trực tuyến toàn trình" in [c.value for c in load_workbook(io.BytesIO(data)).active[8]]
+    # the labels left out keep their defaults, in the workbook as in the report's own table
+    assert "<th>Trực tiếp</th>" in render_html(*build_context(ws, Job("bao-cao", "TM", "2022-Q1"))[:2],
+                                               ws.templates_dir)
+    expected = _figures(ws, "2022-Q1")
+    (workspace / "figures" / "mot-cua-2022-q1.csv").unlink()
+    (workspace / "figures" / "bao-cao.xlsx").write_bytes(data)
+    assert _figures(load_workspace(workspace), "2022-Q1") == expected

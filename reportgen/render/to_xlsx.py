@@ -25,6 +25,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from reportgen import __version__
+from reportgen.sources.workbook import GROUP_HEADINGS
 from reportgen.vi import period_upper
 from reportgen.vi.dates import date_table
 from reportgen.vi.numbers import roman
@@ -38,7 +39,8 @@ SHARE_FORMAT = "[$-42A]0.00"
 WIDTHS = {1: 6, 2: 24, **{c: 9.5 for c in range(3, LAST)}, LAST: 11}
 FIELDS = ("received", "truc_tuyen", "truc_tiep", "buu_chinh", "ky_truoc", "resolved", "truoc_han", "dung_han",
           "qua_han", "in_progress", "dang_trong_han", "dang_qua_han")
-GROUPS = (("Số hồ sơ nhận giải quyết", 3, 7), ("Số hồ sơ đã giải quyết", 8, 11), ("Số hồ sơ đang giải quyết", 12, 14))
+GROUPS = ((GROUP_HEADINGS["received"], 3, 7), (GROUP_HEADINGS["resolved"], 8, 11),
+          (GROUP_HEADINGS["in_progress"], 12, 14))
 THIN = Side(style="thin")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)

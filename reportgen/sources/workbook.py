@@ -250,9 +250,22 @@ class _Sheet:
         return None
 
 
+# The group headings reportgen writes (render/to_xlsx.py); with the workspace's own column
+# labels ([labels.columns]) under them, they are read back whatever the labels say.
+GROUP_HEADINGS = {"received": "Số hồ sơ nhận giải quyết", "resolved": "Số hồ sơ đã giải quyết",
+                  "in_progress": "Số hồ sơ đang giải quyết"}
+LABEL_GROUPS = {"truc_tuyen": "received", "truc_tiep": "received", "buu_chinh": "received", "ky_truoc": "received",
+                "truoc_han": "resolved", "dung_han": "resolved", "qua_han": "resolved",
+                "dang_trong_han": "in_progress", "dang_qua_han": "in_progress"}
+
+
 def read_figures_workbook(path: Path, label: str, units: pd.DataFrame, sources: Sources,
-                          ) -> tuple[Table | None, list[Problem]]:
-    """The office's workbook as a Table of reportgen's figure columns, and its problems."""
+                          labels: dict[str, str] | None = None) -> tuple[Table | None, list[Problem]]:
+    """The office's workbook as a Table of reportgen's figure columns, and its problems.
+
+    ``labels`` are the workspace's column labels (``[labels.columns]``), which the written
+    ``bao-cao.xlsx`` uses under the standard group headings.
+    """
     from openpyxl import load_workbook
 
     try:
@@ -264,7 +277,9 @@ def read_figures_workbook(path: Path, label: str, units: pd.DataFrame, sources: 
     if sheet_name and sheet_name not in values.sheetnames:
         raise UnreadableFile(f"không có trang tính {sheet_name!r}; các trang có: {', '.join(values.sheetnames)}")
     name = sheet_name or values.sheetnames[0]
-    return _Reader(path, label, _Sheet(values[name], formulas[name]), UnitIndex.of(units), sources).read()
+    own = {plain(f"{GROUP_HEADINGS[LABEL_GROUPS[f]]} / {text}"): f for f, text in (labels or {}).items()
+           if f in LABEL_GROUPS}
+    return _Reader(path, label, _Sheet(values[name], formulas[name]), UnitIndex.of(units), sources, own).read()
 
 
 def is_plain_table(path: Path, sheet: str | None) -> bool:
@@ -284,11 +299,12 @@ def is_plain_table(path: Path, sheet: str | None) -> bool:
 
 
 class _Reader:
-    def __init__(self, path: Path, label: str, sheet: _Sheet, units: UnitIndex, sources: Sources):
+    def __init__(self, path: Path, label: str, sheet: _Sheet, units: UnitIndex, sources: Sources,
+                 own: dict[str, str]):
         self.path, self.label, self.sheet, self.units, self.sources = path, label, sheet, units, sources
         self.problems: list[Problem] = []
         self.notes: set[str] = set()
-        self.mapped = {plain(k): v for k, v in sources.columns.items()}
+        self.mapped = {**own, **{plain(k): v for k, v in sources.columns.items()}}
 
     def problem(self, message: str, row: int | None = None, col: int | None = None, value=None,
                 severity: str = "error") -> None:
