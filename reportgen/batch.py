@@ -16,10 +16,10 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from reportgen.context import build_context
 from reportgen.errors import ReportgenError
 from reportgen.files import write_atomic
-from reportgen.plan import FORMATS, Job
+from reportgen.kinds import KINDS, build_context
+from reportgen.plan import Job
 from reportgen.render import documents
 from reportgen.workspace import Workspace
 
@@ -74,7 +74,7 @@ def build(ws: Workspace, jobs: list[Job], out_root: Path, formats: tuple[str, ..
 
 def _prepare(ws: Workspace, job: Job, formats: tuple[str, ...]):
     """(template, context, assets, formats) of a job, or None when no asked format applies."""
-    wanted = [f for f in FORMATS[job.kind] if not formats or f in formats]
+    wanted = [f for f in KINDS[job.kind].formats if not formats or f in formats]
     if job.reason or not wanted:
         return None
     template, context, assets = build_context(ws, job)

@@ -16,7 +16,8 @@ from reportgen import __version__
 from reportgen import batch
 from reportgen.errors import BuildFailed, InvalidInput, Problem, ReportgenError
 from reportgen.init import init_workspace
-from reportgen.plan import KINDS, plan
+from reportgen.kinds import KINDS
+from reportgen.plan import plan
 from reportgen.workspace import load_workspace
 
 WORKSPACE = click.option("--workspace", "-w", type=click.Path(path_type=Path), default=Path("inputs"),

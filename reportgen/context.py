@@ -1,37 +1,29 @@
-"""Context: one plain dict per document (kind × unit × period), built before any rendering.
+"""Context: the parts every kind's context is made of, built before any rendering.
 
-Numbers stay numbers here; the ``vi`` filters format them in the templates.
+Each kind's builder (:mod:`reportgen.kinds`) assembles one plain dict per document
+(kind × unit × period) from these parts. Numbers stay numbers here; the ``vi`` filters
+format them in the templates.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from reportgen import indicators as ind
 from reportgen.errors import InvalidInput, Problem
 from reportgen.periods import Period
-from reportgen.plan import Job
-from reportgen.schema import Issuer, Signer
-from reportgen import vi
-from reportgen.charts import online_share_chart
+from reportgen.schema import Signer
 from reportgen.vi import cutoff_dates
 from reportgen.workspace import Workspace
 
+if TYPE_CHECKING:
+    from reportgen.kinds import Kind
+    from reportgen.plan import Job
+
 LEVEL_WORDS = ("Thị trấn", "Thành phố", "Thị xã", "Phường", "Huyện", "Tỉnh", "Xã")
-DEFAULT_ISSUERS = {
-    "bao-cao": Issuer(symbol="BC-UBND"),
-    "thong-bao": Issuer(parent="UBND {don_vi}", body=["VĂN PHÒNG HĐND VÀ UBND"], symbol="TB-VP",
-                        name="Văn phòng HĐND và UBND {don_vi}"),
-    # a commune has no office of its own: its People's Committee issues the notice
-    "thong-bao.xa": Issuer(symbol="TB-UBND"),
-    "tin-tuc": Issuer(body=[], symbol=""),
-}
-DEFAULT_SIGNERS = {
-    "bao-cao": ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"),
-    "thong-bao": ("TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG"),
-}
 
 
 def unit_info(ws: Workspace, code: str) -> dict:
@@ -69,13 +61,16 @@ def _lower_level_word(name: str) -> str:
     return name
 
 
-def document_frame(ws: Workspace, job: Job, subject: str, doc_type: str, date: dt.date) -> dict:
-    """The ``doc`` dict of the Decree 30 blocks (see templates/macros.html.j2)."""
+def document_frame(ws: Workspace, job: Job, kind: Kind, subject: str, date: dt.date) -> dict:
+    """The ``doc`` dict of the Decree 30 blocks (see templates/macros.html.j2).
+
+    The issuer is the workspace's ``[issuers."<kind>.<level>"]``, else the kind's default
+    for the level, else ``[issuers.<kind>]``, else the kind's default.
+    """
     unit = unit_info(ws, job.unit)
     issuers = ws.config.issuers
-    specific = f"{job.kind}.{unit['level']}"
-    issuer = (issuers.get(specific) or DEFAULT_ISSUERS.get(specific) or issuers.get(job.kind)
-              or DEFAULT_ISSUERS[job.kind])
+    issuer = (issuers.get(f"{kind.name}.{unit['level']}") or kind.issuer_by_level.get(unit["level"])
+              or issuers.get(kind.name) or kind.issuer)
     upper = unit["name"].upper()
     return {
         "kind": job.kind,
@@ -88,27 +83,28 @@ def document_frame(ws: Workspace, job: Job, subject: str, doc_type: str, date: d
         "symbol": issuer.symbol,
         "place": unit["place"],
         "date": date,
-        "type": doc_type,
+        "type": kind.doc_type,
         "subject": issuer.subject or subject,
-        "signature": _signature(ws, job),
+        "signature": _signature(ws, job, kind),
         "recipients": list(issuer.recipients),
         "archive": issuer.archive,
         "margins": ws.config.page.model_dump(),
     }
 
 
-def _signature(ws: Workspace, job: Job) -> dict:
-    signer = ws.config.signers.get(job.unit, {}).get(job.kind)
+def _signature(ws: Workspace, job: Job, kind: Kind) -> dict:
+    signer = ws.config.signers.get(job.unit, {}).get(kind.name)
     if signer is None:
-        authority, title = DEFAULT_SIGNERS.get(job.kind, (None, ""))
-        # units.csv's nguoi_ky is the chair: it signs the report, never the office's notice
-        name = ws.units.at[job.unit, "nguoi_ky"] if job.kind == "bao-cao" else ""
+        authority, title = kind.signer or (None, "")
+        # units.csv's nguoi_ky is the chair: it signs where the kind says so (the report),
+        # never the office's notice
+        name = ws.units.at[job.unit, "nguoi_ky"] if kind.chair_signs else ""
         if not name:
             raise InvalidInput([Problem(
-                "reportgen.toml", f"chưa có người ký {job.kind} của đơn vị {job.unit}: thêm "
-                f"[signers.{job.unit}.{job.kind}] (name, title, authority)"
-                + (" hoặc cột nguoi_ky trong units.csv" if job.kind == "bao-cao" else ""),
-                column=f"signers.{job.unit}.{job.kind}")])
+                "reportgen.toml", f"chưa có người ký {kind.name} của đơn vị {job.unit}: thêm "
+                f"[signers.{job.unit}.{kind.name}] (name, title, authority)"
+                + (" hoặc cột nguoi_ky trong units.csv" if kind.chair_signs else ""),
+                column=f"signers.{job.unit}.{kind.name}")])
         signer = Signer(name=name, title=title, authority=authority)
     return signer.model_dump()
 
@@ -198,13 +194,8 @@ def _numbers(series: pd.Series) -> dict:
     return {k: ind.plain(v) for k, v in series.items() if not str(k).startswith("_")}
 
 
-def build_context(ws: Workspace, job: Job) -> tuple[str, dict, dict[str, bytes]]:
-    """The template name, the context and the assets (file name -> bytes) of one document."""
-    builders = {"bao-cao": _report, "thong-bao": _notice, "tin-tuc": _bulletin}
-    return builders[job.kind](ws, job)
-
-
-def _common(ws: Workspace, job: Job) -> dict:
+def common(ws: Workspace, job: Job) -> dict:
+    """The parts every kind has: unit, fig, meeting (or None), labels, chair_short."""
     meeting = ws.meetings.get((job.period, job.unit))
     unit = unit_info(ws, job.unit)
     return {
@@ -214,76 +205,3 @@ def _common(ws: Workspace, job: Job) -> dict:
         "labels": ws.config.labels.model_dump(),
         "chair_short": f"Chủ tịch Ủy ban nhân dân {_level_word(unit['name'])}".rstrip(),
     }
-
-
-def _report(ws: Workspace, job: Job):
-    ctx = _common(ws, job)
-    period = Period.parse(job.period)
-    meeting = ctx["meeting"]
-    # the report goes to the meeting: dated as the meeting file says, else the meeting's
-    # day; without a meeting, the day the figures are cut off (Decree 09/2019, art. 12)
-    date = (meeting["ngay_bao_cao"] or meeting["ngay"]) if meeting else ctx["fig"]["cutoff"]["end"]
-    ctx["doc"] = document_frame(ws, job, f"Kết quả tiếp nhận, giải quyết thủ tục hành chính {vi.period(period)}",
-                                "BÁO CÁO", date)
-    ctx["tasks"] = (meeting or {}).get("nhiem_vu") or ws.config.tasks_next_quarter
-    assets = _chart(ctx["fig"])
-    ctx["chart"] = next(iter(assets), None)
-    return "bao-cao.html.j2", ctx, assets
-
-
-def _chart(fig: dict) -> dict[str, bytes]:
-    """One chart of the online share by unit, at the level with several units."""
-    level = next((lv for lv in fig["levels"] if len(lv["units"]) > 1), None)
-    if level is None:
-        return {}
-    title = f"Tỷ lệ hồ sơ tiếp nhận trực tuyến {level['label']}, {vi.period(fig['period'])}"
-    png = online_share_chart([u["name"] for u in level["units"]], [u["online_share"] for u in level["units"]],
-                             level["online_target"], title)
-    return {"ty-le-truc-tuyen.png": png}
-
-
-def _notice(ws: Workspace, job: Job):
-    ctx = _common(ws, job)
-    meeting = ws.meetings[(job.period, job.unit)]
-    subject = (f"Kết luận của Chủ tịch Ủy ban nhân dân {ctx['unit']['name_lower']} tại cuộc họp đánh giá kết quả "
-               f"thực hiện cải cách hành chính {vi.period(job.period)} và triển khai nhiệm vụ trọng tâm năm "
-               f"{Period.parse(job.period).year}")
-    ctx["doc"] = document_frame(ws, job, subject, "THÔNG BÁO", meeting.ngay_thong_bao or meeting.ngay)
-    return "thong-bao.html.j2", ctx, {}
-
-
-def _bulletin(ws: Workspace, job: Job):
-    ctx = _common(ws, job)
-    meeting = ws.meetings[(job.period, job.unit)]
-    ctx["news"] = _news(ctx["fig"], ws)
-    ctx["headline"] = _headline(ctx["fig"], ctx["labels"], ctx["news"])
-    ctx["doc"] = {"kind": "tin-tuc", "subject": f"{ctx['unit']['name'].upper()}: {ctx['headline']}",
-                  "date": meeting.ngay, "margins": ws.config.page.model_dump()}
-    return "tin-tuc.html.j2", ctx, {}
-
-
-def _news(fig: dict, ws: Workspace) -> dict:
-    """The on-time phrase of the bulletin: shares rounded down to a whole percent."""
-    levels = [lv for lv in fig["levels"] if lv["totals"]["on_time_share"] is not None]
-    targets = [lv["on_time_target"] for lv in levels if lv["on_time_target"] is not None]
-    threshold = min(targets) if targets else 0.98
-    shares = {lv["label"]: lv["totals"]["on_time_share"] for lv in levels}
-    if not shares:
-        return {"labels": [], "phrase": "chưa có hồ sơ đã giải quyết", "all_pass": False}
-    return {
-        "labels": list(shares),
-        "phrase": vi.threshold_phrase(shares, threshold, digits=0, rounding="down"),
-        "all_pass": all(share > threshold for share in shares.values()),
-    }
-
-
-def _headline(fig: dict, labels: dict, news: dict) -> str:
-    """A sentence-case headline that states the outcome the figures support."""
-    growth = [lv["totals"]["online_share"] > lv["previous"]["online_share"]
-              for lv in fig["levels"]
-              if lv["previous"]["online_share"] is not None and lv["totals"]["online_share"] is not None]
-    if growth and all(growth):
-        return f"Nâng cao tỷ lệ hồ sơ thực hiện {labels['online_services']}"
-    if news["all_pass"]:
-        return f"Tỷ lệ hồ sơ giải quyết đúng và trước hạn {news['phrase']}"
-    return f"Đánh giá kết quả thực hiện cải cách hành chính {vi.period(fig['period'])}"

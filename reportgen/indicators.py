@@ -17,9 +17,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 from reportgen.periods import Period
+from reportgen.schema import LEVELS
 from reportgen.validate import COUNTS
 
-LEVEL_ORDER = ("tinh", "huyen", "xa")
+LEVEL_ORDER = LEVELS  # highest first
 
 
 def derive(frame: pd.DataFrame) -> pd.DataFrame:

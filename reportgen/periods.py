@@ -10,6 +10,15 @@ import re
 from dataclasses import dataclass
 
 _PERIOD_RE = re.compile(r"^(\d{4})-Q([1-4])$")
+PERIOD_FORMAT = "NĂM-Qn, ví dụ 2022-Q1"
+
+
+def period_format_message(what: str = "kỳ") -> str:
+    """The one message for a badly written period: ``"kỳ sai định dạng: cần NĂM-Qn, ví dụ 2022-Q1"``."""
+    return f"{what} sai định dạng: cần {PERIOD_FORMAT}"
+
+
+PERIOD_FORMAT_MESSAGE = period_format_message()
 
 
 @dataclass(frozen=True, order=True)
@@ -24,7 +33,7 @@ class Period:
         """Parse ``YYYY-Qn``; raise ValueError with the expected form otherwise."""
         match = _PERIOD_RE.match(str(text).strip())
         if not match:
-            raise ValueError(f"expected a period like 2022-Q1, got {text!r}")
+            raise ValueError(f"{PERIOD_FORMAT_MESSAGE} (giá trị: {text!r})")
         return cls(int(match.group(1)), int(match.group(2)))
 
     def __str__(self) -> str:

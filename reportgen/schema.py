@@ -12,9 +12,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from reportgen.periods import Period
+from reportgen.periods import PERIOD_FORMAT_MESSAGE, Period
 
-LEVELS = ("tinh", "huyen", "xa")
+LEVELS = ("tinh", "huyen", "xa")  # the levels of units, highest first
+LEVEL_LABELS = {"tinh": "cấp tỉnh", "huyen": "cấp huyện", "xa": "cấp xã"}  # default [labels] levels
+DEFAULT_ON_TIME_TARGET = 0.98  # the on-time share every level must pass unless [targets] says otherwise
 
 
 class Strict(BaseModel):
@@ -59,7 +61,7 @@ class Issuer(Strict):
 class Labels(Strict):
     """Terms that change with the law (Decree 42/2022, the 2025 two-tier reform)."""
 
-    levels: dict[str, str] = {"tinh": "cấp tỉnh", "huyen": "cấp huyện", "xa": "cấp xã"}
+    levels: dict[str, str] = dict(LEVEL_LABELS)
     online_services: str = "dịch vụ công trực tuyến"
     postal_service: str = "dịch vụ bưu chính công ích"
     columns: dict[str, str] = {
@@ -88,7 +90,7 @@ class Labels(Strict):
 class Targets(Strict):
     """Targets as ratios 0..1; ``online_share`` and ``on_time_share`` per level."""
 
-    on_time_share: dict[str, float] = {"huyen": 0.98, "xa": 0.98}
+    on_time_share: dict[str, float] = {"huyen": DEFAULT_ON_TIME_TARGET, "xa": DEFAULT_ON_TIME_TARGET}
     online_share: dict[str, float] = {}
 
     @field_validator("on_time_share", "online_share")
@@ -119,7 +121,7 @@ class Sources(Strict):
             try:
                 return str(Period.parse(value))
             except ValueError:
-                raise ValueError("kỳ sai định dạng: cần NĂM-Qn, ví dụ 2022-Q1") from None
+                raise ValueError(PERIOD_FORMAT_MESSAGE) from None
         return value
 
     @field_validator("columns")

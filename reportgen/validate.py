@@ -14,7 +14,7 @@ from dataclasses import replace
 import pandas as pd
 
 from reportgen.errors import Problem
-from reportgen.periods import Period
+from reportgen.periods import Period, period_format_message
 from reportgen.schema import LEVELS, Limits
 from reportgen.sources.guard import bad_character, vi_int
 from reportgen.sources.tables import Table
@@ -104,7 +104,7 @@ def check_units(table: Table, label: str, limits: Limits | None = None) -> tuple
                 problems.append(Problem(label, f"tên quá dài: {len(row[column])} ký tự, tối đa {limits.name_chars} "
                                         "(limits.name_chars)", row=number, column=column, value=row[column]))
         if row["cap"] not in LEVELS:
-            problems.append(Problem(label, "cấp phải là một trong: tinh, huyen, xa",
+            problems.append(Problem(label, f"cấp phải là một trong: {', '.join(LEVELS)}",
                                     row=number, column="cap", value=row["cap"]))
         if not row["ten_don_vi"]:
             problems.append(Problem(label, "thiếu tên đơn vị", row=number, column="ten_don_vi"))
@@ -132,7 +132,7 @@ def _check_parents(units: pd.DataFrame, label: str) -> list[Problem]:
         if parent in levels and levels[code] in LEVELS and levels[parent] in LEVELS \
                 and LEVELS.index(levels[code]) <= LEVELS.index(levels[parent]):
             problems.append(Problem(label, f"cấp {levels[code]} không thể trực thuộc đơn vị cấp {levels[parent]} "
-                                    f"({parent}); cấp dưới phải thấp hơn: tinh > huyen > xa",
+                                    f"({parent}); cấp dưới phải thấp hơn: {' > '.join(LEVELS)}",
                                     row=rows[code], column="cap", value=levels[code]))
     for code in parents:
         cycle = _cycle_from(code, parents)
@@ -189,7 +189,7 @@ def _figure_row(row: dict, number: int, label: str, units: pd.DataFrame, max_cou
         period = str(Period.parse(row["ky"]))
     except ValueError:
         period = None
-        problems.append(Problem(label, "kỳ báo cáo sai định dạng: cần NĂM-Qn, ví dụ 2022-Q1",
+        problems.append(Problem(label, period_format_message("kỳ báo cáo"),
                                 row=number, column="ky", value=row["ky"]))
     code = row["ma_don_vi"]
     if code not in units.index:

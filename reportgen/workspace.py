@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from reportgen.errors import InvalidInput, Problem
-from reportgen.periods import Period
+from reportgen.periods import PERIOD_FORMAT_MESSAGE, Period
 from reportgen.schema import MAX_PROBLEMS, Config, Limits, Meeting
 from reportgen.sources.guard import Refused, check_inside, read_inside, shorten
 from reportgen.sources.structured import load_config, load_meeting
@@ -194,7 +194,7 @@ def _check_meeting(meeting: Meeting, label: str, units, periods, files) -> list[
     try:
         period = str(Period.parse(meeting.ky))
     except ValueError:
-        return problems + [Problem(label, "kỳ sai định dạng: cần NĂM-Qn, ví dụ 2022-Q1", column="ky", value=meeting.ky)]
+        return problems + [Problem(label, PERIOD_FORMAT_MESSAGE, column="ky", value=meeting.ky)]
     if period not in periods:
         problems.append(Problem(label, "không có số liệu của kỳ này trong figures/", column="ky", value=meeting.ky))
     key = (meeting.ky, meeting.don_vi)

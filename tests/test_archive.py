@@ -23,7 +23,7 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject
 
-from reportgen import __version__, batch
+from reportgen import __version__, batch, vi
 from reportgen.archive import ManifestError, archive, manifest, naming, storage, verify
 from reportgen.plan import Job, plan
 from reportgen.workspace import load_workspace
@@ -249,7 +249,7 @@ def test_file_names_carry_number_and_symbol():
     assert naming.record_name("bao-cao", "", "BC-UBND", 2) == "BC-UBND_bao-cao_v2.pdf"
     assert naming.record_name("tin-tuc", "", "", 1) == "tin-tuc.pdf"
     assert naming.record_name("thong-bao", "12", "TB/ĐT ../x", 3) == "12-TB-DT-x_thong-bao_v3.pdf"
-    assert naming.number_text(5) == "05" and naming.number_text(None) == ""
+    assert vi.document_number(5) == "05" and vi.document_number(None) == ""
     assert naming.version_of("05-BC-UBND_bao-cao_v3.pdf", "bao-cao") == 3
     assert naming.version_of("BC-UBND_bao-cao.pdf", "bao-cao") == 1
     assert naming.version_of("TB-VP_thong-bao.pdf", "bao-cao") is None

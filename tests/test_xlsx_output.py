@@ -16,7 +16,7 @@ import pdfplumber
 import pytest
 from openpyxl import load_workbook
 
-from reportgen.context import build_context
+from reportgen.kinds import build_context
 from reportgen.plan import Job
 from reportgen.render import documents
 from reportgen.render.to_xlsx import render_xlsx

@@ -2,7 +2,7 @@
 
 Paths are built only from validated codes: the period (``2022-Q1``), the unit code
 (``[A-Za-z0-9][A-Za-z0-9_.-]*``, checked when the workspace is loaded), the document kind,
-the document number (an integer) and the symbol, reduced to ``[A-Za-z0-9-]``. Version 1
+the document number (written by ``vi.document_number``) and the symbol, reduced to ``[A-Za-z0-9-]``. Version 1
 has no suffix; later versions end in ``_v2``, ``_v3``...
 
 ``05-BC-UBND_bao-cao.pdf``, ``BC-UBND_bao-cao.pdf`` (number left blank),
@@ -34,13 +34,6 @@ def safe_symbol(symbol: str | None) -> str:
     text = unicodedata.normalize("NFKD", (symbol or "").replace("đ", "d").replace("Đ", "D"))
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return _UNSAFE.sub("-", text).strip("-")
-
-
-def number_text(number: object) -> str:
-    """The document number as written after ``Số:``: ``5`` -> ``"05"``; blank -> ``""``."""
-    if number is None or str(number).strip() == "":
-        return ""
-    return f"{int(number):02d}"
 
 
 def stem(kind: str, number: str, symbol: str) -> str:

@@ -20,16 +20,15 @@ from pypdf import PdfReader
 
 from reportgen import __version__
 from reportgen.archive import sources, xmp
-from reportgen.archive.naming import number_text
-from reportgen.context import build_context
+from reportgen.kinds import KINDS, build_context
 from reportgen.plan import Job
 from reportgen.render import documents
 from reportgen.render.to_pdf import render_pdf
+from reportgen.vi import document_number
 from reportgen.workspace import Workspace
 
 PDF_VARIANT = "pdf/a-3b"
 GENERATOR = "reportgen"
-BULLETIN_TYPE = "TIN BÀI"
 
 
 @dataclass(frozen=True)
@@ -63,14 +62,14 @@ def make_record(ws: Workspace, job: Job) -> Record:
 
 
 def record_fields(context: dict, job: Job) -> dict[str, str]:
-    """The metadata of a record, as text (the bulletin's author stands for issuer and signer)."""
+    """The metadata of a record, as text (a kind without issuer and signer, the bulletin, names its author)."""
     doc = context["doc"]
     signature = doc.get("signature") or {}
     author = (context.get("meeting") or {}).get("tac_gia") or {}
     return {
         "title": doc["subject"],
-        "document_type": doc.get("type") or BULLETIN_TYPE,
-        "number": number_text(doc.get("number")),
+        "document_type": doc.get("type") or KINDS[job.kind].record_type,
+        "number": document_number(doc.get("number")),
         "symbol": doc.get("symbol") or "",
         "date": _iso(doc["date"]),
         "issuer": (doc.get("issuer") or {}).get("name") or author.get("don_vi", ""),

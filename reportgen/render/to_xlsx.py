@@ -29,7 +29,7 @@ from reportgen.sources.workbook import GROUP_HEADINGS
 from reportgen.vi import period_upper
 from reportgen.vi.dates import date_table
 from reportgen.vi.numbers import roman
-from reportgen.vi.prose import upper_first
+from reportgen.vi.prose import document_number, upper_first
 
 FONT = "Times New Roman"
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -94,7 +94,7 @@ def _heading(ws, doc: dict, fig: dict, unit: dict) -> int:
             _put(ws, i + 1, 6, right[i], bold=True, size=13, last=LAST)
     row = max(len(left), len(right)) + 2
     _put(ws, row, 1, _title(fig), bold=True, size=14, last=LAST)
-    number = f"{doc['number']:02d}" if doc.get("number") else "      "
+    number = document_number(doc.get("number"), blank="      ")
     note = (f"(Kèm theo Báo cáo số {number}/{doc['symbol']} ngày {date_table(doc['date'])} "
             f"của Ủy ban nhân dân {unit['name_lower']})")
     _put(ws, row + 1, 1, note, italic=True, size=13, last=LAST)

@@ -16,6 +16,7 @@ from reportgen.vi.prose import (
     Abbreviations,
     compare,
     compare_share,
+    document_number,
     join_prose,
     number_line,
     point_letter,
@@ -37,6 +38,7 @@ FILTERS: dict[str, Callable[..., str]] = {
     "period_upper": period_upper,
     "quarter_name": quarter_name,
     "cutoff_window": cutoff_window,
+    "document_number": document_number,
     "number_line": number_line,
     "join_prose": join_prose,
     "compare": compare,
@@ -51,5 +53,5 @@ __all__ = [
     "number", "decimal", "percent", "count", "roman",
     "date_prose", "date_line", "date_table", "part_of_day",
     "period", "period_upper", "quarter_name", "cutoff_dates", "cutoff_window",
-    "number_line", "join_prose", "upper_first", "point_letter", "compare", "compare_share", "threshold_phrase",
+    "document_number", "number_line", "join_prose", "upper_first", "point_letter", "compare", "compare_share", "threshold_phrase",
 ]

@@ -41,16 +41,16 @@ def _required(text: object, what: str) -> str:
     return value
 
 
-def number_line(number: int | str | None, symbol: str) -> str:
-    """The number-and-symbol line: ``number_line(5, "BC-UBND")`` -> ``"Số: 05/BC-UBND"``.
+def document_number(number: int | str | None, blank: str = "") -> str:
+    """The document number as written after ``Số:`` everywhere (header, appendix note, records).
 
-    Numbers below 10 get a leading zero; larger numbers are written as is (an identifier,
-    no thousands separator: ``"Số: 1234/UBND-VP"``). ``None`` (or ``""``) leaves the number
-    blank for the records clerk: ``"Số:"`` + six no-break spaces (U+00A0) + ``"/BC-UBND"``.
+    Numbers below 10 get a leading zero (``5`` -> ``"05"``); larger numbers are written as
+    is, an identifier without thousands separator (``1234`` -> ``"1234"``, never
+    ``"1.234"``). ``None`` or ``""`` (the records clerk fills it in) gives ``blank``.
+    Anything but a positive whole number raises ValueError.
     """
-    code = _required(symbol, "symbol").lstrip("/")
     if number is None or (isinstance(number, str) and not number.strip()):
-        return f"Số:{BLANK_NUMBER}/{code}"
+        return blank
     if isinstance(number, str):
         if not number.strip().isdigit():
             raise ValueError(f"document number must be a positive whole number, got {number!r}")
@@ -58,7 +58,21 @@ def number_line(number: int | str | None, symbol: str) -> str:
     value = to_int(number, "document number")
     if value < 1:
         raise ValueError(f"document number must be positive, got {number!r}")
-    return f"Số: {value:02d}/{code}"
+    return f"{value:02d}"
+
+
+def number_line(number: int | str | None, symbol: str) -> str:
+    """The number-and-symbol line: ``number_line(5, "BC-UBND")`` -> ``"Số: 05/BC-UBND"``.
+
+    The number is written by :func:`document_number` (``"Số: 1234/UBND-VP"``). ``None``
+    (or ``""``) leaves the number blank for the records clerk: ``"Số:"`` + six no-break
+    spaces (U+00A0) + ``"/BC-UBND"``.
+    """
+    code = _required(symbol, "symbol").lstrip("/")
+    number_text = document_number(number)
+    if not number_text:
+        return f"Số:{BLANK_NUMBER}/{code}"
+    return f"Số: {number_text}/{code}"
 
 
 def join_prose(items: Iterable[object], sep: str = ";", open_ended: bool = False) -> str:
@@ -249,6 +263,7 @@ def threshold_phrase(shares: Mapping[str, object], threshold: object,
 
 
 __all__ = [
-    "point_letter", "POINT_LETTERS", "upper_first", "BLANK_NUMBER", "DEFAULT_ABBREVIATIONS", "Abbreviations", "number_line", "join_prose",
+    "point_letter", "POINT_LETTERS", "upper_first", "BLANK_NUMBER", "DEFAULT_ABBREVIATIONS", "Abbreviations", "document_number", "number_line",
+    "join_prose",
     "compare", "compare_share", "threshold_phrase",
 ]

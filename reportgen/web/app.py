@@ -25,7 +25,8 @@ from starlette.staticfiles import StaticFiles
 from reportgen import batch
 from reportgen.errors import InvalidInput, Problem, ReportgenError
 from reportgen.files import write_atomic
-from reportgen.plan import FORMATS, KINDS, plan
+from reportgen.kinds import KINDS
+from reportgen.plan import plan
 from reportgen.web import figures_upload, guard, meeting_form
 from reportgen.web.runner import Runner
 from reportgen.workspace import MEETINGS_DIR, load_workspace
@@ -252,8 +253,8 @@ async def output_file(site: Site, request: Request, form):
         raise guard.Refused(404, "Không có tệp này.")
     period = guard.one_of(request.path_params["period"], ws.periods, "kỳ báo cáo")
     unit = guard.one_of(request.path_params["unit"], ws.units.index, "đơn vị")
-    names = {f"{kind}.{fmt}": fmt for kind, formats in FORMATS.items() for fmt in formats}
-    names.update({f"{kind}.fragment.html": "html" for kind, formats in FORMATS.items() if "html" in formats})
+    names = {f"{kind.name}.{fmt}": fmt for kind in KINDS.values() for fmt in kind.formats}
+    names.update({f"{kind.name}.fragment.html": "html" for kind in KINDS.values() if "html" in kind.formats})
     name = guard.one_of(request.path_params["name"], names, "tệp")
     path = site.out / period / unit / name
     if not path.is_file() or path.is_symlink():
@@ -276,7 +277,7 @@ async def period_zip(site: Site, request: Request, form):
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for unit in ws.units.index:
             folder = site.out / period / unit
-            for kind, formats in FORMATS.items():
+            for kind, formats in ((k.name, k.formats) for k in KINDS.values()):
                 for fmt in formats:
                     path = folder / f"{kind}.{fmt}"
                     if path.is_file() and not path.is_symlink():

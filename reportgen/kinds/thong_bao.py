@@ -1,0 +1,35 @@
+"""The notice (``thong-bao``) of the chair's conclusions at the quarterly review meeting."""
+
+from __future__ import annotations
+
+from reportgen import vi
+from reportgen.context import common, document_frame
+from reportgen.kinds.kind import Kind
+from reportgen.periods import Period
+from reportgen.schema import Issuer
+
+
+def build(ws, job):
+    ctx = common(ws, job)
+    meeting = ws.meetings[(job.period, job.unit)]
+    subject = (f"Kết luận của Chủ tịch Ủy ban nhân dân {ctx['unit']['name_lower']} tại cuộc họp đánh giá kết quả "
+               f"thực hiện cải cách hành chính {vi.period(job.period)} và triển khai nhiệm vụ trọng tâm năm "
+               f"{Period.parse(job.period).year}")
+    ctx["doc"] = document_frame(ws, job, KIND, subject, meeting.ngay_thong_bao or meeting.ngay)
+    return ctx, {}
+
+
+KIND = Kind(
+    name="thong-bao",
+    title="Thông báo kết luận của Chủ tịch UBND tại cuộc họp",
+    formats=("docx", "pdf"),
+    template="thong-bao.html.j2",
+    build=build,
+    doc_type="THÔNG BÁO",
+    needs_meeting=True,
+    issuer=Issuer(parent="UBND {don_vi}", body=["VĂN PHÒNG HĐND VÀ UBND"], symbol="TB-VP",
+                  name="Văn phòng HĐND và UBND {don_vi}"),
+    # a commune has no office of its own: its People's Committee issues the notice
+    issuer_by_level={"xa": Issuer(symbol="TB-UBND")},
+    signer=("TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG"),
+)
