@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from reportgen.periods import PERIOD_FORMAT_MESSAGE, Period
+from reportgen.render.subset import DEFAULT_MARGINS
 
 LEVELS = ("tinh", "huyen", "xa")  # the levels of units, highest first
 LEVEL_LABELS = {"tinh": "cấp tỉnh", "huyen": "cấp huyện", "xa": "cấp xã"}  # default [labels] levels
@@ -26,10 +27,10 @@ class Strict(BaseModel):
 class Page(Strict):
     """Margins in millimetres, within the ranges of Decree 30, Appendix I."""
 
-    top: float = Field(20, ge=20, le=25)
-    bottom: float = Field(20, ge=20, le=25)
-    left: float = Field(30, ge=30, le=35)
-    right: float = Field(15, ge=15, le=20)
+    top: float = Field(DEFAULT_MARGINS.top, ge=20, le=25)
+    bottom: float = Field(DEFAULT_MARGINS.bottom, ge=20, le=25)
+    left: float = Field(DEFAULT_MARGINS.left, ge=30, le=35)
+    right: float = Field(DEFAULT_MARGINS.right, ge=15, le=20)
 
 
 class Signer(Strict):

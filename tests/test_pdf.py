@@ -313,9 +313,17 @@ def test_http_is_refused_without_touching_the_network(tmp_path, monkeypatch):
             '<figure><img src="https://example.com/b.png" alt="y"></figure>')
     with pytest.raises(TemplateFailure) as info:
         pdf_of("doc.html.j2", {"doc": sample_doc()}, workspace=body_template(tmp_path, body))
-    assert "http://example.com/logo.png" in str(info.value)
-    assert "https://example.com/b.png" in str(info.value)
+    # the HTML subset refuses the first image that is not a file of the document's assets
+    assert str(info.value) == "Mẫu (HTML): ảnh 'http://example.com/logo.png' không có trong thư mục tài nguyên của văn bản"
     assert calls == []
+
+
+def test_a_stylesheet_link_to_the_network_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(socket, "create_connection", lambda *a, **k: pytest.fail("network access attempted"))
+    html = render_html("van-ban-mau.html.j2", sample_context()).replace(
+        'href="print.css"', 'href="http://example.com/x.css"')
+    with pytest.raises(TemplateFailure, match=r"<link> không thuộc tập HTML.*'http://example.com/x.css'"):
+        render_pdf(html, BUILTIN_TEMPLATES, [BUILTIN_TEMPLATES])
 
 
 def test_missing_file_is_an_error_not_a_silent_gap(tmp_path):
@@ -336,17 +344,22 @@ def test_images_from_allowed_folders_and_data_urls(tmp_path):
     assets = tmp_path / "assets"
     assets.mkdir()
     (assets / "bieu-do.png").write_bytes(_png())
-    data_url = "data:image/png;base64," + base64.b64encode(_png()).decode()
     folder = body_template(tmp_path, (
         '<p class="no-indent">Biểu đồ dưới đây:</p>'
-        '<figure><img src="bieu-do.png" alt="Biểu đồ"><figcaption>Biểu đồ 1</figcaption></figure>'
-        f'<figure><img src="{data_url}" alt="nhúng"></figure>'))
+        '<figure><img src="bieu-do.png" alt="Biểu đồ"><figcaption>Biểu đồ 1</figcaption></figure>'))
     data = pdf_of("doc.html.j2", {"doc": sample_doc()}, workspace=folder, base_dir=assets,
                   roots=[assets, folder, BUILTIN_TEMPLATES])
-    assert len(PdfReader(io.BytesIO(data)).pages[0].images) == 2
+    assert len(PdfReader(io.BytesIO(data)).pages[0].images) == 1
     # print.css is not in the assets folder: it was found in the built-in templates
     with plumber(data) as pdf:
         assert min(c["x0"] for c in pdf.pages[0].chars) == pytest.approx(LEFT, abs=1.5)
+
+
+def test_an_image_as_a_data_url_is_refused_as_in_the_docx(tmp_path):
+    data_url = "data:image/png;base64," + base64.b64encode(_png()).decode()
+    folder = body_template(tmp_path, f'<figure><img src="{data_url}" alt="nhúng"></figure>')
+    with pytest.raises(TemplateFailure, match="ảnh 'data:image/png;base64,.*' không có trong thư mục tài nguyên"):
+        pdf_of("doc.html.j2", {"doc": sample_doc()}, workspace=folder, base_dir=tmp_path)
 
 
 def test_workspace_print_css_overrides_the_builtin(tmp_path):

@@ -52,9 +52,9 @@ def make_record(ws: Workspace, job: Job) -> Record:
     fields = record_fields(context, job)
     with tempfile.TemporaryDirectory(prefix="reportgen-") as tmp:
         folder = Path(tmp)
-        html, docx = documents.html_and_docx(template, context, assets, ws, folder)
-        files = sources.attachments(ws, job, docx)
-        pdf = render_pdf(html, documents.ASSETS_BASE, documents.allowed_roots(ws, folder), pdf_variant=PDF_VARIANT,
+        document = documents.read_document(template, context, assets, ws, folder)
+        files = sources.attachments(ws, job, documents.docx_bytes(document, context))
+        pdf = render_pdf(document, documents.ASSETS_BASE, documents.allowed_roots(ws, folder), pdf_variant=PDF_VARIANT,
                          metadata=documents.pdf_metadata(context), attachments=files,
                          xmp=lambda pages: xmp.description_xml(fields, pages))
     listed = [{"name": f.name, "sha256": hashlib.sha256(f.data).hexdigest()} for f in files]

@@ -12,31 +12,34 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from reportgen import __version__
+from reportgen.render import subset
 from reportgen.render.portal import portal_fragment, portal_page
-from reportgen.render.to_docx import render_docx
 from reportgen.render.to_pdf import render_pdf
 from reportgen.templating import BUILTIN_TEMPLATES, render_html
 from reportgen.workspace import Workspace
 
-# The folder relative URLs (the chart) resolve against in the PDF. WeasyPrint names an
-# image after the MD5 of its absolute URL, so a random temporary folder would change the
-# bytes of every PDF with a chart. This folder does not exist: the confined fetcher finds
-# ``<it>/chart.png`` as ``chart.png`` in the first allowed root that has it (the assets).
+# The folder relative URLs resolve against in the PDF (its images are inline data: URLs;
+# print.css is found in the templates folders). It does not exist: a fixed name keeps the
+# PDF's bytes independent of the temporary folder the document's assets were written to.
 ASSETS_BASE = Path("/reportgen-assets")
 
 
-def html_and_docx(template: str, context: dict, assets: dict[str, bytes], ws: Workspace,
-                  assets_dir: Path) -> tuple[str, bytes]:
-    """The document's HTML (its assets written to ``assets_dir``) and its DOCX.
+def read_document(template: str, context: dict, assets: dict[str, bytes], ws: Workspace,
+                  assets_dir: Path) -> subset.Document:
+    """The document's HTML read through the subset (its assets written to ``assets_dir`` first).
 
-    The DOCX walk is also the check that the HTML stays inside the subset, so every caller
-    runs it, even when only PDF or HTML is wanted: no format can carry markup the others drop.
+    Every format is made from the result, and the subset check runs whatever formats were
+    asked for: no format can carry markup the others drop.
     """
     for name, data in assets.items():
         (assets_dir / name).write_bytes(data)
-    html = render_html(template, context, ws.templates_dir)
-    docx = render_docx(html, template_name=template, base_dir=assets_dir, properties=docx_properties(context))
-    return html, docx
+    return subset.read(render_html(template, context, ws.templates_dir), template, assets_dir)
+
+
+def docx_bytes(document: subset.Document, context: dict) -> bytes:
+    from reportgen.render.to_docx import docx_of  # python-docx only when a DOCX is wanted
+
+    return docx_of(document, docx_properties(context))
 
 
 def allowed_roots(ws: Workspace, assets_dir: Path) -> list[Path]:
@@ -46,17 +49,20 @@ def allowed_roots(ws: Workspace, assets_dir: Path) -> list[Path]:
 
 def render_all(template: str, context: dict, assets: dict[str, bytes], formats: list[str],
                ws: Workspace, assets_dir: Path) -> dict[str, tuple[bytes, int | None]]:
-    """Render ``formats`` (docx, pdf, html); return file suffix -> (bytes, PDF page count)."""
-    html, docx = html_and_docx(template, context, assets, ws, assets_dir)
+    """Render ``formats`` (docx, pdf, html); return file suffix -> (bytes, PDF page count).
+
+    Only the formats asked for are rendered: ``--format pdf`` makes no DOCX.
+    """
+    document = read_document(template, context, assets, ws, assets_dir)
     out: dict[str, tuple[bytes, int | None]] = {}
     if "docx" in formats:
-        out["docx"] = (docx, None)
+        out["docx"] = (docx_bytes(document, context), None)
     if "pdf" in formats:
-        pdf = render_pdf(html, ASSETS_BASE, allowed_roots(ws, assets_dir), metadata=pdf_metadata(context))
+        pdf = render_pdf(document, ASSETS_BASE, allowed_roots(ws, assets_dir), metadata=pdf_metadata(context))
         out["pdf"] = (pdf, len(PdfReader(io.BytesIO(pdf)).pages))
     if "html" in formats:
-        out["html"] = (portal_page(html).encode("utf-8"), None)
-        out["fragment.html"] = (portal_fragment(html).encode("utf-8"), None)
+        out["html"] = (portal_page(document).encode("utf-8"), None)
+        out["fragment.html"] = (portal_fragment(document).encode("utf-8"), None)
     return out
 
 

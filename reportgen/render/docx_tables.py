@@ -14,74 +14,30 @@ from docx.oxml.table import CT_Tc
 from docx.table import _Cell as _DocxCell
 
 from reportgen.render import docx_parts as parts
-from reportgen.render.docx_metrics import plain_text, text_width_pt
+from reportgen.render.docx_metrics import text_width_pt
 from reportgen.render.docx_styles import TABLE_STYLE
 
 ALIGN = {"num": WD_ALIGN_PARAGRAPH.RIGHT, "text": WD_ALIGN_PARAGRAPH.LEFT}
-BLOCK_TAGS = {"p", "ul", "ol"}
 CELL_SIZE_PT = 12
 PADDING_PT = 2 * 57 / 20 + 1  # the table style's left and right cell margins (57 twips each), and a point
 
 
 class _Cell:
-    """One HTML cell placed on the grid."""
+    """One cell of the subset's table (:class:`reportgen.render.subset.Cell`) with its measures."""
 
-    def __init__(self, element, row: int, col: int, rowspan: int, colspan: int, bold: bool):
-        self.element, self.row, self.col = element, row, col
-        self.rowspan, self.colspan, self.bold = rowspan, colspan, bold
-        self.text = plain_text(element)
+    def __init__(self, cell):
+        self.source, self.row, self.col = cell, cell.row, cell.col
+        self.rowspan, self.colspan, self.bold = cell.rowspan, cell.colspan, cell.total
+        self.header, self.text = cell.tag == "th", cell.text
 
     def min_pt(self) -> float:
         """Header words may wrap between words; data cells do not wrap."""
-        bold = self.bold or self.element.tag == "th"
-        pieces = self.text.split() if self.element.tag == "th" else [self.text]
+        bold = self.bold or self.header
+        pieces = self.text.split() if self.header else [self.text]
         return max((text_width_pt(p, CELL_SIZE_PT, bold) for p in pieces), default=0.0) + PADDING_PT
 
     def natural_pt(self) -> float:
-        return text_width_pt(self.text, CELL_SIZE_PT, self.bold or self.element.tag == "th") + PADDING_PT
-
-
-def _rows(writer, element) -> list[tuple[object, bool]]:
-    """(tr, is_header) for every row, in order."""
-    writer.no_loose_text(element)
-    rows = []
-    for child in (c for c in element if isinstance(c.tag, str)):
-        if child.tag not in ("thead", "tbody", "tr") or child.get("class"):
-            raise writer.unsupported(child)
-        if child.tag != "tr":
-            writer.no_loose_text(child)
-        for row in [child] if child.tag == "tr" else [r for r in child if isinstance(r.tag, str)]:
-            if row.tag != "tr" or (row.get("class") or "") not in ("", "total"):
-                raise writer.unsupported(row)
-            rows.append((row, child.tag == "thead"))
-    return rows
-
-
-def _span(cell, name: str, writer) -> int:
-    value = cell.get(name) or "1"
-    if not value.isdigit() or int(value) < 1:
-        raise writer.unsupported(cell, f"{name}={value!r} phải là số nguyên dương")
-    return int(value)
-
-
-def place(writer, rows) -> tuple[list[_Cell], int]:
-    """Every cell on the grid (rowspans clipped to the table), and the column count."""
-    taken: set[tuple[int, int]] = set()
-    placed = []
-    for r, (tr, _) in enumerate(rows):
-        writer.no_loose_text(tr)
-        c = 0
-        for cell in (x for x in tr if isinstance(x.tag, str)):
-            if cell.tag not in ("td", "th") or (cell.get("class") or "") not in ("", "num", "text"):
-                raise writer.unsupported(cell)
-            while (r, c) in taken:
-                c += 1
-            rs = min(_span(cell, "rowspan", writer), len(rows) - r)
-            cs = _span(cell, "colspan", writer)
-            taken.update((r + dr, c + dc) for dr in range(rs) for dc in range(cs))
-            placed.append(_Cell(cell, r, c, rs, cs, (tr.get("class") or "") == "total"))
-            c += cs
-    return placed, (max(c for _, c in taken) + 1 if taken else 0)
+        return text_width_pt(self.text, CELL_SIZE_PT, self.bold or self.header) + PADDING_PT
 
 
 def _needs(placed: list[_Cell], columns: int) -> tuple[list[float], list[float]]:
@@ -118,13 +74,12 @@ def column_widths(placed: list[_Cell], columns: int, total: int) -> list[Emu]:
     return [Emu(w) for w in widths]
 
 
-def data_table(writer, element) -> None:
+def data_table(writer, block) -> None:
     """The table, written row by row into the ``w:tbl`` (linear in its cells: python-docx's
-    ``Table.cell`` rebuilds the whole grid on every call)."""
-    rows = _rows(writer, element)
-    placed, columns = place(writer, rows)
-    if not columns:
-        raise writer.unsupported(element, "bảng không có ô nào")
+    ``Table.cell`` rebuilds the whole grid on every call). ``block``: a
+    :class:`reportgen.render.subset.DataTable` (checked and placed on its grid)."""
+    rows = [(None, row.header) for row in block.rows]
+    placed, columns = [_Cell(cell) for cell in block.cells], block.columns
     table = writer.doc.add_table(rows=0, cols=columns)
     table.style = writer.doc.styles[TABLE_STYLE]
     widths = column_widths(placed, columns, int(writer.text_width))
@@ -160,14 +115,14 @@ def data_table(writer, element) -> None:
 
 def _fill(writer, target, cell: _Cell) -> None:
     """The cell's content: inline text as one paragraph, or its own paragraphs and lists."""
-    source = cell.element
-    if any(isinstance(ch.tag, str) and ch.tag in BLOCK_TAGS for ch in source):
-        writer.blocks(source, target)
+    source = cell.source
+    if source.blocks is not None:
+        writer.blocks(source.blocks, target)
     else:
-        writer._styled(source, "Tieu de bang" if source.tag == "th" else "O bang", target)
-    align = ALIGN.get(source.get("class") or "")
+        writer.styled(source.inlines, "Tieu de bang" if cell.header else "O bang", target)
+    align = ALIGN.get(source.cls)
     for paragraph in target.paragraphs:
-        if source.tag == "th" and paragraph._p.style == writer.style_id("O bang"):
+        if cell.header and paragraph._p.style == writer.style_id("O bang"):
             writer.set_style(paragraph, "Tieu de bang")
         if align is not None:
             paragraph.alignment = align

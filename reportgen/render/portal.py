@@ -1,43 +1,47 @@
 """The news bulletin for the district portal: a fragment for the portal's editor and a page.
 
-Both come from the same document HTML as the PDF and DOCX. The fragment is the article's
-content only (no head, no styles, no classes the portal does not know); the standalone
-page wraps it with a small screen stylesheet.
+Both come from the article the HTML subset checked (:mod:`reportgen.render.subset`), the
+same one the PDF and DOCX are made of. The fragment is the article's content only (no
+head, no styles); the standalone page wraps it with a small screen stylesheet. As a second
+line behind the subset's allowlist, the article is sanitised with nh3 (the Rust ``ammonia``
+sanitiser) keeping only the subset's elements and attributes: no script, no event handler,
+no style, no link can reach the portal even if the subset let one through.
 """
 
 from __future__ import annotations
 
 from html import escape
 
-from lxml import html as lxml_html
+import nh3
 
-from reportgen.errors import TemplateFailure
+from reportgen.render import subset
 from reportgen.templating import BUILTIN_TEMPLATES
 
 STYLE_FILE = BUILTIN_TEMPLATES / "portal.css"
+_ATTRIBUTES = {tag: set(subset.ATTRIBUTES.get(tag, subset.DEFAULT_ATTRIBUTES)) for tag in subset.SUBSET_TAGS}
 
 
-def _article(html: str):
-    root = lxml_html.document_fromstring(html)
-    found = root.xpath('//article[contains(concat(" ", normalize-space(@class), " "), " document ")]')
-    if not found:
-        raise TemplateFailure("mẫu không tạo ra <article class=\"document\"> (docs/html-subset.md)")
-    return root, found[0]
+def sanitise(html: str) -> str:
+    """``html`` with only the subset's tags and attributes (nh3); anything else is removed."""
+    return nh3.clean(html, tags=set(subset.SUBSET_TAGS), attributes=_ATTRIBUTES, url_schemes=set(),
+                     link_rel=None, strip_comments=True)
 
 
-def portal_fragment(html: str) -> str:
+def _article(document: subset.Document) -> str:
+    return sanitise(document.article_html)
+
+
+def portal_fragment(document: subset.Document) -> str:
     """The article's inner HTML, ready to paste into the portal's editor."""
-    _, article = _article(html)
-    parts = [lxml_html.tostring(child, encoding="unicode", method="html") for child in article]
-    return "".join(parts).strip() + "\n"
+    article = _article(document)
+    inner = article[article.index(">") + 1:article.rindex("</article>")]
+    return inner.strip() + "\n"
 
 
-def portal_page(html: str) -> str:
+def portal_page(document: subset.Document) -> str:
     """A standalone HTML page of the article with a screen stylesheet."""
-    root, article = _article(html)
-    title = root.findtext(".//title") or ""
     style = STYLE_FILE.read_text(encoding="utf-8")
-    body = lxml_html.tostring(article, encoding="unicode", method="html")
     return (f'<!DOCTYPE html>\n<html lang="vi">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{escape(title)}</title>\n<style>\n{style}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
+            f"<title>{escape(document.title)}</title>\n<style>\n{style}</style>\n</head>\n<body>\n"
+            f"{_article(document)}\n\n</body>\n</html>\n")

@@ -6,12 +6,21 @@ gets a :class:`RestrictedFetcher` that serves ``file:`` URLs inside ``allowed_ro
 missing resource is not silently left out: the render fails with
 :class:`~reportgen.errors.TemplateFailure` naming every such URL.
 
-Page margins come from the document (``<meta name="reportgen:margins" content="20 15 20 30">``,
-top right bottom left in mm) and override the defaults of ``print.css``; a landscape
-section gets the same margins rotated (the portrait left margin, the binding edge, is the
-landscape top). The output is reproducible: the PDF carries no clock time (its dates
-come from ``metadata`` or ``<meta name="dcterms.created">``), and the same HTML gives
-byte-identical files.
+WeasyPrint gets the document as the HTML subset rebuilt it (:mod:`reportgen.render.subset`):
+the head's metadata and the checked article, nothing else the template wrote; its images
+are inline ``data:`` URLs of the bytes the subset read, so the URL (and WeasyPrint's image
+cache key, and the image's name in the PDF) changes exactly when the image does.
+
+Page margins come from the document (:attr:`subset.Document.margins`) and override the
+defaults of ``print.css``; a landscape section gets the same margins rotated (the portrait
+left margin, the binding edge, is the landscape top). The output is reproducible: the PDF
+carries no clock time (its dates come from ``metadata`` or ``<meta name="dcterms.created">``),
+and the same HTML gives byte-identical files.
+
+As WeasyPrint's documentation advises for many documents in one process, the process keeps
+one :class:`~weasyprint.text.fonts.FontConfiguration`, one image cache (``cache=``) and
+each stylesheet parsed once (a :class:`weasyprint.CSS` per file, parsed again only when the
+file changes), shared by every document it renders.
 """
 
 from __future__ import annotations
@@ -32,21 +41,28 @@ from urllib.request import url2pathname
 import pydyf
 import weasyprint
 from weasyprint.pdf.metadata import DocumentMetadata
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from reportgen.errors import TemplateFailure
 from reportgen.files import write_atomic
+from reportgen.render import subset
 from reportgen.render.fonts import ensure_vietnamese_font
 
 LOG = logging.getLogger("reportgen.render")
-DEFAULT_MARGINS = {"top": 20, "right": 15, "bottom": 20, "left": 30}
-MARGINS_META = "reportgen:margins"
 _METADATA_FIELDS = ("title", "description", "generator", "lang")
 # A render changes process-wide state (WeasyPrint's logger, SOURCE_DATE_EPOCH): one at a
 # time per process. Build in parallel with processes, not threads.
 _PROCESS_STATE = threading.Lock()
 # WeasyPrint warnings about this machine, not about the document: logged at DEBUG.
 _BENIGN_WARNINGS = ("Using fontTools instead of HarfBuzz-Subset",)
+# Shared by every document this process renders (WeasyPrint's "Improve Rendering Speed"):
+# one font configuration, one image cache (emptied past _IMAGE_CACHE_LIMIT entries), and
+# each stylesheet parsed once: path -> ((mtime_ns, size), CSS).
+_FONT_CONFIG: FontConfiguration | None = None
+_IMAGE_CACHE: dict = {}
+_IMAGE_CACHE_LIMIT = 512
+_STYLESHEETS: dict[Path, tuple[tuple[int, int], weasyprint.CSS]] = {}
 
 
 class RestrictedFetcher(URLFetcher):
@@ -96,6 +112,10 @@ class RestrictedFetcher(URLFetcher):
                     return candidate
         return path if self._allowed(path) else None
 
+    def locate_relative(self, href: str) -> Path | None:
+        """The allowed file for a relative URL: ``href`` in the first root that has it."""
+        return self._locate((self.base_dir / url2pathname(urlsplit(href).path)).resolve())
+
     def _allowed(self, path: Path) -> bool:
         return any(path.is_relative_to(root) for root in self.roots)
 
@@ -119,13 +139,14 @@ class PdfAttachment:
     description: str | None = None
 
 
-def render_pdf(html: str, base_dir: Path, allowed_roots: list[Path], out_path: Path | None = None,
+def render_pdf(html: str | subset.Document, base_dir: Path, allowed_roots: list[Path], out_path: Path | None = None,
                pdf_variant: str | None = None, metadata: Mapping[str, object] | None = None,
                attachments: Sequence[PdfAttachment] = (),
                xmp: Callable[[int], bytes] | None = None) -> bytes:
     """Lay out ``html`` and return the PDF bytes (also written atomically to ``out_path``).
 
-    ``base_dir``: the folder relative URLs resolve against. ``allowed_roots``: the only
+    ``html``: a document read through the subset, or HTML, read here through it (its
+    images from ``base_dir``). ``base_dir``: the folder relative URLs resolve against. ``allowed_roots``: the only
     folders files may be read from (templates folders, workspace, the document's assets).
     ``pdf_variant``: a WeasyPrint variant such as ``"pdf/a-3b"``. ``metadata``: optional
     ``title``, ``description``, ``authors`` (list), ``keywords`` (list), ``generator``,
@@ -136,26 +157,27 @@ def render_pdf(html: str, base_dir: Path, allowed_roots: list[Path], out_path: P
     added inside the ``rdf:RDF`` of the XMP packet WeasyPrint writes.
     Raises TemplateFailure (refused resource, bad markup) or MissingSystemDependency (font).
     """
+    document = html if isinstance(html, subset.Document) else subset.read(html, "(HTML)", base_dir)
     ensure_vietnamese_font()
     with _PROCESS_STATE:
-        pdf = _render(html, base_dir, RestrictedFetcher(base_dir, allowed_roots), pdf_variant, metadata or {},
+        pdf = _render(document, base_dir, RestrictedFetcher(base_dir, allowed_roots), pdf_variant, metadata or {},
                       attachments, xmp)
     if out_path is not None:
         write_atomic(Path(out_path), pdf)
     return pdf
 
 
-def _render(html: str, base_dir: Path, fetcher: RestrictedFetcher, pdf_variant: str | None,
+def _render(source: subset.Document, base_dir: Path, fetcher: RestrictedFetcher, pdf_variant: str | None,
             metadata: Mapping[str, object], attachments: Sequence[PdfAttachment] = (),
             xmp: Callable[[int], bytes] | None = None) -> bytes:
-    document = _layout(html, base_dir, fetcher)
+    document = _layout(source, base_dir, fetcher)
     _apply_metadata(document.metadata, metadata)
     if xmp is not None:
         document.metadata = _ExtendedXmp.of(document.metadata, xmp(len(document.pages)))
     files = [_attachment(item, document.metadata.created) for item in attachments]
     with _weasyprint_errors() as errors, _reproducible_fonts(document.metadata.created):
         pdf = document.write_pdf(pdf_variant=pdf_variant, attachments=files or None,
-                                 finisher=_unique_associated_files if files else None)
+                                 finisher=_unique_associated_files if files else None, cache=_image_cache())
     _raise_errors(errors, "khi xuất PDF")
     return pdf
 
@@ -194,16 +216,52 @@ def _attachment(item: PdfAttachment, created: str | None) -> weasyprint.Attachme
                                  modified=day, relationship=item.relationship)
 
 
-def _layout(html: str, base_dir: Path, fetcher: RestrictedFetcher) -> weasyprint.Document:
-    source = weasyprint.HTML(string=html, base_url=_dir_url(base_dir), url_fetcher=fetcher)
-    page_css = weasyprint.CSS(string=page_margins_css(document_margins(source)))
+def _layout(source: subset.Document, base_dir: Path, fetcher: RestrictedFetcher) -> weasyprint.Document:
+    html = weasyprint.HTML(string=source.pdf_html, base_url=_dir_url(base_dir), url_fetcher=fetcher)
     with _weasyprint_errors() as errors:
-        document = source.render(stylesheets=[page_css])
+        sheets = [_stylesheet(href, fetcher) for href in source.stylesheets]
+        _raise_refused(fetcher)
+        page_css = weasyprint.CSS(string=page_margins_css(source.margins), font_config=_font_config())
+        document = html.render(stylesheets=[*sheets, page_css], font_config=_font_config(), cache=_image_cache())
+    _raise_refused(fetcher)
+    _raise_errors(errors, "khi dàn trang")
+    return document
+
+
+def _raise_refused(fetcher: RestrictedFetcher) -> None:
     if fetcher.problems:
         listed = "; ".join(dict.fromkeys(fetcher.problems))
         raise TemplateFailure(f"Tài nguyên bị từ chối hoặc không tìm thấy / refused resources: {listed}")
-    _raise_errors(errors, "khi dàn trang")
-    return document
+
+
+def _font_config() -> FontConfiguration:
+    global _FONT_CONFIG
+    if _FONT_CONFIG is None:
+        _FONT_CONFIG = FontConfiguration()
+    return _FONT_CONFIG
+
+
+def _image_cache() -> dict:
+    if len(_IMAGE_CACHE) > _IMAGE_CACHE_LIMIT:
+        _IMAGE_CACHE.clear()
+    return _IMAGE_CACHE
+
+
+def _stylesheet(href: str, fetcher: RestrictedFetcher) -> weasyprint.CSS | None:
+    """The stylesheet ``href`` (relative: looked up like the templates, in the allowed roots),
+    parsed once per process and again only when its file changes."""
+    path = fetcher.locate_relative(href)
+    if path is None:
+        fetcher.problems.append(f"{href} (không tìm thấy tệp trong các thư mục mẫu)")
+        return None
+    stat = path.stat()
+    key = (stat.st_mtime_ns, stat.st_size)
+    cached = _STYLESHEETS.get(path)
+    if cached is None or cached[0] != key:
+        css = weasyprint.CSS(string=path.read_text(encoding="utf-8"), base_url=path.parent.as_uri() + "/",
+                             url_fetcher=fetcher, font_config=_font_config())
+        cached = _STYLESHEETS[path] = (key, css)
+    return cached[1]
 
 
 def _raise_errors(errors: list[str], stage: str) -> None:
@@ -243,29 +301,10 @@ def _dir_url(base_dir: Path) -> str:
     return Path(base_dir).resolve().as_uri() + "/"
 
 
-def document_margins(source: weasyprint.HTML) -> dict[str, float]:
-    """Margins (mm) from ``<meta name="reportgen:margins" content="top right bottom left">``."""
-    for meta in source.etree_element.iter("meta"):
-        if meta.get("name") == MARGINS_META:
-            return _parse_margins(meta.get("content", ""))
-    return dict(DEFAULT_MARGINS)
-
-
-def _parse_margins(text: str) -> dict[str, float]:
-    try:
-        values = [float(part) for part in text.split()]
-    except ValueError:
-        values = []
-    if len(values) != 4 or any(v < 0 for v in values):
-        raise TemplateFailure(
-            f'<meta name="{MARGINS_META}" content="{text}">: cần 4 số mm (trên phải dưới trái), ví dụ "20 15 20 30"')
-    return dict(zip(("top", "right", "bottom", "left"), values))
-
-
-def page_margins_css(m: Mapping[str, float]) -> str:
-    """The user stylesheet that sets this document's margins over print.css's defaults."""
-    portrait = f"{m['top']}mm {m['right']}mm {m['bottom']}mm {m['left']}mm"
-    landscape = f"{m['left']}mm {m['top']}mm {m['right']}mm {m['bottom']}mm"
+def page_margins_css(margins: subset.Margins) -> str:
+    """The user stylesheet that sets this document's margins (portrait, and turned for landscape)."""
+    portrait, landscape = (" ".join(f"{value:g}mm" for value in m.as_tuple())
+                           for m in (margins, margins.landscape()))
     return (f"@page {{ margin: {portrait} !important }}\n"
             f"@page landscape {{ margin: {landscape} !important }}\n")
 
