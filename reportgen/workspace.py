@@ -15,7 +15,7 @@ import pandas as pd
 from reportgen.errors import InvalidInput, Problem
 from reportgen.periods import PERIOD_FORMAT_MESSAGE, Period
 from reportgen.schema import MAX_PROBLEMS, Config, Limits, Meeting
-from reportgen.sources.guard import Refused, check_inside, read_inside, shorten
+from reportgen.sources.guard import Refused, check_inside, check_unpacked, read_inside, shorten
 from reportgen.sources.structured import load_config, load_meeting
 from reportgen.sources.tables import Table, UnreadableFile, read_table
 from reportgen.sources.workbook import is_plain_table, read_figures_workbook
@@ -154,6 +154,8 @@ def _load_figures(root: Path, units: pd.DataFrame, config: Config | None, limits
         label = f"{FIGURES_DIR}/{path.name}"
         try:
             data = read_inside(root, label, limits.figures_bytes, "figures_file_mb")
+            if path.suffix.lower() == ".xlsx":
+                check_unpacked(data, limits.figures_bytes, "figures_file_mb")
         except Refused as exc:
             problems.append(Problem(label, str(exc)))
             continue

@@ -8,6 +8,7 @@ the workspace is involved, that none of its content reaches any output.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import matplotlib.text
@@ -234,6 +235,28 @@ def test_reportgen_toml_itself_is_bounded(cli, workspace):
     found = invalid(cli, workspace)
     assert found[0].startswith("reportgen.toml: tệp quá lớn: ")
     assert found[0].endswith("byte, tối đa 1.048.576 byte")
+
+
+def test_an_xlsx_zip_bomb_is_refused_before_it_is_opened(cli, workspace):
+    import io
+    import zipfile
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(HEADER.split(","))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/media/bomb.bin", b"\0" * 60_000_000)
+    path = workspace / "figures/bom.xlsx"
+    path.write_bytes(buffer.getvalue())
+    assert path.stat().st_size < 200_000
+    found = invalid(cli, workspace)
+    assert len(found) == 1
+    assert re.fullmatch(r"figures/bom\.xlsx: tệp nén \(Excel\) giải nén ra quá lớn: 60\.0\d\d\.\d{3} byte, "
+                        r"tối đa 52\.428\.800 byte, 5 lần giới hạn tệp "
+                        r"\(đặt \[limits\] figures_file_mb trong reportgen\.toml để nâng\)", found[0]), found[0]
 
 
 # ---- counts ---------------------------------------------------------------------------------------

@@ -9,9 +9,11 @@ official document (control characters, bidirectional overrides, lone surrogates)
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import stat
+import zipfile
 from pathlib import Path
 
 
@@ -64,6 +66,28 @@ def read_inside(root: Path, relative: str | Path, limit: int, limit_key: str | N
     if len(data) > limit:  # the file grew while being read
         raise Refused(_too_big(len(data), limit, limit_key))
     return data
+
+
+# An .xlsx is a zip of XML: it may unpack to this many times the file size limit.
+UNPACKED_FACTOR = 5
+
+
+def check_unpacked(data: bytes, limit: int, limit_key: str | None) -> None:
+    """Refuse a zip (an .xlsx) whose members unpack to more than ``UNPACKED_FACTOR × limit``.
+
+    The sizes are those the zip declares; Python's zipfile never inflates a member past
+    its declared size (a lie ends in a CRC error), so a "zip bomb" is caught here, before
+    openpyxl inflates it. A file that is not a zip is left to the reader to report.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return
+    if unpacked > UNPACKED_FACTOR * limit:
+        how = f" (đặt [limits] {limit_key} trong reportgen.toml để nâng)" if limit_key else ""
+        raise Refused(f"tệp nén (Excel) giải nén ra quá lớn: {vi_int(unpacked)} byte, tối đa "
+                      f"{vi_int(UNPACKED_FACTOR * limit)} byte, {UNPACKED_FACTOR} lần giới hạn tệp{how}")
 
 
 def _too_big(size: int, limit: int, limit_key: str | None) -> str:
