@@ -263,6 +263,16 @@ def test_one_image_cache_shared_and_still_right_per_document(tmp_path):
     assert to_pdf._IMAGE_CACHE  # the one cache holds them
 
 
+def test_a_full_image_cache_is_emptied_between_documents_only(tmp_path, monkeypatch):
+    monkeypatch.setattr(to_pdf, "_IMAGE_CACHE_LIMIT", 1)
+    for index in range(3):  # each document adds several entries (the image, its streams)
+        (tmp_path / "c.png").write_bytes(png(30 + index, 20))
+        document = subset.read(page('<figure><img src="c.png"></figure>'), "t", tmp_path)
+        data = to_pdf.render_pdf(document, BUILTIN_TEMPLATES, [tmp_path, BUILTIN_TEMPLATES])
+        (image,) = PdfReader(io.BytesIO(data)).pages[0].images
+        assert image.image.size == (30 + index, 20)
+
+
 def test_the_stylesheet_is_parsed_once_per_process(monkeypatch, tmp_path):
     import weasyprint
 

@@ -170,14 +170,15 @@ def render_pdf(html: str | subset.Document, base_dir: Path, allowed_roots: list[
 def _render(source: subset.Document, base_dir: Path, fetcher: RestrictedFetcher, pdf_variant: str | None,
             metadata: Mapping[str, object], attachments: Sequence[PdfAttachment] = (),
             xmp: Callable[[int], bytes] | None = None) -> bytes:
-    document = _layout(source, base_dir, fetcher)
+    cache = _image_cache()  # emptied, if full, only here: between documents, never within one
+    document = _layout(source, base_dir, fetcher, cache)
     _apply_metadata(document.metadata, metadata)
     if xmp is not None:
         document.metadata = _ExtendedXmp.of(document.metadata, xmp(len(document.pages)))
     files = [_attachment(item, document.metadata.created) for item in attachments]
     with _weasyprint_errors() as errors, _reproducible_fonts(document.metadata.created):
         pdf = document.write_pdf(pdf_variant=pdf_variant, attachments=files or None,
-                                 finisher=_unique_associated_files if files else None, cache=_image_cache())
+                                 finisher=_unique_associated_files if files else None, cache=cache)
     _raise_errors(errors, "khi xuất PDF")
     return pdf
 
@@ -216,13 +217,13 @@ def _attachment(item: PdfAttachment, created: str | None) -> weasyprint.Attachme
                                  modified=day, relationship=item.relationship)
 
 
-def _layout(source: subset.Document, base_dir: Path, fetcher: RestrictedFetcher) -> weasyprint.Document:
+def _layout(source: subset.Document, base_dir: Path, fetcher: RestrictedFetcher, cache: dict) -> weasyprint.Document:
     html = weasyprint.HTML(string=source.pdf_html, base_url=_dir_url(base_dir), url_fetcher=fetcher)
     with _weasyprint_errors() as errors:
         sheets = [_stylesheet(href, fetcher) for href in source.stylesheets]
         _raise_refused(fetcher)
         page_css = weasyprint.CSS(string=page_margins_css(source.margins), font_config=_font_config())
-        document = html.render(stylesheets=[*sheets, page_css], font_config=_font_config(), cache=_image_cache())
+        document = html.render(stylesheets=[*sheets, page_css], font_config=_font_config(), cache=cache)
     _raise_refused(fetcher)
     _raise_errors(errors, "khi dàn trang")
     return document
@@ -242,6 +243,8 @@ def _font_config() -> FontConfiguration:
 
 
 def _image_cache() -> dict:
+    """The process's image cache; emptied when it holds more than _IMAGE_CACHE_LIMIT entries
+    (WeasyPrint's lazy images read it back at export, so only between documents)."""
     if len(_IMAGE_CACHE) > _IMAGE_CACHE_LIMIT:
         _IMAGE_CACHE.clear()
     return _IMAGE_CACHE
