@@ -5,6 +5,9 @@
 #                          full Vietnamese coverage (the PDF embeds it)
 #   libpango-1.0-0, libpangoft2-1.0-0   text layout for WeasyPrint
 #   libharfbuzz-subset0    font subsetting for WeasyPrint (fast, and required by its next versions)
+#   default-jre-headless, libpdfbox2-java, libactivation-java, libjaxb-api-java
+#                          the tests' PDF/A check: Apache PDFBox Preflight and the two Java EE
+#                          APIs (javax.activation, javax.xml.bind) it needs on Java 11+
 #   libreoffice-calc-nogui only where LibreOffice is installed: to lay out the written .xlsx in tests
 #   chromium, chromium-driver   the web page's browser test (tests/test_web_browser.py)
 # Without root or apt, it prints what to install and fails.
@@ -16,6 +19,10 @@ missing=""
 fc-list 2>/dev/null | grep -q "LiberationSerif-Regular" || missing="$missing fonts-liberation2 fontconfig"
 "$LDCONFIG" -p 2>/dev/null | grep -q "libpangoft2-1.0.so.0" || missing="$missing libpango-1.0-0 libpangoft2-1.0-0"
 "$LDCONFIG" -p 2>/dev/null | grep -q "libharfbuzz-subset.so.0" || missing="$missing libharfbuzz-subset0"
+command -v java >/dev/null 2>&1 || missing="$missing default-jre-headless"
+[ -f /usr/share/java/preflight.jar ] || missing="$missing libpdfbox2-java"
+[ -f /usr/share/java/javax.activation.jar ] || missing="$missing libactivation-java"
+[ -f /usr/share/java/jaxb-api.jar ] || missing="$missing libjaxb-api-java"
 # LibreOffice is optional (its tests are skipped without it); where it is, its spreadsheet
 # module lets the tests lay out the written bao-cao.xlsx
 if command -v soffice >/dev/null 2>&1 && [ -d /usr/lib/libreoffice/program ] \

@@ -3,12 +3,20 @@
 DOCX: ``openxml-audit`` (a Python port of Microsoft's Open XML SDK validator, format
 ``microsoft365``: the schema Word itself holds) over every DOCX that the sample workspace
 and a second district produce, and over ``templates/base.docx``: no finding at all.
+
+PDF/A records: qpdf (pikepdf's ``check_pdf_syntax``) reports nothing, and Apache PDFBox
+Preflight (a PDF/A-1b validator, installed by ``make test``) reports nothing but the codes
+where PDF/A-1b is stricter than PDF/A-3b, listed with their reasons in docs/archive.md.
 """
 
 from __future__ import annotations
 
 import io
+import subprocess
 from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pikepdf
 
 import pytest
 from click.testing import CliRunner
@@ -33,16 +41,22 @@ def _build(workspace: Path, out: Path, *args: str) -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def every_docx(tmp_path_factory) -> list[Path]:
+def second(tmp_path_factory) -> Path:
+    """The second district's workspace (tests/test_documents_other_district.py)."""
+    root = tmp_path_factory.mktemp("chau-thanh")
+    (root / "figures").mkdir()
+    (root / "meetings").mkdir()
+    (root / "reportgen.toml").write_text(other.CONFIG, encoding="utf-8")
+    (root / "units.csv").write_text(other.UNITS, encoding="utf-8")
+    (root / "figures" / "xuat-mot-cua.csv").write_text(other.FIGURES, encoding="utf-8")
+    (root / "meetings" / "q3.yaml").write_text(other.MEETING, encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def every_docx(tmp_path_factory, second) -> list[Path]:
     """Every DOCX of the sample (all periods, all units) and of the second district, and base.docx."""
     root = tmp_path_factory.mktemp("conformance")
-    second = root / "chau-thanh"
-    (second / "figures").mkdir(parents=True)
-    (second / "meetings").mkdir()
-    (second / "reportgen.toml").write_text(other.CONFIG, encoding="utf-8")
-    (second / "units.csv").write_text(other.UNITS, encoding="utf-8")
-    (second / "figures" / "xuat-mot-cua.csv").write_text(other.FIGURES, encoding="utf-8")
-    (second / "meetings" / "q3.yaml").write_text(other.MEETING, encoding="utf-8")
     sample = _build(SAMPLE, root / "sample")
     district = _build(second, root / "second")
     assert len(sample) == 44 and len(district) == 10
@@ -89,3 +103,50 @@ def test_a_3000_row_table_keeps_its_header_and_whole_rows(tmp_path):
     assert table.cell(3001, 0).text == "Xã 2999" and table.cell(3001, 2).text == "8997"
     assert table.cell(0, 0).text == table.cell(1, 0).text == "Đơn vị"  # the row span, merged
     assert table.cell(0, 1).text == table.cell(0, 2).text == "Hồ sơ"   # the column span, merged
+
+
+# ---- PDF/A-3b records -------------------------------------------------------------------
+PREFLIGHT_CLASSPATH = ":".join(f"/usr/share/java/{name}.jar" for name in (
+    "preflight", "pdfbox2", "fontbox2", "xmpbox", "commons-logging", "javax.activation", "jaxb-api"))
+# where PDF/A-1b (what Preflight checks) is stricter than PDF/A-3b: docs/archive.md gives each reason
+A1B_ONLY = {"1.2.7", "1.2.9", "1.4", "1.4.7", "2.2.2", "3.1.11"}
+
+
+@pytest.fixture(scope="module")
+def records(tmp_path_factory, second) -> list[Path]:
+    """The archive records of the sample's 2022-Q1 and of the second district's 2023-Q3."""
+    root = tmp_path_factory.mktemp("records")
+    found = []
+    for workspace, period in ((SAMPLE, "2022-Q1"), (second, "2023-Q3")):
+        archive = root / period
+        result = CliRunner().invoke(main, ["archive", "-w", str(workspace), "-a", str(archive), "-p", period,
+                                           "--without-build"])
+        assert result.exit_code == 0, result.output
+        found += sorted(archive.rglob("*.pdf"))
+    assert len(found) == 16 + 6
+    return found
+
+
+def test_qpdf_finds_nothing_in_any_record(records):
+    problems = {}
+    for path in records:
+        with pikepdf.open(path) as pdf:
+            if pdf.check_pdf_syntax():
+                problems[path.name] = pdf.check_pdf_syntax()
+    assert problems == {}
+
+
+def test_preflight_reports_only_where_pdfa_1b_is_stricter_than_3b(records, tmp_path):
+    listing = tmp_path / "records.txt"
+    listing.write_text("".join(f"{p}\n" for p in records), encoding="utf-8")
+    run = subprocess.run(["java", "-cp", PREFLIGHT_CLASSPATH, "org.apache.pdfbox.preflight.Validator_A1b",
+                          "xml", "group", str(listing)], capture_output=True, text=True, timeout=600)
+    report = Path(f"{listing}.preflight.xml")  # "group" mode writes one report beside the list
+    assert run.returncode == 0 and report.exists(), run.stdout + run.stderr
+    results = ET.parse(report).getroot().findall("preflight")
+    assert [r.get("name") for r in results] == [p.name for p in records]
+    codes = {path.parent.name + "/" + path.name: {c.text for c in result.iter("code")}
+             for path, result in zip(records, results)}
+    assert {name: found - A1B_ONLY for name, found in codes.items() if found - A1B_ONLY} == {}
+    # it really looked: every record has attachments, which PDF/A-1b forbids and PDF/A-3b allows
+    assert all("1.4.7" in found for found in codes.values())

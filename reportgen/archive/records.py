@@ -53,12 +53,19 @@ def make_record(ws: Workspace, job: Job) -> Record:
     with tempfile.TemporaryDirectory(prefix="reportgen-") as tmp:
         folder = Path(tmp)
         document = documents.read_document(template, context, assets, ws, folder)
-        files = sources.attachments(ws, job, documents.docx_bytes(document, context))
+        files = sorted(sources.attachments(ws, job, documents.docx_bytes(document, context)), key=_name_tree_key)
         pdf = render_pdf(document, documents.ASSETS_BASE, documents.allowed_roots(ws, folder), pdf_variant=PDF_VARIANT,
                          metadata=documents.pdf_metadata(context), attachments=files,
-                         xmp=lambda pages: xmp.description_xml(fields, pages))
+                         xmp=lambda pages: xmp.rdf_xml(fields, pages))
     listed = [{"name": f.name, "sha256": hashlib.sha256(f.data).hexdigest()} for f in files]
     return Record(job, pdf, len(PdfReader(io.BytesIO(pdf)).pages), fields, listed)
+
+
+def _name_tree_key(item) -> bytes:
+    """WeasyPrint lists the attachments in the ``/EmbeddedFiles`` name tree in the order given,
+    keyed by the file name's UTF-8 bytes; a name tree's keys must be sorted in that byte
+    order (ISO 32000-1, 7.9.6), or qpdf and validators report the tree broken."""
+    return item.name.encode("utf-8", "ignore")
 
 
 def record_fields(context: dict, job: Job) -> dict[str, str]:

@@ -3,7 +3,8 @@
 WeasyPrint writes the PDF/A identification (``pdfaid:part``, ``pdfaid:conformance``),
 ``dc:title`` (the subject line), ``dc:creator`` (the issuing body), ``dc:description``
 (the document type), ``xmp:CreatorTool`` (``reportgen <version>``) and the dates. This
-module adds, inside the same ``rdf:RDF``:
+module makes a second ``rdf:RDF`` that WeasyPrint adds to the same ``x:xmpmeta`` through
+its public ``xmp_metadata`` option (WeasyPrint 68+), with:
 
 - ``dc:language`` (``vi``) and ``xmpTPg:NPages`` (page count), from standard schemas;
 - the ``vb:`` properties (namespace :data:`VB`): ``documentType``, ``number``, ``symbol``,
@@ -62,10 +63,11 @@ def _description(parent: ET.Element | None = None) -> ET.Element:
         ET.SubElement(parent, _q("rdf", "Description"), attrib)
 
 
-def description_xml(fields: Mapping[str, str], pages: int) -> bytes:
-    """The ``rdf:Description`` elements to add to the packet, as UTF-8 XML."""
-    parts = [_standard(fields, pages), _vb(fields), _extension_schema()]
-    return b"".join(ET.tostring(part, encoding="unicode").encode("utf-8") for part in parts)
+def rdf_xml(fields: Mapping[str, str], pages: int) -> bytes:
+    """The ``rdf:RDF`` element to add to the packet, as UTF-8 XML."""
+    rdf = ET.Element(_q("rdf", "RDF"))
+    rdf.extend([_standard(fields, pages), _vb(fields), _extension_schema()])
+    return ET.tostring(rdf, encoding="unicode").encode("utf-8")
 
 
 def _standard(fields: Mapping[str, str], pages: int) -> ET.Element:

@@ -40,7 +40,6 @@ from urllib.request import url2pathname
 
 import pydyf
 import weasyprint
-from weasyprint.pdf.metadata import DocumentMetadata
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -153,8 +152,8 @@ def render_pdf(html: str | subset.Document, base_dir: Path, allowed_roots: list[
     ``lang``, ``created``/``modified`` (date, datetime or ISO string; ``modified``
     defaults to ``created``); they override what the HTML head says.
     ``attachments``: files to embed, dated with the document's date (reproducible).
-    ``xmp``: called with the page count, returns ``rdf:Description`` elements (UTF-8 XML)
-    added inside the ``rdf:RDF`` of the XMP packet WeasyPrint writes.
+    ``xmp``: called with the page count, returns an ``rdf:RDF`` element (UTF-8 XML) that
+    WeasyPrint adds to its XMP packet (its public ``xmp_metadata`` option).
     Raises TemplateFailure (refused resource, bad markup) or MissingSystemDependency (font).
     """
     document = html if isinstance(html, subset.Document) else subset.read(html, "(HTML)", base_dir)
@@ -173,34 +172,17 @@ def _render(source: subset.Document, base_dir: Path, fetcher: RestrictedFetcher,
     cache = _image_cache()  # emptied, if full, only here: between documents, never within one
     document = _layout(source, base_dir, fetcher, cache)
     _apply_metadata(document.metadata, metadata)
-    if xmp is not None:
-        document.metadata = _ExtendedXmp.of(document.metadata, xmp(len(document.pages)))
+    extra = {}
+    if xmp is not None:  # WeasyPrint's public hook: fetched through our fetcher, added to x:xmpmeta
+        packet = base64.b64encode(xmp(len(document.pages))).decode("ascii")
+        extra["xmp_metadata"] = [f"data:application/rdf+xml;base64,{packet}"]
     files = [_attachment(item, document.metadata.created) for item in attachments]
     with _weasyprint_errors() as errors, _reproducible_fonts(document.metadata.created):
         pdf = document.write_pdf(pdf_variant=pdf_variant, attachments=files or None,
-                                 finisher=_unique_associated_files if files else None, cache=cache)
+                                 finisher=_unique_associated_files if files else None, cache=cache,
+                                 **extra)
     _raise_errors(errors, "khi xuất PDF")
     return pdf
-
-
-class _ExtendedXmp(DocumentMetadata):
-    """WeasyPrint's metadata, with more ``rdf:Description`` elements in its XMP ``rdf:RDF``."""
-
-    extra_rdf = b""
-
-    @classmethod
-    def of(cls, metadata: DocumentMetadata, extra_rdf: bytes) -> "_ExtendedXmp":
-        extended = cls()
-        vars(extended).update(vars(metadata))
-        extended.extra_rdf = extra_rdf
-        return extended
-
-    def generate_rdf_metadata(self, variant, version, conformance):
-        rdf = super().generate_rdf_metadata(variant, version, conformance)
-        head, end, tail = rdf.rpartition(b"</rdf:RDF>")
-        if not end:
-            raise TemplateFailure("WeasyPrint XMP packet without </rdf:RDF>: cannot add metadata")
-        return head + self.extra_rdf + end + tail
 
 
 def _unique_associated_files(document: weasyprint.Document, pdf: pydyf.PDF) -> None:
