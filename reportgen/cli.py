@@ -213,6 +213,7 @@ def archive_command(workspace: Path, archive_root: Path, period, unit, kind, bui
     try:
         ws = load_workspace(workspace)
         jobs = plan(ws, period, unit, kind)
+        _echo_repairs(archiving.repair(archive_root))
         results = archiving.archive(ws, jobs, archive_root, None if without_build else built_root)
     except ReportgenError as exc:
         _fail(exc)
@@ -235,21 +236,34 @@ def _echo_archived(item, archive_root: Path) -> None:
         click.echo(f"{label}: {item.period} {item.unit} {item.kind}: {item.reason}", err=True)
 
 
+def _echo_repairs(done: list[str]) -> None:
+    for sentence in done:
+        click.echo(f"ĐÃ SỬA: {sentence}")
+
+
 @main.command("verify")
 @click.argument("archive_root", metavar="[ARCHIVE]", required=False, default=ARCHIVE_ROOT,
                 type=click.Path(path_type=Path))
-def verify_command(archive_root: Path) -> None:
+@click.option("--repair", is_flag=True, help="First complete or roll back what an interrupted archive run left "
+                                             "(never deletes a record), and say what was done.")
+def verify_command(archive_root: Path, repair: bool) -> None:
     """Check every record of ARCHIVE (default: archive/) against its manifest.
 
     Checksum, size, readable PDF, PDF/A-3b identification, embedded fonts and
-    attachments, metadata; also missing files and files the manifest does not list.
-    Exit code 1 when anything does not match.
+    attachments, metadata, path and identity of each row; also missing files, files the
+    manifest does not list and an interrupted archive run. Exit code 1 when anything does
+    not match.
 
     \b
     Example:
         reportgen verify
-        reportgen verify /srv/luu-tru
+        reportgen verify --repair /srv/luu-tru
     """
+    if repair:
+        try:
+            _echo_repairs(archiving.repair(archive_root))
+        except ReportgenError as exc:
+            _fail(exc)
     mismatches = archiving.verify(archive_root)
     for mismatch in mismatches:
         click.echo(f"KHÔNG KHỚP: {mismatch}")

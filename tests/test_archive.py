@@ -11,11 +11,7 @@ import csv
 import hashlib
 import io
 import json
-import os
 import shutil
-import signal
-import subprocess
-import sys
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -27,7 +23,7 @@ from reportgen import __version__, batch, vi
 from reportgen.archive import ManifestError, archive, manifest, naming, storage, verify
 from reportgen.plan import Job, plan
 from reportgen.workspace import load_workspace
-from conftest import ROOT, SAMPLE, replace_in
+from conftest import SAMPLE, replace_in
 
 REPORT = "2022/2022-Q1/TM/BC-UBND_bao-cao.pdf"
 NOTICE = "2022/2022-Q1/TM/TB-VP_thong-bao.pdf"
@@ -407,53 +403,4 @@ def test_archive_cli_invalid_input_exits_2(cli, tmp_path):
     assert not (tmp_path / "a").exists()
 
 
-# ---- an interrupted run --------------------------------------------------------------------------
-
-KILL_ARGS = ("archive", "--workspace", SAMPLE, "--period", "2022-Q1", "--unit", "TM",
-             "--kind", "thong-bao", "--kind", "tin-tuc", "--without-build")
-
-
-def run_killed(root: Path, crash_after: str) -> subprocess.CompletedProcess:
-    """``python -m reportgen archive`` in a subprocess that kills itself at ``crash_after``."""
-    env = {**os.environ, storage.CRASH_ENV: crash_after}
-    args = [sys.executable, "-m", "reportgen", *map(str, KILL_ARGS), "--archive", str(root)]
-    return subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
-
-
-def visible_files(root: Path) -> list[str]:
-    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*")
-                  if p.is_file() and not p.name.startswith("."))
-
-
-def manifest_paths(root: Path) -> list[str]:
-    return [row["path"] for row in manifest.read_jsonl(root)[0]]
-
-
-@pytest.mark.parametrize("stage, records_left, listed", [
-    ("record-temp", [], []),                 # killed while writing the first record
-    ("record", [NOTICE], []),                # killed between the first record and the manifest
-    ("manifest", [NOTICE], [NOTICE]),        # killed between manifest.jsonl and manifest.csv
-])
-def test_killed_run_leaves_nothing_partial_and_a_rerun_completes(tmp_path, cli, stage, records_left, listed):
-    root = tmp_path / "archive"
-    killed = run_killed(root, stage)
-    assert killed.returncode == -signal.SIGKILL, killed.stderr
-    assert visible_files(root) == sorted(records_left + [f for f in ("manifest.jsonl",) if listed])
-    for name in records_left:
-        PdfReader(root / name, strict=True)  # whole, readable
-    assert manifest_paths(root) == listed
-    assert all((root / path).is_file() for path in manifest_paths(root))  # no row without its file
-    if stage == "record-temp":  # the half-done record is a hidden temporary file, reported as such
-        [temp] = [m for m in verify(root) if m.check == "unlisted"]
-        assert temp.path.startswith("2022/2022-Q1/TM/.TB-VP_thong-bao.pdf.") and temp.path.endswith(".tmp")
-        assert temp.message == ("tệp tạm của một lần lưu trữ bị ngắt "
-                                "(chạy lại reportgen archive để dọn và hoàn tất)")
-    rerun = cli(*KILL_ARGS, "--archive", root)
-    assert rerun.exit_code == 0, rerun.output
-    first = "không đổi" if listed else "đã lưu trữ"
-    note = " (đã bổ sung dòng manifest cho tệp có sẵn)" if records_left and not listed else ""
-    assert rerun.stdout.splitlines()[:2] == [f"{first}: {root / NOTICE}{note}", f"đã lưu trữ: {root / BULLETIN}"]
-    assert verify(root) == []
-    assert manifest_paths(root) == [NOTICE, BULLETIN]
-    assert visible_files(root) == sorted([NOTICE, BULLETIN, "manifest.csv", "manifest.jsonl"])
-    assert not [p for p in root.rglob(".*.tmp")]
+# An interrupted run (killed at each step, then repaired): tests/test_archive_integrity.py

@@ -4,13 +4,18 @@
 ``<root>/<year>/<period>/<unit>/``; ``verify(root)`` lists every mismatch between the
 records and the manifest. See docs/archive.md.
 
+``repair(root)`` completes or rolls back what a killed run left.
+
 Modules: ``records`` (make a record), ``sources`` (what it embeds), ``xmp`` (its
 metadata), ``naming`` (where it goes), ``storage`` (write-once files), ``manifest``
-(CSV + JSON Lines), ``run`` (archiving), ``pdf_facts`` and ``verify`` (verification).
+(CSV + JSON Lines), ``journal`` (write-ahead intent, recovery), ``run`` (archiving),
+``pdf_facts`` and ``verify`` (verification).
 """
 
 from reportgen.archive.manifest import ManifestError
-from reportgen.archive.run import STATUSES, ArchiveResult, archive
+from reportgen.archive.run import STATUSES, ArchiveResult, archive, repair
+from reportgen.archive.storage import ArchiveUnavailable
 from reportgen.archive.verify import Mismatch, record_count, verify
 
-__all__ = ["STATUSES", "ArchiveResult", "ManifestError", "Mismatch", "archive", "record_count", "verify"]
+__all__ = ["STATUSES", "ArchiveResult", "ArchiveUnavailable", "ManifestError", "Mismatch", "archive",
+           "record_count", "repair", "verify"]

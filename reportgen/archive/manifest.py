@@ -1,9 +1,15 @@
 """The manifest: one row per record, as JSON Lines (authoritative) and as CSV (for Excel).
 
-``manifest.jsonl`` is the authoritative list; ``manifest.csv`` (UTF-8 with BOM, so that
-Excel shows Vietnamese) holds the same rows in the same order, and must agree with it
-cell for cell (:func:`csv_cells`). Both are rewritten whole on each change: temporary
-file, fsync, rename, JSON Lines first.
+``manifest.jsonl`` is the authoritative list, with every value exactly as in the record;
+``manifest.csv`` (UTF-8 with BOM, so that Excel shows Vietnamese) holds the same rows in
+the same order, and must agree with it cell for cell (:func:`csv_cells`). Both are
+rewritten whole on each change: temporary file, fsync, rename, JSON Lines first.
+
+CSV cells are safe to open in a spreadsheet (OWASP, "CSV Injection"): a cell that starts
+with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, which Excel or LibreOffice
+would read as a formula, is written with a leading ``'`` (``=HYPERLINK(...)`` ->
+``'=HYPERLINK(...)``); so is a cell that starts with ``'`` itself, so that reading back
+(:func:`csv_value`: drop one leading ``'``) is exact. The csv module quotes the rest.
 """
 
 from __future__ import annotations
@@ -79,11 +85,31 @@ def safe_path(text: str) -> bool:
             and path.suffix == ".pdf" and str(path) == text)
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_ESCAPE = "'"
+
+
+def csv_cell(value: str) -> str:
+    """``value`` as a CSV cell no spreadsheet reads as a formula: ``"=1+1"`` -> ``"'=1+1"``."""
+    return _ESCAPE + value if value.startswith(FORMULA_STARTS + (_ESCAPE,)) else value
+
+
+def csv_value(cell: str) -> str:
+    """The value of a CSV cell written by :func:`csv_cell` (one leading ``'`` dropped)."""
+    return cell[1:] if cell.startswith(_ESCAPE) else cell
+
+
+def is_formula(cell: str) -> bool:
+    """A CSV cell a spreadsheet would read as a formula."""
+    return cell.startswith(FORMULA_STARTS)
+
+
 def csv_cells(row: dict) -> dict[str, str]:
-    """A JSONL row as the CSV writes it: numbers as text, attachments as ``name:sha256;...``."""
+    """A JSONL row as the CSV writes it: numbers as text, attachments as ``name:sha256;...``,
+    every cell made safe by :func:`csv_cell`."""
     cells = {c: str(row[c]) for c in COLUMNS if c != "attachments"}
     cells["attachments"] = ";".join(f"{a['name']}:{a['sha256']}" for a in row["attachments"])
-    return {c: cells[c] for c in COLUMNS}
+    return {c: csv_cell(cells[c]) for c in COLUMNS}
 
 
 def read_jsonl(root: Path) -> tuple[list[dict], list[Problem]]:
@@ -105,8 +131,9 @@ def read_jsonl(root: Path) -> tuple[list[dict], list[Problem]]:
     return rows, problems
 
 
-def load(root: Path) -> list[dict]:
-    """The rows of manifest.jsonl, with manifest.csv brought level with it.
+def load(root: Path) -> tuple[list[dict], int]:
+    """The rows of manifest.jsonl, with manifest.csv brought level with it; and how many
+    rows the CSV lacked.
 
     A CSV that holds the first rows of the JSONL and lacks the last ones is what a run
     killed between the two files leaves: it is rewritten. Any other disagreement, or a
@@ -122,9 +149,10 @@ def load(root: Path) -> list[dict]:
     if problems:
         listed = "; ".join(f"{name} {message}" for name, message in problems)
         raise ManifestError(f"Manifest hỏng, hãy kiểm tra bằng reportgen verify: {listed}")
-    if len(csv_rows) < len(rows):
+    lacking = len(rows) - len(csv_rows)
+    if lacking:
         save(root, rows)
-    return rows
+    return rows, lacking
 
 
 def read_csv(root: Path) -> list[dict[str, str]] | None:
@@ -146,9 +174,16 @@ def disagreements(rows: list[dict], csv_rows: list[dict[str, str]] | None) -> li
     for line, (row, cells) in enumerate(zip(rows, csv_rows), start=2):
         expected = csv_cells(row)
         for column in COLUMNS:
-            if cells.get(column) != expected[column]:
+            cell = cells.get(column)
+            if cell == expected[column]:
+                continue
+            if cell is not None and is_formula(cell):
+                found.append((CSV_NAME, f"dòng {line}: cột {column} có thể bị bảng tính hiểu là công thức "
+                                        f"({cell!r}); phải ghi {expected[column]!r}"))
+            else:
+                shown = None if cell is None else csv_value(cell)
                 found.append((CSV_NAME, f"dòng {line}: cột {column} khác {JSONL_NAME} "
-                                        f"({cells.get(column)!r} ≠ {expected[column]!r})"))
+                                        f"({shown!r} ≠ {csv_value(expected[column])!r})"))
     return found
 
 

@@ -50,6 +50,13 @@ def record_name(kind: str, number: str, symbol: str, version: int) -> str:
     return f"{stem(kind, number, symbol)}{suffix}.pdf"
 
 
+def record_path(kind: str, unit: str, period: str, number: str, symbol: str, version: int) -> str:
+    """Where ``version`` of a document belongs, relative to the archive, with ``/``:
+    ``2022/2022-Q1/TM/BC-UBND_bao-cao.pdf``. Raises ValueError for an unsafe unit or a bad period."""
+    folder = record_dir(Path("."), period, unit)
+    return (folder / record_name(kind, number, symbol, version)).as_posix()
+
+
 def version_of(name: str, kind: str) -> int | None:
     """The version of a record file name of ``kind`` (any number and symbol), else None."""
     match = re.fullmatch(rf"(?:[A-Za-z0-9-]+_)?{re.escape(kind)}(?:_v(\d+))?\.pdf", name)

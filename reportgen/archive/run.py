@@ -4,15 +4,20 @@ For each document (kind × unit × period) the record is rendered in memory, the
 
 - identical (same SHA-256) to a version the manifest lists: ``unchanged``, nothing is
   written (a listed file that has gone missing is put back, with the same bytes);
-- identical to a record file present on disk but missing from the manifest (a run killed
-  between the two steps): the manifest row is completed;
+- identical to a record file present on disk but missing from the manifest (with no
+  intent: an archive from before the write-ahead intent): the manifest row is completed;
 - otherwise: the next version is written (``archived`` for version 1, ``new-version``
   after), then the manifest is updated.
 
-Order of operations, so that an interrupted run leaves no partial record and no manifest
-row without its file: record to a temporary name -> fsync -> link into place -> manifests.
-Temporary files of killed runs are removed first. ``archived_at`` is the time of archiving
-(UTC; ``SOURCE_DATE_EPOCH`` when set): it is only in the manifest, never in a record.
+Order of operations (write-ahead, see ``journal``): intent (the row to be) -> record to a
+temporary name -> fsync -> link into place -> manifests -> intent removed. Whatever a
+killed run left is settled first, under the archive lock (:func:`repair`): completed or
+rolled back, never by deleting a record. ``archived_at`` is the time of archiving (UTC;
+``SOURCE_DATE_EPOCH`` when set): it is only in the manifest, never in a record.
+
+Errors of the archive folder itself (read-only, a symbolic link loop...) raise
+``storage.ArchiveUnavailable`` with the reason; a document that cannot be written fails
+with the reason, and the others go on.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from reportgen.archive import manifest, naming, sources, storage
+from reportgen.archive import journal, manifest, naming, sources, storage
 from reportgen.archive.records import Record, make_record
 from reportgen.batch import output_path
 from reportgen.errors import ReportgenError
@@ -60,14 +65,35 @@ def archive(ws: Workspace, jobs: list[Job], archive_root: Path, built_root: Path
     With ``built_root`` (the build's output folder), a document is archived only when it
     was built there and the built DOCX is the very document the record embeds: a document
     not built yet, or built from other data, fails with the reason instead.
+    What a killed run left is settled first (call :func:`repair` before to learn what).
     Raises ManifestError (before writing anything) if the manifest is malformed or its
-    CSV and JSON Lines disagree (other than a CSV a killed run left one step behind).
+    CSV and JSON Lines disagree (other than a CSV a killed run left one step behind);
+    ArchiveUnavailable when the archive folder cannot be used.
     """
     root = Path(archive_root)
     with storage.locked(root):
-        storage.remove_stray_temps(root)
-        rows = manifest.load(root)
-        return [_archive_one(ws, job, root, rows, built_root) for job in jobs]
+        try:
+            rows, _ = journal.recover(root)
+            return [_archive_one(ws, job, root, rows, built_root) for job in jobs]
+        except OSError as exc:
+            raise storage.unavailable(root, exc) from None
+
+
+def repair(archive_root: Path) -> list[str]:
+    """Complete or roll back what a killed archive run left; one sentence per thing done.
+
+    Never deletes a record: only hidden temporary files and the intent itself are removed.
+    Nothing to do (or no archive folder) gives an empty list. Raises ManifestError when the
+    manifest is malformed, ArchiveUnavailable when the folder cannot be used.
+    """
+    root = Path(archive_root)
+    if not os.path.lexists(root):
+        return []
+    with storage.locked(root, create=False):
+        try:
+            return journal.recover(root)[1]
+        except OSError as exc:
+            raise storage.unavailable(root, exc) from None
 
 
 def _archive_one(ws: Workspace, job: Job, root: Path, rows: list[dict], built_root: Path | None) -> ArchiveResult:
@@ -79,6 +105,8 @@ def _archive_one(ws: Workspace, job: Job, root: Path, rows: list[dict], built_ro
         if problem:
             return ArchiveResult(job.kind, job.unit, job.period, "failed", reason=problem)
         return _file(record, root, rows)
+    except ArchiveStopped:
+        raise
     except (ReportgenError, OSError) as exc:
         return ArchiveResult(job.kind, job.unit, job.period, "failed", reason=_reason(exc))
 
@@ -95,9 +123,15 @@ def _not_as_built(record: Record, built_root: Path) -> str | None:
     return None
 
 
+class ArchiveStopped(storage.ArchiveUnavailable):
+    """A record is written but its row could not be: the run stops, the intent stays for repair."""
+
+
 def _reason(exc: Exception) -> str:
     if isinstance(exc, storage.RecordExists):
         return f"tệp {exc.args[0]} đã có, không ghi đè"
+    if isinstance(exc, OSError):
+        return f"không ghi được vào kho lưu trữ: {storage.describe(exc)}"
     return str(exc)
 
 
@@ -113,9 +147,24 @@ def _file(record: Record, root: Path, rows: list[dict]) -> ArchiveResult:
         return _add_row(record, root, rows, found, orphans[found], note=COMPLETED)
     version = 1 + max([r["version"] for r in versions] + list(orphans.values()), default=0)
     path = _new_path(record, root, version)
-    storage.write_once(path, record.pdf)
+    row = manifest.new_row(record, _relative(path, root), version, archived_at())
+    journal.begin(root, row)
+    try:
+        storage.write_once(path, record.pdf)
+    except OSError:
+        if not (path.is_file() and _sha256(path) == record.sha256):
+            journal.end(root)  # nothing of this record is visible: roll back
+            raise
     storage.crash_point("record")
-    return _add_row(record, root, rows, path, version)
+    try:
+        manifest.save(root, rows + [row])
+    except OSError as exc:
+        raise ArchiveStopped(f"Hồ sơ {row['path']} đã ghi nhưng không ghi được manifest ({storage.describe(exc)}); "
+                             "khắc phục rồi chạy reportgen verify --repair để hoàn tất") from None
+    rows.append(row)
+    storage.crash_point("row")
+    journal.end(root)
+    return _result(record, "archived" if version == 1 else "new-version", row["path"], version, None)
 
 
 def _new_path(record: Record, root: Path, version: int) -> Path:

@@ -6,11 +6,17 @@ that name exists (so a record is never replaced), before the temporary name is r
 The manifests are replaced whole (``reportgen.files.write_atomic``). Temporary files
 left by a killed run are removed at the start of the next one.
 
+A folder that cannot be used (read-only, a symbolic link loop, not a folder) raises
+:class:`ArchiveUnavailable` with the reason in Vietnamese (:func:`describe`), never a
+bare OSError.
+
 Test-only crash point: :func:`crash_point` kills the process (SIGKILL, so no cleanup
 runs) when the environment variable ``REPORTGEN_TEST_CRASH_AFTER`` names the stage
-reached. Stages: ``record-temp`` (record written to its temporary name, not yet in place),
-``record`` (record in place, manifests not yet updated), ``manifest`` (manifest.jsonl
-replaced, manifest.csv not yet). Unset, it does nothing.
+reached. Stages, in the order a record is filed (see ``journal``): ``intent`` (intent
+written, nothing else), ``record-temp`` (record written to its temporary name, not yet in
+place), ``record`` (record in place, manifests not yet updated), ``manifest``
+(manifest.jsonl replaced, manifest.csv not yet), ``row`` (both manifests written, intent
+not yet removed). Unset, it does nothing.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from reportgen.errors import ReportgenError
 from reportgen.files import TEMP_SUFFIX, fsync_dir, write_temp
 
 CRASH_ENV = "REPORTGEN_TEST_CRASH_AFTER"
@@ -32,6 +39,41 @@ RECORD_MODE = 0o444
 
 class RecordExists(FileExistsError):
     """The final name of a record is taken: records are never overwritten."""
+
+
+class ArchiveUnavailable(ReportgenError):
+    """The archive folder cannot be read or written (read-only, symbolic link loop...)."""
+
+    exit_code = 1
+
+
+# errno -> what it means for the user
+_ERRNO_TEXT = {
+    errno.EACCES: "không có quyền truy cập", errno.EPERM: "không được phép",
+    errno.EROFS: "hệ thống tệp chỉ đọc", errno.ELOOP: "vòng lặp liên kết tượng trưng (symlink)",
+    errno.ENOSPC: "hết chỗ trên đĩa", errno.EDQUOT: "vượt hạn mức đĩa",
+    errno.ENOTDIR: "không phải thư mục", errno.EISDIR: "là thư mục, không phải tệp",
+    errno.ENOENT: "không tồn tại", errno.EEXIST: "đã có",
+    errno.ENAMETOOLONG: "tên quá dài", errno.EIO: "lỗi đọc ghi thiết bị",
+}
+
+
+def describe(exc: OSError) -> str:
+    """``[Errno 30] Read-only file system: 'a/b'`` -> ``a/b: hệ thống tệp chỉ đọc``.
+
+    A temporary file that could not be created is named by its folder (its random name
+    would tell the user nothing).
+    """
+    text = _ERRNO_TEXT.get(exc.errno, exc.strerror or str(exc))
+    if not exc.filename:
+        return text
+    name = Path(os.fsdecode(exc.filename))
+    return f"{name.parent if is_temp(name) else name}: {text}"
+
+
+def unavailable(root: Path, exc: OSError) -> ArchiveUnavailable:
+    """The error to raise when the archive folder ``root`` cannot be used."""
+    return ArchiveUnavailable(f"Không dùng được thư mục lưu trữ {root}: {describe(exc)}")
 
 
 def crash_point(stage: str) -> None:
@@ -79,13 +121,41 @@ def remove_stray_temps(root: Path) -> list[Path]:
     return stray
 
 
+def check_folder(root: Path) -> None:
+    """Raise the OSError that makes ``root`` unusable as a folder (a loop, a file...), if any."""
+    os.stat(root)  # ELOOP, EACCES, ENOENT... as the system says it
+    if not Path(root).is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(root))
+
+
 @contextmanager
-def locked(root: Path) -> Iterator[None]:
-    """Hold ``<root>/.archive.lock`` so that two archive runs cannot interleave."""
-    Path(root).mkdir(parents=True, exist_ok=True)
-    with open(Path(root) / LOCK_NAME, "a") as handle:
+def locked(root: Path, create: bool = True) -> Iterator[None]:
+    """Hold ``<root>/.archive.lock`` so that two archive runs cannot interleave.
+
+    In a folder this process may not write to, an existing lock file is opened read-only
+    (a lock needs no write access), so that a run that writes nothing still works; a run
+    that must write then fails on that write, with the reason. Raises ArchiveUnavailable.
+    """
+    root = Path(root)
+    try:
+        if create and not os.path.lexists(root):
+            root.mkdir(parents=True)
+        check_folder(root)
+        handle = _open_lock(root / LOCK_NAME)
+    except OSError as exc:
+        raise unavailable(root, exc) from None
+    with handle:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
         try:
             yield
         finally:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def _open_lock(path: Path):
+    try:
+        return open(path, "a")
+    except OSError as exc:
+        if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS) or not path.is_file():
+            raise
+        return open(path, "r")

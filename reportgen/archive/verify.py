@@ -7,16 +7,22 @@ conformance B), every font is embedded (descendant fonts of Type0 fonts included
 attachments the row lists are embedded with the same SHA-256, and the XMP metadata and
 page count agree with the row. Files in the archive that no row lists are reported too
 (the manifests and the lock file aside).
+
+Identity, not only bytes: each row's path must be where its kind, unit, period, number,
+symbol and version put it (:func:`naming.record_path`), and no two rows may claim the same
+document and version, or the same content. So a record and its row copied over another
+document's are caught, even with checksums that match.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportgen.archive import manifest
+from reportgen.archive import journal, manifest, naming, storage
 from reportgen.archive.pdf_facts import PdfFacts, read_pdf
 from reportgen.archive.storage import LOCK_NAME, is_temp
 
@@ -24,7 +30,8 @@ UNLISTED = "tệp không có trong manifest"
 UNLISTED_TEMP = ("tệp tạm của một lần lưu trữ bị ngắt "
                  "(chạy lại reportgen archive để dọn và hoàn tất)")
 NOT_PDFA = "không có nhận dạng PDF/A-3b trong XMP (pdfaid:part=3, conformance=B)"
-OWN_FILES = {manifest.JSONL_NAME, manifest.CSV_NAME, LOCK_NAME}
+INTERRUPTED = "lần lưu trữ bị ngắt giữa chừng; chạy reportgen verify --repair để hoàn tất hoặc huỷ"
+OWN_FILES = {manifest.JSONL_NAME, manifest.CSV_NAME, LOCK_NAME, journal.INTENT_NAME}
 # manifest column -> XMP property that must hold the same value
 XMP_OF_COLUMN = {
     "title": "dc:title", "language": "dc:language", "document_type": "vb:documentType",
@@ -39,7 +46,7 @@ class Mismatch:
     """One thing wrong: ``path`` (relative to the archive) and what is wrong with it."""
 
     path: str
-    check: str  # manifest, missing, unlisted, size, checksum, unreadable, pdfa, font, attachment, metadata
+    check: str  # manifest, interrupted, identity, missing, unlisted, size, checksum, unreadable, pdfa, font, attachment, metadata
     message: str
 
     def __str__(self) -> str:
@@ -49,16 +56,31 @@ class Mismatch:
 def verify(archive_root: Path) -> list[Mismatch]:
     """Every mismatch between the archive folder and its manifest (empty: all good)."""
     root = Path(archive_root)
-    if not root.is_dir():
+    if not os.path.lexists(root):
         return [Mismatch(str(root), "missing", "không có thư mục lưu trữ")]
-    rows, problems = manifest.read_jsonl(root)
-    if not problems:
-        problems = manifest.disagreements(rows, manifest.read_csv(root))
+    try:
+        storage.check_folder(root)
+        rows, problems = manifest.read_jsonl(root)
+        if not problems:
+            problems = manifest.disagreements(rows, manifest.read_csv(root))
+    except OSError as exc:
+        return [Mismatch(str(root), "unreadable", f"không đọc được kho lưu trữ: {storage.describe(exc)}")]
     found = [Mismatch(name, "manifest", message) for name, message in problems]
+    found += _interrupted(root)
     found += _duplicates(rows)
     for row in rows:
-        found += check_record(root, row)
+        found += _identity(row) + check_record(root, row)
     return found + _unlisted(root, rows)
+
+
+def _interrupted(root: Path) -> list[Mismatch]:
+    try:
+        intent = journal.pending(root)
+    except journal.IntentError as exc:
+        return [Mismatch(journal.INTENT_NAME, "interrupted", str(exc).split(": ", 1)[1])]
+    except OSError as exc:
+        return [Mismatch(journal.INTENT_NAME, "unreadable", f"không đọc được tệp: {storage.describe(exc)}")]
+    return [] if intent is None else [Mismatch(intent["path"], "interrupted", INTERRUPTED)]
 
 
 def record_count(archive_root: Path) -> int:
@@ -68,8 +90,35 @@ def record_count(archive_root: Path) -> int:
 
 def _duplicates(rows: list[dict]) -> list[Mismatch]:
     counts = Counter(row["path"] for row in rows)
-    return [Mismatch(manifest.JSONL_NAME, "manifest", f"{path} có {n} dòng trong manifest")
-            for path, n in counts.items() if n > 1]
+    found = [Mismatch(manifest.JSONL_NAME, "manifest", f"{path} có {n} dòng trong manifest")
+             for path, n in counts.items() if n > 1]
+    documents: dict[tuple, str] = {}
+    contents: dict[str, str] = {}
+    for row in rows:
+        key = (row["kind"], row["unit"], row["period"], row["version"])
+        if key in documents and documents[key] != row["path"]:
+            found.append(Mismatch(row["path"], "identity", f"cùng văn bản và phiên bản ({row['kind']} {row['unit']} "
+                                                           f"{row['period']}, phiên bản {row['version']}) "
+                                                           f"với {documents[key]}"))
+        documents.setdefault(key, row["path"])
+        if row["sha256"] in contents and contents[row["sha256"]] != row["path"]:
+            found.append(Mismatch(row["path"], "identity", f"cùng nội dung (SHA-256) với {contents[row['sha256']]}"))
+        contents.setdefault(row["sha256"], row["path"])
+    return found
+
+
+def _identity(row: dict) -> list[Mismatch]:
+    """The row's path is where its kind, unit, period, number, symbol and version put it."""
+    try:
+        expected = naming.record_path(row["kind"], row["unit"], row["period"], row["number"], row["symbol"],
+                                      row["version"])
+    except ValueError:
+        return [Mismatch(row["path"], "identity", f"đơn vị {row['unit']!r} hoặc kỳ {row['period']!r} "
+                                                  "của dòng manifest không hợp lệ")]
+    if row["path"] == expected:
+        return []
+    return [Mismatch(row["path"], "identity", "đường dẫn không khớp với loại, đơn vị, kỳ, số, ký hiệu và phiên bản "
+                                              f"của dòng manifest (phải là {expected})")]
 
 
 def _unlisted(root: Path, rows: list[dict]) -> list[Mismatch]:
@@ -87,7 +136,10 @@ def check_record(root: Path, row: dict) -> list[Mismatch]:
     path = root / row["path"]
     if not path.is_file():
         return [Mismatch(row["path"], "missing", "có trong manifest nhưng không có tệp")]
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return [Mismatch(row["path"], "unreadable", f"không đọc được tệp: {storage.describe(exc)}")]
     found = _bytes_mismatches(row, data)
     try:
         facts = read_pdf(data)
