@@ -37,6 +37,7 @@ def unit_info(ws: Workspace, code: str) -> dict:
         "name_lower": _lower_level_word(name),
         "level": level,
         "level_label": ws.config.labels.levels.get(level, level),
+        "level_word": _level_word(name),
         "place": row["dia_danh"] or _strip_level_word(name),
     }
 
@@ -195,7 +196,7 @@ def _numbers(series: pd.Series) -> dict:
 
 
 def common(ws: Workspace, job: Job) -> dict:
-    """The parts every kind has: unit, fig, meeting (or None), labels, chair_short."""
+    """The parts every kind has: unit, fig, meeting (or None), labels."""
     meeting = ws.meetings.get((job.period, job.unit))
     unit = unit_info(ws, job.unit)
     return {
@@ -203,5 +204,4 @@ def common(ws: Workspace, job: Job) -> dict:
         "fig": figures_context(ws, job.unit, job.period),
         "meeting": meeting.model_dump() if meeting else None,
         "labels": ws.config.labels.model_dump(),
-        "chair_short": f"Chủ tịch Ủy ban nhân dân {_level_word(unit['name'])}".rstrip(),
     }

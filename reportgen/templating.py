@@ -25,6 +25,7 @@ from types import TracebackType
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from markupsafe import Markup
 
 from reportgen.errors import ReportgenError, TemplateFailure
 from reportgen.resources import BUILTIN_TEMPLATES
@@ -91,8 +92,35 @@ def render_html(template_name: str, context: Mapping[str, object],
     """
     env = make_environment(workspace_templates)
     variables = {**context, "abbr": Abbreviations(abbreviations)}
+    return _rendering(lambda: env.get_template(template_name).render(variables), template_name, workspace_templates)
+
+
+PHRASES = "phrases.html.j2"
+
+
+def phrase(macro: str, workspace_templates: Path | None = None, **values: object) -> str:
+    """The text of one macro of ``phrases.html.j2`` (the workspace's copy first), as plain text.
+
+    For the sentences Python needs before the document is rendered: the subject lines (the
+    document's title and metadata), the bulletin's headline, the chart's title. The macro
+    is called with ``values`` as keyword arguments; the result is unescaped (the document
+    template escapes it again where it prints it). Raises TemplateFailure.
+    """
+    env = make_environment(workspace_templates)
+
+    def call() -> str:
+        module = env.get_template(PHRASES).module
+        if not hasattr(module, macro):
+            raise TemplateFailure(f"Mẫu {PHRASES}: không có macro {macro!r} (cần cho câu chữ của văn bản)")
+        return Markup(getattr(module, macro)(**values)).unescape()
+
+    return _rendering(call, PHRASES, workspace_templates)
+
+
+def _rendering(render, template_name: str, workspace_templates: Path | None) -> str:
+    """Run ``render()``; Jinja2's errors become TemplateFailure naming template and line."""
     try:
-        html = env.get_template(template_name).render(variables)
+        html = render()
     except ReportgenError:
         raise
     except jinja2.TemplateNotFound as exc:

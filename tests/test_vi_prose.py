@@ -16,7 +16,6 @@ from reportgen.vi.prose import (
     compare_share,
     join_prose,
     number_line,
-    threshold_phrase,
 )
 
 NBSP = "\u00a0"
@@ -191,57 +190,12 @@ def test_compare_share_rejects_missing():
         compare_share(0.9, 0.8, "")
 
 
-# threshold_phrase
-
-def test_threshold_all_above():
-    assert threshold_phrase({"cấp huyện": 0.995, "cấp xã": 0.989}, 0.98) == "đều đạt trên 98%"
-
-
-def test_threshold_single_level_above():
-    assert threshold_phrase({"cấp xã": 0.989}, 0.98) == "đạt trên 98%"
-
-
-def test_threshold_one_level_below():
-    assert (
-        threshold_phrase({"cấp huyện": 0.995, "cấp xã": 0.96}, 0.98)
-        == "cấp huyện đạt 99,5%, cấp xã đạt 96% (chưa đạt trên 98%)"
-    )
-
-
-def test_threshold_exactly_equal_is_not_above():
-    assert (
-        threshold_phrase({"cấp huyện": 0.98, "cấp xã": 0.99}, 0.98)
-        == "cấp huyện đạt 98% (chưa đạt trên 98%), cấp xã đạt 99%"
-    )
-
-
-def test_threshold_just_above_passes():
-    assert threshold_phrase({"cấp huyện": 0.9801, "cấp xã": 0.99}, 0.98) == "đều đạt trên 98%"
-
-
-def test_threshold_rounding_passed_to_shares_and_exact_threshold():
-    shares = {"cấp huyện": 0.9899, "cấp xã": 0.97}
-    assert (
-        threshold_phrase(shares, 0.985, digits=0, rounding="down")
-        == "cấp huyện đạt 98%, cấp xã đạt 97% (chưa đạt trên 98,5%)"
-    )
-
-
-def test_threshold_rejects_missing():
-    with pytest.raises(ValueError):
-        threshold_phrase({}, 0.98)
-    with pytest.raises(ValueError):
-        threshold_phrase({"cấp xã": None}, 0.98)
-    with pytest.raises(ValueError):
-        threshold_phrase({"cấp xã": 0.99}, None)
-
-
 # FILTERS, Unicode
 
 EXPECTED_FILTERS = {
     "number", "decimal", "percent", "count", "roman", "date_prose", "date_line", "date_table",
     "part_of_day", "period", "period_upper", "quarter_name", "cutoff_window", "number_line", "document_number",
-    "join_prose", "compare", "compare_share", "threshold_phrase", "upper_first", "point_letter",
+    "join_prose", "compare", "compare_share", "upper_first", "point_letter", "percent_exact",
 }
 
 

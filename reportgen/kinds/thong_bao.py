@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from reportgen import vi
 from reportgen.context import common, document_frame
 from reportgen.kinds.kind import Kind
 from reportgen.periods import Period
 from reportgen.schema import Issuer
+from reportgen.templating import phrase
 
 
 def build(ws, job):
     ctx = common(ws, job)
     meeting = ws.meetings[(job.period, job.unit)]
-    subject = (f"Kết luận của Chủ tịch Ủy ban nhân dân {ctx['unit']['name_lower']} tại cuộc họp đánh giá kết quả "
-               f"thực hiện cải cách hành chính {vi.period(job.period)} và triển khai nhiệm vụ trọng tâm năm "
-               f"{Period.parse(job.period).year}")
+    subject = phrase("notice_subject", ws.templates_dir, unit=ctx["unit"], period=Period.parse(job.period))
     ctx["doc"] = document_frame(ws, job, KIND, subject, meeting.ngay_thong_bao or meeting.ngay)
     return ctx, {}
 

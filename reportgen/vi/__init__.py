@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from reportgen.vi.dates import date_line, date_prose, date_table, part_of_day
-from reportgen.vi.numbers import count, decimal, number, percent, roman
+from reportgen.vi.numbers import count, decimal, number, percent, percent_exact, roman
 from reportgen.vi.periods import cutoff_dates, cutoff_window, period, period_upper, quarter_name
 from reportgen.vi.prose import (
     BLANK_NUMBER,
@@ -20,7 +20,6 @@ from reportgen.vi.prose import (
     join_prose,
     number_line,
     point_letter,
-    threshold_phrase,
     upper_first,
 )
 
@@ -28,6 +27,7 @@ FILTERS: dict[str, Callable[..., str]] = {
     "number": number,
     "decimal": decimal,
     "percent": percent,
+    "percent_exact": percent_exact,
     "count": count,
     "roman": roman,
     "date_prose": date_prose,
@@ -43,15 +43,14 @@ FILTERS: dict[str, Callable[..., str]] = {
     "join_prose": join_prose,
     "compare": compare,
     "compare_share": compare_share,
-    "threshold_phrase": threshold_phrase,
     "upper_first": upper_first,
     "point_letter": point_letter,
 }
 
 __all__ = [
     "FILTERS", "BLANK_NUMBER", "DEFAULT_ABBREVIATIONS", "Abbreviations",
-    "number", "decimal", "percent", "count", "roman",
+    "number", "decimal", "percent", "percent_exact", "count", "roman",
     "date_prose", "date_line", "date_table", "part_of_day",
     "period", "period_upper", "quarter_name", "cutoff_dates", "cutoff_window",
-    "document_number", "number_line", "join_prose", "upper_first", "point_letter", "compare", "compare_share", "threshold_phrase",
+    "document_number", "number_line", "join_prose", "upper_first", "point_letter", "compare", "compare_share",
 ]

@@ -121,6 +121,13 @@ def percent(ratio: object, digits: int = 1, rounding: str = "half_up") -> str:
     return format_trimmed(value, digits) + PERCENT_SIGN
 
 
+def percent_exact(ratio: object) -> str:
+    """A ratio as a percentage with the decimals it has (up to 3): ``0.98`` -> ``"98%"``,
+    ``0.985`` -> ``"98,5%"``; for targets and thresholds, which are never rounded."""
+    exponent = (to_decimal(ratio, "ratio") * 100).normalize().as_tuple().exponent
+    return percent(ratio, min(max(0, -int(exponent)), 3))
+
+
 def count(n: object) -> str:
     """A count for official prose: 1-9 zero-padded (``"06"``), 0 -> ``"0"``, 10+ -> :func:`number`.
 
@@ -147,4 +154,4 @@ def roman(n: object) -> str:
     return "".join(parts)
 
 
-__all__ = ["number", "decimal", "percent", "count", "roman", "PERCENT_SIGN", "LOCALE"]
+__all__ = ["number", "decimal", "percent", "percent_exact", "count", "roman", "PERCENT_SIGN", "LOCALE"]

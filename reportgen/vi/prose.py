@@ -230,40 +230,8 @@ def compare_share(current_ratio: object, previous_ratio: object, reference: str,
     return f"{verb} {format_trimmed(size, digits)} điểm phần trăm so với {ref}"
 
 
-def _exact_percent(ratio: Decimal) -> str:
-    exponent = (ratio * 100).normalize().as_tuple().exponent
-    digits = min(max(0, -int(exponent)), 3)
-    return percent(ratio, digits)
-
-
-def threshold_phrase(shares: Mapping[str, object], threshold: object,
-                     digits: int = 1, rounding: str = "half_up") -> str:
-    """Say whether every level's share is strictly above ``threshold`` (ratios 0..1).
-
-    All above (``>``, so a share equal to the threshold is not "trên"):
-    ``"đều đạt trên 98%"`` (``"đạt trên 98%"`` when there is one level).
-    Otherwise each level is named with its share, in the given order, and each level not
-    above is marked: ``"cấp huyện đạt 99,5%, cấp xã đạt 96% (chưa đạt trên 98%)"``.
-    Shares are written with ``percent(share, digits, rounding)``; the threshold exactly
-    (``98%``, ``98,5%``).
-    """
-    if not shares:
-        raise ValueError("threshold_phrase() needs at least one share")
-    limit = to_decimal(threshold, "threshold")
-    values = {_required(label, "level label"): to_decimal(share, f"share of {label!r}")
-              for label, share in shares.items()}
-    limit_text = _exact_percent(limit)
-    if all(value > limit for value in values.values()):
-        return f"đều đạt trên {limit_text}" if len(values) > 1 else f"đạt trên {limit_text}"
-    parts = []
-    for label, value in values.items():
-        part = f"{label} đạt {percent(value, digits, rounding)}"
-        parts.append(part if value > limit else f"{part} (chưa đạt trên {limit_text})")
-    return ", ".join(parts)
-
-
 __all__ = [
     "point_letter", "POINT_LETTERS", "upper_first", "BLANK_NUMBER", "DEFAULT_ABBREVIATIONS", "Abbreviations", "document_number", "number_line",
     "join_prose",
-    "compare", "compare_share", "threshold_phrase",
+    "compare", "compare_share",
 ]

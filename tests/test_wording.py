@@ -1,0 +1,100 @@
+"""Wording lives in templates: the sentences Python needs (subjects, headline, chart title) and
+the phrases the templates share are macros of templates/phrases.html.j2, fed with values;
+a workspace's templates/phrases.html.j2 rewords them."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from reportgen import batch
+from reportgen.errors import TemplateFailure
+from reportgen.kinds import build_context
+from reportgen.periods import Period
+from reportgen.plan import Job
+from reportgen.resources import BUILTIN_TEMPLATES
+from reportgen.templating import phrase
+from reportgen.workspace import load_workspace
+from tests.conftest import replace_in
+from tests.test_documents import docx_text, flat, pdf_text
+
+
+def news(*levels, threshold=0.98, online_rose=False):
+    shares = [{"label": label, "share": share, "above": share > threshold} for label, share in levels]
+    return {"levels": shares, "threshold": threshold, "all_pass": bool(shares) and all(s["above"] for s in shares),
+            "online_rose": online_rose}
+
+
+@pytest.mark.parametrize("value, expected", [
+    (news(("cấp huyện", 0.995), ("cấp xã", 0.989)), "đều đạt trên 98%"),
+    (news(("cấp xã", 0.989)), "đạt trên 98%"),
+    (news(("cấp huyện", 0.995), ("cấp xã", 0.96)), "cấp huyện đạt 99%, cấp xã đạt 96% (chưa đạt trên 98%)"),
+    # equal is not above; shares are rounded down
+    (news(("cấp huyện", 0.98), ("cấp xã", 0.99)), "cấp huyện đạt 98% (chưa đạt trên 98%), cấp xã đạt 99%"),
+    (news(("cấp huyện", 0.9801), ("cấp xã", 0.99)), "đều đạt trên 98%"),
+    (news(("cấp huyện", 0.9899), ("cấp xã", 0.97), threshold=0.985),
+     "cấp huyện đạt 98%, cấp xã đạt 97% (chưa đạt trên 98,5%)"),
+    (news(), "chưa có hồ sơ đã giải quyết"),
+])
+def test_on_time_threshold(value, expected):
+    assert phrase("on_time_threshold", news=value) == expected
+
+
+def test_bulletin_headline_states_what_the_figures_support():
+    labels = {"online_services": "dịch vụ công trực tuyến"}
+    q1 = Period(2022, 1)
+    rose = news(("cấp huyện", 0.96), online_rose=True)
+    assert phrase("bulletin_headline", news=rose, labels=labels, period=q1) == \
+        "Nâng cao tỷ lệ hồ sơ thực hiện dịch vụ công trực tuyến"
+    passed = news(("cấp huyện", 0.995), ("cấp xã", 0.989))
+    assert phrase("bulletin_headline", news=passed, labels=labels, period=q1) == \
+        "Tỷ lệ hồ sơ giải quyết đúng và trước hạn đều đạt trên 98%"
+    assert phrase("bulletin_headline", news=news(("cấp xã", 0.9)), labels=labels, period=q1) == \
+        "Đánh giá kết quả thực hiện cải cách hành chính quý I năm 2022"
+
+
+def test_subjects_chart_title_and_chair():
+    unit = {"name": "Huyện Tháp Mười & Co", "name_lower": "huyện Tháp Mười", "level_word": "huyện"}
+    q3 = Period(2023, 3)
+    assert phrase("report_subject", period=q3) == "Kết quả tiếp nhận, giải quyết thủ tục hành chính quý III năm 2023"
+    assert phrase("notice_subject", unit=unit, period=q3) == (
+        "Kết luận của Chủ tịch Ủy ban nhân dân huyện Tháp Mười tại cuộc họp đánh giá kết quả thực hiện cải cách "
+        "hành chính quý III năm 2023 và triển khai nhiệm vụ trọng tâm năm 2023")
+    assert phrase("chart_title", level={"label": "cấp xã"}, period=q3) == \
+        "Tỷ lệ hồ sơ tiếp nhận trực tuyến cấp xã, quý III năm 2023"
+    assert phrase("chair_short", unit=unit) == "Chủ tịch Ủy ban nhân dân huyện"
+    assert phrase("chair_short", unit={**unit, "level_word": ""}) == "Chủ tịch Ủy ban nhân dân"
+    # plain text (the document template escapes it when it prints it)
+    assert phrase("bulletin_subject", unit=unit, headline="A < B") == "HUYỆN THÁP MƯỜI & CO: A < B"
+
+
+def test_a_missing_macro_is_a_template_failure():
+    with pytest.raises(TemplateFailure, match="không có macro 'no_such_sentence'"):
+        phrase("no_such_sentence")
+
+
+def test_a_workspace_rewords_the_phrases(workspace, tmp_path):
+    own = workspace / "templates"
+    own.mkdir()
+    shutil.copy(BUILTIN_TEMPLATES / "phrases.html.j2", own / "phrases.html.j2")
+    replace_in(own / "phrases.html.j2", "Kết quả tiếp nhận, giải quyết thủ tục hành chính {{ period|period }}",
+               "Tình hình giải quyết hồ sơ {{ period|period }}")
+    replace_in(own / "phrases.html.j2", "Chủ tịch Ủy ban nhân dân{% if unit.level_word %}",
+               "Đồng chí Chủ tịch Ủy ban nhân dân{% if unit.level_word %}")
+    replace_in(own / "phrases.html.j2", "Tỷ lệ hồ sơ tiếp nhận trực tuyến {{ level.label }}, {{ period|period }}",
+               "Trực tuyến {{ level.label }}")
+    ws = load_workspace(workspace)
+    report, notice = Job("bao-cao", "TM", "2022-Q1"), Job("thong-bao", "TM", "2022-Q1")
+    outputs = batch.build(ws, [report, notice], tmp_path / "out", ("pdf", "docx"))
+    assert {o.status for o in outputs} == {"built"}
+    report_text = flat(pdf_text(tmp_path / "out/2022-Q1/TM/bao-cao.pdf"))
+    assert "Tình hình giải quyết hồ sơ quý I năm 2022" in report_text
+    assert "Kết quả tiếp nhận, giải quyết thủ tục hành chính quý I" not in report_text
+    notice_text = flat(docx_text(tmp_path / "out/2022-Q1/TM/thong-bao.docx"))
+    assert "thảo luận của các đại biểu dự họp, Đồng chí Chủ tịch UBND huyện kết luận như sau:" in notice_text
+    _, context, assets = build_context(ws, report)
+    assert context["doc"]["subject"] == "Tình hình giải quyết hồ sơ quý I năm 2022"
+    shutil.rmtree(own)
+    _, _, plain_assets = build_context(load_workspace(workspace), report)
+    assert assets["ty-le-truc-tuyen.png"] != plain_assets["ty-le-truc-tuyen.png"]  # the chart's title changed
