@@ -51,15 +51,6 @@ def text_width_pt(text: str, size_pt: float, bold: bool = False) -> float:
     return sum(char_units(c, bold) for c in text) * size_pt / UNITS_PER_EM
 
 
-def plain_text(element) -> str:
-    """The element's text, whitespace collapsed, a line break counted as a space."""
-    pieces = [element.text or ""]
-    for child in element:
-        pieces += [" " if child.tag == "br" else plain_text(child) if isinstance(child.tag, str) else "",
-                   child.tail or ""]
-    return " ".join("".join(pieces).split())
-
-
 def _base_letter(char: str) -> str:
     """The first character of the canonical decomposition: ộ -> o, ừ -> ư."""
     decomposed = unicodedata.normalize("NFD", char)
