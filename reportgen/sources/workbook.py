@@ -20,6 +20,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 import pandas as pd
 from openpyxl.utils import get_column_letter
@@ -259,7 +260,7 @@ LABEL_GROUPS = {"truc_tuyen": "received", "truc_tiep": "received", "buu_chinh": 
                 "dang_trong_han": "in_progress", "dang_qua_han": "in_progress"}
 
 
-def read_figures_workbook(path: Path, label: str, units: pd.DataFrame, sources: Sources,
+def read_figures_workbook(path: Path | BinaryIO, label: str, units: pd.DataFrame, sources: Sources,
                           labels: dict[str, str] | None = None) -> tuple[Table | None, list[Problem]]:
     """The office's workbook as a Table of reportgen's figure columns, and its problems.
 
@@ -282,7 +283,7 @@ def read_figures_workbook(path: Path, label: str, units: pd.DataFrame, sources: 
     return _Reader(path, label, _Sheet(values[name], formulas[name]), UnitIndex.of(units), sources, own).read()
 
 
-def is_plain_table(path: Path, sheet: str | None) -> bool:
+def is_plain_table(path: Path | BinaryIO, sheet: str | None) -> bool:
     """True when the first row holds reportgen's own column names (``ky``, ``ma_don_vi``...)."""
     from openpyxl import load_workbook
 
@@ -327,7 +328,7 @@ class _Reader:
         rows = self.rows(last + 1, columns, period)  # rows with errors are left out, as in a CSV
         letters = {c.field: get_column_letter(c.index) for c in columns}
         letters.setdefault("ma_don_vi", letters.get("ten_don_vi"))
-        table = Table(self.path, ["ky", "ma_don_vi", *COUNTS], rows,
+        table = Table(Path(self.label), ["ky", "ma_don_vi", *COUNTS], rows,
                       sorted(n for e in self.notes for n in _legacy_note(e)),
                       cells={k: v for k, v in letters.items() if v})
         return table, self.problems
