@@ -20,6 +20,9 @@ from reportgen.kinds import KINDS
 from reportgen.plan import plan
 from reportgen.workspace import load_workspace
 
+# every format some kind writes, for --format
+FORMATS = list(dict.fromkeys(f for kind in KINDS.values() for f in kind.formats))
+
 WORKSPACE = click.option("--workspace", "-w", type=click.Path(path_type=Path), default=Path("inputs"),
                          show_default=True, help="Workspace folder (reportgen.toml, units.csv, figures/, meetings/).")
 
@@ -104,7 +107,7 @@ def validate(workspace: Path) -> None:
 @click.option("--period", "-p", multiple=True, help="Period such as 2022-Q1 (repeatable).")
 @click.option("--unit", "-u", multiple=True, help="Unit code from units.csv (repeatable).")
 @click.option("--kind", "-k", multiple=True, help=f"Document kind: {', '.join(KINDS)} (repeatable).")
-@click.option("--format", "-f", "formats", multiple=True, type=click.Choice(["docx", "pdf", "html"]),
+@click.option("--format", "-f", "formats", multiple=True, type=click.Choice(FORMATS),
               help="Output format (repeatable); default: every format of each kind.")
 @click.option("--dry-run", is_flag=True, help="Print the plan and write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per document file.")

@@ -32,8 +32,9 @@ GOLDEN = ROOT / "tests" / "golden"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-# the packages whose versions change PDF, DOCX or PNG bytes
-RENDERERS = ("weasyprint", "pydyf", "fonttools", "pillow", "python-docx", "lxml", "matplotlib", "pypdf", "pikepdf")
+# the packages whose versions change PDF, DOCX, XLSX or PNG bytes
+RENDERERS = ("weasyprint", "pydyf", "fonttools", "pillow", "python-docx", "lxml", "matplotlib", "pypdf", "pikepdf",
+             "openpyxl")
 TEXT_SUFFIXES = (".html",)
 
 

@@ -92,7 +92,7 @@ def test_python_dash_m(tmp_path):
 def test_a_kind_without_the_asked_format_is_an_error(cli, workspace, tmp_path):
     result = cli("build", "-w", workspace, "-o", tmp_path / "o", "-k", "bao-cao", "-f", "html")
     assert result.exit_code == 2
-    assert "LỖI: --format: bao-cao không có định dạng html; có: docx, pdf (giá trị: 'bao-cao')" in result.stderr
+    assert "LỖI: --format: bao-cao không có định dạng html; có: docx, pdf, xlsx (giá trị: 'bao-cao')" in result.stderr
     assert not (tmp_path / "o").exists()
 
 

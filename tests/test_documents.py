@@ -27,6 +27,15 @@ def pdf_text(path: Path) -> str:
         return "\n".join(page.extract_text() or "" for page in pdf.pages)
 
 
+def xlsx_text(path: Path) -> str:
+    """Every cell of the written workbook, as text."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    return " ".join(str(v) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
+                    for v in row if v is not None)
+
+
 def docx_text(path: Path) -> str:
     doc = Document(str(path))
     parts = [p.text for p in doc.paragraphs]
@@ -147,6 +156,8 @@ def test_no_leftovers_in_any_output(sample_build):
             text = pdf_text(path)
         elif r["format"] == "docx":
             text = docx_text(path)
+        elif r["format"] == "xlsx":
+            text = xlsx_text(path)
         else:
             text = re.sub(r"<[^>]+>", " ", path.read_text(encoding="utf-8"))
         found = LEFTOVERS.findall(text)
@@ -185,7 +196,7 @@ def test_builds_are_byte_identical(cli, tmp_path):
                      "--json")
         assert result.exit_code == 0, result.output
         digests.append({(r["format"], r["sha256"]) for r in map(json.loads, result.stdout.splitlines())})
-    assert digests[0] == digests[1] and len(digests[0]) == 2  # the PDF carries the chart
+    assert digests[0] == digests[1] and len(digests[0]) == 3  # docx, pdf (with the chart), xlsx
 
 
 def test_chart_is_in_the_report_pdf(sample_build):

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from reportgen.cli import main
-from tests.test_documents import LEFTOVERS, docx_text, flat, pdf_text
+from tests.test_documents import LEFTOVERS, docx_text, flat, pdf_text, xlsx_text
 
 CONFIG = """\
 province = "An Giang"
@@ -133,5 +133,6 @@ def test_no_leftovers(other):
     _, records = other
     for r in records:
         path = Path(r["path"])
-        text = {"pdf": pdf_text, "docx": docx_text}.get(r["format"], lambda p: p.read_text(encoding="utf-8"))(path)
+        text = {"pdf": pdf_text, "docx": docx_text, "xlsx": xlsx_text}.get(
+            r["format"], lambda p: p.read_text(encoding="utf-8"))(path)
         assert not LEFTOVERS.findall(text), path

@@ -33,7 +33,7 @@ def test_every_kind_declares_itself_in_one_place():
     for name, kind in KINDS.items():
         assert kind.name == name
         assert (BUILTIN_TEMPLATES / kind.template).is_file()
-        assert set(kind.formats) <= {"docx", "pdf", "html"}
+        assert set(kind.formats) <= {"docx", "pdf", "html", "xlsx"}
     assert [k.needs_meeting for k in KINDS.values()] == [False, True, True]
     assert KINDS["bao-cao"].chair_signs and not KINDS["thong-bao"].chair_signs
     assert KINDS["thong-bao"].default_issuer("xa").symbol == "TB-UBND"

@@ -309,7 +309,7 @@ def test_build_lists_results_and_serves_preview_download_and_zip(site):
     bundle = client.get("/tai-ky/2022-Q1")
     assert bundle.headers["content-type"] == "application/zip"
     assert sorted(zipfile.ZipFile(io.BytesIO(bundle.content)).namelist()) == [
-        "2022-Q1/TM-MH/bao-cao.docx", "2022-Q1/TM-MH/bao-cao.pdf"]
+        "2022-Q1/TM-MH/bao-cao.docx", "2022-Q1/TM-MH/bao-cao.pdf", "2022-Q1/TM-MH/bao-cao.xlsx"]
 
 
 @pytest.mark.parametrize("path", [

@@ -148,7 +148,7 @@ def test_a_clerk_uploads_fills_in_builds_previews_and_downloads(server, browser)
     wait.until(lambda d: "Kết quả lượt vừa lập" in d.find_element(By.TAG_NAME, "main").text)
     links = [a.get_attribute("href").rsplit("/", 1)[-1]
              for a in browser.find_elements(By.CSS_SELECTOR, "main table tbody td a:first-child")]
-    assert sorted(links) == ["bao-cao.docx", "bao-cao.pdf", "thong-bao.docx", "thong-bao.pdf", "tin-tuc.docx",
+    assert sorted(links) == ["bao-cao.docx", "bao-cao.pdf", "bao-cao.xlsx", "thong-bao.docx", "thong-bao.pdf", "tin-tuc.docx",
                              "tin-tuc.fragment.html", "tin-tuc.html", "tin-tuc.pdf"]
     browser.find_element(By.CSS_SELECTOR, "[data-preview*='tin-tuc.html']").click()
     frame = browser.find_element(By.ID, "khung-xem")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import shutil
 import subprocess
 import zipfile
@@ -188,10 +189,17 @@ def test_libreoffice_shows_the_figures_of_the_pdf(sample, tmp_path: Path):
     assert "1 Huyện Tháp Mười 2.570 336 1.850 264 120 2.452 1.716 724 12 118 115 3 99,51" in sheet_rows
 
 
-def test_2025_province_built_from_its_communes_workbooks(tmp_path: Path):
-    """Two tiers (2025 on): the wards', communes' and special zone's bao-cao.xlsx, dropped into
-    the province's figures/ in place of their CSV rows, give the province the same report."""
+def test_2025_province_built_from_its_communes_workbooks(tmp_path: Path, cli):
+    """Two tiers (2025 on): the wards', communes' and special zone's bao-cao.xlsx, as
+    ``reportgen build --format xlsx`` writes them, dropped into the province's figures/ in
+    place of their CSV rows, give the province the same report."""
     original = load_workspace(SAMPLE / "mau-2025")
+    built = tmp_path / "built"
+    result = cli("build", "--workspace", SAMPLE / "mau-2025", "--out", built, "--kind", "bao-cao", "--format", "xlsx",
+                 "--json")
+    assert result.exit_code == 0, result.stderr
+    outputs = [json.loads(line) for line in result.stdout.splitlines()]
+    assert {o["format"] for o in outputs} == {"xlsx"} and len(outputs) == 2 * len(original.units)
     root = tmp_path / "an-giang"
     shutil.copytree(SAMPLE / "mau-2025", root)
     province = "AG"
@@ -202,7 +210,7 @@ def test_2025_province_built_from_its_communes_workbooks(tmp_path: Path):
     communes = [c for c in original.units.index if c != province]
     for period in original.periods:
         for code in communes:
-            (root / "figures" / f"{code}-{period}.xlsx").write_bytes(xlsx_of(original, code, period))
+            shutil.copy(built / period / code / "bao-cao.xlsx", root / "figures" / f"{code}-{period}.xlsx")
     rebuilt = load_workspace(root)
     assert rebuilt.warnings == []
     for period in original.periods:
@@ -228,3 +236,16 @@ def test_the_workspace_own_column_labels_read_back(workspace: Path):
     (workspace / "figures" / "mot-cua-2022-q1.csv").unlink()
     (workspace / "figures" / "bao-cao.xlsx").write_bytes(data)
     assert _figures(load_workspace(workspace), "2022-Q1") == expected
+
+
+def test_build_format_xlsx_only_for_the_report(workspace: Path, tmp_path: Path, cli):
+    out = tmp_path / "out"
+    result = cli("build", "--workspace", workspace, "--out", out, "--unit", "TM-MH", "--period", "2022-Q1",
+                 "--format", "xlsx")
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.*")) == ["2022-Q1/TM-MH/bao-cao.xlsx"]
+    assert (out / "2022-Q1" / "TM-MH" / "bao-cao.xlsx").read_bytes() == xlsx_of(load_workspace(workspace), "TM-MH")
+    result = cli("build", "--workspace", workspace, "--out", out, "--kind", "thong-bao", "--unit", "TM",
+                 "--format", "xlsx")
+    assert result.exit_code == 2
+    assert "--format: thong-bao không có định dạng xlsx; có: docx, pdf" in result.stderr

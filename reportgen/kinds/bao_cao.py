@@ -39,7 +39,7 @@ def _chart(fig: dict, ws) -> dict[str, bytes]:
 KIND = Kind(
     name="bao-cao",
     title="Báo cáo kết quả giải quyết TTHC của UBND",
-    formats=("docx", "pdf"),
+    formats=("docx", "pdf", "xlsx"),  # xlsx: the appendix table as a workbook (render/to_xlsx.py)
     template="bao-cao.html.j2",
     build=build,
     doc_type="BÁO CÁO",

@@ -15,6 +15,7 @@ from reportgen import __version__
 from reportgen.render import subset
 from reportgen.render.portal import portal_fragment, portal_page
 from reportgen.render.to_pdf import render_pdf
+from reportgen.render.to_xlsx import render_xlsx
 from reportgen.templating import BUILTIN_TEMPLATES, render_html
 from reportgen.workspace import Workspace
 
@@ -49,7 +50,7 @@ def allowed_roots(ws: Workspace, assets_dir: Path) -> list[Path]:
 
 def render_all(template: str, context: dict, assets: dict[str, bytes], formats: list[str],
                ws: Workspace, assets_dir: Path) -> dict[str, tuple[bytes, int | None]]:
-    """Render ``formats`` (docx, pdf, html); return file suffix -> (bytes, PDF page count).
+    """Render ``formats`` (docx, pdf, html, xlsx); return file suffix -> (bytes, PDF page count).
 
     Only the formats asked for are rendered: ``--format pdf`` makes no DOCX.
     """
@@ -63,6 +64,8 @@ def render_all(template: str, context: dict, assets: dict[str, bytes], formats: 
     if "html" in formats:
         out["html"] = (portal_page(document).encode("utf-8"), None)
         out["fragment.html"] = (portal_fragment(document).encode("utf-8"), None)
+    if "xlsx" in formats:
+        out["xlsx"] = (render_xlsx(context), None)
     return out
 
 
