@@ -1,5 +1,7 @@
 """Context: the parts every kind's context is made of, built before any rendering.
 
+The shapes are declared in :mod:`reportgen.context_types` and documented in docs/templates.md.
+
 Each kind's builder (:mod:`reportgen.kinds`) assembles one plain dict per document
 (kind × unit × period) from these parts. Numbers stay numbers here; the ``vi`` filters
 format them in the templates.
@@ -13,6 +15,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from reportgen import indicators as ind
+from reportgen.context_types import Common, Doc, Figures, Unit
 from reportgen.errors import InvalidInput, Problem
 from reportgen.periods import Period
 from reportgen.schema import Signer
@@ -26,7 +29,7 @@ if TYPE_CHECKING:
 LEVEL_WORDS = ("Thị trấn", "Thành phố", "Thị xã", "Phường", "Huyện", "Tỉnh", "Xã")
 
 
-def unit_info(ws: Workspace, code: str) -> dict:
+def unit_info(ws: Workspace, code: str) -> Unit:
     """Names of a unit as documents write them."""
     row = ws.units.loc[code]
     name = row["ten_don_vi"]
@@ -62,7 +65,7 @@ def _lower_level_word(name: str) -> str:
     return name
 
 
-def document_frame(ws: Workspace, job: Job, kind: Kind, subject: str, date: dt.date) -> dict:
+def document_frame(ws: Workspace, job: Job, kind: Kind, subject: str, date: dt.date) -> Doc:
     """The ``doc`` dict of the Decree 30 blocks (see templates/macros.html.j2).
 
     The issuer is the workspace's ``[issuers."<kind>.<level>"]``, else the kind's default
@@ -110,7 +113,7 @@ def _signature(ws: Workspace, job: Job, kind: Kind) -> dict:
     return signer.model_dump()
 
 
-def figures_context(ws: Workspace, unit: str, period: str) -> dict:
+def figures_context(ws: Workspace, unit: str, period: str) -> Figures:
     """Every figure a document about ``unit`` in ``period`` may state."""
     scope = ind.scope_of(ws.units, unit)
     current = Period.parse(period)
@@ -195,7 +198,7 @@ def _numbers(series: pd.Series) -> dict:
     return {k: ind.plain(v) for k, v in series.items() if not str(k).startswith("_")}
 
 
-def common(ws: Workspace, job: Job) -> dict:
+def common(ws: Workspace, job: Job) -> Common:
     """The parts every kind has: unit, fig, meeting (or None), labels."""
     meeting = ws.meetings.get((job.period, job.unit))
     unit = unit_info(ws, job.unit)

@@ -3,15 +3,23 @@ and a chart of the online share by unit."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from reportgen.charts import online_share_chart
 from reportgen.context import common, document_frame
+from reportgen.context_types import ReportContext
 from reportgen.kinds.kind import Kind
 from reportgen.periods import Period
 from reportgen.schema import Issuer
 from reportgen.templating import phrase
 
+if TYPE_CHECKING:
+    from reportgen.plan import Job
+    from reportgen.workspace import Workspace
 
-def build(ws, job):
+
+def build(ws: Workspace, job: Job) -> tuple[ReportContext, dict[str, bytes]]:
+    """The context of template bao-cao.html.j2 (reportgen.context_types.ReportContext) and its assets."""
     ctx = common(ws, job)
     period = Period.parse(job.period)
     meeting = ctx["meeting"]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from reportgen.schema import Issuer
 
@@ -12,8 +12,9 @@ if TYPE_CHECKING:
     from reportgen.plan import Job
     from reportgen.workspace import Workspace
 
-# (context, assets): the template's variables and the files it links to (name -> bytes)
-Builder = Callable[["Workspace", "Job"], tuple[dict, dict[str, bytes]]]
+# (context, assets): the template's variables (a TypedDict of reportgen.context_types) and the
+# files it links to (name -> bytes)
+Builder = Callable[["Workspace", "Job"], tuple[Mapping[str, Any], dict[str, bytes]]]
 
 
 @dataclass(frozen=True)

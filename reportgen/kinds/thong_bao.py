@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from reportgen.context import common, document_frame
+from reportgen.context_types import NoticeContext
 from reportgen.kinds.kind import Kind
 from reportgen.periods import Period
 from reportgen.schema import Issuer
 from reportgen.templating import phrase
 
+if TYPE_CHECKING:
+    from reportgen.plan import Job
+    from reportgen.workspace import Workspace
 
-def build(ws, job):
+
+def build(ws: Workspace, job: Job) -> tuple[NoticeContext, dict[str, bytes]]:
+    """The context of template thong-bao.html.j2 (reportgen.context_types.NoticeContext) and its assets."""
     ctx = common(ws, job)
     meeting = ws.meetings[(job.period, job.unit)]
     subject = phrase("notice_subject", ws.templates_dir, unit=ctx["unit"], period=Period.parse(job.period))

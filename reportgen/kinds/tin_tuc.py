@@ -3,13 +3,21 @@ without the Decree 30 header; also written as the portal's HTML."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from reportgen.context import common
+from reportgen.context_types import BulletinContext
 from reportgen.kinds.kind import Kind
 from reportgen.schema import DEFAULT_ON_TIME_TARGET, Issuer
 from reportgen.templating import phrase
 
+if TYPE_CHECKING:
+    from reportgen.plan import Job
+    from reportgen.workspace import Workspace
 
-def build(ws, job):
+
+def build(ws: Workspace, job: Job) -> tuple[BulletinContext, dict[str, bytes]]:
+    """The context of template tin-tuc.html.j2 (reportgen.context_types.BulletinContext) and its assets."""
     ctx = common(ws, job)
     meeting = ws.meetings[(job.period, job.unit)]
     ctx["news"] = _news(ctx["fig"])

@@ -1,0 +1,199 @@
+"""The context handed to the document templates, typed: every name a template may use.
+
+Builders (:mod:`reportgen.kinds`) make plain dicts of these shapes, so templates, the
+workbook writer and the archive read them with ``ctx["doc"]["subject"]`` or
+``doc.subject`` alike; tests/test_context_types.py checks every sample document's context
+against these declarations key by key, and docs/templates.md documents them.
+Numbers stay numbers (the ``vi`` filters format them in the templates); a share is a
+ratio 0..1 or None when there is nothing to divide by.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, TypedDict
+
+from reportgen.periods import Period
+
+
+class Unit(TypedDict):
+    code: str           # "TM"
+    name: str           # "Huyện Tháp Mười"
+    name_lower: str     # "huyện Tháp Mười" (the level word in lower case, for running text)
+    level: str          # "huyen" (schema.LEVELS)
+    level_label: str    # "cấp huyện" ([labels] levels)
+    level_word: str     # "huyện"; "" when the name has none
+    place: str          # "Tháp Mười" (the date line's place)
+
+
+class Counts(TypedDict):
+    """The counts of figures/*.csv and the figures derived from them (indicators.py)."""
+
+    truc_tuyen: int
+    truc_tiep: int
+    buu_chinh: int
+    ky_truoc: int
+    truoc_han: int
+    dung_han: int
+    qua_han: int
+    dang_trong_han: int
+    dang_qua_han: int
+    new: int
+    received: int
+    resolved: int
+    in_progress: int
+    online_share: float | None
+    on_time_share: float | None
+
+
+class LevelTotals(Counts):
+    units_reporting: int
+
+
+class UnitFigures(Counts):
+    code: str
+    name: str
+
+
+class NamedShare(TypedDict):
+    name: str
+    name_lower: str
+    share: float
+
+
+class NamedCount(TypedDict):
+    name: str
+    name_lower: str
+    count: int
+
+
+class Change(TypedDict):
+    """The level's figures in another period (previous quarter, same quarter a year before)."""
+
+    truc_tuyen: int | None
+    buu_chinh: int | None
+    received: int | None
+    online_share: float | None
+    on_time_share: float | None
+    period: Period
+    available: bool
+    reason: str | None  # None, "no_data" or "different_units"
+
+
+class Level(TypedDict):
+    key: str                       # "huyen"
+    label: str                     # "cấp huyện"
+    own: bool                      # the document's own unit's level
+    totals: LevelTotals
+    units: list[UnitFigures]
+    missing_units: list[str]       # names of the level's units without figures
+    ranked_online: list[NamedShare]
+    below_online: list[NamedShare]
+    below_on_time: list[NamedShare]
+    late: list[NamedCount]         # units with files resolved late (qua_han)
+    overdue: list[NamedCount]      # units with files in progress past their deadline
+    online_target: float | None
+    on_time_target: float | None
+    previous: Change
+    year_before: Change
+
+
+class Cutoff(TypedDict):
+    start: dt.date
+    end: dt.date
+
+
+class Figures(TypedDict):
+    period: Period
+    next_period: Period
+    previous_period: Period
+    year_before: Period
+    cutoff: Cutoff
+    levels: list[Level]            # levels with figures, highest first
+    level: dict[str, Level]        # the same, by key
+    missing_levels: list[str]      # names of units of levels without any figures
+    all_targets_met: bool
+    total: Counts
+
+
+class PrintedIssuer(TypedDict):
+    parent: str | None
+    lines: list[str]
+    name: str
+
+
+class Signature(TypedDict):
+    name: str
+    title: str
+    authority: str | None
+
+
+class Margins(TypedDict):
+    top: float
+    bottom: float
+    left: float
+    right: float
+
+
+class Doc(TypedDict):
+    """The Decree 30 frame of a document (context.document_frame; macros.html.j2)."""
+
+    kind: str
+    issuer: PrintedIssuer
+    number: int | None
+    symbol: str
+    place: str
+    date: dt.date
+    type: str
+    subject: str
+    signature: Signature
+    recipients: list[str]
+    archive: str
+    margins: Margins
+
+
+class BulletinDoc(TypedDict):
+    kind: str
+    subject: str
+    date: dt.date
+    margins: Margins
+
+
+class NewsLevel(TypedDict):
+    label: str
+    share: float
+    above: bool
+
+
+class News(TypedDict):
+    levels: list[NewsLevel]
+    threshold: float
+    all_pass: bool
+    online_rose: bool
+
+
+class Common(TypedDict):
+    unit: Unit
+    fig: Figures
+    meeting: dict[str, Any] | None   # the meeting file (schema.Meeting), as read
+    labels: dict[str, Any]           # [labels] of reportgen.toml (schema.Labels)
+
+
+class ReportContext(Common):
+    doc: Doc
+    tasks: list[str]
+    chart: str | None                # the chart's file name, None without a chart
+
+
+class NoticeContext(Common):
+    doc: Doc
+
+
+class BulletinContext(Common):
+    doc: BulletinDoc
+    news: News
+    headline: str
+
+
+__all__ = ["Common", "ReportContext", "NoticeContext", "BulletinContext", "Doc", "BulletinDoc", "Unit",
+           "Figures", "Level", "Counts", "LevelTotals", "UnitFigures", "Change", "News", "NewsLevel"]
