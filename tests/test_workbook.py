@@ -389,3 +389,17 @@ def test_cli_validate_names_cells_and_exits_as_documented(workspace: Path, cli):
     assert result.exit_code == 2
     assert "LỖI: figures/bieu-2022-q1.xlsx, ô F5: tiêu đề cột không nhận ra: 'Số hồ sơ đã giải quyết / " \
            "Hồ sơ bổ sung'" in result.stderr
+
+
+def test_an_empty_period_cell_without_a_title_period(workspace: Path):
+    book = Workbook()
+    ws = book.active
+    ws.append(["Mã đơn vị", "Kỳ", "Trực tuyến", "Trực tiếp", "Bưu chính", "Kỳ trước", "Đã giải quyết trước hạn",
+               "Đã giải quyết đúng hạn", "Đã giải quyết quá hạn", "Đang giải quyết trong hạn",
+               "Đang giải quyết quá hạn"])
+    ws.append(["TM", "2022-Q2", *range(9)])
+    ws.append(["TM-MH", None, *range(9)])
+    put(workspace, book, "k.xlsx", drop_csv=False)
+    assert messages(workspace) == [
+        "figures/k.xlsx, ô B3: ô trống: cần kỳ báo cáo, ví dụ \"Quý I năm 2022\" hoặc 2022-Q1 (hoặc ghi kỳ ở tiêu đề "
+        "biểu, hoặc ky trong [sources] của reportgen.toml) (giá trị: '')"]

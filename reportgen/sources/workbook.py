@@ -475,6 +475,9 @@ class _Reader:
 
     def row_period(self, row: int, cells: dict, by_field: dict, period: Period | None) -> str | None:
         if "ky" not in by_field or not cells.get("ky"):
+            if period is None:  # a Kỳ column left empty, and no title or config to fall back on
+                self.problem("ô trống: cần kỳ báo cáo, ví dụ \"Quý I năm 2022\" hoặc 2022-Q1 (hoặc ghi kỳ ở tiêu đề "
+                             "biểu, hoặc ky trong [sources] của reportgen.toml)", row, by_field["ky"].index, value="")
             return str(period) if period else None
         text = cells["ky"]
         found = period_in_text(text)
