@@ -47,7 +47,7 @@ CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
 def render_xlsx(context: dict) -> bytes:
-    """The appendix table of a report context (see :func:`reportgen.context.build_context`)."""
+    """The appendix table of a report context (see :func:`reportgen.kinds.build_context`)."""
     doc, fig = context["doc"], context["fig"]
     book = Workbook()
     ws = book.active
