@@ -13,7 +13,6 @@ import hashlib
 import tempfile
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from reportgen.errors import ReportgenError
@@ -21,25 +20,9 @@ from reportgen.files import write_atomic
 from reportgen.kinds import KINDS, build_context
 from reportgen.plan import Job
 from reportgen.render import documents
+from reportgen.results import Result
+from reportgen.templating import check_templates
 from reportgen.workspace import Workspace
-
-
-@dataclass
-class Output:
-    """One file of a build (or one document that could not be built)."""
-
-    kind: str
-    unit: str
-    period: str
-    format: str | None
-    path: str | None
-    sha256: str | None
-    pages: int | None
-    status: str  # "built", "unchanged", "failed", "skipped"
-    reason: str | None = None
-
-    def as_dict(self) -> dict:
-        return asdict(self)
 
 
 def output_path(out_root: Path, job: Job, fmt: str) -> Path:
@@ -48,20 +31,24 @@ def output_path(out_root: Path, job: Job, fmt: str) -> Path:
 
 
 def build(ws: Workspace, jobs: list[Job], out_root: Path, formats: tuple[str, ...] = (),
-          progress: Callable[[Job], None] | None = None, workers: int = 1) -> list[Output]:
-    """Build every job; return one Output per written file and per failed or skipped job.
+          progress: Callable[[Job], None] | None = None, workers: int = 1) -> list[Result]:
+    """Build every job; return one Result per written file and per failed or skipped job.
 
-    Phase 1 builds every context (an InvalidInput stops the run before anything is
-    written); phase 2 renders and writes, in ``workers`` processes when more than one.
+    Phase 1 builds every context and loads the templates they use (an InvalidInput, or a
+    TemplateFailure of a template that cannot be used at all, stops the run before anything
+    is written); phase 2 renders and writes, in ``workers`` processes when more than one.
     """
     tasks = [(job, _prepare(ws, job, formats)) for job in jobs]
-    results: dict[int, list[Output]] = {}
+    check_templates({prepared[0] for _, prepared in tasks if isinstance(prepared, tuple)}, ws.templates_dir)
+    results: dict[int, list[Result]] = {}
     pending = []
     for index, (job, prepared) in enumerate(tasks):
         if job.reason:
-            results[index] = [Output(job.kind, job.unit, job.period, None, None, None, None, "skipped", job.reason)]
+            results[index] = [Result.skipped(job)]
         elif prepared is None:
             results[index] = []
+        elif isinstance(prepared, Result):  # an unexpected error while building its context
+            results[index] = [prepared]
         else:
             pending.append((index, (job, *prepared, ws, Path(out_root))))
     for index, outputs in _run(pending, workers, progress):
@@ -73,11 +60,17 @@ def build(ws: Workspace, jobs: list[Job], out_root: Path, formats: tuple[str, ..
 
 
 def _prepare(ws: Workspace, job: Job, formats: tuple[str, ...]):
-    """(template, context, assets, formats) of a job, or None when no asked format applies."""
+    """(template, context, assets, formats) of a job, None when no asked format applies, or the
+    failed Result of an unexpected error."""
     wanted = [f for f in KINDS[job.kind].formats if not formats or f in formats]
     if job.reason or not wanted:
         return None
-    template, context, assets = build_context(ws, job)
+    try:
+        template, context, assets = build_context(ws, job)
+    except ReportgenError:
+        raise
+    except Exception as exc:  # a bug: reported (and logged) for this document, the others go on
+        return Result.failed(job, exc)
     return template, context, assets, wanted
 
 
@@ -99,23 +92,20 @@ def _run(pending: list, workers: int, progress):
             yield index, future.result()
 
 
-def _render_one(task) -> list[Output]:
+def _render_one(task) -> list[Result]:
     job, template, context, assets, wanted, ws, out_root = task
     try:
         with tempfile.TemporaryDirectory(prefix="reportgen-") as tmp:
             rendered = documents.render_all(template, context, assets, wanted, ws, Path(tmp))
         return [_write(job, fmt, data, pages, out_root) for fmt, (data, pages) in rendered.items()]
-    except ReportgenError as exc:
-        return [Output(job.kind, job.unit, job.period, None, None, None, None, "failed", str(exc))]
-    except Exception as exc:  # a bug must not stop the other documents; it is reported, not hidden
-        reason = f"lỗi không lường trước ({type(exc).__name__}: {exc}); hãy báo cho nhóm phát triển"
-        return [Output(job.kind, job.unit, job.period, None, None, None, None, "failed", reason)]
+    except Exception as exc:  # a bug must not stop the other documents; it is reported (and logged), not hidden
+        return [Result.failed(job, exc)]
 
 
-def _write(job: Job, fmt: str, data: bytes, pages: int | None, out_root: Path) -> Output:
+def _write(job: Job, fmt: str, data: bytes, pages: int | None, out_root: Path) -> Result:
     path = output_path(out_root, job, fmt)
     digest = hashlib.sha256(data).hexdigest()
     status = "unchanged" if path.exists() and path.read_bytes() == data else "built"
     if status == "built":
         write_atomic(path, data)
-    return Output(job.kind, job.unit, job.period, fmt, str(path), digest, pages, status)
+    return Result(job.kind, job.unit, job.period, status, format=fmt, path=str(path), sha256=digest, pages=pages)

@@ -1,6 +1,13 @@
-"""The command line: parse options, call the library, map its errors to exit codes.
+"""The command line: parse options, call the library, report its results and errors.
 
-Nothing else in reportgen prints or exits.
+Nothing else in reportgen prints or exits. Every command's errors go through one place
+(:class:`_Main`): reportgen's own errors print their message and exit with their code,
+anything else prints a short message naming the log file that holds its traceback. Files
+built or archived are reported by one path (:func:`_report`).
+
+The heavy libraries (pandas, WeasyPrint, python-docx, matplotlib) are imported inside the
+commands that use them, so ``reportgen --help`` stays fast and ``validate`` and
+``build --dry-run`` never load the renderers.
 """
 
 from __future__ import annotations
@@ -13,18 +20,19 @@ from pathlib import Path
 import click
 
 from reportgen import __version__
-from reportgen import batch
-from reportgen.errors import BuildFailed, InvalidInput, Problem, ReportgenError
-from reportgen.init import init_workspace
-from reportgen.kinds import KINDS
-from reportgen.plan import plan
-from reportgen.workspace import load_workspace
-
-# every format some kind writes, for --format
-FORMATS = list(dict.fromkeys(f for kind in KINDS.values() for f in kind.formats))
+from reportgen.errors import InvalidInput, Problem, ReportgenError, describe_failure, exit_code_of
+from reportgen.results import Result, run_exit_code
 
 WORKSPACE = click.option("--workspace", "-w", type=click.Path(path_type=Path), default=Path("inputs"),
                          show_default=True, help="Workspace folder (reportgen.toml, units.csv, figures/, meetings/).")
+
+# What the report says of each result, and the closing summary of each command.
+LABELS = {"built": "đã ghi", "unchanged": "không đổi", "archived": "đã lưu trữ", "new-version": "phiên bản mới",
+          "failed": "LỖI", "skipped": "KHÔNG LẬP ĐƯỢC"}
+BUILD_SUMMARY = (("built", "tệp đã ghi"), ("unchanged", "tệp không đổi"), ("skipped", "văn bản không lập được"),
+                 ("failed", "văn bản lỗi"))
+ARCHIVE_SUMMARY = (("archived", "hồ sơ đã lưu trữ"), ("new-version", "phiên bản mới"), ("unchanged", "không đổi"),
+                   ("skipped", "không lập được"), ("failed", "lỗi"))
 
 
 def _echo_problems(problems: list[Problem]) -> None:
@@ -33,7 +41,7 @@ def _echo_problems(problems: list[Problem]) -> None:
         click.echo(f"{prefix}: {problem}", err=True)
 
 
-def _fail(exc: ReportgenError) -> None:
+def _echo_error(exc: ReportgenError) -> None:
     if isinstance(exc, InvalidInput):
         _echo_problems(exc.problems)
         omitted = getattr(exc, "omitted", 0)
@@ -43,10 +51,57 @@ def _fail(exc: ReportgenError) -> None:
         click.echo(f"Dữ liệu không hợp lệ: {errors} lỗi. Không có tệp nào được ghi.", err=True)
     else:
         click.echo(f"Lỗi: {exc}", err=True)
-    raise SystemExit(exc.exit_code)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Main(click.Group):
+    """The command group; its ``invoke`` is the one place where exceptions become exit codes."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except ReportgenError as exc:
+            _echo_error(exc)
+            ctx.exit(exit_code_of(exc))
+        except Exception as exc:  # a bug: a short message and the log file, never a traceback
+            click.echo(f"LỖI: {describe_failure(exc, f'reportgen {ctx.invoked_subcommand}')}", err=True)
+            ctx.exit(exit_code_of(exc))
+
+
+class _KindOption(click.Option):
+    """``--kind``: its help lists the kinds, read only when the help is shown."""
+
+    def get_help_record(self, ctx):
+        from reportgen.kinds import KINDS
+
+        self.help = f"Document kind: {', '.join(KINDS)} (repeatable)."
+        return super().get_help_record(ctx)
+
+
+class _FormatChoice(click.Choice):
+    """``--format``: every format some kind writes, read from the registry when first needed."""
+
+    def __init__(self):
+        super().__init__([])
+
+    @property
+    def choices(self):
+        from reportgen.kinds import KINDS
+
+        return list(dict.fromkeys(f for kind in KINDS.values() for f in kind.formats))
+
+    @choices.setter
+    def choices(self, value):  # set by click.Choice.__init__; the registry decides
+        pass
+
+
+def _unique(values) -> tuple:
+    """A repeatable option's values, each once, in the order given."""
+    return tuple(dict.fromkeys(values))
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="reportgen")
 def main() -> None:
     """reportgen: official Vietnamese documents (Decree 30/2020) from one-stop-shop figures.
@@ -71,10 +126,9 @@ def init(directory: Path, sample: str) -> None:
         reportgen init huyen-thap-muoi
         reportgen init tinh-an-giang --mau 2025
     """
-    try:
-        written = init_workspace(directory, sample)
-    except ReportgenError as exc:
-        _fail(exc)
+    from reportgen.init import init_workspace
+
+    written = init_workspace(directory, sample)
     for path in written:
         click.echo(str(path))
     click.echo(f"Đã tạo workspace {directory} ({len(written)} tệp).")
@@ -91,13 +145,23 @@ def validate(workspace: Path) -> None:
     Example:
         reportgen validate --workspace inputs
     """
-    try:
-        ws = load_workspace(workspace)
-    except ReportgenError as exc:
-        _fail(exc)
+    from reportgen.workspace import load_workspace
+
+    ws = load_workspace(workspace)
     _echo_problems(ws.warnings)
     click.echo(f"Hợp lệ: {len(ws.units)} đơn vị, {len(ws.figures)} dòng số liệu, "
                f"{len(ws.meetings)} cuộc họp, kỳ {', '.join(ws.periods)}; {len(ws.warnings)} cảnh báo.")
+
+
+def _load_and_plan(workspace: Path, period, unit, kind, formats=()):
+    """The workspace (its warnings shown) and the plan of the selection, each job once."""
+    from reportgen.plan import plan
+    from reportgen.workspace import load_workspace
+
+    ws = load_workspace(workspace)
+    jobs = plan(ws, _unique(period), _unique(unit), _unique(kind), _unique(formats))
+    _echo_problems(ws.warnings)
+    return ws, list(dict.fromkeys(jobs))
 
 
 @main.command()
@@ -106,8 +170,8 @@ def validate(workspace: Path) -> None:
               help="Output root; documents go to <out>/<period>/<unit>/<kind>.<format>.")
 @click.option("--period", "-p", multiple=True, help="Period such as 2022-Q1 (repeatable).")
 @click.option("--unit", "-u", multiple=True, help="Unit code from units.csv (repeatable).")
-@click.option("--kind", "-k", multiple=True, help=f"Document kind: {', '.join(KINDS)} (repeatable).")
-@click.option("--format", "-f", "formats", multiple=True, type=click.Choice(FORMATS),
+@click.option("--kind", "-k", multiple=True, cls=_KindOption, help="Document kind (repeatable).")
+@click.option("--format", "-f", "formats", multiple=True, type=_FormatChoice(),
               help="Output format (repeatable); default: every format of each kind.")
 @click.option("--dry-run", is_flag=True, help="Print the plan and write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per document file.")
@@ -119,7 +183,8 @@ def build(workspace: Path, out: Path, period, unit, kind, formats, dry_run: bool
 
     Builds every kind for every unit and period that has what the kind needs;
     --period, --unit, --kind and --format narrow the selection. Exit code 1 when
-    some documents could not be built (the others are written), 2 on invalid input.
+    some documents could not be built (the others are written), 2 on invalid input,
+    3 when a template cannot be used at all, 4 without a Vietnamese font.
 
     \b
     Example:
@@ -127,22 +192,21 @@ def build(workspace: Path, out: Path, period, unit, kind, formats, dry_run: bool
         reportgen build --unit TM-MH --format pdf --json
         reportgen build --dry-run
     """
-    try:
-        ws = load_workspace(workspace)
-        jobs = plan(ws, period, unit, kind, formats)
-    except ReportgenError as exc:
-        _fail(exc)
-    _echo_problems(ws.warnings)
+    ws, jobs = _load_and_plan(workspace, period, unit, kind, formats)
     if dry_run:
         _print_plan(jobs)
         return
-    try:
-        results = _run_build(ws, jobs, out, formats, as_json, workers or os.cpu_count() or 1)
-    except ReportgenError as exc:
-        _fail(exc)
-    failed = _report(results, as_json)
-    if failed:
-        raise SystemExit(BuildFailed.exit_code)
+    if not formats or "pdf" in formats:
+        _require_font()
+    results = _run_build(ws, jobs, out, _unique(formats), as_json, workers or os.cpu_count() or 1)
+    _report(results, BUILD_SUMMARY, as_json)
+
+
+def _require_font() -> None:
+    """Stop (exit 4) before rendering anything when no PDF can be laid out in Times New Roman."""
+    from reportgen.render.fonts import ensure_vietnamese_font
+
+    ensure_vietnamese_font()
 
 
 def _print_plan(jobs) -> None:
@@ -158,34 +222,38 @@ def wants_progress(count: int, as_json: bool, stream) -> bool:
     return count > 3 and not as_json and stream.isatty()
 
 
-def _run_build(ws, jobs, out: Path, formats, as_json: bool, workers: int):
+def _run_build(ws, jobs, out: Path, formats, as_json: bool, workers: int) -> list[Result]:
+    from reportgen import batch
+
     if not wants_progress(len(jobs), as_json, sys.stdout):
-        return batch.build(ws, jobs, out, tuple(formats), workers=workers)
+        return batch.build(ws, jobs, out, formats, workers=workers)
     with click.progressbar(length=len(jobs), label="Đang lập văn bản", file=sys.stderr) as bar:
-        return batch.build(ws, jobs, out, tuple(formats), progress=lambda job: bar.update(1), workers=workers)
+        return batch.build(ws, jobs, out, formats, progress=lambda job: bar.update(1), workers=workers)
 
 
-def _report(results, as_json: bool) -> int:
+def _report(results: list[Result], summary, as_json: bool, base: Path | None = None) -> None:
+    """Every result (``--json``: one object a line), the summary, and the run's exit code.
+
+    ``base`` is the folder the results' paths are relative to (the archive's).
+    """
     for item in results:
         if as_json:
             click.echo(json.dumps(item.as_dict(), ensure_ascii=False))
-        elif item.status in ("built", "unchanged"):
-            click.echo(f"{'đã ghi' if item.status == 'built' else 'không đổi'}: {item.path}")
+        elif item.ok:
+            path = base / item.path if base is not None else item.path
+            click.echo(f"{LABELS[item.status]}: {path}" + (f" ({item.note})" if item.note else ""))
         else:
-            click.echo(f"{'LỖI' if item.status == 'failed' else 'KHÔNG LẬP ĐƯỢC'}: {item.period} {item.unit} "
-                       f"{item.kind}: {item.reason}", err=True)
-    counts = {s: sum(r.status == s for r in results) for s in ("built", "unchanged", "skipped", "failed")}
-    click.echo(f"Tổng kết: {counts['built']} tệp đã ghi, {counts['unchanged']} tệp không đổi, "
-               f"{counts['skipped']} văn bản không lập được, {counts['failed']} văn bản lỗi.", err=as_json)
-    return counts["failed"] + counts["skipped"]
+            click.echo(f"{LABELS[item.status]}: {item.period} {item.unit} {item.kind}: {item.reason}", err=True)
+    counts = [f"{sum(r.status == status for r in results)} {words}" for status, words in summary]
+    click.echo(f"Tổng kết: {', '.join(counts)}.", err=as_json)
+    code = run_exit_code(results)
+    if code:
+        click.get_current_context().exit(code)
 
 
 # ---- archive and verify (issue 6) ---------------------------------------------------------------
 
-from reportgen import archive as archiving  # noqa: E402  (appended section)
-
 ARCHIVE_ROOT = Path("archive")
-ARCHIVE_LABELS = {"archived": "đã lưu trữ", "new-version": "phiên bản mới", "unchanged": "không đổi"}
 
 
 @main.command("archive")
@@ -194,49 +262,35 @@ ARCHIVE_LABELS = {"archived": "đã lưu trữ", "new-version": "phiên bản m�
               show_default=True, help="Archive folder; records go to <archive>/<year>/<period>/<unit>/.")
 @click.option("--period", "-p", multiple=True, help="Period such as 2022-Q1 (repeatable).")
 @click.option("--unit", "-u", multiple=True, help="Unit code from units.csv (repeatable).")
-@click.option("--kind", "-k", multiple=True, help=f"Document kind: {', '.join(KINDS)} (repeatable).")
+@click.option("--kind", "-k", multiple=True, cls=_KindOption, help="Document kind (repeatable).")
 @click.option("--built", "built_root", type=click.Path(path_type=Path), default=Path("outputs"), show_default=True,
               help="The build's output folder: only documents built there, from the same data, are archived.")
 @click.option("--without-build", is_flag=True, help="Archive straight from the workspace, without the check.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print one JSON object per document (path relative to the archive folder).")
 def archive_command(workspace: Path, archive_root: Path, period, unit, kind, built_root: Path,
-                    without_build: bool) -> None:
+                    without_build: bool, as_json: bool) -> None:
     """Archive built documents as PDF/A-3b records, written once, listed in the manifest.
 
     Each record embeds its figure rows (CSV), meeting file (YAML) and the built DOCX. A
     document not built yet, or built from other data, is refused with the reason.
     Identical content already archived is left as is ("không đổi"); different content
     becomes a new version (..._v2.pdf). Exit code 1 when some documents failed, 2 on
-    invalid input.
+    invalid input, 4 without a Vietnamese font.
 
     \b
     Example:
         reportgen archive --period 2022-Q1 --unit TM
         reportgen archive --archive /srv/luu-tru --kind bao-cao
     """
-    try:
-        ws = load_workspace(workspace)
-        jobs = plan(ws, period, unit, kind)
-        _echo_repairs(archiving.repair(archive_root))
-        results = archiving.archive(ws, jobs, archive_root, None if without_build else built_root)
-    except ReportgenError as exc:
-        _fail(exc)
-    _echo_problems(ws.warnings)
-    for item in results:
-        _echo_archived(item, archive_root)
-    counts = {s: sum(r.status == s for r in results) for s in archiving.STATUSES}
-    click.echo(f"Tổng kết: {counts['archived']} hồ sơ đã lưu trữ, {counts['new-version']} phiên bản mới, "
-               f"{counts['unchanged']} không đổi, {counts['skipped']} không lập được, {counts['failed']} lỗi.")
-    if counts["failed"] or counts["skipped"]:
-        raise SystemExit(BuildFailed.exit_code)
+    ws, jobs = _load_and_plan(workspace, period, unit, kind)
+    _require_font()
+    from reportgen import archive as archiving
 
+    _echo_repairs(archiving.repair(archive_root))
 
-def _echo_archived(item, archive_root: Path) -> None:
-    if item.status in ARCHIVE_LABELS:
-        note = f" ({item.note})" if item.note else ""
-        click.echo(f"{ARCHIVE_LABELS[item.status]}: {archive_root / item.path}{note}")
-    else:
-        label = "LỖI" if item.status == "failed" else "KHÔNG LẬP ĐƯỢC"
-        click.echo(f"{label}: {item.period} {item.unit} {item.kind}: {item.reason}", err=True)
+    results = archiving.archive(ws, jobs, archive_root, None if without_build else built_root)
+    _report(results, ARCHIVE_SUMMARY, as_json, base=archive_root)
 
 
 def _echo_repairs(done: list[str]) -> None:
@@ -255,24 +309,29 @@ def verify_command(archive_root: Path, repair: bool) -> None:
     Checksum, size, readable PDF, PDF/A-3b identification, embedded fonts and
     attachments, metadata, path and identity of each row; also missing files, files the
     manifest does not list and an interrupted archive run. Exit code 1 when anything does
-    not match.
+    not match, 2 when there is no archive there.
 
     \b
     Example:
         reportgen verify
         reportgen verify --repair /srv/luu-tru
     """
+    from reportgen import archive as archiving
+    from reportgen.archive import manifest
+
     if repair:
-        try:
-            _echo_repairs(archiving.repair(archive_root))
-        except ReportgenError as exc:
-            _fail(exc)
+        _echo_repairs(archiving.repair(archive_root))
+    if not archive_root.is_dir():
+        raise InvalidInput([Problem(str(archive_root), "không có kho lưu trữ: thư mục không tồn tại")])
+    if not any((archive_root / name).is_file() for name in (manifest.JSONL_NAME, manifest.CSV_NAME)):
+        raise InvalidInput([Problem(str(archive_root), f"không có kho lưu trữ: thư mục không có "
+                                                       f"{manifest.JSONL_NAME} và {manifest.CSV_NAME}")])
     mismatches = archiving.verify(archive_root)
     for mismatch in mismatches:
         click.echo(f"KHÔNG KHỚP: {mismatch}")
     if mismatches:
         click.echo(f"Kho lưu trữ {archive_root}: {len(mismatches)} điểm không khớp.", err=True)
-        raise SystemExit(1)
+        click.get_current_context().exit(1)
     click.echo(f"Kho lưu trữ {archive_root}: {archiving.record_count(archive_root)} hồ sơ, "
                "tất cả khớp manifest.")
 

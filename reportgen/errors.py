@@ -1,19 +1,34 @@
-"""The one exception hierarchy of reportgen.
+"""The one exception hierarchy of reportgen, and the one place exceptions become exit codes.
 
-Nothing in the library prints or exits: it raises one of these, and the CLI maps
-``exit_code`` to the process exit status. Exit codes:
+Nothing in the library prints or exits: it raises one of these, and the CLI exits with
+:func:`exit_code_of` the exception. Exit codes:
 
 ====  =====================================================================
-1     a build finished but some documents failed (``BuildFailed``)
-2     invalid input: workspace files, config, meeting files (``InvalidInput``)
-3     a template is wrong: undefined variable, markup outside the subset
+0     success
+1     a build or archive run finished but some documents failed or could not be
+      made (each is listed, template errors of one document included); also an
+      unexpected error (a bug), whose traceback is written to a log file
+2     invalid input: workspace files, config, meeting files, options (``InvalidInput``)
+3     a template cannot be used at all: syntax error, template or include not found,
+      read through a link leaving the template folders (``TemplateFailure`` raised
+      before any document is rendered; nothing is written)
 4     the machine lacks something: a font with Vietnamese coverage
+      (``MissingSystemDependency``)
 ====  =====================================================================
+
+An unexpected exception (any other) is never shown as a traceback: :func:`describe_failure`
+writes the traceback to a log file under :data:`LOG_DIR` and returns a short Vietnamese
+message naming the document (or command) it concerns and that file.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+import tempfile
+import traceback
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -43,9 +58,14 @@ class Problem:
 
 
 class ReportgenError(Exception):
-    """Base class; ``exit_code`` is what the CLI exits with."""
+    """Base class; ``exit_code`` is what the CLI exits with.
+
+    ``document_exit_code`` is the run's exit code when the error concerns one document of a
+    build or archive run (which goes on with the others): 1, but for what the machine lacks.
+    """
 
     exit_code = 1
+    document_exit_code = 1
 
 
 class InvalidInput(ReportgenError):
@@ -74,9 +94,54 @@ class MissingSystemDependency(ReportgenError):
     """Something the machine must provide is missing, e.g. a Vietnamese font."""
 
     exit_code = 4
+    document_exit_code = 4
 
 
 class BuildFailed(ReportgenError):
     """Some documents of a build could not be made; the rest were written."""
 
     exit_code = 1
+
+
+UNEXPECTED_EXIT_CODE = 1
+
+
+def exit_code_of(exc: BaseException, one_document: bool = False) -> int:
+    """The exit code a run ends with because of ``exc`` (raised for ``one_document`` of many)."""
+    if not isinstance(exc, ReportgenError):
+        return UNEXPECTED_EXIT_CODE
+    return exc.document_exit_code if one_document else exc.exit_code
+
+
+def log_dir() -> Path:
+    """Where tracebacks of unexpected errors go: ``<temp dir>/reportgen-logs/``."""
+    return Path(tempfile.gettempdir()) / "reportgen-logs"
+
+
+def describe_failure(exc: BaseException, concerning: str) -> str:
+    """The message for ``exc``; an unexpected one is logged with its traceback first.
+
+    ``concerning`` names the document (``2022-Q1 TM bao-cao``) or the command.
+    """
+    if isinstance(exc, ReportgenError):
+        return str(exc)
+    text = " ".join(str(exc).split())
+    text = f"{type(exc).__name__}: {text[:150]}{'...' if len(text) > 150 else ''}" if text else type(exc).__name__
+    try:
+        where = f"chi tiết trong {log_traceback(exc, concerning)}; hãy gửi tệp này cho nhóm phát triển"
+    except OSError as log_error:
+        where = f"không ghi được tệp nhật ký ({log_error}); hãy báo cho nhóm phát triển"
+    return f"lỗi không lường trước ({text}); {where}"
+
+
+def log_traceback(exc: BaseException, concerning: str) -> Path:
+    """Append ``exc``'s traceback to this process's log file; return the file's path."""
+    folder = log_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    now = dt.datetime.now(dt.timezone.utc)
+    path = folder / f"reportgen-{now:%Y%m%d-%H%M%S}-{os.getpid()}.log"
+    with path.open("a", encoding="utf-8") as log:
+        log.write(f"{now.isoformat(timespec='seconds')} {concerning}\n")
+        log.write("".join(traceback.format_exception(exc)))
+        log.write("\n")
+    return path

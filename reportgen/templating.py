@@ -12,18 +12,43 @@ so "spell out at first use" restarts with each document.
 
 Any failure is raised as :class:`~reportgen.errors.TemplateFailure` with a message that
 names the template, the line and, for a missing value, the variable.
+
+A workspace's templates come from elsewhere, so they are held to limits:
+
+- nothing is read outside the template folders: a template (or an ``include``) that is a
+  link, or sits in a linked folder, leading outside its folder is refused with its name
+  (:class:`_ConfinedLoader`), as is a workspace ``templates/`` folder linked elsewhere;
+- the sandbox refuses a ``*``, ``**``, ``%``, ``format``, string method or ``center`` /
+  ``indent`` filter whose result would exceed :data:`MAX_OUTPUT_CHARS`;
+- one render stops after :data:`RENDER_SECONDS` (a timer signal in the main thread of the
+  rendering process, a trace hook elsewhere) or once its output exceeds
+  :data:`MAX_OUTPUT_CHARS`; a template that includes or calls itself without end is
+  reported as such.
+
+:func:`check_templates` loads and compiles the templates a build will use, and every
+template they name statically, before any document is rendered: a template that cannot be
+used at all (syntax, not found, refused) stops the run once (exit code 3) instead of
+failing every document.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import signal
+import sys
+import threading
+import time
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from types import TracebackType
 
 import jinja2
+from jinja2 import nodes
+from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
@@ -34,11 +59,138 @@ from reportgen.vi import FILTERS, Abbreviations
 
 # Errors of filters and data access inside a template: reported as template failures.
 _RENDER_ERRORS = (jinja2.TemplateError, ValueError, TypeError, LookupError, ArithmeticError)
+MAX_OUTPUT_CHARS = 20_000_000  # one document's HTML, and any value a template computes
+RENDER_SECONDS = 60.0          # one document's render
+_MAX_POWER_BITS = 4096          # ``a ** b`` with an integer result larger than this is refused
+_FORMAT_WIDTHS = re.compile(r"%[-+ #0]*(\d+|\*)?(?:\.(\d+|\*))?|\{[^{}]*?:[^{}]*?(\d+)[^{}]*\}")
+_NESTED_FIELD = re.compile(r"\{[^{}]*\{")
 _UNDEFINED_NAME = re.compile(r"'([^']+)' is undefined|has no attribute '([^']+)'|no element '?([^']+?)'?$")
 
 
 class NoneOutput(ValueError):
     """A template printed ``None`` (``{{ value }}`` where the value is missing in the data)."""
+
+
+class RenderLimit(Exception):
+    """A template went past one of the render limits (size of a value or of the output, time)."""
+
+
+class TemplateRefused(TemplateFailure):
+    """A template would be read through a link (or path) leaving the template folders."""
+
+
+def _grouped(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
+
+
+def _too_big(size: int) -> RenderLimit:
+    return RenderLimit(f"giá trị quá lớn ({_grouped(size)} phần tử; giới hạn {_grouped(MAX_OUTPUT_CHARS)}) "
+                       "/ value too large")
+
+
+def _check_repeat(left: object, right: object) -> None:
+    """``sequence * n`` (either order) must stay within the output limit."""
+    for seq, times in ((left, right), (right, left)):
+        if isinstance(seq, (str, bytes, list, tuple)) and isinstance(times, int) and not isinstance(times, bool):
+            if len(seq) * times > MAX_OUTPUT_CHARS:
+                raise _too_big(len(seq) * times)
+
+
+def _check_power(base: object, exponent: object) -> None:
+    if isinstance(base, int) and isinstance(exponent, int) and exponent > 0 and abs(base) > 1:
+        if exponent * abs(base).bit_length() > _MAX_POWER_BITS:
+            raise RenderLimit(f"lũy thừa quá lớn ({base} ** {exponent}) / power too large")
+
+
+def _check_format(text: object, args: Iterable[object] = ()) -> None:
+    """A format string (``%`` or ``format``) whose widths would make a huge string."""
+    if not isinstance(text, str):
+        return
+    widths = [int(w) for match in _FORMAT_WIDTHS.findall(text) for w in match if w.isdigit()]
+    if "*" in text or _NESTED_FIELD.search(text):  # widths taken from the arguments
+        widths += [a for a in args if isinstance(a, int) and not isinstance(a, bool)]
+    if widths and max(widths) > MAX_OUTPUT_CHARS:
+        raise _too_big(max(widths))
+
+
+def _check_int_arguments(args: Iterable[object]) -> None:
+    """Arguments of a string method or filter that sets a width or a count (``ljust``, ``center``)."""
+    for value in args:
+        if isinstance(value, int) and not isinstance(value, bool) and value > MAX_OUTPUT_CHARS:
+            raise _too_big(value)
+
+
+def _check_replace(text: object, old: object, new: object) -> None:
+    if isinstance(text, str) and isinstance(old, str) and isinstance(new, str) and len(new) > len(old):
+        size = len(text) + (text.count(old) if old else len(text) + 1) * (len(new) - len(old))
+        if size > MAX_OUTPUT_CHARS:
+            raise _too_big(size)
+
+
+class _Sandbox(SandboxedEnvironment):
+    """Jinja2's sandbox, with the operators and calls that can build huge values bounded."""
+
+    intercepted_binops = frozenset({"*", "**", "%"})
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "*":
+            _check_repeat(left, right)
+        elif operator == "**":
+            _check_power(left, right)
+        elif operator == "%":
+            _check_format(left, right if isinstance(right, tuple) else (right,))
+        return super().call_binop(context, operator, left, right)
+
+    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (the sandbox's own signature)
+        owner = getattr(__obj, "__self__", None)
+        if isinstance(owner, (str, bytes, list, tuple)):
+            _check_int_arguments([*args, *kwargs.values()])
+            if getattr(__obj, "__name__", "") == "replace" and len(args) >= 2:
+                _check_replace(owner, args[0], args[1])
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def wrap_str_format(self, value):
+        wrapped = super().wrap_str_format(value)
+        if wrapped is None:
+            return None
+
+        def bounded(*args, **kwargs):
+            _check_format(value.__self__, [*args, *kwargs.values()])
+            return wrapped(*args, **kwargs)
+        return bounded
+
+
+def _bounded_filter(function):
+    def bounded(value, *args, **kwargs):
+        _check_int_arguments([*args, *kwargs.values()])
+        return function(value, *args, **kwargs)
+    return bounded
+
+
+@jinja2.pass_eval_context
+def _replace_filter(eval_ctx, value, old, new, count=None):
+    _check_replace(str(value), str(old), str(new))
+    return jinja2.filters.do_replace(eval_ctx, value, old, new, count)
+
+
+def _format_filter(value, *args, **kwargs):
+    _check_format(value, args)
+    return jinja2.filters.do_format(value, *args, **kwargs)
+
+
+class _ConfinedLoader(jinja2.FileSystemLoader):
+    """A FileSystemLoader for one folder that reads nothing outside it, through links or otherwise."""
+
+    def get_source(self, environment, template):
+        root = self.searchpath[0]
+        path = os.path.join(root, *split_template_path(template))  # refuses ".." itself
+        if os.path.lexists(path):
+            real = os.path.realpath(path)
+            if not Path(real).is_relative_to(os.path.realpath(root)):
+                raise TemplateRefused(
+                    f"Mẫu {template!r} ({path}) dẫn ra ngoài thư mục mẫu {root} (tới {real}): không đọc "
+                    "/ template leads outside the template folder, refused")
+        return super().get_source(environment, template)
 
 
 def _finalize(value: object) -> object:
@@ -54,15 +206,25 @@ def template_dirs(workspace_templates: Path | None = None) -> list[Path]:
 
 
 def make_environment(workspace_templates: Path | None = None) -> SandboxedEnvironment:
-    """The (cached) sandboxed environment for a workspace templates folder (or none)."""
-    key = Path(workspace_templates).resolve() if workspace_templates is not None else None
-    return _environment(key)
+    """The (cached) sandboxed environment for a workspace templates folder (or none).
+
+    Raises TemplateRefused when the workspace's templates folder is a link leading out of
+    the folder that holds it (the workspace).
+    """
+    if workspace_templates is None:
+        return _environment(None)
+    folder = Path(workspace_templates)
+    real, holder = Path(os.path.realpath(folder)), Path(os.path.realpath(folder.absolute().parent))
+    if os.path.lexists(folder) and not real.is_relative_to(holder):
+        raise TemplateRefused(f"Thư mục mẫu {folder} dẫn ra ngoài {holder} (tới {real}): không đọc "
+                              "/ templates folder leads outside the workspace, refused")
+    return _environment(real)
 
 
 @lru_cache(maxsize=16)
 def _environment(workspace_templates: Path | None) -> SandboxedEnvironment:
-    loaders = [jinja2.FileSystemLoader(str(d)) for d in template_dirs(workspace_templates)]
-    env = SandboxedEnvironment(
+    loaders = [_ConfinedLoader(str(d)) for d in template_dirs(workspace_templates)]
+    env = _Sandbox(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -73,6 +235,10 @@ def _environment(workspace_templates: Path | None) -> SandboxedEnvironment:
     )
     env.filters.update(FILTERS)
     env.filters["abbreviate"] = _abbreviate
+    env.filters["center"] = _bounded_filter(env.filters["center"])
+    env.filters["indent"] = _bounded_filter(env.filters["indent"])
+    env.filters["format"] = _format_filter
+    env.filters["replace"] = _replace_filter
     return env
 
 
@@ -92,7 +258,8 @@ def render_html(template_name: str, context: Mapping[str, object],
     """
     env = make_environment(workspace_templates)
     variables = {**context, "abbr": Abbreviations(abbreviations)}
-    return _rendering(lambda: env.get_template(template_name).render(variables), template_name, workspace_templates)
+    return _rendering(lambda: "".join(_bounded(env.get_template(template_name).generate(variables))),
+                      template_name, workspace_templates)
 
 
 PHRASES = "phrases.html.j2"
@@ -120,16 +287,103 @@ def phrase(macro: str, workspace_templates: Path | None = None, **values: object
 def _rendering(render, template_name: str, workspace_templates: Path | None) -> str:
     """Run ``render()``; Jinja2's errors become TemplateFailure naming template and line."""
     try:
-        html = render()
+        with _deadline(RENDER_SECONDS):
+            html = render()
+    except TemplateRefused as exc:
+        raise TemplateRefused(_located(str(exc), exc.__traceback__, workspace_templates)) from None
     except ReportgenError:
         raise
     except jinja2.TemplateNotFound as exc:
         raise TemplateFailure(_not_found_message(exc, workspace_templates)) from exc
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateFailure(_syntax_message(exc)) from exc
-    except _RENDER_ERRORS as exc:
-        raise TemplateFailure(_render_message(exc, template_name, workspace_templates)) from exc
+    except (*_RENDER_ERRORS, RenderLimit, RecursionError, MemoryError) as exc:
+        raise TemplateFailure(_render_message(exc, template_name, workspace_templates)) from None
     return unicodedata.normalize("NFC", html)
+
+
+def _bounded(chunks: Iterator[str]) -> Iterator[str]:
+    """The render's output, stopped once it exceeds :data:`MAX_OUTPUT_CHARS`."""
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > MAX_OUTPUT_CHARS:
+            raise RenderLimit(f"văn bản dựng ra vượt {_grouped(MAX_OUTPUT_CHARS)} ký tự, đã dừng "
+                              "/ output too large")
+        yield chunk
+
+
+@contextmanager
+def _deadline(seconds: float):
+    """Raise RenderLimit in the block once ``seconds`` have passed."""
+    def expired(*_):
+        raise RenderLimit(f"dựng văn bản quá {seconds:g} giây, đã dừng (vòng lặp quá lớn?) / render timed out")
+
+    if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
+        previous = signal.signal(signal.SIGALRM, expired)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+        return
+    end = time.monotonic() + seconds
+
+    def trace(frame, event, arg):  # function calls only: cheap, and every template loop makes them
+        if time.monotonic() > end:
+            expired()
+
+    previous_trace = sys.gettrace()
+    sys.settrace(trace)
+    try:
+        yield
+    finally:
+        sys.settrace(previous_trace)
+
+
+def check_templates(names: Iterable[str], workspace_templates: Path | None = None) -> None:
+    """Load and compile ``names`` and every template they name statically; raise TemplateFailure.
+
+    Run before a build renders anything: a template that cannot be used at all fails the
+    run once, instead of once per document.
+    """
+    env = make_environment(workspace_templates)
+    todo = [(name, None) for name in dict.fromkeys(names)]
+    seen: set[str] = set()
+    while todo:
+        name, parent = todo.pop(0)
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            template = env.get_template(name)
+            source = env.loader.get_source(env, name)[0]
+        except jinja2.TemplateNotFound as exc:
+            text = _not_found_message(exc, workspace_templates)
+            raise TemplateFailure(f"Mẫu {parent}: {text}" if parent else text) from None
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateFailure(_syntax_message(exc)) from None
+        display = _display_name(template.filename) if template.filename else name
+        todo += [(child, display) for child in _referenced(env.parse(source, name, template.filename))]
+
+
+def _referenced(tree: nodes.Template) -> list[str]:
+    """Templates named by constants in ``extends``, ``import`` and ``include`` (not ``ignore missing``)."""
+    found = []
+    for node in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
+        if isinstance(node, nodes.Include) and node.ignore_missing:
+            continue
+        target = node.template
+        items = target.items if isinstance(target, (nodes.List, nodes.Tuple)) else [target]
+        found += [item.value for item in items if isinstance(item, nodes.Const) and isinstance(item.value, str)]
+    return found
+
+
+def _located(text: str, tb: TracebackType | None, workspace_templates: Path | None) -> str:
+    """``text`` prefixed with the template line that asked for it, when there is one."""
+    filename, line = _template_frame(tb, workspace_templates)
+    return f"Mẫu {_display_name(filename)}, dòng {line}: {text}" if filename else text
 
 
 def _not_found_message(exc: jinja2.TemplateNotFound, workspace_templates: Path | None) -> str:
@@ -164,8 +418,12 @@ def _describe(exc: Exception) -> str:
         return f"giá trị không có trong dữ liệu ({text})"
     if isinstance(exc, SecurityError):
         return f"mẫu truy cập thuộc tính không được phép trong sandbox ({text})"
-    if isinstance(exc, NoneOutput):
+    if isinstance(exc, (NoneOutput, RenderLimit)):
         return text
+    if isinstance(exc, RecursionError):
+        return "mẫu gọi lại chính nó không dừng (include hoặc macro đệ quy) / endless template recursion"
+    if isinstance(exc, MemoryError):
+        return "hết bộ nhớ khi dựng văn bản / out of memory"
     return f"{type(exc).__name__}: {text}"
 
 

@@ -13,9 +13,9 @@ metadata), ``naming`` (where it goes), ``storage`` (write-once files), ``manifes
 """
 
 from reportgen.archive.manifest import ManifestError
-from reportgen.archive.run import STATUSES, ArchiveResult, archive, repair
+from reportgen.archive.run import STATUSES, archive, repair
 from reportgen.archive.storage import ArchiveUnavailable
 from reportgen.archive.verify import Mismatch, record_count, verify
 
-__all__ = ["STATUSES", "ArchiveResult", "ArchiveUnavailable", "ManifestError", "Mismatch", "archive",
+__all__ = ["STATUSES", "ArchiveUnavailable", "ManifestError", "Mismatch", "archive",
            "record_count", "repair", "verify"]

@@ -25,14 +25,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from reportgen.archive import journal, manifest, naming, sources, storage
 from reportgen.archive.records import Record, make_record
 from reportgen.batch import output_path
-from reportgen.errors import ReportgenError
 from reportgen.plan import Job
+from reportgen.results import Result
 from reportgen.workspace import Workspace
 
 STATUSES = ("archived", "new-version", "unchanged", "failed", "skipped")
@@ -40,26 +39,7 @@ COMPLETED = "đã bổ sung dòng manifest cho tệp có sẵn"
 RESTORED = "đã khôi phục tệp bị thiếu (cùng SHA-256 trong manifest)"
 
 
-@dataclass
-class ArchiveResult:
-    """What happened to one document; ``path`` is relative to the archive root."""
-
-    kind: str
-    unit: str
-    period: str
-    status: str  # one of STATUSES
-    path: str | None = None
-    version: int | None = None
-    sha256: str | None = None
-    pages: int | None = None
-    reason: str | None = None  # why it failed or was skipped
-    note: str | None = None    # e.g. "manifest row completed"
-
-    def as_dict(self) -> dict:
-        return asdict(self)
-
-
-def archive(ws: Workspace, jobs: list[Job], archive_root: Path, built_root: Path | None = None) -> list[ArchiveResult]:
+def archive(ws: Workspace, jobs: list[Job], archive_root: Path, built_root: Path | None = None) -> list[Result]:
     """Archive every job into ``archive_root``; one result per job, in order.
 
     With ``built_root`` (the build's output folder), a document is archived only when it
@@ -96,19 +76,21 @@ def repair(archive_root: Path) -> list[str]:
             raise storage.unavailable(root, exc) from None
 
 
-def _archive_one(ws: Workspace, job: Job, root: Path, rows: list[dict], built_root: Path | None) -> ArchiveResult:
+def _archive_one(ws: Workspace, job: Job, root: Path, rows: list[dict], built_root: Path | None) -> Result:
     if job.reason:
-        return ArchiveResult(job.kind, job.unit, job.period, "skipped", reason=job.reason)
+        return Result.skipped(job)
     try:
         record = make_record(ws, job)
         problem = _not_as_built(record, built_root) if built_root is not None else None
         if problem:
-            return ArchiveResult(job.kind, job.unit, job.period, "failed", reason=problem)
+            return Result.failed(job, problem)
         return _file(record, root, rows)
     except ArchiveStopped:
         raise
-    except (ReportgenError, OSError) as exc:
-        return ArchiveResult(job.kind, job.unit, job.period, "failed", reason=_reason(exc))
+    except OSError as exc:
+        return Result.failed(job, _reason(exc))
+    except Exception as exc:  # reportgen's errors with their exit code; a bug is logged, the others go on
+        return Result.failed(job, exc)
 
 
 def _not_as_built(record: Record, built_root: Path) -> str | None:
@@ -135,7 +117,7 @@ def _reason(exc: Exception) -> str:
     return str(exc)
 
 
-def _file(record: Record, root: Path, rows: list[dict]) -> ArchiveResult:
+def _file(record: Record, root: Path, rows: list[dict]) -> Result:
     job = record.job
     versions = [r for r in rows if (r["period"], r["unit"], r["kind"]) == (job.period, job.unit, job.kind)]
     same = next((r for r in versions if r["sha256"] == record.sha256), None)
@@ -173,7 +155,7 @@ def _new_path(record: Record, root: Path, version: int) -> Path:
     return naming.record_dir(root, job.period, job.unit) / name
 
 
-def _unchanged(record: Record, root: Path, row: dict) -> ArchiveResult:
+def _unchanged(record: Record, root: Path, row: dict) -> Result:
     path = root / row["path"]
     note = None
     if not path.exists():
@@ -196,17 +178,17 @@ def _orphans(folder: Path, kind: str, root: Path, rows: list[dict]) -> dict[Path
 
 
 def _add_row(record: Record, root: Path, rows: list[dict], path: Path, version: int,
-             note: str | None = None) -> ArchiveResult:
+             note: str | None = None) -> Result:
     relative = _relative(path, root)
     rows.append(manifest.new_row(record, relative, version, archived_at()))
     manifest.save(root, rows)
     return _result(record, "archived" if version == 1 else "new-version", relative, version, note)
 
 
-def _result(record: Record, status: str, path: str, version: int, note: str | None) -> ArchiveResult:
+def _result(record: Record, status: str, path: str, version: int, note: str | None) -> Result:
     job = record.job
-    return ArchiveResult(job.kind, job.unit, job.period, status, path, version, record.sha256, record.pages,
-                         note=note)
+    return Result(job.kind, job.unit, job.period, status, format="pdf", path=path, sha256=record.sha256,
+                  pages=record.pages, version=version, note=note)
 
 
 def _relative(path: Path, root: Path) -> str:
