@@ -1,27 +1,22 @@
 """Charts for the documents: matplotlib, Vietnamese labels, the documents' serif font.
 
 Output is deterministic (no timestamp or version metadata in the PNG), so a rebuild gives
-byte-identical documents.
+byte-identical documents. matplotlib is imported on the first chart, not with this module,
+so that planning (which reads the kinds) and the CLI's quick commands never load it.
 """
 
 from __future__ import annotations
 
 import io
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib import pyplot as plt  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
-
-from reportgen.vi import percent  # noqa: E402
+from reportgen.vi import percent
 
 FONT = ["Times New Roman", "Liberation Serif", "DejaVu Serif"]
 
 
 def online_share_chart(names: list[str], shares: list[float | None], target: float | None, title: str) -> bytes:
     """A horizontal bar chart of the online share by unit, as PNG bytes (150 dpi, 16 x 9 cm)."""
+    plt, FuncFormatter = _pyplot()
     values = [0.0 if s is None else s * 100 for s in shares]
     # Names come from data: "$" must never start matplotlib's mathtext, nor TeX run.
     with plt.rc_context({"font.family": "serif", "font.serif": FONT, "font.size": 9,
@@ -47,3 +42,14 @@ def online_share_chart(names: list[str], shares: list[float | None], target: flo
         fig.savefig(buffer, format="png", dpi=150, metadata={"Software": None})
         plt.close(fig)
     return buffer.getvalue()
+
+
+def _pyplot():
+    """matplotlib's pyplot on the Agg backend, and its FuncFormatter (imported once, when needed)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot
+    from matplotlib.ticker import FuncFormatter
+
+    return pyplot, FuncFormatter

@@ -12,7 +12,6 @@ commands that use them, so ``reportgen --help`` stays fast and ``validate`` and
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
@@ -236,6 +235,8 @@ def _report(results: list[Result], summary, as_json: bool, base: Path | None = N
 
     ``base`` is the folder the results' paths are relative to (the archive's).
     """
+    import json
+
     for item in results:
         if as_json:
             click.echo(json.dumps(item.as_dict(), ensure_ascii=False))

@@ -23,10 +23,7 @@ message naming the document (or command) it concerns and that file.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
-import tempfile
-import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -115,6 +112,8 @@ def exit_code_of(exc: BaseException, one_document: bool = False) -> int:
 
 def log_dir() -> Path:
     """Where tracebacks of unexpected errors go: ``<temp dir>/reportgen-logs/``."""
+    import tempfile  # here, not at the top: the CLI imports this module and should start fast
+
     return Path(tempfile.gettempdir()) / "reportgen-logs"
 
 
@@ -136,6 +135,9 @@ def describe_failure(exc: BaseException, concerning: str) -> str:
 
 def log_traceback(exc: BaseException, concerning: str) -> Path:
     """Append ``exc``'s traceback to this process's log file; return the file's path."""
+    import datetime as dt
+    import traceback
+
     folder = log_dir()
     folder.mkdir(parents=True, exist_ok=True)
     now = dt.datetime.now(dt.timezone.utc)
