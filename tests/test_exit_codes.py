@@ -279,6 +279,14 @@ def imported_by(*args: str) -> set[str]:
     return set(done.stdout.split("\n")[-2].split())
 
 
+def test_build_help_lists_the_kinds_of_the_registry(cli):
+    from reportgen.kinds import KINDS
+
+    result = cli("build", "--help")
+    assert result.exit_code == 0
+    assert f"Document kind: {', '.join(KINDS)}" in " ".join(result.stdout.split())
+
+
 def test_help_imports_no_renderer_and_no_pandas():
     loaded = imported_by("--help")
     assert not loaded & {*HEAVY, "pandas", "numpy", "jinja2"}
