@@ -144,15 +144,6 @@ def test_verify_without_an_archive_says_so(cli, tmp_path):
                              "Dữ liệu không hợp lệ: 1 lỗi. Không có tệp nào được ghi.\n")
 
 
-def test_verify_a_folder_that_is_not_an_archive(cli, tmp_path):
-    (tmp_path / "outputs").mkdir()
-    (tmp_path / "outputs" / "a.pdf").write_bytes(b"%PDF")
-    result = cli("verify", tmp_path / "outputs")
-    assert result.exit_code == 2
-    assert result.stderr.startswith(f"LỖI: {tmp_path / 'outputs'}: không có kho lưu trữ: thư mục không có "
-                                    "manifest.jsonl và manifest.csv\n")
-
-
 def test_a_repeated_unit_plans_one_job(cli, workspace):
     result = cli("build", "-w", workspace, "-p", "2022-Q1", "-p", "2022-Q1", "-u", "TM", "-u", "TM",
                  "-k", "bao-cao", "-k", "bao-cao", "--dry-run")
