@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed-stamp
 help:
 	@echo "make demo   set up, then build every sample document into outputs/"
 	@echo "make test   set up, then run the whole test suite"
-	@echo "make bench  time the sample build (median of 5 runs)"
+	@echo "make bench  time builds at province scale, against LibreOffice (docs/performance.md)"
 
 $(STAMP): pyproject.toml | system-deps
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "reportgen needs Python 3.11+, found " + sys.version' 
@@ -29,7 +29,7 @@ test: $(STAMP) system-deps
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP) system-deps
-	$(BIN)/python scripts/bench.py --runs 5
+	$(BIN)/python scripts/bench.py --runs 3
 
 clean:
 	rm -rf $(VENV) outputs archive .pytest_cache

@@ -1,28 +1,86 @@
-"""Batch: build the planned documents in two phases, and write them atomically.
+"""Batch: build the planned documents, only those whose inputs changed, and write them atomically.
 
-Phase 1 builds every document's context (nothing is rendered if the inputs are wrong);
-phase 2 renders each document to all its formats in memory and only then writes them, each
-to a temporary name renamed into place. A document that fails leaves no file behind and
-does not stop the others. Phase 2 runs in worker processes when asked (WeasyPrint's
-process-wide settings make threads unsafe; processes are not).
+A build first decides, per output file, whether it must be made: the fingerprint of its
+inputs (:mod:`reportgen.fingerprint`) is compared with the one remembered for the file in
+``<out>/.reportgen/fingerprints.json``; a file whose inputs and bytes are unchanged is
+reported "unchanged" without building anything (``force`` rebuilds every file). Then two
+phases, for the documents that need work: phase 1 builds every context (nothing is
+rendered if the inputs are wrong); phase 2 renders each document to the formats it needs
+in memory and only then writes them, each to a temporary file in the run's folder
+(``<out>/.reportgen/tmp/run-...``) renamed into place. A document that fails leaves no file
+behind and does not stop the others.
+
+Phase 2 runs in worker processes when asked (WeasyPrint's process-wide settings make
+threads unsafe; processes are not), biggest documents first so that every worker stays
+busy to the end. The pool is small and ours rather than ``concurrent.futures``: its
+workers are forked (they share the validated workspace without copying it), retire when
+their memory grows past :data:`WORKER_RSS_LIMIT_MB` (``ProcessPoolExecutor`` cannot recycle
+forked workers), die with the main process (parent-death signal on Linux, and end of
+file on their pipe), ignore Ctrl-C (the main process stops them), and hold neither the
+terminal nor the main process's stdout/stderr. A worker that dies fails its document
+only. An exception in the main process (Ctrl-C, SIGTERM turned into an exception by the
+CLI) kills the workers, removes the run's temporary folder and keeps what was finished.
 """
 
 from __future__ import annotations
 
-import hashlib
+import ctypes
+import multiprocessing
+import os
+import shutil
+import signal
+import sys
 import tempfile
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from collections.abc import Callable
+from contextlib import closing
+from dataclasses import dataclass, field
+from multiprocessing.connection import wait
 from pathlib import Path
 
+from reportgen import fingerprint as fp
 from reportgen.errors import ReportgenError
-from reportgen.files import write_atomic
+from reportgen.files import RunFolder, remove_stray_temps, write_atomic
 from reportgen.kinds import KINDS, build_context
 from reportgen.plan import Job
-from reportgen.render import documents
 from reportgen.results import Result
 from reportgen.templating import check_templates
 from reportgen.workspace import Workspace
+
+TEMP_DIR = "tmp"
+# A worker whose resident memory passes this after a document, having grown by more than
+# WORKER_GROWTH_MB since it was forked (what it shares with the main process does not
+# shrink by forking again), hands over to a fresh one.
+WORKER_RSS_LIMIT_MB = 170
+WORKER_GROWTH_MB = 24
+# File suffixes each asked format produces.
+FILES = {"docx": ("docx",), "pdf": ("pdf",), "html": ("html", "fragment.html")}
+
+
+class Outputs(list):
+    """The Results of a build, in plan order, with what the build has to say besides.
+
+    ``warnings``: why the fingerprint store was not trusted (every file was then built);
+    ``cleaned``: temporary files of an interrupted earlier run that this build removed.
+    """
+
+    def __init__(self, items=(), warnings: list[str] | None = None, cleaned: int = 0):
+        super().__init__(items)
+        self.warnings = warnings or []
+        self.cleaned = cleaned
+
+
+@dataclass
+class _Document:
+    """A job that needs work: its stale formats, then (phase 1) what rendering needs."""
+
+    index: int
+    job: Job
+    formats: list[str]
+    fresh: list[Result]
+    size: int
+    template: str = ""
+    context: dict = field(default_factory=dict)
+    assets: dict = field(default_factory=dict)
 
 
 def output_path(out_root: Path, job: Job, fmt: str) -> Path:
@@ -31,81 +89,286 @@ def output_path(out_root: Path, job: Job, fmt: str) -> Path:
 
 
 def build(ws: Workspace, jobs: list[Job], out_root: Path, formats: tuple[str, ...] = (),
-          progress: Callable[[Job], None] | None = None, workers: int = 1) -> list[Result]:
-    """Build every job; return one Result per written file and per failed or skipped job.
+          progress: Callable[[Job], None] | None = None, workers: int = 1, force: bool = False) -> Outputs:
+    """Build what changed among ``jobs``; return one Result per file and per failed or skipped job.
 
-    Phase 1 builds every context and loads the templates they use (an InvalidInput, or a
-    TemplateFailure of a template that cannot be used at all, stops the run before anything
-    is written); phase 2 renders and writes, in ``workers`` processes when more than one.
+    ``force`` builds every file whatever the fingerprints say. Phase 1 builds the contexts
+    of the documents to build (an InvalidInput stops the run before anything is written);
+    phase 2 renders and writes, in ``workers`` processes when more than one.
     """
-    tasks = [(job, _prepare(ws, job, formats)) for job in jobs]
-    check_templates({prepared[0] for _, prepared in tasks if isinstance(prepared, tuple)}, ws.templates_dir)
+    out_root = Path(out_root)
+    store, warning = fp.Store.load(out_root)
+    warnings = [warning] if warning else []
+    inputs = fp.Inputs(ws)
     results: dict[int, list[Result]] = {}
-    pending = []
-    for index, (job, prepared) in enumerate(tasks):
+    todo: list[_Document] = []
+    for index, job in enumerate(jobs):
+        wanted = [f for f in KINDS[job.kind].formats if not formats or f in formats]
         if job.reason:
             results[index] = [Result.skipped(job)]
-        elif prepared is None:
-            results[index] = []
-        elif isinstance(prepared, Result):  # an unexpected error while building its context
-            results[index] = [prepared]
+        elif wanted:
+            stale, fresh = _decide(store, inputs, out_root, job, wanted, force)
+            if stale:
+                todo.append(_Document(index, job, stale, fresh, len(inputs.scope(job.unit)[0])))
+            else:
+                results[index] = fresh
         else:
-            pending.append((index, (job, *prepared, ws, Path(out_root))))
-    for index, outputs in _run(pending, workers, progress):
-        results[index] = outputs
-    if progress:
-        for index in sorted(set(range(len(tasks))) - {i for i, _ in pending}):
-            progress(tasks[index][0])
-    return [output for index in sorted(results) for output in results[index]]
+            results[index] = []
+    if not store.entries and not warning and not force and any(
+            output_path(out_root, d.job, suffix).exists() for d in todo for f in d.formats for suffix in _files(f)):
+        warnings.append(f"{store.path}: không có dấu vân tay của lần lập trước; lập lại mọi văn bản")
+    for document in list(todo):  # phase 1: every context before anything is written (or any folder made)
+        try:
+            document.template, document.context, document.assets = build_context(ws, document.job)
+        except ReportgenError:
+            raise
+        except Exception as exc:  # a bug: reported (and logged) for this document, the others go on
+            results[document.index] = document.fresh + [Result.failed(document.job, exc)]
+            todo.remove(document)
+    check_templates({d.template for d in todo}, ws.templates_dir)  # a template unusable at all stops the run
+    with RunFolder(fp.state_dir(out_root) / TEMP_DIR) as run:
+        cleaned = run.cleaned + remove_stray_temps(out_root, skip=fp.STATE_DIR)
+        if progress:
+            for index in sorted(results):
+                progress(jobs[index])
+        try:
+            with closing(_run(ws, todo, out_root, run.path, workers, progress)) as finished:
+                for document, rendered in finished:  # an exception here closes the pool first
+                    outputs = document.fresh + rendered
+                    results[document.index] = outputs
+                    _remember(store, inputs, document, outputs)
+        finally:
+            store.save()
+    return Outputs([o for index in sorted(results) for o in results[index]], warnings, cleaned)
 
 
-def _prepare(ws: Workspace, job: Job, formats: tuple[str, ...]):
-    """(template, context, assets, formats) of a job, None when no asked format applies, or the
-    failed Result of an unexpected error."""
-    wanted = [f for f in KINDS[job.kind].formats if not formats or f in formats]
-    if job.reason or not wanted:
-        return None
-    try:
-        template, context, assets = build_context(ws, job)
-    except ReportgenError:
-        raise
-    except Exception as exc:  # a bug: reported (and logged) for this document, the others go on
-        return Result.failed(job, exc)
-    return template, context, assets, wanted
+def _files(fmt: str) -> tuple[str, ...]:
+    """The file suffixes an asked format produces."""
+    return FILES.get(fmt, (fmt,))
 
 
-def _run(pending: list, workers: int, progress):
-    """Render the pending jobs, in worker processes when asked; yield (index, outputs)."""
-    if workers <= 1 or len(pending) <= 1:
-        for index, task in pending:
-            outputs = _render_one(task)
+def _decide(store: fp.Store, inputs: fp.Inputs, out_root: Path, job: Job, wanted: list[str], force: bool):
+    """(formats to build, Results of the files that are up to date)."""
+    stale, fresh = [], []
+    for fmt in wanted:
+        outputs = []
+        for suffix in _files(fmt):
+            entry = None if force else store.entry(fp.relative_path(job, suffix))
+            path = output_path(out_root, job, suffix)
+            if (entry is None or not path.is_file()
+                    or inputs.fingerprint(job, suffix, entry.template) != entry.fingerprint
+                    or fp.sha256_file(path) != entry.sha256):
+                outputs = None
+                break
+            outputs.append(Result(job.kind, job.unit, job.period, "unchanged", format=suffix, path=str(path),
+                                  sha256=entry.sha256, pages=entry.pages))
+        if outputs is None:
+            stale.append(fmt)
+        else:
+            fresh += outputs
+    return stale, fresh
+
+
+def _remember(store: fp.Store, inputs: fp.Inputs, document: _Document, outputs: list[Result]):
+    for output in outputs:
+        if output.status in ("built", "unchanged") and output.format:
+            relpath = fp.relative_path(document.job, output.format)
+            if any(o.status == "failed" for o in outputs):
+                store.forget(relpath)
+            else:
+                store.record(relpath, output.sha256, output.pages, document.template,
+                             inputs.fingerprint(document.job, output.format, document.template))
+
+
+# ---- rendering, here or in workers ----------------------------------------------------------
+
+def _run(ws: Workspace, todo: list[_Document], out_root: Path, temp_dir: Path, workers: int, progress):
+    """Render the documents; yield (document, outputs) as each finishes."""
+    if workers <= 1 or len(todo) <= 1:
+        for document in todo:
+            outputs = _render_one(ws, _task(document, out_root, temp_dir))
             if progress:
-                progress(task[0])
-            yield index, outputs
+                progress(document.job)
+            yield document, outputs
         return
-    with ProcessPoolExecutor(max_workers=min(workers, len(pending))) as pool:
-        futures = {pool.submit(_render_one, task): (index, task[0]) for index, task in pending}
-        for future in as_completed(futures):
-            index, job = futures[future]
+    order = sorted(todo, key=lambda d: (-d.size, -len(d.formats), d.index))  # biggest first
+    with _Pool(ws, min(workers, len(order))) as pool:
+        for document, outputs in pool.map(order, lambda d: _task(d, out_root, temp_dir)):
             if progress:
-                progress(job)
-            yield index, future.result()
+                progress(document.job)
+            yield document, outputs
 
 
-def _render_one(task) -> list[Result]:
-    job, template, context, assets, wanted, ws, out_root = task
+def _task(document: _Document, out_root: Path, temp_dir: Path) -> tuple:
+    return (document.job, document.template, document.context, document.assets, document.formats,
+            out_root, temp_dir)
+
+
+def _render_one(ws: Workspace, task) -> list[Result]:
+    from reportgen.render import documents  # noqa: PLC0415 (the render stack loads only to render)
+
+    job, template, context, assets, wanted, out_root, temp_dir = task
     try:
-        with tempfile.TemporaryDirectory(prefix="reportgen-") as tmp:
-            rendered = documents.render_all(template, context, assets, wanted, ws, Path(tmp))
-        return [_write(job, fmt, data, pages, out_root) for fmt, (data, pages) in rendered.items()]
+        assets_dir = Path(tempfile.mkdtemp(prefix="assets-", dir=temp_dir))
+        try:
+            rendered = documents.render_all(template, context, assets, wanted, ws, assets_dir)
+        finally:
+            shutil.rmtree(assets_dir, ignore_errors=True)
+        return [_write(job, fmt, data, pages, out_root, temp_dir) for fmt, (data, pages) in rendered.items()]
     except Exception as exc:  # a bug must not stop the other documents; it is reported (and logged), not hidden
         return [Result.failed(job, exc)]
 
 
-def _write(job: Job, fmt: str, data: bytes, pages: int | None, out_root: Path) -> Result:
+def _write(job: Job, fmt: str, data: bytes, pages: int | None, out_root: Path, temp_dir: Path) -> Result:
     path = output_path(out_root, job, fmt)
-    digest = hashlib.sha256(data).hexdigest()
-    status = "unchanged" if path.exists() and path.read_bytes() == data else "built"
+    digest = fp.sha256_bytes(data)
+    status = "unchanged" if path.is_file() and path.read_bytes() == data else "built"
     if status == "built":
-        write_atomic(path, data)
+        write_atomic(path, data, temp_dir=temp_dir)
     return Result(job.kind, job.unit, job.period, status, format=fmt, path=str(path), sha256=digest, pages=pages)
+
+
+class _Pool:
+    """Forked worker processes fed one document at a time through a pipe each."""
+
+    def __init__(self, ws: Workspace, size: int):
+        self.ws = ws
+        self.size = size
+        self.context = multiprocessing.get_context("fork")
+        self.workers: dict = {}  # connection -> process
+        self.busy: dict = {}  # connection -> document
+        self.peak_rss_mb = 0
+
+    def __enter__(self) -> "_Pool":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for conn, process in list(self.workers.items()):
+            if exc[0] is None:
+                _send(conn, None)
+            else:
+                process.kill()
+        for conn, process in list(self.workers.items()):
+            process.join(timeout=None if exc[0] is None else 5)
+            conn.close()
+        self.workers.clear()
+
+    def _start(self) -> None:
+        parent, child = self.context.Pipe()
+        others = list(self.workers)
+        process = self.context.Process(target=_worker_main, args=(child, others, os.getpid(), self.ws),
+                                       name="reportgen-worker", daemon=True)
+        process.start()
+        child.close()
+        self.workers[parent] = process
+
+    def map(self, documents: list[_Document], task: Callable):
+        """Yield (document, outputs) as they finish; documents are handed out in order."""
+        queue = list(reversed(documents))
+        while queue or self.busy:
+            while queue and len(self.workers) < self.size:
+                self._start()
+            for conn in self.workers:
+                if queue and conn not in self.busy:
+                    document = queue.pop()
+                    self.busy[conn] = document
+                    _send(conn, task(document))  # if the worker is gone, its sentinel says so below
+            sentinels = {process.sentinel: conn for conn, process in self.workers.items()}
+            for ready in wait(list(self.busy) + list(sentinels)):
+                conn = sentinels.get(ready, ready)
+                if conn not in self.workers:
+                    continue
+                yield from self._collect(conn)
+
+    def _collect(self, conn):
+        document = self.busy.pop(conn, None)
+        try:
+            outputs, rss, retiring = conn.recv()
+        except (EOFError, OSError):
+            outputs = retiring = None
+        else:
+            self.peak_rss_mb = max(self.peak_rss_mb, rss)
+            if document is not None:
+                yield document, outputs
+            if not retiring:
+                return
+            document = None
+        process = self.workers.pop(conn)
+        process.join()
+        conn.close()
+        if document is not None:  # it died with a document in hand
+            reason = (f"tiến trình dựng văn bản dừng đột ngột (mã thoát {process.exitcode}); "
+                      "các văn bản khác vẫn được lập")
+            job = document.job
+            yield document, [Result.failed(job, reason)]
+
+
+def _send(conn, item) -> bool:
+    try:
+        conn.send(item)
+        return True
+    except (BrokenPipeError, OSError):
+        return False
+
+
+def _worker_main(conn, others, parent_pid: int, ws: Workspace) -> None:
+    """A worker: render what the pipe brings until it closes; never outlive the main process."""
+    for other in others:  # the main process's ends of the other workers' pipes: EOF must mean "gone"
+        other.close()
+    die_with_parent(parent_pid)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the main process decides
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _detach_std_streams()
+    start_rss = _rss_mb()
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            os._exit(0)
+        if task is None:
+            os._exit(0)
+        outputs = _render_one(ws, task)
+        rss = _rss_mb()
+        retiring = rss > WORKER_RSS_LIMIT_MB and rss - start_rss > WORKER_GROWTH_MB
+        if not _send(conn, (outputs, _peak_rss_mb(), retiring)) or retiring:
+            os._exit(0)
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """Ask Linux to kill this process when its parent dies (prctl PR_SET_PDEATHSIG)."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent_pid:  # the parent died before the request took effect
+        os._exit(1)
+
+
+def _detach_std_streams() -> None:
+    """Point stdin, stdout and stderr at /dev/null: a reader of the main process's output
+    sees its end when the main process ends, whatever the workers do."""
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    os.close(null)
+
+
+def _rss_mb() -> int:
+    return _status_mb("VmRSS:")
+
+
+def _peak_rss_mb() -> int:
+    return _status_mb("VmHWM:")
+
+
+def _status_mb(field_name: str) -> int:
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith(field_name):
+                    return int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    return 0

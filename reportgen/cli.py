@@ -13,13 +13,15 @@ commands that use them, so ``reportgen --help`` stays fast and ``validate`` and
 from __future__ import annotations
 
 import os
+import signal
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from reportgen import __version__
-from reportgen.errors import InvalidInput, Problem, ReportgenError, describe_failure, exit_code_of
+from reportgen.errors import Interrupted, InvalidInput, Problem, ReportgenError, describe_failure, exit_code_of
 from reportgen.results import Result, run_exit_code
 
 WORKSPACE = click.option("--workspace", "-w", type=click.Path(path_type=Path), default=Path("inputs"),
@@ -176,14 +178,18 @@ def _load_and_plan(workspace: Path, period, unit, kind, formats=()):
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per document file.")
 @click.option("--jobs", "-j", "workers", type=click.IntRange(0), default=0, show_default=True,
               help="Worker processes for rendering; 0 = one per CPU core, 1 = no workers.")
+@click.option("--force", is_flag=True, help="Rebuild every file, even those whose inputs did not change.")
 def build(workspace: Path, out: Path, period, unit, kind, formats, dry_run: bool, as_json: bool,
-          workers: int) -> None:
+          workers: int, force: bool) -> None:
     """Validate the workspace, plan the documents and build them.
 
     Builds every kind for every unit and period that has what the kind needs;
-    --period, --unit, --kind and --format narrow the selection. Exit code 1 when
-    some documents could not be built (the others are written), 2 on invalid input,
-    3 when a template cannot be used at all, 4 without a Vietnamese font.
+    --period, --unit, --kind and --format narrow the selection. A file whose inputs
+    did not change since the last build into the same --out is not built again
+    ("không đổi"); --force rebuilds everything. Exit code 1 when some documents could
+    not be built (the others are written), 2 on invalid input, 3 when a template
+    cannot be used at all, 4 without a Vietnamese font, 130/143 when stopped by
+    Ctrl-C/SIGTERM (finished files are kept, nothing is left half-written).
 
     \b
     Example:
@@ -197,7 +203,16 @@ def build(workspace: Path, out: Path, period, unit, kind, formats, dry_run: bool
         return
     if not formats or "pdf" in formats:
         _require_font()
-    results = _run_build(ws, jobs, out, _unique(formats), as_json, workers or os.cpu_count() or 1)
+    try:
+        with _stop_on_signals():
+            results = _run_build(ws, jobs, out, _unique(formats), as_json, workers or os.cpu_count() or 1, force)
+    except Interrupted as exc:
+        click.echo(f"Đã dừng ({exc}): các tệp đã lập xong được giữ, không có tệp ghi dở.", err=True)
+        raise SystemExit(exc.exit_code)
+    for warning in results.warnings:
+        click.echo(f"CẢNH BÁO: {warning}", err=True)
+    if results.cleaned:
+        click.echo(f"Đã dọn {results.cleaned} tệp tạm của lần lập trước bị ngắt.", err=True)
     _report(results, BUILD_SUMMARY, as_json)
 
 
@@ -221,13 +236,27 @@ def wants_progress(count: int, as_json: bool, stream) -> bool:
     return count > 3 and not as_json and stream.isatty()
 
 
-def _run_build(ws, jobs, out: Path, formats, as_json: bool, workers: int) -> list[Result]:
+@contextmanager
+def _stop_on_signals():
+    """Ctrl-C and SIGTERM become :class:`Interrupted`, so the build stops its workers and cleans up."""
+    def stop(signum, frame):
+        raise Interrupted(signum)
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _run_build(ws, jobs, out: Path, formats, as_json: bool, workers: int, force: bool = False) -> list[Result]:
     from reportgen import batch
 
     if not wants_progress(len(jobs), as_json, sys.stdout):
-        return batch.build(ws, jobs, out, formats, workers=workers)
+        return batch.build(ws, jobs, out, formats, workers=workers, force=force)
     with click.progressbar(length=len(jobs), label="Đang lập văn bản", file=sys.stderr) as bar:
-        return batch.build(ws, jobs, out, formats, progress=lambda job: bar.update(1), workers=workers)
+        return batch.build(ws, jobs, out, formats, progress=lambda job: bar.update(1), workers=workers, force=force)
 
 
 def _report(results: list[Result], summary, as_json: bool, base: Path | None = None) -> None:

@@ -14,6 +14,7 @@ Nothing in the library prints or exits: it raises one of these, and the CLI exit
       before any document is rendered; nothing is written)
 4     the machine lacks something: a font with Vietnamese coverage
       (``MissingSystemDependency``)
+130   stopped by Ctrl-C (SIGINT); 143 stopped by SIGTERM (``Interrupted``)
 ====  =====================================================================
 
 An unexpected exception (any other) is never shown as a traceback: :func:`describe_failure`
@@ -147,3 +148,21 @@ def log_traceback(exc: BaseException, concerning: str) -> Path:
         log.write("".join(traceback.format_exception(exc)))
         log.write("\n")
     return path
+
+
+class Interrupted(BaseException):
+    """The run was stopped by a signal; ``exit_code`` is 128 + its number (130, 143).
+
+    Like KeyboardInterrupt, not an ``Exception``: no ``except Exception`` on the way (a
+    document's render, a library) may take it for a failure and carry on.
+    """
+
+    NAMES = {2: "Ctrl-C / SIGINT", 15: "SIGTERM"}
+
+    def __init__(self, signum: int):
+        self.signum = int(signum)
+        super().__init__(self.NAMES.get(self.signum, f"tín hiệu {self.signum}"))
+
+    @property
+    def exit_code(self) -> int:
+        return 128 + self.signum

@@ -1,62 +1,253 @@
-"""Benchmark: median wall time of validating and building the sample workspace.
+"""Benchmark (``make bench``): reportgen at province scale, timed as a user runs it.
 
-Usage: .venv/bin/python scripts/bench.py [--runs 5]
-Each run builds into a fresh temporary folder (no "unchanged" shortcuts). Medians, not
-means: these machines are noisy.
+Usage: .venv/bin/python scripts/bench.py [--province 10x10] [--district 3000] [--runs 3]
+                                         [--lo-docs 12] [--profile]
+
+Every figure is the median of ``--runs`` runs of the real command (``reportgen ...`` in a
+subprocess: start-up, loading, planning and writing included), on workspaces made by
+scripts/synthetic.py (nothing committed):
+
+- ``reportgen --help``;
+- the sample workspace (inputs/), every document, all cores;
+- a synthetic province (``--province DxC``: 1 province, D districts of C communes, period
+  2022-Q1): documents per second with ``--jobs 1`` and with all cores, each into a fresh
+  folder; then the same build again with nothing changed, as a share of the full build;
+- one district whose report's appendix has ``--district`` communes: that one report
+  (DOCX + PDF, ``--jobs 1``);
+- peak resident memory (VmHWM) of every process of those builds, main and workers;
+- when ``soffice`` is installed: LibreOffice headless converting ``--lo-docs`` of the
+  province's DOCX files to PDF in one batch, against reportgen building the same
+  documents' PDFs (``--format pdf --jobs 1``). Start-up is removed from both by timing a
+  batch of 1 and a batch of N and taking the slope (seconds per extra document).
+
+``--profile`` adds a cProfile of a serial in-process build of the province's district
+documents (where the time goes). Medians, not means: the machine is shared and noisy.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
+import io
+import json
 import os
+import pstats
+import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-from reportgen import batch
-from reportgen.plan import plan
-from reportgen.workspace import load_workspace
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+import synthetic  # noqa: E402
 
-SAMPLE = Path(__file__).resolve().parent.parent / "inputs"
+REPORTGEN = Path(sys.executable).with_name("reportgen")
+PERIOD = "2022-Q1"
 
 
-def timed(func):
+# ---- measuring a command ----------------------------------------------------------------------
+
+def _tree(pid: int) -> list[int]:
+    found = [pid]
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            for child in (task / "children").read_text().split():
+                found += _tree(int(child))
+        except OSError:
+            pass
+    return found
+
+
+def _hwm_mb(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) // 1024
+    except OSError:
+        return None
+    return None
+
+
+class TimedOut(Exception):
+    pass
+
+
+def run(args: list[str], timeout: float | None = None) -> tuple[float, int, int, str]:
+    """Run a command; (seconds, peak RSS of the main process, of its largest child, stdout)."""
     start = time.perf_counter()
-    value = func()
-    return time.perf_counter() - start, value
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True)
+    peaks: dict[int, int] = {}
+    chunks = []
+    os.set_blocking(process.stdout.fileno(), False)
+    while process.poll() is None:
+        for pid in _tree(process.pid):
+            mb = _hwm_mb(pid)
+            if mb:
+                peaks[pid] = max(peaks.get(pid, 0), mb)
+        data = process.stdout.read()
+        if data:
+            chunks.append(data)
+        if timeout is not None and time.perf_counter() - start > timeout:
+            os.killpg(process.pid, 9)
+            process.wait()
+            raise TimedOut
+        time.sleep(0.05)
+    seconds = time.perf_counter() - start
+    chunks.append(process.stdout.read() or b"")
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(map(str, args))} exited {process.returncode}")
+    main = peaks.pop(process.pid, 0)
+    return seconds, main, max(peaks.values(), default=0), b"".join(chunks).decode("utf-8", "replace")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=5)
-    args = parser.parse_args()
-    load_times, build_times, parallel_times, per_format = [], [], [], {}
-    for _ in range(args.runs):
-        seconds, ws = timed(lambda: load_workspace(SAMPLE))
-        load_times.append(seconds)
-        jobs = plan(ws)
-        with tempfile.TemporaryDirectory() as out:
-            seconds, results = timed(lambda: batch.build(ws, jobs, Path(out)))
-        build_times.append(seconds)
-        with tempfile.TemporaryDirectory() as out:
-            seconds, _ = timed(lambda: batch.build(ws, jobs, Path(out), workers=os.cpu_count() or 1))
-        parallel_times.append(seconds)
-        for fmt in ("pdf", "docx", "html"):
-            with tempfile.TemporaryDirectory() as out:
-                seconds, _ = timed(lambda: batch.build(ws, jobs, Path(out), (fmt,)))
-            per_format.setdefault(fmt, []).append(seconds)
-    docs = sum(1 for j in jobs if not j.reason)
-    files = sum(1 for r in results if r.status == "built")
-    print(f"sample: {docs} documents, {files} files, {args.runs} runs")
-    print(f"load + validate  median {statistics.median(load_times) * 1000:8.1f} ms")
-    print(f"build all        median {statistics.median(build_times):8.2f} s "
-          f"({statistics.median(build_times) / docs * 1000:.0f} ms per document)")
-    print(f"build all, {os.cpu_count()} workers median {statistics.median(parallel_times):8.2f} s "
-          f"(x{statistics.median(build_times) / statistics.median(parallel_times):.2f})")
-    for fmt, times in per_format.items():
-        print(f"  {fmt:<5} only     median {statistics.median(times):8.2f} s")
+def reportgen(*args) -> list[str]:
+    return [str(REPORTGEN), *map(str, args)]
+
+
+def median(values) -> float:
+    return statistics.median(values)
+
+
+def line(label: str, text: str) -> None:
+    print(f"{label:<46} {text}", flush=True)
+
+
+# ---- the figures ---------------------------------------------------------------------------------
+
+def bench_help(runs: int) -> None:
+    times = [run(reportgen("--help"))[0] for _ in range(max(runs, 5))]
+    line("reportgen --help", f"median {median(times):.3f} s")
+
+
+def bench_sample(runs: int, tmp: Path) -> None:
+    times = []
+    for i in range(runs):
+        seconds, *_ = run(reportgen("build", "-w", ROOT / "inputs", "-o", tmp / f"sample-{i}"))
+        times.append(seconds)
+    line("sample (inputs/), every document, all cores", f"median {median(times):.2f} s")
+
+
+def bench_province(shape: str, runs: int, tmp: Path) -> Path:
+    workspace = synthetic.make_province(tmp / "province", shape)
+    docs = None
+    results = {}
+    for label, jobs in (("1 process", "1"), (f"all cores ({os.cpu_count()})", "0")):
+        times, mains, workers = [], [], []
+        for i in range(runs):
+            out = tmp / f"province-{jobs}-{i}"
+            seconds, main, worker, stdout = run(reportgen("build", "-w", workspace, "-o", out, "-p", PERIOD,
+                                                          "--jobs", jobs, "--json"))
+            built = [json.loads(text) for text in stdout.splitlines() if text.startswith("{")]
+            docs = len({(o["unit"], o["kind"]) for o in built if o["status"] == "built"})
+            times.append(seconds)
+            mains.append(main)
+            workers.append(worker)
+        results[jobs] = median(times)
+        rss = f"peak RSS main {max(mains)} MB" + (f", workers {max(workers)} MB" if jobs != "1" else "")
+        line(f"province {shape}, {docs} documents, {label}",
+             f"median {median(times):.2f} s = {docs / median(times):.2f} documents/s; {rss}")
+    out = tmp / "province-0-0"
+    noop = [run(reportgen("build", "-w", workspace, "-o", out, "-p", PERIOD))[0] for _ in range(runs)]
+    line("province, same build again, nothing changed",
+         f"median {median(noop):.2f} s = {100 * median(noop) / results['0']:.1f} % of the full build")
+    return workspace
+
+
+def bench_district(communes: int, runs: int, tmp: Path, timeout: float) -> None:
+    workspace = synthetic.make_district(tmp / "district", communes)
+    times, mains = [], []
+    for i in range(runs):
+        try:
+            seconds, main, _, _ = run(reportgen("build", "-w", workspace, "-o", tmp / f"district-{i}", "-p", PERIOD,
+                                                "-u", "D", "-k", "bao-cao", "--jobs", "1"), timeout)
+        except TimedOut:
+            line(f"one report, appendix of {communes} rows (DOCX+PDF)", f"did not finish in {timeout:.0f} s")
+            return
+        times.append(seconds)
+        mains.append(main)
+    line(f"one report, appendix of {communes} rows (DOCX+PDF)", f"median {median(times):.2f} s; peak RSS {max(mains)} MB")
+
+
+def bench_libreoffice(province: Path, count: int, runs: int, tmp: Path) -> None:
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        line("LibreOffice comparison", "skipped: soffice is not installed")
+        return
+    units = [f"P-D01-X{c:03d}" for c in range(1, count + 1)]
+    source = tmp / "lo-docx"
+    run(reportgen("build", "-w", province, "-o", source, "-p", PERIOD, "-k", "bao-cao", "-f", "docx", "--jobs", "1",
+                  *[a for u in units for a in ("-u", u)]))
+    docx = [source / PERIOD / u / "bao-cao.docx" for u in units]
+    profile = (tmp / "lo-profile").as_uri()
+
+    def libreoffice(files, i):
+        out = tmp / f"lo-pdf-{len(files)}-{i}"
+        return run([soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(out), *map(str, files)])[0]
+
+    def ours(chosen, i):
+        return run(reportgen("build", "-w", province, "-o", tmp / f"rg-pdf-{len(chosen)}-{i}", "-p", PERIOD,
+                             "-k", "bao-cao", "-f", "pdf", "--jobs", "1", *[a for u in chosen for a in ("-u", u)]))[0]
+
+    libreoffice(docx[:1], "warm")  # the first start creates the profile
+    lo_one = median([libreoffice(docx[:1], i) for i in range(runs)])
+    lo_many = median([libreoffice(docx, i) for i in range(runs)])
+    rg_one = median([ours(units[:1], i) for i in range(runs)])
+    rg_many = median([ours(units, i) for i in range(runs)])
+    lo_slope = (lo_many - lo_one) / (count - 1)
+    rg_slope = (rg_many - rg_one) / (count - 1)
+    line(f"PDF per document, {count} commune reports",
+         f"reportgen {rg_slope:.3f} s, LibreOffice {lo_slope:.3f} s: ratio {rg_slope / lo_slope:.2f}x "
+         f"(batches of 1/{count}: reportgen {rg_one:.2f}/{rg_many:.2f} s, LibreOffice {lo_one:.2f}/{lo_many:.2f} s)")
+
+
+def profile_build(province: Path, top: int = 25) -> None:
+    from reportgen import batch
+    from reportgen.plan import plan
+    from reportgen.workspace import load_workspace
+
+    ws = load_workspace(province)
+    jobs = plan(ws, [PERIOD], [u for u in ws.units.index if u.count("-") <= 1])
+    with tempfile.TemporaryDirectory() as out:
+        profiler = cProfile.Profile()
+        profiler.enable()
+        batch.build(ws, jobs, Path(out))
+        profiler.disable()
+    text = io.StringIO()
+    pstats.Stats(profiler, stream=text).sort_stats("cumulative").print_stats(top)
+    print(f"\nprofile: serial build of the province's and districts' documents ({len(jobs)} documents)")
+    print(text.getvalue())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--province", default="10x10", help="DxC: D districts of C communes (default 10x10)")
+    parser.add_argument("--district", type=int, default=3000, help="communes in the big district (default 3000)")
+    parser.add_argument("--runs", type=int, default=3, help="runs per figure; medians are printed (default 3)")
+    parser.add_argument("--lo-docs", type=int, default=12, help="documents in the LibreOffice batch (default 12)")
+    parser.add_argument("--timeout", type=float, default=120,
+                        help="give up on the big district's report after this many seconds (default 120)")
+    parser.add_argument("--profile", action="store_true", help="also print a cProfile of a serial build")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    print(f"reportgen bench: {os.cpu_count()} cores, {args.runs} runs per figure, medians", flush=True)
+    with tempfile.TemporaryDirectory(prefix="reportgen-bench-") as tmp:
+        tmp = Path(tmp)
+        bench_help(args.runs)
+        bench_sample(args.runs, tmp)
+        province = bench_province(args.province, args.runs, tmp)
+        bench_district(args.district, args.runs, tmp, args.timeout)
+        bench_libreoffice(province, args.lo_docs, args.runs, tmp)
+        if args.profile:
+            profile_build(province)
+    line("bench total", f"{time.perf_counter() - started:.0f} s")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -79,8 +79,10 @@ def _cli(*args: str) -> None:
 
 
 def _hashes(folder: Path, prefix: str, pattern: str = "*") -> dict[str, str]:
+    """Digests of the documents (not the build's own state in ``.reportgen/``)."""
     return {f"{prefix}/{p.relative_to(folder).as_posix()}": hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob(pattern)) if p.is_file()}
+            for p in sorted(folder.rglob(pattern))
+            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)}
 
 
 def build_all(tmp: Path) -> dict[str, dict[str, str]]:

@@ -1,0 +1,433 @@
+"""Fingerprints: what made each output file, so a rebuild can skip what did not change.
+
+A file's :class:`Fingerprint` has one digest per *part* that went into it, each named the
+way the user knows it, so that a difference can be explained ("figures/mot-cua-2022-q1.csv
+đã đổi"):
+
+``văn bản``
+    the document itself: kind, unit, period, file format and template name.
+``reportgen``
+    reportgen's version, a digest of its own source files (a development checkout changes
+    without a version bump) and the versions of the libraries that shape the bytes
+    (WeasyPrint, python-docx, matplotlib, ...).
+``phông chữ``
+    the font files fontconfig offers for the documents' families (path and content).
+``reportgen.toml``, ``units.csv``, ``figures/<file>``, ``meetings/<file>``
+    the inputs the document's context is built from: the whole configuration; the
+    units.csv rows of the unit, its ancestors and every unit below it; the figure rows of
+    the unit and every unit below it for the document's period and all earlier periods
+    (comparisons look back, never forward), grouped by the file they come from; the
+    meeting file of the unit and period.
+``mẫu <name>``
+    each template file the document may use: the template, every template it extends,
+    includes or imports (all templates when a reference is dynamic), every stylesheet or
+    image of the template folders, and ``base.docx`` for a DOCX; each found as the
+    renderer finds it (the workspace's ``templates/`` before the built-in one), so adding
+    an override changes the part too.
+
+Fingerprinting reads no output and renders nothing: it hashes the validated workspace
+(canonical JSON of rows and models) and file digests, each computed once per
+:class:`Inputs`. The context itself is not hashed because building it costs more than the
+whole no-op rebuild may; it is a function of the inputs above and of reportgen's code,
+both of which are fingerprinted.
+
+The store (:class:`Store`) is one JSON file inside the output root,
+``<out>/.reportgen/fingerprints.json``: per output file (path relative to the root) its
+SHA-256, PDF page count, template name and fingerprint parts. A store that is missing
+(while outputs exist), unreadable, corrupt, or written by another reportgen version or
+scheme is not trusted: :func:`Store.load` returns an empty store and a warning.
+
+Public API, used by the build (``batch.py``) and by the archive (is a record what was built?):
+
+- ``Inputs(ws)``: the per-build cache; ``inputs.fingerprint(job, fmt, template)``.
+- ``Store.load(out_root) -> (store, warning | None)``; ``store.entry(relpath)``;
+  ``store.record(relpath, sha256, pages, template, fingerprint)``; ``store.save()``.
+- ``built_differences(store, out_root, inputs, job, fmt)``: the reasons, in Vietnamese,
+  why ``<out>/<period>/<unit>/<kind>.<fmt>`` is not the file these inputs would build
+  (empty when it is).
+- ``sha256_file(path)``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import metadata
+from pathlib import Path
+
+from reportgen import __version__
+from reportgen.periods import Period
+from reportgen.resources import BUILTIN_TEMPLATES
+
+SCHEME = 1
+STATE_DIR = ".reportgen"
+STORE_FILE = "fingerprints.json"
+STORE_FORMAT = "reportgen-fingerprints"
+# Libraries whose version can change the bytes of an output.
+ENGINE_PACKAGES = ("weasyprint", "pydyf", "fonttools", "python-docx", "lxml", "matplotlib", "Jinja2", "Babel",
+                   "pypdf", "pandas", "numpy", "pillow", "tinycss2", "cssselect2", "pyphen")
+FONT_FAMILIES = ("Times New Roman", "Liberation Serif", "DejaVu Serif")
+DOCUMENT_PART = "văn bản"
+ENGINE_PART = "reportgen"
+FONTS_PART = "phông chữ"
+TEMPLATE_PREFIX = "mẫu "
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def canonical_json(value) -> bytes:
+    """Sorted keys, no spaces, UTF-8; dates and other objects as their ``str``."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """Part name -> digest. Equal fingerprints mean the same inputs made the file."""
+
+    parts: dict[str, str]
+
+    @property
+    def digest(self) -> str:
+        return sha256_bytes(canonical_json(self.parts))
+
+    def changed(self, earlier: "Fingerprint") -> list[str]:
+        """Names of the parts that differ from ``earlier`` (added, removed or changed), sorted."""
+        names = set(self.parts) | set(earlier.parts)
+        return sorted(n for n in names if self.parts.get(n) != earlier.parts.get(n))
+
+
+class Inputs:
+    """Everything a build's fingerprints are made of, each digest computed once."""
+
+    def __init__(self, ws):
+        self.ws = ws
+        self._file_digests: dict[Path, str] = {}
+        self._closures: dict[str, tuple[str, ...]] = {}
+
+    # -- environment ---------------------------------------------------------------------
+    @cached_property
+    def engine(self) -> str:
+        """reportgen's version, its source files and the rendering libraries' versions."""
+        digest = hashlib.sha256(f"reportgen {__version__} scheme {SCHEME} python {sys.version_info[:2]}".encode())
+        for path in sorted(PACKAGE_DIR.rglob("*.py")):
+            digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+        for name in ENGINE_PACKAGES:
+            try:
+                version = metadata.version(name)
+            except metadata.PackageNotFoundError:
+                version = "-"
+            digest.update(f"{name}={version}\0".encode())
+        return digest.hexdigest()
+
+    @cached_property
+    def fonts(self) -> str:
+        """The font files fontconfig lists for the documents' families, with their contents."""
+        try:
+            listing = subprocess.run(["fc-list", "--format", "%{family}\t%{style}\t%{file}\n"],
+                                     capture_output=True, text=True, timeout=60, check=True).stdout
+        except (OSError, subprocess.SubprocessError):
+            return sha256_bytes(b"no fontconfig")
+        wanted = {f.casefold() for f in FONT_FAMILIES}
+        lines = sorted({line for line in listing.splitlines()
+                        if any(f.strip().casefold() in wanted for f in line.split("\t")[0].split(","))})
+        digest = hashlib.sha256()
+        for line in lines:
+            path = Path(line.rsplit("\t", 1)[-1])
+            digest.update(line.encode() + b"\0")
+            digest.update(self._file_digest(path).encode() if path.is_file() else b"-")
+        return digest.hexdigest()
+
+    def _file_digest(self, path: Path) -> str:
+        if path not in self._file_digests:
+            self._file_digests[path] = sha256_file(path)
+        return self._file_digests[path]
+
+    # -- templates -----------------------------------------------------------------------
+    @cached_property
+    def template_roots(self) -> list[tuple[str, Path]]:
+        roots = [("workspace", self.ws.templates_dir)] if self.ws.templates_dir.is_dir() else []
+        return roots + [("có sẵn", BUILTIN_TEMPLATES)]
+
+    @cached_property
+    def template_files(self) -> dict[str, tuple[str, Path]]:
+        """Relative name -> (origin, path) of every template-folder file, the first root winning."""
+        found: dict[str, tuple[str, Path]] = {}
+        for origin, root in self.template_roots:
+            for path in sorted(root.rglob("*")):
+                relative = path.relative_to(root)
+                if path.is_file() and not any(part.startswith(".") for part in relative.parts):
+                    found.setdefault(relative.as_posix(), (origin, path))
+        return found
+
+    def _template_closure(self, template: str) -> tuple[str, ...]:
+        """``template`` and every template it references, transitively (all of them if dynamic)."""
+        if template not in self._closures:
+            import jinja2.meta  # noqa: PLC0415 (only a build that fingerprints needs it)
+
+            from reportgen.templating import make_environment  # noqa: PLC0415
+
+            env = make_environment(self.ws.templates_dir)
+            seen, todo = set(), [template]
+            while todo:
+                name = todo.pop()
+                if name in seen:
+                    continue
+                seen.add(name)
+                if name not in self.template_files:
+                    continue
+                try:
+                    source = self.template_files[name][1].read_text(encoding="utf-8")
+                    references = list(jinja2.meta.find_referenced_templates(env.parse(source)))
+                except Exception:  # noqa: BLE001 (unparsable: the render will say why; depend on all)
+                    references = [None]
+                if None in references:
+                    seen |= {n for n in self.template_files if n.endswith(".j2")}
+                    break
+                todo += references
+            self._closures[template] = tuple(sorted(seen))
+        return self._closures[template]
+
+    def _template_parts(self, template: str, fmt: str) -> dict[str, str]:
+        names = set(self._template_closure(template))
+        names |= {n for n in self.template_files if not n.endswith(".j2") and Path(n).name != "base.docx"}
+        if fmt == "docx":
+            names.add("base.docx")
+        parts = {}
+        for name in sorted(names):
+            origin, path = self.template_files.get(name, ("không có", None))
+            parts[TEMPLATE_PREFIX + name] = f"{origin}:{self._file_digest(path) if path else '-'}"
+        return parts
+
+    # -- data ----------------------------------------------------------------------------
+    @cached_property
+    def config_digest(self) -> str:
+        return sha256_bytes(canonical_json(self.ws.config.model_dump(mode="json")))
+
+    @cached_property
+    def _unit_rows(self) -> dict[str, str]:
+        units = self.ws.units
+        units = units[[c for c in units.columns if not str(c).startswith("_")]]  # not the line numbers
+        return {code: sha256_bytes(canonical_json([code, *[str(v) for v in row]]))
+                for code, row in zip(units.index, units.itertuples(index=False, name=None))}
+
+    @cached_property
+    def _tree(self) -> tuple[dict[str, str], dict[str, list[str]]]:
+        parents = {code: parent for code, parent in self.ws.units["ma_cap_tren"].items()
+                   if isinstance(parent, str) and parent}
+        children: dict[str, list[str]] = {}
+        for code, parent in parents.items():
+            children.setdefault(parent, []).append(code)
+        return parents, children
+
+    @cached_property
+    def _figure_rows(self) -> dict[str, list[tuple[Period, str, str]]]:
+        """Unit -> [(period, file label, row digest)] for every figure row."""
+        from reportgen.validate import COUNTS  # noqa: PLC0415
+
+        frame = self.ws.figures
+        files = frame["_file"] if "_file" in frame.columns else ["figures"] * len(frame)
+        rows: dict[str, list[tuple[Period, str, str]]] = {}
+        values = zip(frame["ky"], frame["ma_don_vi"], files, *(frame[c] for c in COUNTS))
+        for period, unit, label, *counts in values:
+            digest = sha256_bytes(canonical_json([period, unit, [int(c) for c in counts]]))
+            rows.setdefault(unit, []).append((Period.parse(period), str(label), digest))
+        return rows
+
+    def _meeting_part(self, job) -> dict[str, str]:
+        key = (job.period, job.unit)
+        meeting = self.ws.meetings.get(key)
+        if meeting is None:
+            return {}
+        path = self.ws.meeting_files.get(key)
+        label = f"meetings/{path.name}" if path else "meetings"
+        return {label: sha256_bytes(canonical_json(meeting.model_dump(mode="json")))}
+
+    def scope(self, unit: str) -> tuple[list[str], list[str]]:
+        """(the unit and every unit below it, sorted; its ancestors, nearest first)."""
+        parents, children = self._tree
+        below, todo = [], [unit]
+        while todo:
+            code = todo.pop()
+            below.append(code)
+            todo += children.get(code, [])
+        above, code = [], unit
+        while code in parents and code not in above:
+            code = parents[code]
+            above.append(code)
+        return sorted(below), above
+
+    def data_parts(self, job) -> dict[str, str]:
+        below, above = self.scope(job.unit)
+        period = Period.parse(job.period)
+        unit_rows = [self._unit_rows.get(code, "-") for code in [*below, *above]]
+        by_file: dict[str, list[str]] = {}
+        for code in below:
+            for row_period, label, digest in self._figure_rows.get(code, ()):
+                if row_period <= period:
+                    by_file.setdefault(label, []).append(digest)
+        parts = {"reportgen.toml": self.config_digest, "units.csv": sha256_bytes(canonical_json(unit_rows))}
+        parts |= {label: sha256_bytes(canonical_json(sorted(digests))) for label, digests in by_file.items()}
+        parts |= self._meeting_part(job)
+        return parts
+
+    # -- the fingerprint -----------------------------------------------------------------
+    def fingerprint(self, job, fmt: str, template: str) -> Fingerprint:
+        """The fingerprint of output ``fmt`` (``docx``, ``pdf``, ``html``, ``fragment.html``) of ``job``."""
+        parts = {DOCUMENT_PART: sha256_bytes(canonical_json([job.kind, job.unit, job.period, fmt, template])),
+                 ENGINE_PART: self.engine, FONTS_PART: self.fonts}
+        parts |= self.data_parts(job)
+        parts |= self._template_parts(template, fmt)
+        return Fingerprint(parts)
+
+
+# ---- the store ------------------------------------------------------------------------------
+
+@dataclass
+class Entry:
+    """What the store remembers of one output file."""
+
+    sha256: str
+    pages: int | None
+    template: str
+    fingerprint: Fingerprint
+    version: str = __version__
+
+
+@dataclass
+class Store:
+    """Fingerprints of the files under an output root, by path relative to it."""
+
+    root: Path
+    entries: dict[str, Entry] = field(default_factory=dict)
+    changed: bool = False  # since loading: save() writes only then
+
+    @property
+    def path(self) -> Path:
+        return state_dir(self.root) / STORE_FILE
+
+    @classmethod
+    def load(cls, out_root: Path) -> tuple["Store", str | None]:
+        """The store of ``out_root``, or an empty one and why the file was not trusted."""
+        store = cls(Path(out_root))
+        path = store.path
+        if not path.exists():
+            return store, None
+        try:
+            data = json.loads(path.read_bytes().decode("utf-8"))
+            if not isinstance(data, dict) or data.get("format") != STORE_FORMAT:
+                raise ValueError("không phải tệp dấu vân tay của reportgen")
+            if data.get("scheme") != SCHEME or data.get("reportgen") != __version__:
+                store.changed = True
+                return store, (f"{path}: dấu vân tay do reportgen {data.get('reportgen')} (lược đồ "
+                               f"{data.get('scheme')}) ghi, không dùng được với reportgen {__version__}; "
+                               "lập lại mọi văn bản")
+            for relpath, item in data["files"].items():
+                parts = item["parts"]
+                if not (isinstance(parts, dict) and all(isinstance(v, str) for v in parts.values())
+                        and isinstance(item["sha256"], str) and isinstance(item["template"], str)):
+                    raise ValueError(f"mục {relpath} sai dạng")
+                store.entries[str(relpath)] = Entry(item["sha256"], item.get("pages"), item["template"],
+                                                    Fingerprint(dict(parts)))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            store.entries.clear()
+            store.changed = True  # replace the corrupt file even if this build records nothing
+            return store, f"{path}: tệp dấu vân tay hỏng ({exc}); bỏ qua, lập lại mọi văn bản"
+        return store, None
+
+    def entry(self, relpath: str) -> Entry | None:
+        return self.entries.get(relpath)
+
+    def record(self, relpath: str, sha256: str, pages: int | None, template: str, fingerprint: Fingerprint) -> None:
+        entry = Entry(sha256, pages, template, fingerprint)
+        if self.entries.get(relpath) != entry:
+            self.entries[relpath] = entry
+            self.changed = True
+
+    def forget(self, relpath: str) -> None:
+        if self.entries.pop(relpath, None) is not None:
+            self.changed = True
+
+    def save(self) -> None:
+        """Write the store atomically (a reader sees the old or the new one, never half),
+        when something changed since it was loaded (or the file on disk was not trusted)."""
+        if not self.changed:
+            return
+        from reportgen.files import write_atomic  # noqa: PLC0415
+
+        data = {"format": STORE_FORMAT, "scheme": SCHEME, "reportgen": __version__,
+                "files": {relpath: {"sha256": e.sha256, "pages": e.pages, "template": e.template,
+                                    "parts": e.fingerprint.parts}
+                          for relpath, e in sorted(self.entries.items())}}
+        write_atomic(self.path, json.dumps(data, ensure_ascii=False, indent=0, sort_keys=True).encode("utf-8"))
+        self.changed = False
+
+
+def state_dir(out_root: Path) -> Path:
+    """``<out>/.reportgen``: the build's own files (fingerprints, temporary folder)."""
+    return Path(out_root) / STATE_DIR
+
+
+def relative_path(job, fmt: str) -> str:
+    """``<period>/<unit>/<kind>.<fmt>``, the store's key (the output's path under the root)."""
+    return f"{job.period}/{job.unit}/{job.kind}.{fmt}"
+
+
+def built_differences(store: Store, inputs: Inputs, job, fmt: str) -> list[str]:
+    """Why the built ``fmt`` file of ``job`` is not what ``inputs`` would build now; [] if it is.
+
+    Checks that the store knows the file, that the file on disk is the one it recorded
+    (SHA-256), and that every fingerprint part is unchanged; each reason names the file
+    or input concerned, in Vietnamese.
+    """
+    relpath = relative_path(job, fmt)
+    path = store.root / relpath
+    entry = store.entry(relpath)
+    if entry is None:
+        return [f"{path}: chưa được lập (không có trong {store.path})"]
+    if not path.is_file():
+        return [f"{path}: không còn tệp đã lập"]
+    if sha256_file(path) != entry.sha256:
+        return [f"{path}: tệp đã bị sửa sau khi lập"]
+    current = inputs.fingerprint(job, fmt, entry.template)
+    return [describe_change(name, entry, current) for name in current.changed(entry.fingerprint)]
+
+
+def describe_change(name: str, entry: Entry, current: Fingerprint) -> str:
+    """One changed part, as a sentence naming what changed since the build."""
+    before, now = entry.fingerprint.parts.get(name), current.parts.get(name)
+    if name == ENGINE_PART:
+        return f"phiên bản reportgen hoặc thư viện dựng văn bản đã đổi kể từ lần lập (lập bằng reportgen {entry.version})"
+    if name == FONTS_PART:
+        return "phông chữ của máy đã đổi kể từ lần lập"
+    if name == DOCUMENT_PART:
+        return "loại, đơn vị, kỳ, định dạng hoặc mẫu của văn bản đã đổi"
+    if name.startswith(TEMPLATE_PREFIX):
+        label = name[len(TEMPLATE_PREFIX):]
+        if before is None:
+            return f"mẫu {label} mới có sau lần lập ({now.split(':')[0]})"
+        if now is None or now.startswith("không có"):
+            return f"mẫu {label} không còn (lúc lập: {before.split(':')[0]})"
+        if before.split(":")[0] != now.split(":")[0]:
+            return f"mẫu {label}: lúc lập dùng mẫu {before.split(':')[0]}, nay dùng mẫu {now.split(':')[0]}"
+        return f"mẫu {label} ({now.split(':')[0]}) đã sửa sau lần lập"
+    if before is None:
+        return f"{name}: có dữ liệu mới cho văn bản này sau lần lập"
+    if now is None:
+        return f"{name}: không còn dữ liệu của văn bản này (lúc lập có)"
+    return f"{name}: dữ liệu của văn bản này đã đổi sau lần lập"
