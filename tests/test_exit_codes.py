@@ -22,7 +22,9 @@ SUMMARY_0 = "Tổng kết: 0 tệp đã ghi, 0 tệp không đổi, 0 văn bản
 
 
 def files_under(folder: Path) -> list[str]:
-    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
+    """The documents under an output root (not the build's own state in .reportgen/)."""
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*")
+                  if p.is_file() and ".reportgen" not in p.parts) if folder.exists() else []
 
 
 def write_template(workspace: Path, name: str, text: str) -> Path:
