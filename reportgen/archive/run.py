@@ -27,9 +27,9 @@ import hashlib
 import os
 from pathlib import Path
 
-from reportgen.archive import journal, manifest, naming, sources, storage
+from reportgen.archive import journal, manifest, naming, storage
+from reportgen.archive.built import BuildCheck
 from reportgen.archive.records import Record, make_record
-from reportgen.batch import output_path
 from reportgen.plan import Job
 from reportgen.results import Result
 from reportgen.workspace import Workspace
@@ -43,8 +43,9 @@ def archive(ws: Workspace, jobs: list[Job], archive_root: Path, built_root: Path
     """Archive every job into ``archive_root``; one result per job, in order.
 
     With ``built_root`` (the build's output folder), a document is archived only when it
-    was built there and the built DOCX is the very document the record embeds: a document
-    not built yet, or built from other data, fails with the reason instead.
+    was built there from the very inputs it has now (``built.BuildCheck``: data, templates
+    and stylesheets, base.docx, fonts, reportgen) and the built DOCX is the one the record
+    embeds: a document not built yet, or built from other inputs, fails with the reasons.
     What a killed run left is settled first (call :func:`repair` before to learn what).
     Raises ManifestError (before writing anything) if the manifest is malformed or its
     CSV and JSON Lines disagree (other than a CSV a killed run left one step behind);
@@ -54,7 +55,8 @@ def archive(ws: Workspace, jobs: list[Job], archive_root: Path, built_root: Path
     with storage.locked(root):
         try:
             rows, _ = journal.recover(root)
-            return [_archive_one(ws, job, root, rows, built_root) for job in jobs]
+            check = BuildCheck(ws, built_root) if built_root is not None else None
+            return [_archive_one(ws, job, root, rows, check) for job in jobs]
         except OSError as exc:
             raise storage.unavailable(root, exc) from None
 
@@ -76,12 +78,13 @@ def repair(archive_root: Path) -> list[str]:
             raise storage.unavailable(root, exc) from None
 
 
-def _archive_one(ws: Workspace, job: Job, root: Path, rows: list[dict], built_root: Path | None) -> Result:
+def _archive_one(ws: Workspace, job: Job, root: Path, rows: list[dict], check: BuildCheck | None) -> Result:
     if job.reason:
         return Result.skipped(job)
     try:
-        record = make_record(ws, job)
-        problem = _not_as_built(record, built_root) if built_root is not None else None
+        problem = check.before(job) if check else None
+        record = make_record(ws, job) if problem is None else None
+        problem = problem or (check.after(record) if check else None)
         if problem:
             return Result.failed(job, problem)
         return _file(record, root, rows)
@@ -91,18 +94,6 @@ def _archive_one(ws: Workspace, job: Job, root: Path, rows: list[dict], built_ro
         return Result.failed(job, _reason(exc))
     except Exception as exc:  # reportgen's errors with their exit code; a bug is logged, the others go on
         return Result.failed(job, exc)
-
-
-def _not_as_built(record: Record, built_root: Path) -> str | None:
-    """Why the record is not the built document, or None when it is."""
-    path = output_path(Path(built_root), record.job, "docx")
-    if not path.is_file():
-        return f"chưa lập văn bản: không có {path}; chạy reportgen build trước khi lưu trữ"
-    embedded = next(a["sha256"] for a in record.attachments if a["name"] == sources.docx_name(record.job))
-    if _sha256(path) != embedded:
-        return (f"{path} khác với văn bản lập từ dữ liệu hiện tại (dữ liệu hoặc tệp đã thay đổi sau khi lập); "
-                f"chạy lại reportgen build rồi lưu trữ")
-    return None
 
 
 class ArchiveStopped(storage.ArchiveUnavailable):
