@@ -22,7 +22,9 @@ def online_share_chart(names: list[str], shares: list[float | None], target: flo
     with plt.rc_context({"font.family": "serif", "font.serif": FONT, "font.size": 9,
                          "svg.hashsalt": "reportgen", "axes.unicode_minus": False,
                          "text.parse_math": False, "text.usetex": False}):
-        fig, ax = plt.subplots(figsize=(16 / 2.54, max(6, 0.55 * len(names) + 2) / 2.54))
+        # constrained layout: the legend sits outside the axes, under them, so it never
+        # covers a bar or a bar's value label
+        fig, ax = plt.subplots(figsize=(16 / 2.54, max(6, 0.55 * len(names) + 3) / 2.54), layout="constrained")
         bars = ax.barh(range(len(names)), values, color="#3b6ea5")
         ax.set_yticks(range(len(names)), labels=names)
         ax.invert_yaxis()
@@ -33,11 +35,10 @@ def online_share_chart(names: list[str], shares: list[float | None], target: flo
         if target is not None:
             ax.axvline(target * 100, color="#b22222", linestyle="--", linewidth=1,
                        label=f"Mục tiêu {percent(target, 1)}")
-            ax.legend(loc="lower right", frameon=False, fontsize=8)
+            fig.legend(loc="outside lower center", frameon=False, fontsize=8)
         ax.set_xlim(0, max(values + [(target or 0) * 100]) * 1.25 or 1)
         ax.set_title(title, fontsize=10, fontweight="bold")
         ax.spines[["top", "right"]].set_visible(False)
-        fig.tight_layout()
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=150, metadata={"Software": None})
         plt.close(fig)

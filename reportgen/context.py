@@ -26,7 +26,8 @@ if TYPE_CHECKING:
     from reportgen.kinds import Kind
     from reportgen.plan import Job
 
-LEVEL_WORDS = ("Thị trấn", "Thành phố", "Thị xã", "Phường", "Huyện", "Tỉnh", "Xã")
+# the level word a unit's name starts with (since 2025 a commune-level unit may be a đặc khu)
+LEVEL_WORDS = ("Thị trấn", "Thành phố", "Thị xã", "Đặc khu", "Phường", "Huyện", "Tỉnh", "Xã")
 
 
 def unit_info(ws: Workspace, code: str) -> Unit:
@@ -90,10 +91,19 @@ def document_frame(ws: Workspace, job: Job, kind: Kind, subject: str, date: dt.d
         "type": kind.doc_type,
         "subject": issuer.subject or subject,
         "signature": _signature(ws, job, kind),
-        "recipients": list(issuer.recipients),
+        "recipients": list(issuer.recipients) or _default_recipients(ws, job, kind),
         "archive": issuer.archive,
         "margins": ws.config.page.model_dump(),
     }
+
+
+def _default_recipients(ws: Workspace, job: Job, kind: Kind) -> list[str]:
+    """Without configured recipients, a unit's report goes to the People's Committee of the
+    unit above it, whatever its level ("UBND tỉnh Khánh Hòa (b/c)" for a ward since 2025)."""
+    parent = ws.units.at[job.unit, "ma_cap_tren"]
+    if not kind.chair_signs or not parent or parent not in ws.units.index:
+        return []
+    return [f"UBND {unit_info(ws, parent)['name_lower']} (b/c)"]
 
 
 def _signature(ws: Workspace, job: Job, kind: Kind) -> dict:
@@ -149,12 +159,23 @@ def figures_context(ws: Workspace, unit: str, period: str) -> Figures:
 def _level_context(ws, scope, level, totals, rows) -> dict:
     targets = ws.config.targets
     names = {code: ws.units.at[code, "ten_don_vi"] for code in rows.index}
+    label = ws.config.labels.levels.get(level, level)
+    own = level == scope.level
+    rows_named = dict(names)
+    if own and len(scope.levels) > 1:
+        # the appendix row of the unit's own office, beside the levels below it: a name that
+        # cannot be read as the total
+        rows_named[scope.unit] = own_office_name(ws, scope.unit)
     return {
         "key": level,
-        "label": ws.config.labels.levels.get(level, level),
-        "own": level == scope.level,
+        "label": label,
+        # how sentences name the level: a unit alone in its document speaks of itself by
+        # name ("phường Long Xuyên"), never as "cấp xã"
+        "name": unit_info(ws, scope.unit)["name_lower"] if own and len(scope.levels) == 1 else label,
+        "own": own,
         "totals": _numbers(totals.loc[level]),
-        "units": [{"code": c, "name": names[c], **_numbers(rows.loc[c])} for c in rows.index],
+        "units": [{"code": c, "name": names[c], "row_name": rows_named[c], **_numbers(rows.loc[c])}
+                  for c in rows.index],
         "missing_units": [ws.units.at[c, "ten_don_vi"] for c in scope.members[level] if c not in rows.index],
         "ranked_online": _named(rows, [c for c in ind.ranked(rows, "online_share")
                                        if rows.at[c, "online_share"] is not None], names, "online_share"),
@@ -165,6 +186,16 @@ def _level_context(ws, scope, level, totals, rows) -> dict:
         "online_target": targets.online_share.get(level),
         "on_time_target": targets.on_time_share.get(level),
     }
+
+
+def own_office_name(ws: Workspace, code: str) -> str:
+    """The appendix row of a unit's own one-stop office: ``[labels.own_office]`` of its level,
+    ``{cap}`` replaced by the unit's level word ("Trung tâm Phục vụ hành chính công tỉnh")."""
+    template = ws.config.labels.own_office.get(ws.units.at[code, "cap"])
+    if not template:
+        return ws.units.at[code, "ten_don_vi"]
+    info = unit_info(ws, code)
+    return template.replace("{cap}", info["level_word"]).replace("{don_vi}", info["name_lower"])
 
 
 def _all_targets_met(levels: list[dict]) -> bool:

@@ -65,6 +65,10 @@ class Labels(Strict):
     levels: dict[str, str] = dict(LEVEL_LABELS)
     online_services: str = "dịch vụ công trực tuyến"
     postal_service: str = "dịch vụ bưu chính công ích"
+    # the appendix row of a unit's own office when levels below it are listed too (so it is
+    # not read as the total); {cap}: the unit's level word, {don_vi}: its name in running text
+    # (a level left out keeps the unit's name, as the district of the 2022 sample does)
+    own_office: dict[str, str] = {"tinh": "Trung tâm Phục vụ hành chính công {cap}"}
     columns: dict[str, str] = {
         "truc_tuyen": "Trực tuyến",
         "truc_tiep": "Trực tiếp",

@@ -62,7 +62,7 @@ def test_decimal_rejects_none_and_negative_digits():
         ((1,), "100%"),
         ((1.0, 2), "100%"),
         ((0.98,), "98%"),
-        ((0.9999,), "100%"),
+        ((0.9999,), "99,99%"),  # short of 100%: never printed as 100% (issue 14)
         ((0,), "0%"),
         ((0.001,), "0,1%"),
         ((0.123, 2), "12,30%"),
@@ -129,3 +129,30 @@ def test_roman(value, expected):
 def test_roman_out_of_range(value):
     with pytest.raises(ValueError):
         roman(value)
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        ((6945 / 6946,), "99,99%"),       # one late file in thousands: never "100%"
+        ((6845 / 6846,), "99,99%"),
+        ((1 - 1 / 300_000,), "99,9997%"),  # three more decimals, then floored
+        ((1 - 1e-9,), "99,9999%"),
+        ((1,), "100%"),                  # all on time: 100%
+        ((0.29996, 1, "half_up", 0.30), "29,996%"),  # just under a target: not "30%"
+        ((0.2996, 1, "half_up", 0.30), "29,96%"),
+        ((0.30, 1, "half_up", 0.30), "30%"),  # at the target: the target
+        ((0.2949, 1, "half_up", 0.30), "29,5%"),  # far enough below: as usual
+    ],
+)
+def test_percent_never_reaches_a_boundary_it_falls_short_of(args, expected):
+    assert percent(*args) == expected
+
+
+def test_share_cell_keeps_two_decimals_and_never_prints_100_short_of_it():
+    from reportgen.vi import share_cell
+    assert share_cell(6945 / 6946) == "99,99"
+    assert share_cell(1 - 1 / 300_000) == "99,9997"
+    assert share_cell(1) == "100,00"
+    assert share_cell(0.97) == "97,00"
+    assert share_cell(0.9982) == "99,82"

@@ -195,7 +195,7 @@ def test_compare_share_rejects_missing():
 EXPECTED_FILTERS = {
     "number", "decimal", "percent", "count", "roman", "date_prose", "date_line", "date_table",
     "part_of_day", "period", "period_upper", "quarter_name", "cutoff_window", "number_line", "document_number",
-    "join_prose", "compare", "compare_share", "upper_first", "point_letter", "percent_exact",
+    "join_prose", "compare", "compare_share", "upper_first", "point_letter", "percent_exact", "share_cell",
 }
 
 

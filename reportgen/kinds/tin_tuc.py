@@ -39,7 +39,7 @@ def _news(fig: dict) -> dict:
     levels = [lv for lv in fig["levels"] if lv["totals"]["on_time_share"] is not None]
     targets = [lv["on_time_target"] for lv in levels if lv["on_time_target"] is not None]
     threshold = min(targets) if targets else DEFAULT_ON_TIME_TARGET
-    shares = [{"label": lv["label"], "share": lv["totals"]["on_time_share"],
+    shares = [{"label": lv["name"], "share": lv["totals"]["on_time_share"],
                "above": lv["totals"]["on_time_share"] > threshold} for lv in levels]
     growth = [lv["totals"]["online_share"] > lv["previous"]["online_share"]
               for lv in fig["levels"]

@@ -28,7 +28,7 @@ from reportgen import __version__
 from reportgen.sources.workbook import GROUP_HEADINGS
 from reportgen.vi import period_upper
 from reportgen.vi.dates import date_table
-from reportgen.vi.numbers import roman
+from reportgen.vi.numbers import roman, share_value
 from reportgen.vi.prose import document_number, upper_first
 
 FONT = "Times New Roman"
@@ -128,7 +128,7 @@ def _body(ws, row: int, fig: dict) -> int:
             _put(ws, row, 2, upper_first(level["label"]), bold=True, align=Alignment(vertical="center"))
             row += 1
         for number, unit in enumerate(level["units"], start=1):
-            _figures(ws, row, number, unit["name"], unit)
+            _figures(ws, row, number, unit.get("row_name", unit["name"]), unit)
             row += 1
         if len(level["units"]) > 1:
             _figures(ws, row, None, f"Cộng {level['label']}", level["totals"], bold=True)
@@ -146,8 +146,10 @@ def _figures(ws, row: int, number: int | None, name: str, values: dict, bold: bo
     for offset, key in enumerate(FIELDS):
         _put(ws, row, 3 + offset, int(values[key]), bold=bold, align=right).number_format = COUNT_FORMAT
     share = values.get("on_time_share")
-    cell = _put(ws, row, LAST, "-" if share is None else round(share * 100, 2), bold=bold, align=right)
-    cell.number_format = SHARE_FORMAT
+    # as the documents' table: a share short of 100% never shows 100,00 (vi.share_value)
+    value, digits = (None, 2) if share is None else share_value(share, 2)
+    cell = _put(ws, row, LAST, "-" if value is None else float(value), bold=bold, align=right)
+    cell.number_format = SHARE_FORMAT + "0" * (digits - 2)
 
 
 def _box(ws, first: int, last: int) -> None:

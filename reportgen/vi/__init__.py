@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from reportgen.vi.dates import date_line, date_prose, date_table, part_of_day
-from reportgen.vi.numbers import count, decimal, number, percent, percent_exact, roman
+from reportgen.vi.numbers import count, decimal, number, percent, percent_exact, roman, share_cell
 from reportgen.vi.periods import cutoff_dates, cutoff_window, period, period_upper, quarter_name
 from reportgen.vi.prose import (
     BLANK_NUMBER,
@@ -28,6 +28,7 @@ FILTERS: dict[str, Callable[..., str]] = {
     "decimal": decimal,
     "percent": percent,
     "percent_exact": percent_exact,
+    "share_cell": share_cell,
     "count": count,
     "roman": roman,
     "date_prose": date_prose,
@@ -49,7 +50,7 @@ FILTERS: dict[str, Callable[..., str]] = {
 
 __all__ = [
     "FILTERS", "BLANK_NUMBER", "DEFAULT_ABBREVIATIONS", "Abbreviations",
-    "number", "decimal", "percent", "percent_exact", "count", "roman",
+    "number", "decimal", "percent", "percent_exact", "share_cell", "count", "roman",
     "date_prose", "date_line", "date_table", "part_of_day",
     "period", "period_upper", "quarter_name", "cutoff_dates", "cutoff_window",
     "document_number", "number_line", "join_prose", "upper_first", "point_letter", "compare", "compare_share",

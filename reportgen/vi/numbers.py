@@ -104,7 +104,7 @@ def decimal(x: object, digits: int = 1) -> str:
     return format_fixed(round_decimal(to_decimal(x, "decimal"), digits), digits)
 
 
-def percent(ratio: object, digits: int = 1, rounding: str = "half_up") -> str:
+def percent(ratio: object, digits: int = 1, rounding: str = "half_up", short_of: object = None) -> str:
     """A ratio (0..1) as a percentage: ``0.985`` -> ``"98,5%"``.
 
     The percentage (ratio x 100) is rounded to ``digits`` decimals, half-up
@@ -113,12 +113,47 @@ def percent(ratio: object, digits: int = 1, rounding: str = "half_up") -> str:
     Trailing zeros rule: a result with a fractional part keeps exactly ``digits`` decimals
     (``"98,5%"``, ``"12,30%"`` with digits=2); a whole result is written without decimals
     (``"100%"``, ``"98%"``, never ``"100,0%"``).
+    A share that falls short of 100% (or of ``short_of``, a target) is never printed as
+    reaching it: see :func:`share_value` (6,845 of 6,846 -> ``"99,99%"``, not ``"100%"``).
     No space before the sign. None raises ValueError: callers handle missing data explicitly.
     """
-    value = round_decimal(to_decimal(ratio, "ratio") * 100, digits, rounding)
+    value, used = share_value(ratio, digits, rounding, short_of)
     # CLDR's vi percent pattern is "#,##0%" (no space); the domain rule is "98,5%" in any
     # case, so the locale's sign is appended directly rather than relying on the pattern.
-    return format_trimmed(value, digits) + PERCENT_SIGN
+    return format_trimmed(value, used) + PERCENT_SIGN
+
+
+def share_value(ratio: object, digits: int = 1, rounding: str = "half_up",
+                short_of: object = None) -> tuple[Decimal, int]:
+    """The percentage of ``ratio`` rounded to ``digits`` decimals, and the decimals used.
+
+    The rounding never reaches a boundary the exact figure falls short of: 100% always, and
+    ``short_of`` (a target ratio) when given. Then up to 3 more decimals are taken until the
+    rounded value stays below it (``0.999856`` -> 99,99), and if that is not enough the value
+    is floored at the last of them (``0.9999999`` -> 99,999).
+    """
+    exact = to_decimal(ratio, "ratio") * 100
+    value = round_decimal(exact, digits, rounding)
+    bounds = [Decimal(100)] + ([] if short_of is None else [to_decimal(short_of, "short_of") * 100])
+    limits = [b for b in bounds if exact < b <= value]
+    if not limits:
+        return value, digits
+    bound = min(limits)
+    used = digits
+    while value >= bound and used < digits + 3:
+        used += 1
+        value = round_decimal(exact, used, rounding)
+    if value >= bound:
+        value = round_decimal(exact, used, "down")
+    return value, used
+
+
+def share_cell(ratio: object, digits: int = 2, short_of: object = None) -> str:
+    """A share for a table's percentage column, without the sign: ``0.9982`` -> ``"99,82"``,
+    always with at least ``digits`` decimals, and never ``"100,00"`` for a share short of
+    100% (``0.99996`` -> ``"99,996"``)."""
+    value, used = share_value(ratio, digits, "half_up", short_of)
+    return format_fixed(value, used)
 
 
 def percent_exact(ratio: object) -> str:
@@ -154,4 +189,4 @@ def roman(n: object) -> str:
     return "".join(parts)
 
 
-__all__ = ["number", "decimal", "percent", "percent_exact", "count", "roman", "PERCENT_SIGN", "LOCALE"]
+__all__ = ["number", "decimal", "percent", "percent_exact", "share_cell", "share_value", "count", "roman", "PERCENT_SIGN", "LOCALE"]
