@@ -53,6 +53,7 @@ class LevelTotals(Counts):
 class UnitFigures(Counts):
     code: str
     name: str
+    row_name: str       # the appendix's row: the unit's own office is named by [labels.own_office]
 
 
 class NamedShare(TypedDict):
@@ -83,6 +84,8 @@ class Change(TypedDict):
 class Level(TypedDict):
     key: str                       # "huyen"
     label: str                     # "cấp huyện"
+    name: str                      # in sentences: the label, or the unit's name ("phường Long Xuyên")
+                                   # when the document covers that unit alone
     own: bool                      # the document's own unit's level
     totals: LevelTotals
     units: list[UnitFigures]
