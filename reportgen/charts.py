@@ -12,26 +12,46 @@ import io
 from reportgen.vi import percent
 
 FONT = ["Times New Roman", "Liberation Serif", "DejaVu Serif"]
+# Above this many units a bar per unit cannot carry a readable name: the chart shows the
+# units' shares sorted (a distribution, one thin bar each, no names; the appendix table
+# names them) at the height of LABELLED_MAX labelled bars, so its size and cost stay bounded.
+LABELLED_MAX = 40
+
+
+def _height_cm(count: int) -> float:
+    return max(6, 0.55 * min(count, LABELLED_MAX) + 3)
 
 
 def online_share_chart(names: list[str], shares: list[float | None], target: float | None, title: str) -> bytes:
-    """A horizontal bar chart of the online share by unit, as PNG bytes (150 dpi, 16 x 9 cm)."""
+    """A horizontal bar chart of the online share by unit, as PNG bytes (150 dpi, 16 cm wide).
+
+    Up to LABELLED_MAX units: one named bar each, in the given order, with its value. More:
+    the shares sorted from highest to lowest, bars without names or values.
+    """
     plt, FuncFormatter = _pyplot()
     values = [0.0 if s is None else s * 100 for s in shares]
+    labelled = len(names) <= LABELLED_MAX
     # Names come from data: "$" must never start matplotlib's mathtext, nor TeX run.
     with plt.rc_context({"font.family": "serif", "font.serif": FONT, "font.size": 9,
                          "svg.hashsalt": "reportgen", "axes.unicode_minus": False,
                          "text.parse_math": False, "text.usetex": False}):
         # constrained layout: the legend sits outside the axes, under them, so it never
         # covers a bar or a bar's value label
-        fig, ax = plt.subplots(figsize=(16 / 2.54, max(6, 0.55 * len(names) + 3) / 2.54), layout="constrained")
-        bars = ax.barh(range(len(names)), values, color="#3b6ea5")
-        ax.set_yticks(range(len(names)), labels=names)
+        fig, ax = plt.subplots(figsize=(16 / 2.54, _height_cm(len(names)) / 2.54), layout="constrained")
+        if labelled:
+            bars = ax.barh(range(len(names)), values, color="#3b6ea5")
+            ax.set_yticks(range(len(names)), labels=names)
+            for bar, share in zip(bars, shares):
+                label = "chưa có số liệu" if share is None else percent(share, 1)
+                ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, " " + label, va="center", fontsize=8)
+        else:  # one bar per unit as a single step outline: cheap at any count
+            ordered = sorted(values, reverse=True)
+            ax.fill_betweenx(range(len(ordered) + 1), [*ordered, ordered[-1]], step="post", color="#3b6ea5",
+                             linewidth=0)
+            ax.set_ylim(0, len(ordered))
+            ax.set_yticks([])
         ax.invert_yaxis()
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: percent(v / 100, 1)))
-        for bar, share in zip(bars, shares):
-            label = "chưa có số liệu" if share is None else percent(share, 1)
-            ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, " " + label, va="center", fontsize=8)
         if target is not None:
             ax.axvline(target * 100, color="#b22222", linestyle="--", linewidth=1,
                        label=f"Mục tiêu {percent(target, 1)}")
