@@ -36,8 +36,11 @@ def derive(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
-    ratio = numerator.astype("float64") / denominator.where(denominator != 0)
-    return ratio.astype(object).where(ratio.notna(), None)
+    """numerator / denominator as Python floats, None where the denominator is 0 (or a value
+    is missing). Plain Python over the column's values: pandas' where/astype cost ~3 ms a call."""
+    values = [None if d == 0 or d != d or n != n else float(n) / float(d)
+              for n, d in zip(numerator.tolist(), denominator.tolist())]
+    return pd.Series(values, index=numerator.index, dtype=object)
 
 
 @dataclass(frozen=True)
