@@ -15,7 +15,7 @@ import pandas as pd
 from reportgen.errors import InvalidInput, Problem
 from reportgen.periods import PERIOD_FORMAT_MESSAGE, Period
 from reportgen.schema import MAX_PROBLEMS, Config, Limits, Meeting
-from reportgen.sources.guard import Refused, check_inside, check_unpacked, read_inside, shorten
+from reportgen.sources.guard import Refused, check_inside, check_unpacked, read_inside, shorten, visible
 from reportgen.sources.structured import load_config, load_meeting
 from reportgen.sources.tables import Table, UnreadableFile, read_table
 from reportgen.sources.workbook import is_plain_table, read_figures_workbook
@@ -66,7 +66,7 @@ def load_workspace(root: Path) -> Workspace:
     if any(p.severity == "error" for p in problems):
         raise bounded(problems)
     return Workspace(root, config or Config(), units, figures, meetings, files,
-                     [p for p in problems if p.severity == "warning"])
+                     [shown(p) for p in problems if p.severity == "warning"])
 
 
 def bounded(problems: list[Problem], limit: int = MAX_PROBLEMS) -> InvalidInput:
@@ -84,10 +84,17 @@ def bounded(problems: list[Problem], limit: int = MAX_PROBLEMS) -> InvalidInput:
                 continue
         elif len(kept) >= limit:
             continue
-        kept.append(replace(problem, value=shorten(problem.value)) if problem.value else problem)
+        kept.append(shown(problem))
     error = InvalidInput(kept)
     error.omitted = omitted
     return error
+
+
+def shown(problem: Problem) -> Problem:
+    """A problem as it may be printed: value shortened, control characters escaped in every field
+    (a file or column name from the workspace could otherwise drive the terminal)."""
+    return replace(problem, file=visible(shorten(problem.file, 200)), message=visible(problem.message),
+                   column=visible(shorten(problem.column)), value=shorten(problem.value))
 
 
 def _read(root: Path, label: str, limits: Limits, sheet: str | None = None,

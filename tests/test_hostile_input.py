@@ -321,6 +321,22 @@ def test_a_control_character_in_a_unit_name(cli, workspace, char, code):
         f"trong văn bản (giá trị: {'Huyện Tháp' + char + ' Mười'!r})"]
 
 
+def test_a_column_name_cannot_drive_the_terminal(cli, workspace):
+    replace_in(workspace / "units.csv", ",nguoi_ky\n", ",nguoi_ky,\x1b]0;pwned\x07\n")
+    result = validate(cli, workspace)
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "units.csv, dòng 1, cột \\x1b]0;pwned\\x07: ký tự điều khiển U+001B ở vị trí 1 không được phép trong văn bản " \
+           "(giá trị: '\\x1b]0;pwned\\x07')" in errors(result)
+
+
+def test_a_file_name_cannot_drive_the_terminal(cli, workspace):
+    (workspace / "meetings/\x1b[2J.yaml").write_text("ky: [", encoding="utf-8")
+    result = validate(cli, workspace)
+    assert "\x1b" not in result.output
+    assert errors(result)[0] == ("meetings/\\x1b[2J.yaml, dòng 1: YAML sai cú pháp: "
+                                 "expected the node content, but found '<stream end>'")
+
+
 def test_a_line_break_inside_a_quoted_cell(cli, workspace):
     replace_in(workspace / "units.csv", "TM,Huyện Tháp Mười,", 'TM,"Huyện Tháp\nMười",')
     assert invalid(cli, workspace) == [

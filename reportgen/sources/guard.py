@@ -131,3 +131,14 @@ def shorten(value: str | None, limit: int = 80) -> str | None:
     if value is None or len(value) <= limit:
         return value
     return value[:limit] + f"… ({vi_int(len(value))} ký tự)"
+
+
+def visible(text: str | None) -> str | None:
+    """``text`` with every forbidden character written as an escape (``\\x1b``).
+
+    For what an error prints as it is (file names, column names): a control character
+    there could otherwise drive the user's terminal.
+    """
+    if text is None or not _BAD_IN_CELL.search(text):
+        return text
+    return _BAD_IN_CELL.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace").decode("ascii"), text)
