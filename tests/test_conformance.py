@@ -1,7 +1,7 @@
 """Third-party conformance checks of the files reportgen writes.
 
 DOCX: ``openxml-audit`` (a Python port of Microsoft's Open XML SDK validator, format
-``microsoft365``: the schema Word itself holds) over every DOCX that the sample workspace
+``microsoft365``: the schema Word itself holds) over every DOCX that the sample workspaces
 and a second district produce, and over ``templates/base.docx``: no finding at all.
 
 PDF/A records: qpdf (pikepdf's ``check_pdf_syntax``) reports nothing, and Apache PDFBox
@@ -55,12 +55,14 @@ def second(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def every_docx(tmp_path_factory, second) -> list[Path]:
-    """Every DOCX of the sample (all periods, all units) and of the second district, and base.docx."""
+    """Every DOCX of the samples (inputs/ and the 2025 province of inputs/mau-2025, all periods and
+    units) and of the second district, and base.docx."""
     root = tmp_path_factory.mktemp("conformance")
     sample = _build(SAMPLE, root / "sample")
+    province = _build(SAMPLE / "mau-2025", root / "mau-2025")
     district = _build(second, root / "second")
-    assert len(sample) == 44 and len(district) == 10
-    return [BASE_DOCX, *sample, *district]
+    assert (len(sample), len(province), len(district)) == (44, 18, 10)
+    return [BASE_DOCX, *sample, *province, *district]
 
 
 def test_openxml_audit_finds_nothing_in_any_docx(every_docx):
