@@ -22,11 +22,14 @@ def _height_cm(count: int) -> float:
     return max(6, 0.55 * min(count, LABELLED_MAX) + 3)
 
 
-def online_share_chart(names: list[str], shares: list[float | None], target: float | None, title: str) -> bytes:
+def online_share_chart(names: list[str], shares: list[float | None], target: float | None, title: str,
+                       target_label: str, no_data: str) -> bytes:
     """A horizontal bar chart of the online share by unit, as PNG bytes (150 dpi, 16 cm wide).
 
     Up to LABELLED_MAX units: one named bar each, in the given order, with its value. More:
     the shares sorted from highest to lowest, bars without names or values.
+    The words are the caller's (macros of templates/phrases.html.j2): ``title``, the legend of
+    the target line ``target_label`` and ``no_data``, the label of a unit without a share.
     """
     plt, FuncFormatter = _pyplot()
     values = [0.0 if s is None else s * 100 for s in shares]
@@ -42,7 +45,7 @@ def online_share_chart(names: list[str], shares: list[float | None], target: flo
             bars = ax.barh(range(len(names)), values, color="#3b6ea5")
             ax.set_yticks(range(len(names)), labels=names)
             for bar, share in zip(bars, shares):
-                label = "chưa có số liệu" if share is None else percent(share, 1)
+                label = no_data if share is None else percent(share, 1)
                 ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, " " + label, va="center", fontsize=8)
         else:  # one bar per unit as a single step outline: cheap at any count
             ordered = sorted(values, reverse=True)
@@ -54,7 +57,7 @@ def online_share_chart(names: list[str], shares: list[float | None], target: flo
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: percent(v / 100, 1)))
         if target is not None:
             ax.axvline(target * 100, color="#b22222", linestyle="--", linewidth=1,
-                       label=f"Mục tiêu {percent(target, 1)}")
+                       label=target_label)
             fig.legend(loc="outside lower center", frameon=False, fontsize=8)
         ax.set_xlim(0, max(values + [(target or 0) * 100]) * 1.25 or 1)
         ax.set_title(title, fontsize=10, fontweight="bold")

@@ -12,9 +12,9 @@ def _size(png: bytes) -> tuple[int, int]:
 
 
 def test_chart_height_grows_with_named_bars_up_to_the_limit():
-    small = _size(online_share_chart(["Xã A", "Xã B"], [0.1, 0.2], 0.05, "T"))
+    small = _size(online_share_chart(["Xã A", "Xã B"], [0.1, 0.2], 0.05, "T", "Mục tiêu", "chưa có số liệu"))
     limit = _size(online_share_chart([f"Xã {i}" for i in range(LABELLED_MAX)], [0.01 * i for i in range(LABELLED_MAX)],
-                                     0.05, "T"))
+                                     0.05, "T", "Mục tiêu", "chưa có số liệu"))
     assert small == (944, 354)  # 16 x 6 cm at 150 dpi
     assert limit == (944, int((0.55 * LABELLED_MAX + 3) / 2.54 * 150))
 
@@ -22,11 +22,11 @@ def test_chart_height_grows_with_named_bars_up_to_the_limit():
 def test_many_units_make_a_chart_of_bounded_size_sorted_highest_first():
     count = 3000
     shares = [None if i % 97 == 0 else (i * 37 % 1000) / 4000 for i in range(count)]
-    png = online_share_chart([f"Xã {i}" for i in range(count)], shares, 0.1, "T")
+    png = online_share_chart([f"Xã {i}" for i in range(count)], shares, 0.1, "T", "Mục tiêu", "chưa có số liệu")
     image = Image.open(io.BytesIO(png)).convert("RGB")
-    limit = _size(online_share_chart([f"Xã {i}" for i in range(LABELLED_MAX)], [0.1] * LABELLED_MAX, 0.1, "T"))
+    limit = _size(online_share_chart([f"Xã {i}" for i in range(LABELLED_MAX)], [0.1] * LABELLED_MAX, 0.1, "T", "Mục tiêu", "chưa có số liệu"))
     assert image.size == limit  # as tall as LABELLED_MAX named bars, not 3000
-    assert png == online_share_chart([f"Xã {i}" for i in range(count)], shares, 0.1, "T")  # reproducible
+    assert png == online_share_chart([f"Xã {i}" for i in range(count)], shares, 0.1, "T", "Mục tiêu", "chưa có số liệu")  # reproducible
     # sorted highest first: the bar area's filled width shrinks from top to bottom
     width, height = image.size
 

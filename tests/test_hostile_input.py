@@ -429,7 +429,8 @@ def test_a_dollar_in_a_commune_name_is_drawn_literally(monkeypatch):
         return original(self, renderer)
 
     monkeypatch.setattr(matplotlib.text.Text, "draw", spy)
-    png = online_share_chart(["Xã $x^2$", "Xã $\\frac{a}{"], [0.1, 0.2], 0.05, "Tỷ lệ $%$")
+    png = online_share_chart(["Xã $x^2$", "Xã $\\frac{a}{"], [0.1, 0.2], 0.05, "Tỷ lệ $%$", "Mục tiêu 5%",
+                             "chưa có số liệu")
     assert png.startswith(b"\x89PNG")
     assert ("Xã $x^2$", False) in drawn
     assert ("Xã $\\frac{a}{", False) in drawn

@@ -4,17 +4,21 @@ a workspace's templates/phrases.html.j2 rewords them."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 
 import pytest
+from openpyxl import load_workbook
 
 from reportgen import batch
+from reportgen.charts import online_share_chart
 from reportgen.errors import TemplateFailure
 from reportgen.kinds import build_context
 from reportgen.periods import Period
 from reportgen.plan import Job
 from reportgen.resources import BUILTIN_TEMPLATES
 from reportgen.templating import phrase
+from reportgen.vi import count_change, percent, share_change
 from reportgen.workspace import load_workspace
 from tests.conftest import replace_in
 from tests.test_documents import docx_text, flat, pdf_text
@@ -98,3 +102,95 @@ def test_a_workspace_rewords_the_phrases(workspace, tmp_path):
     shutil.rmtree(own)
     _, _, plain_assets = build_context(load_workspace(workspace), report)
     assert assets["ty-le-truc-tuyen.png"] != plain_assets["ty-le-truc-tuyen.png"]  # the chart's title changed
+
+
+# ---- comparisons, the appendix's title and note, the chart's labels (issue 13 item 4) -------------
+
+def test_comparisons_are_worded_by_macros_from_values():
+    assert phrase("count_compared", c=count_change(91, 79), reference="cùng kỳ năm 2021") == \
+        "tăng 12 hồ sơ (15,2%) so với cùng kỳ năm 2021"
+    assert phrase("count_compared", c=count_change(0, 7), reference="quý IV năm 2021") == \
+        "giảm 07 hồ sơ (100%) so với quý IV năm 2021"
+    assert phrase("count_compared", c=count_change(12, 0), reference="quý IV năm 2021", noun="") == \
+        "tăng 12 so với quý IV năm 2021"
+    assert phrase("share_compared", c=share_change(0.99, 0.97), reference="quý IV năm 2021") == \
+        "tăng 2 điểm phần trăm so với quý IV năm 2021"
+    assert phrase("share_compared", c=share_change(0.9851, 0.985), reference="quý IV năm 2021") == \
+        "bằng quý IV năm 2021"
+
+
+def test_appendix_and_chart_phrases():
+    doc = {"number": 1234, "symbol": "BC-UBND", "date": dt.date(2022, 3, 9)}
+    unit = {"name_lower": "huyện Tháp Mười"}
+    assert phrase("appendix_title", period=Period(2022, 1)) == \
+        "BIỂU TỔNG HỢP TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH QUÝ I NĂM 2022"
+    assert phrase("appendix_note", doc=doc, unit=unit) == \
+        "(Kèm theo Báo cáo số 1234/BC-UBND ngày 09/3/2022 của Ủy ban nhân dân huyện Tháp Mười)"
+    assert phrase("appendix_note", doc={**doc, "number": None}, unit=unit) == \
+        "(Kèm theo Báo cáo số \u00a0\u00a0\u00a0\u00a0\u00a0\u00a0/BC-UBND ngày 09/3/2022 của Ủy ban nhân dân huyện Tháp Mười)"
+    assert phrase("chart_target", target=0.5) == "Mục tiêu 50%"
+    assert phrase("chart_target", target=0.355) == "Mục tiêu 35,5%"
+    assert phrase("chart_no_data") == "chưa có số liệu"
+
+
+REWORDED = {
+    # macro: (built-in text, the workspace's text)
+    "count_compared": ("{% endif %} so với {{ reference }}{% endif %}", "{% endif %} khi so sánh với {{ reference }}{% endif %}"),
+    "share_compared": ("điểm phần trăm so với {{ reference }}", "điểm % so với {{ reference }}"),
+    "appendix_title": ("BIỂU TỔNG HỢP TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH {{ period|period_upper }}",
+                       "PHỤ LỤC SỐ LIỆU {{ period|period_upper }}"),
+    "appendix_note": ("(Kèm theo Báo cáo số {{ number(doc) }}", "(Phụ lục của Báo cáo số {{ number(doc) }}"),
+    "chart_target": ("Mục tiêu {{ target|percent }}", "Chỉ tiêu {{ target|percent }}"),
+    "chart_no_data": ("chưa có số liệu\n", "không báo cáo\n"),
+}
+
+
+def test_a_workspace_rewords_comparisons_appendix_and_chart(workspace, tmp_path):
+    own = workspace / "templates"
+    own.mkdir()
+    shutil.copy(BUILTIN_TEMPLATES / "phrases.html.j2", own / "phrases.html.j2")
+    for old, new in REWORDED.values():
+        replace_in(own / "phrases.html.j2", old, new)
+    ws = load_workspace(workspace)
+    report = Job("bao-cao", "TM", "2022-Q1")
+    outputs = batch.build(ws, [report], tmp_path / "out", ("pdf", "xlsx"))
+    assert {o.status for o in outputs} == {"built"}
+    text = flat(pdf_text(tmp_path / "out/2022-Q1/TM/bao-cao.pdf"))
+    assert "khi so sánh với cùng kỳ năm 2021" in text
+    assert " so với cùng kỳ năm 2021" not in text.replace("khi so sánh với", "")
+    assert "PHỤ LỤC SỐ LIỆU QUÝ I NĂM 2022" in text
+    assert "BIỂU TỔNG HỢP" not in text
+    assert "(Phụ lục của Báo cáo số /BC-UBND ngày 09/3/2022 của Ủy ban nhân dân huyện Tháp Mười)" in text
+    sheet = load_workbook(tmp_path / "out/2022-Q1/TM/bao-cao.xlsx").active
+    assert sheet["A4"].value == "PHỤ LỤC SỐ LIỆU QUÝ I NĂM 2022"
+    assert sheet["A5"].value == ("(Phụ lục của Báo cáo số \u00a0\u00a0\u00a0\u00a0\u00a0\u00a0/BC-UBND ngày 09/3/2022 "
+                                 "của Ủy ban nhân dân huyện Tháp Mười)")
+    assert phrase("share_compared", own, c=share_change(0.99, 0.97), reference="quý IV năm 2021") == \
+        "tăng 2 điểm % so với quý IV năm 2021"
+    assert phrase("chart_target", own, target=0.5) == "Chỉ tiêu 50%"
+    assert phrase("chart_no_data", own) == "không báo cáo"
+    # the chart is drawn with the workspace's labels
+    _, context, assets = build_context(ws, report)
+    level = next(lv for lv in context["fig"]["levels"] if len(lv["units"]) > 1)
+    title = phrase("chart_title", own, level=level, period=context["fig"]["period"])
+    drawn = online_share_chart([u["name"] for u in level["units"]], [u["online_share"] for u in level["units"]],
+                               level["online_target"], title, "Chỉ tiêu " + percent(level["online_target"]),
+                               "không báo cáo")
+    assert assets["ty-le-truc-tuyen.png"] == drawn
+
+
+def test_the_chart_prints_the_labels_it_is_given(monkeypatch):
+    online_share_chart(["Xã A"], [0.5], None, "Tỷ lệ", "", "")  # loads matplotlib
+    import matplotlib.text
+
+    drawn, original = [], matplotlib.text.Text.draw
+
+    def spy(self, renderer):
+        drawn.append(self.get_text())
+        return original(self, renderer)
+
+    monkeypatch.setattr(matplotlib.text.Text, "draw", spy)
+    online_share_chart(["Xã A", "Xã B"], [0.5, None], 0.6, "Tỷ lệ", "Chỉ tiêu 60%", "không báo cáo")
+    assert "Chỉ tiêu 60%" in drawn
+    assert " không báo cáo" in drawn
+    assert not any("Mục tiêu" in text or "chưa có số liệu" in text for text in drawn)

@@ -39,8 +39,10 @@ def _chart(fig: dict, ws) -> dict[str, bytes]:
     if level is None:
         return {}
     title = phrase("chart_title", ws.templates_dir, level=level, period=fig["period"])
+    target = level["online_target"]
+    target_label = "" if target is None else phrase("chart_target", ws.templates_dir, target=target)
     png = online_share_chart([u["name"] for u in level["units"]], [u["online_share"] for u in level["units"]],
-                             level["online_target"], title)
+                             target, title, target_label, phrase("chart_no_data", ws.templates_dir))
     return {"ty-le-truc-tuyen.png": png}
 
 

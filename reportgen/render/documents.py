@@ -65,7 +65,7 @@ def render_all(template: str, context: dict, assets: dict[str, bytes], formats: 
         out["html"] = (portal_page(document).encode("utf-8"), None)
         out["fragment.html"] = (portal_fragment(document).encode("utf-8"), None)
     if "xlsx" in formats:
-        out["xlsx"] = (render_xlsx(context), None)
+        out["xlsx"] = (render_xlsx(context, ws.templates_dir), None)
     return out
 
 

@@ -18,6 +18,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -26,10 +27,9 @@ from openpyxl.worksheet.properties import PageSetupProperties
 
 from reportgen import __version__
 from reportgen.sources.workbook import GROUP_HEADINGS
-from reportgen.vi import period_upper
-from reportgen.vi.dates import date_table
+from reportgen.templating import phrase
 from reportgen.vi.numbers import roman, share_value
-from reportgen.vi.prose import document_number, upper_first
+from reportgen.vi.prose import upper_first
 
 FONT = "Times New Roman"
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -46,13 +46,19 @@ BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
-def render_xlsx(context: dict) -> bytes:
-    """The appendix table of a report context (see :func:`reportgen.kinds.build_context`)."""
+def render_xlsx(context: dict, templates_dir: Path | None = None) -> bytes:
+    """The appendix table of a report context (see :func:`reportgen.kinds.build_context`).
+
+    The title and the note are the report's own: the ``appendix_title`` and ``appendix_note``
+    macros of ``phrases.html.j2`` (the workspace's ``templates_dir`` copy first).
+    """
     doc, fig = context["doc"], context["fig"]
+    title = phrase("appendix_title", templates_dir, period=fig["period"])
+    note = phrase("appendix_note", templates_dir, doc=doc, unit=context["unit"])
     book = Workbook()
     ws = book.active
     ws.title = "Biểu tổng hợp"
-    row = _heading(ws, doc, fig, context["unit"])
+    row = _heading(ws, doc, title, note)
     first = row
     row = _header(ws, row, context["labels"]["columns"])
     body = row
@@ -61,16 +67,12 @@ def render_xlsx(context: dict) -> bytes:
     _layout(ws, first, body, doc)
     date = dt.datetime.combine(doc["date"], dt.time())
     book.properties.creator = " ".join(doc["issuer"]["lines"]) or "reportgen"
-    book.properties.title = _title(fig)
+    book.properties.title = title
     book.properties.created = date
     book.properties.lastModifiedBy = f"reportgen {__version__}"
     out = io.BytesIO()
     book.save(out)
     return _fixed(out.getvalue(), date)
-
-
-def _title(fig: dict) -> str:
-    return f"BIỂU TỔNG HỢP TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH {period_upper(fig['period'])}"
 
 
 def _put(ws, row: int, col: int, value, *, bold=False, italic=False, size=11, align=CENTRE, last: int | None = None):
@@ -82,7 +84,7 @@ def _put(ws, row: int, col: int, value, *, bold=False, italic=False, size=11, al
     return cell
 
 
-def _heading(ws, doc: dict, fig: dict, unit: dict) -> int:
+def _heading(ws, doc: dict, title: str, note: str) -> int:
     """Issuing body and national title, the title and the note; returns the next free row."""
     issuer = doc["issuer"]
     left = ([issuer["parent"]] if issuer.get("parent") else []) + list(issuer["lines"])
@@ -93,10 +95,7 @@ def _heading(ws, doc: dict, fig: dict, unit: dict) -> int:
         if i < len(right):
             _put(ws, i + 1, 6, right[i], bold=True, size=13, last=LAST)
     row = max(len(left), len(right)) + 2
-    _put(ws, row, 1, _title(fig), bold=True, size=14, last=LAST)
-    number = document_number(doc.get("number"), blank="      ")
-    note = (f"(Kèm theo Báo cáo số {number}/{doc['symbol']} ngày {date_table(doc['date'])} "
-            f"của Ủy ban nhân dân {unit['name_lower']})")
+    _put(ws, row, 1, title, bold=True, size=14, last=LAST)
     _put(ws, row + 1, 1, note, italic=True, size=13, last=LAST)
     return row + 3
 

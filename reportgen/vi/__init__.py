@@ -1,6 +1,8 @@
 """Administrative Vietnamese formatting: numbers, dates, periods and phrases.
 
 Pure functions, plus :data:`FILTERS`, the Jinja2 filters that expose them to templates.
+Sentences are the templates': a comparison here is a value (:func:`count_change`,
+:func:`share_change`) that the ``count_compared``/``share_compared`` macros word.
 """
 
 from __future__ import annotations
@@ -14,16 +16,18 @@ from reportgen.vi.prose import (
     BLANK_NUMBER,
     DEFAULT_ABBREVIATIONS,
     Abbreviations,
-    compare,
-    compare_share,
+    CountChange,
+    ShareChange,
+    count_change,
     document_number,
     join_prose,
     number_line,
     point_letter,
+    share_change,
     upper_first,
 )
 
-FILTERS: dict[str, Callable[..., str]] = {
+FILTERS: dict[str, Callable[..., object]] = {
     "number": number,
     "decimal": decimal,
     "percent": percent,
@@ -42,8 +46,8 @@ FILTERS: dict[str, Callable[..., str]] = {
     "document_number": document_number,
     "number_line": number_line,
     "join_prose": join_prose,
-    "compare": compare,
-    "compare_share": compare_share,
+    "count_change": count_change,
+    "share_change": share_change,
     "upper_first": upper_first,
     "point_letter": point_letter,
 }
@@ -53,5 +57,6 @@ __all__ = [
     "number", "decimal", "percent", "percent_exact", "share_cell", "count", "roman",
     "date_prose", "date_line", "date_table", "part_of_day",
     "period", "period_upper", "quarter_name", "cutoff_dates", "cutoff_window",
-    "document_number", "number_line", "join_prose", "upper_first", "point_letter", "compare", "compare_share",
+    "document_number", "number_line", "join_prose", "upper_first", "point_letter",
+    "CountChange", "ShareChange", "count_change", "share_change",
 ]

@@ -96,12 +96,15 @@ def number(n: object) -> str:
     return format_fixed(Decimal(to_int(n, "number")), 0)
 
 
-def decimal(x: object, digits: int = 1) -> str:
+def decimal(x: object, digits: int = 1, trim: bool = False) -> str:
     """A number with exactly ``digits`` decimals, rounded half-up (ROUND_HALF_UP).
 
     ``decimal(98.45)`` -> ``"98,5"``, ``decimal(98, 1)`` -> ``"98,0"``, ``decimal(1234.5, 0)`` -> ``"1.235"``.
+    ``trim=True`` writes a whole result without decimals, as :func:`percent` does
+    (``decimal(2, 1, trim=True)`` -> ``"2"``, ``decimal(2.34, 1, trim=True)`` -> ``"2,3"``).
     """
-    return format_fixed(round_decimal(to_decimal(x, "decimal"), digits), digits)
+    value = round_decimal(to_decimal(x, "decimal"), digits)
+    return format_trimmed(value, digits) if trim else format_fixed(value, digits)
 
 
 def percent(ratio: object, digits: int = 1, rounding: str = "half_up", short_of: object = None) -> str:

@@ -1,21 +1,15 @@
-"""Phrases of administrative Vietnamese prose: the number line, lists, abbreviations, comparisons."""
+"""Phrases of administrative Vietnamese prose: the number line, lists, abbreviations; comparisons as values."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from types import MappingProxyType
 
-from reportgen.vi.numbers import (
-    count,
-    format_trimmed,
-    percent,
-    round_decimal,
-    to_decimal,
-    to_int,
-)
+from reportgen.vi.numbers import round_decimal, to_decimal, to_int
 
 # Six no-break spaces: the blank survives HTML/PDF rendering (plain spaces collapse there)
 # and cannot be broken across lines in the DOCX cell.
@@ -184,54 +178,66 @@ class Abbreviations:
         self._used.clear()
 
 
-def compare(current: object, previous: object, noun: str = "hồ sơ", reference: str | None = None) -> str:
-    """Compare two counts against a reference period.
+@dataclass(frozen=True)
+class CountChange:
+    """A count against the same count in another period, as values for the ``count_compared`` macro.
 
-    ``compare(91, 79, reference="cùng kỳ năm 2021")`` -> ``"tăng 12 hồ sơ (15,2%) so với cùng kỳ năm 2021"``;
-    a fall reads ``"giảm 05 hồ sơ (4,1%) so với ..."``; equal counts read ``"bằng cùng kỳ năm 2021"``.
-    The percentage is the change relative to ``previous``, 1 decimal, half-up, written as
-    :func:`~reportgen.vi.numbers.percent` does (``"(100%)"``). The difference uses
-    :func:`~reportgen.vi.numbers.count` (``"05"``). When ``previous`` is 0 the percentage is
-    left out. ``reference`` is required (a missing one raises ValueError rather than
-    defaulting to a year); a None figure raises ValueError: the caller says "no comparable
-    figures" itself.
+    ``direction`` is ``"up"``, ``"down"`` or ``"same"``; ``difference`` the size of the change
+    (a whole number, never negative); ``share`` the change relative to the earlier count (a
+    ratio, written with ``|percent``: 1 decimal, half-up), None when the earlier count is 0.
+    """
+
+    direction: str
+    difference: int
+    share: Decimal | None
+
+
+@dataclass(frozen=True)
+class ShareChange:
+    """A share against the same share in another period, for the ``share_compared`` macro.
+
+    ``direction`` is ``"up"``, ``"down"`` or ``"same"`` (the difference rounds to 0);
+    ``points`` the size of the difference in percentage points, already rounded half-up to
+    ``digits`` decimals (written with ``|decimal(digits, trim=true)``).
+    """
+
+    direction: str
+    points: Decimal
+    digits: int
+
+
+def count_change(current: object, previous: object) -> CountChange:
+    """What changed between two counts: ``count_change(91, 79)`` -> up by 12, share 12/79.
+
+    The words are the ``count_compared`` macro's (templates/phrases.html.j2):
+    ``"tăng 12 hồ sơ (15,2%) so với cùng kỳ năm 2021"``. A None figure raises ValueError
+    (the caller says "no comparable figures" itself), and so does a negative count.
     """
     if current is None or previous is None:
-        raise ValueError("compare() needs both figures; say there are no comparable figures instead")
-    ref = _required(reference, "reference (e.g. 'cùng kỳ năm 2021')")
+        raise ValueError("count_change() needs both figures; say there are no comparable figures instead")
     cur, prev = to_int(current, "current"), to_int(previous, "previous")
     if cur < 0 or prev < 0:
         raise ValueError(f"counts must not be negative, got {current!r} and {previous!r}")
     diff = cur - prev
-    if diff == 0:
-        return f"bằng {ref}"
-    words = ["tăng" if diff > 0 else "giảm", count(abs(diff)), nfc(noun or "")]
-    head = " ".join(word for word in words if word)
-    if prev == 0:
-        return f"{head} so với {ref}"
-    change = percent(Decimal(abs(diff)) / Decimal(prev), 1)
-    return f"{head} ({change}) so với {ref}"
+    direction = "same" if diff == 0 else "up" if diff > 0 else "down"
+    share = Decimal(abs(diff)) / Decimal(prev) if prev and diff else None
+    return CountChange(direction, abs(diff), share)
 
 
-def compare_share(current_ratio: object, previous_ratio: object, reference: str, digits: int = 1) -> str:
-    """Compare two shares (ratios 0..1) in percentage points.
-
-    ``compare_share(0.985, 0.962, "quý IV năm 2021")`` -> ``"tăng 2,3 điểm phần trăm so với quý IV năm 2021"``;
-    ``"giảm ..."`` for a fall; ``"bằng quý IV năm 2021"`` when the difference rounds to 0.
-    Points are rounded half-up to ``digits`` decimals; a whole result drops the decimals
-    (``"tăng 2 điểm phần trăm"``), as in :func:`~reportgen.vi.numbers.percent`.
+def share_change(current_ratio: object, previous_ratio: object, digits: int = 1) -> ShareChange:
+    """What changed between two shares (ratios 0..1), in percentage points rounded half-up
+    to ``digits`` decimals: ``share_change(0.985, 0.962)`` -> up 2.3 points; a difference
+    that rounds to 0 is ``"same"``. The words are the ``share_compared`` macro's:
+    ``"tăng 2,3 điểm phần trăm so với quý IV năm 2021"``.
     """
-    ref = _required(reference, "reference")
     points = (to_decimal(current_ratio, "current_ratio") - to_decimal(previous_ratio, "previous_ratio")) * 100
     size = round_decimal(abs(points), digits)
-    if size == 0:
-        return f"bằng {ref}"
-    verb = "tăng" if points > 0 else "giảm"
-    return f"{verb} {format_trimmed(size, digits)} điểm phần trăm so với {ref}"
+    direction = "same" if size == 0 else "up" if points > 0 else "down"
+    return ShareChange(direction, size, digits)
 
 
 __all__ = [
     "point_letter", "POINT_LETTERS", "upper_first", "BLANK_NUMBER", "DEFAULT_ABBREVIATIONS", "Abbreviations", "document_number", "number_line",
     "join_prose",
-    "compare", "compare_share",
+    "CountChange", "ShareChange", "count_change", "share_change",
 ]
