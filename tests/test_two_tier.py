@@ -254,7 +254,7 @@ def test_the_chart_legend_is_below_the_axes(tmp_path):
 
     from reportgen.charts import online_share_chart
 
-    png = online_share_chart(["Phường A", "Xã B"], [0.31, 0.99], 0.30, "Biểu đồ")
+    png = online_share_chart(["Phường A", "Xã B"], [0.31, 0.99], 0.30, "Biểu đồ", "Mục tiêu 30%", "chưa có số liệu")
     image = Image.open(BytesIO(png)).convert("L")
     # the legend's red dashed line sample lies in the bottom eighth of the picture, under the
     # x axis's labels; nothing dark is drawn right of the longest bar's label
