@@ -141,7 +141,7 @@ def figures_context(ws: Workspace, unit: str, period: str) -> Figures:
         level_ctx["previous"] = _changes(previous, level, current.previous())
         level_ctx["year_before"] = _changes(year_before, level, current.year_before())
         levels.append(level_ctx)
-    start, end = cutoff_dates(current)
+    start, end = cutoff_dates(current, ws.config.cutoff.ngay_chot)
     return {
         "period": current,
         "next_period": current.next(),
@@ -227,6 +227,18 @@ def _entry(name: str, **values) -> dict:
 
 def _numbers(series: pd.Series) -> dict:
     return {k: ind.plain(v) for k, v in series.items() if not str(k).startswith("_")}
+
+
+def figures_taken(ws: Workspace, job: Job, report_date: dt.date, end: dt.date) -> dt.date:
+    """The last day of the figures a document dated ``report_date`` states: the meeting
+    file's ``so_lieu_den``, else ``[cutoff.so_lieu_den]`` of the period, else the window's
+    end, or the day before the report when it is dated before the window ends (a report
+    of 09/3 cannot have figures up to 14/3)."""
+    meeting = ws.meetings.get((job.period, job.unit))
+    taken = (meeting.so_lieu_den if meeting else None) or ws.config.cutoff.so_lieu_den.get(job.period)
+    if taken:
+        return taken
+    return min(end, report_date - dt.timedelta(days=1)) if report_date < end else end
 
 
 def common(ws: Workspace, job: Job) -> Common:

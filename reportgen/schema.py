@@ -171,6 +171,28 @@ class Limits(Strict):
         return int(self.figures_file_mb * MB)
 
 
+class Cutoff(Strict):
+    """The window of a quarter's figures: Decree 09/2019/ND-CP, art. 12 by default (day 15
+    of the month before the quarter to day 14 of its last month).
+
+    ``ngay_chot``: the day of the quarter's last month the window ends on (31: the month's
+    last day, the calendar quarter); it starts the day after the same day three months
+    earlier. ``so_lieu_den``: the day the figures were actually taken, by period
+    (``"2022-Q1" = 2022-03-08``); a meeting file's ``so_lieu_den`` comes first.
+    """
+
+    ngay_chot: int = Field(14, ge=1, le=31)
+    so_lieu_den: dict[str, dt.date] = {}
+
+    @field_validator("so_lieu_den")
+    @classmethod
+    def _periods(cls, value: dict[str, dt.date]) -> dict[str, dt.date]:
+        try:
+            return {str(Period.parse(key)): day for key, day in value.items()}
+        except ValueError:
+            raise ValueError(PERIOD_FORMAT_MESSAGE) from None
+
+
 class Config(Strict):
     """The whole of ``reportgen.toml``."""
 
@@ -183,6 +205,7 @@ class Config(Strict):
     issuers: dict[str, Issuer] = {}
     signers: dict[str, dict[str, Signer]] = {}
     tasks_next_quarter: list[str] = []
+    cutoff: Cutoff = Cutoff()
 
 
 class Person(Strict):
@@ -249,3 +272,4 @@ class Meeting(Strict):
     bao_cao_boi: str | None = None
     ngay_thong_bao: dt.date | None = None
     ngay_bao_cao: dt.date | None = None
+    so_lieu_den: dt.date | None = None  # the day the report's figures were taken

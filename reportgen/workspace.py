@@ -63,10 +63,26 @@ def load_workspace(root: Path) -> Workspace:
     problems += found
     meetings, files, found = _load_meetings(root, units, figures, limits)
     problems += found
+    if config:
+        problems += _late_cutoffs(config, meetings)
     if any(p.severity == "error" for p in problems):
         raise bounded(problems)
     return Workspace(root, config or Config(), units, figures, meetings, files,
                      [shown(p) for p in problems if p.severity == "warning"])
+
+
+def _late_cutoffs(config: Config, meetings: dict) -> list[Problem]:
+    """A warning for a ``[cutoff.so_lieu_den]`` day after the report's date of a meeting of its period."""
+    problems = []
+    for period, taken in sorted(config.cutoff.so_lieu_den.items()):
+        for (ky, unit), meeting in sorted(meetings.items()):
+            report_date = meeting.ngay_bao_cao or meeting.ngay
+            if ky == period and not meeting.so_lieu_den and taken > report_date:
+                problems.append(Problem(
+                    CONFIG_FILE, f"số liệu kỳ {period} tính đến sau ngày báo cáo của {unit} "
+                    f"({report_date:%d/%m/%Y})", column=f"cutoff.so_lieu_den.{period}",
+                    value=taken.isoformat(), severity="warning"))
+    return problems
 
 
 def bounded(problems: list[Problem], limit: int = MAX_PROBLEMS) -> InvalidInput:

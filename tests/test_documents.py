@@ -83,7 +83,7 @@ def test_report_figures_district(sample_build):
     for text in (flat(pdf_text(out / "2022-Q1/TM/bao-cao.pdf")), flat(docx_text(out / "2022-Q1/TM/bao-cao.docx"))):
         assert "Số: /BC-UBND" in text
         assert "Tháp Mười, ngày 09 tháng 3 năm 2022" in text
-        assert "(số liệu tính từ ngày 15/12/2021 đến ngày 14/3/2022)" in text
+        assert "(số liệu tính từ ngày 15/12/2021 đến ngày 08/3/2022)" in text
         assert ("Tổng số hồ sơ tiếp nhận: 2.570 hồ sơ, trong đó: tiếp nhận trực tuyến 336 hồ sơ; trực tiếp "
                 "1.850 hồ sơ; qua dịch vụ bưu chính công ích 264 hồ sơ; kỳ trước chuyển sang 120 hồ sơ.") in text
         assert "tỷ lệ giải quyết hồ sơ đúng và trước hạn đạt 99,5%" in text

@@ -263,3 +263,78 @@ def test_the_chart_legend_is_below_the_axes(tmp_path):
     rows = [y for y in range(height) for x in range(0, width, 2) if red.getpixel((x, y))[0] > 150
             and red.getpixel((x, y))[1] < 80 and red.getpixel((x, y))[2] < 80]
     assert rows and max(rows) > height * 0.85
+
+
+# ---- dates that agree (item 2), the cut-off rule in the config, repeated list items ----------
+
+def test_a_report_dated_before_the_window_ends_says_figures_to_the_day_before(tmp_path):
+    from tests.conftest import SAMPLE
+
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", "--workspace", str(SAMPLE), "--out", str(out), "--unit", "TM",
+                                       "--period", "2022-Q1", "--kind", "bao-cao"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    for text in (flat(pdf_text(out / "2022-Q1/TM/bao-cao.pdf")), flat(docx_text(out / "2022-Q1/TM/bao-cao.docx"))):
+        assert "Tháp Mười, ngày 09 tháng 3 năm 2022" in text
+        assert "(số liệu tính từ ngày 15/12/2021 đến ngày 08/3/2022)" in text
+        assert "14/3/2022" not in text
+
+
+def _one_report(root: Path, out: Path, unit: str = "KH-NT") -> str:
+    result = CliRunner().invoke(main, ["build", "--workspace", str(root), "--out", str(out), "--unit", unit,
+                                       "--period", "2025-Q4", "--kind", "bao-cao"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    pdf, docx = flat(pdf_text(out / f"2025-Q4/{unit}/bao-cao.pdf")), flat(docx_text(out / f"2025-Q4/{unit}/bao-cao.docx"))
+    window = re.search(r"\(số liệu tính từ ngày [^)]*\)", pdf).group(0)
+    assert window in docx
+    return window
+
+
+def test_the_cutoff_rule_and_the_day_figures_were_taken_come_from_the_config(tmp_path):
+    root = write_two_tier(tmp_path / "ws")
+    # Decree 09's window by default; no meeting: dated the window's last day
+    assert _one_report(root, tmp_path / "a") == "(số liệu tính từ ngày 15/9/2025 đến ngày 14/12/2025)"
+    with (root / "reportgen.toml").open("a", encoding="utf-8") as f:
+        f.write('\n[cutoff]\nngay_chot = 31\n')
+    assert _one_report(root, tmp_path / "b") == "(số liệu tính từ ngày 01/10/2025 đến ngày 31/12/2025)"
+    with (root / "reportgen.toml").open("a", encoding="utf-8") as f:
+        f.write('so_lieu_den = { "2025-Q4" = 2025-12-20 }\n')
+    assert _one_report(root, tmp_path / "c") == "(số liệu tính từ ngày 01/10/2025 đến ngày 20/12/2025)"
+    # the province's meeting is on 19/12: its report is dated before the window's end
+    assert _one_report(root, tmp_path / "d", "KH") == "(số liệu tính từ ngày 01/10/2025 đến ngày 20/12/2025)"
+    result = CliRunner().invoke(main, ["validate", "--workspace", str(root)], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert ("reportgen.toml, cột cutoff.so_lieu_den.2025-Q4: số liệu kỳ 2025-Q4 tính đến sau ngày báo cáo "
+            "của KH (19/12/2025)") in result.output
+
+
+def test_a_report_dated_inside_the_window_and_so_lieu_den_of_the_meeting(tmp_path):
+    root = write_two_tier(tmp_path / "ws")
+    with (root / "reportgen.toml").open("a", encoding="utf-8") as f:
+        f.write('\n[cutoff]\nngay_chot = 31\n')
+    assert _one_report(root, tmp_path / "a", "KH") == "(số liệu tính từ ngày 01/10/2025 đến ngày 18/12/2025)"
+    meeting = root / "meetings" / "2025-q4-kh.yaml"
+    meeting.write_text(meeting.read_text(encoding="utf-8") + "so_lieu_den: 2025-12-15\n", encoding="utf-8")
+    assert _one_report(root, tmp_path / "b", "KH") == "(số liệu tính từ ngày 01/10/2025 đến ngày 15/12/2025)"
+    meeting.write_text(meeting.read_text(encoding="utf-8").replace("so_lieu_den: 2025-12-15", "so_lieu_den: 2025-12-22"),
+                       encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", "--workspace", str(root)], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert ("meetings/2025-q4-kh.yaml, dòng 10, cột so_lieu_den: số liệu tính đến sau ngày báo cáo (19/12/2025): "
+            "báo cáo không thể có số liệu của những ngày chưa đến") in result.output
+
+
+def test_repeated_items_in_lists_are_warned_with_the_key(tmp_path):
+    root = write_two_tier(tmp_path / "ws")
+    with (root / "reportgen.toml").open("a", encoding="utf-8") as f:
+        f.write('\n[issuers.bao-cao]\nrecipients = ["UBND tỉnh (b/c)", "Sở Nội vụ", "UBND  tỉnh (b/c)"]\n')
+    meeting = root / "meetings" / "2025-q4-kh.yaml"
+    meeting.write_text(meeting.read_text(encoding="utf-8").replace(
+        "thanh_phan: [lãnh đạo các sở, ban, ngành tỉnh,", "thanh_phan: [Bưu điện tỉnh, bưu điện tỉnh,"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", "--workspace", str(root)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert ("reportgen.toml, cột issuers.bao-cao.recipients: mục lặp lại trong danh sách (sẽ in hai lần)"
+            in result.output)
+    assert "UBND  tỉnh (b/c)" in result.output
+    assert ("meetings/2025-q4-kh.yaml, dòng 6, cột thanh_phan: mục lặp lại trong danh sách (sẽ in hai lần)"
+            in result.output)

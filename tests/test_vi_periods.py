@@ -65,3 +65,11 @@ def test_cutoff_dates(value, expected):
 )
 def test_cutoff_window(value, expected):
     assert cutoff_window(value) == expected
+
+
+def test_cutoff_dates_with_another_end_day():
+    """[cutoff] ngay_chot: 31 is the calendar quarter; a short month takes its last day."""
+    assert cutoff_dates("2022-Q1", 31) == (date(2022, 1, 1), date(2022, 3, 31))
+    assert cutoff_dates("2022-Q2", 31) == (date(2022, 4, 1), date(2022, 6, 30))
+    assert cutoff_dates("2022-Q4", 20) == (date(2022, 9, 21), date(2022, 12, 20))
+    assert cutoff_window("2024-Q1", 30) == "từ ngày 31/12/2023 đến ngày 30/3/2024"

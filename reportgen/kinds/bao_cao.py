@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from reportgen.charts import online_share_chart
-from reportgen.context import common, document_frame
+from reportgen.context import common, document_frame, figures_taken
 from reportgen.context_types import ReportContext
 from reportgen.kinds.kind import Kind
 from reportgen.periods import Period
@@ -26,6 +26,8 @@ def build(ws: Workspace, job: Job) -> tuple[ReportContext, dict[str, bytes]]:
     # the report goes to the meeting: dated as the meeting file says, else the meeting's
     # day; without a meeting, the day the figures are cut off (Decree 09/2019, art. 12)
     date = (meeting["ngay_bao_cao"] or meeting["ngay"]) if meeting else ctx["fig"]["cutoff"]["end"]
+    # the window ends on the day the figures were taken, never after the report's date
+    ctx["fig"]["cutoff"]["end"] = figures_taken(ws, job, date, ctx["fig"]["cutoff"]["end"])
     ctx["doc"] = document_frame(ws, job, KIND, phrase("report_subject", ws.templates_dir, period=period), date)
     ctx["tasks"] = (meeting or {}).get("nhiem_vu") or ws.config.tasks_next_quarter
     assets = _chart(ctx["fig"], ws)

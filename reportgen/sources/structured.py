@@ -58,7 +58,7 @@ def load_config(root: Path, name: str) -> tuple[Config | None, list[Problem]]:
     long = [Problem(name, f"tên quá dài: {len(signer.name)} ký tự, tối đa {limit}",
                     column=f"signers.{code}.{kind}.name", value=signer.name)
             for code, kinds in config.signers.items() for kind, signer in kinds.items() if len(signer.name) > limit]
-    return (None if long else config), long
+    return (None if long else config), long + repeated_items(config.model_dump(), name)
 
 
 def _toml_line(exc: Exception) -> int | None:
@@ -264,7 +264,7 @@ def _check_dates(meeting: Meeting, label: str, line_of) -> list[Problem]:
     except ValueError:
         return []  # reported with the other checks of ky
     dates = [(("ngay",), meeting.ngay), (("ngay_thong_bao",), meeting.ngay_thong_bao),
-             (("ngay_bao_cao",), meeting.ngay_bao_cao)]
+             (("ngay_bao_cao",), meeting.ngay_bao_cao), (("so_lieu_den",), meeting.so_lieu_den)]
     deadlines = [(("chi_dao", i, "thoi_han"), d.thoi_han) for i, d in enumerate(meeting.chi_dao)]
     problems = []
     for items, months in ((dates, MEETING_MONTHS_AFTER), (deadlines, DEADLINE_MONTHS_AFTER)):
@@ -274,6 +274,34 @@ def _check_dates(meeting: Meeting, label: str, line_of) -> list[Problem]:
                 problems.append(Problem(
                     label, f"ngày ngoài khoảng hợp lý của kỳ {period}: cần từ {first:%d/%m/%Y} đến {last:%d/%m/%Y}",
                     row=line_of(loc), column=".".join(map(str, loc)), value=day.isoformat()))
+    report_date = meeting.ngay_bao_cao or meeting.ngay
+    if meeting.so_lieu_den and meeting.so_lieu_den > report_date:
+        problems.append(Problem(
+            label, f"số liệu tính đến sau ngày báo cáo ({report_date:%d/%m/%Y}): báo cáo không thể có số liệu "
+            "của những ngày chưa đến", row=line_of(("so_lieu_den",)), column="so_lieu_den",
+            value=meeting.so_lieu_den.isoformat(), severity="warning"))
+    return problems + repeated_items(meeting.model_dump(), label, line_of)
+
+
+def repeated_items(data, label: str, line_of=lambda loc: None, loc: tuple = ()) -> list[Problem]:
+    """A warning for every text that a list of ``data`` (a config or a meeting, as dicts and
+    lists) holds twice, naming the key: a recipient or a participant printed twice."""
+    problems = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            problems += repeated_items(value, label, line_of, loc + (key,))
+    elif isinstance(data, list):
+        seen = set()
+        for index, item in enumerate(data):
+            if isinstance(item, str):
+                key = " ".join(item.split()).casefold()
+                if key in seen:
+                    problems.append(Problem(label, "mục lặp lại trong danh sách (sẽ in hai lần)",
+                                            row=line_of(loc + (index,)), column=".".join(map(str, loc)),
+                                            value=item, severity="warning"))
+                seen.add(key)
+            else:
+                problems += repeated_items(item, label, line_of, loc + (index,))
     return problems
 
 

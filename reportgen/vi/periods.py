@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+import calendar
+from datetime import date, timedelta
 
 from reportgen.periods import Period
 from reportgen.vi.dates import date_table
@@ -34,24 +35,30 @@ def period_upper(p: Period | str) -> str:
     return period(p).upper()
 
 
-def cutoff_dates(p: Period | str) -> tuple[date, date]:
+def cutoff_dates(p: Period | str, end_day: int = 14) -> tuple[date, date]:
     """First and last day of the figures for a quarter (Decree 09/2019/ND-CP, art. 12).
 
     Day 15 of the month before the quarter to day 14 of the quarter's last month;
     Q1 starts in December of the previous year: ``2022-Q1`` -> (2021-12-15, 2022-03-14).
+    ``end_day`` (reportgen.toml ``[cutoff] ngay_chot``) moves the window: it ends on that day
+    of the quarter's last month (31: the month's last day, the calendar quarter) and starts
+    the day after the same day three months earlier.
     """
     value = as_period(p)
-    first_month = value.last_month - 2
-    if first_month == 1:
-        start = date(value.year - 1, 12, 15)
-    else:
-        start = date(value.year, first_month - 1, 15)
-    return start, date(value.year, value.last_month, 14)
+    end = _day_of(value.year, value.last_month, end_day)
+    year, month = (value.year, value.last_month - 3) if value.last_month > 3 else (value.year - 1, 12)
+    start = _day_of(year, month, end_day) + timedelta(days=1)
+    return start, end
 
 
-def cutoff_window(p: Period | str) -> str:
+def _day_of(year: int, month: int, day: int) -> date:
+    """``day`` of the month, or the month's last day when it is shorter."""
+    return date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+def cutoff_window(p: Period | str, end_day: int = 14) -> str:
     """``"2022-Q1"`` -> ``"từ ngày 15/12/2021 đến ngày 14/3/2022"``."""
-    start, end = cutoff_dates(p)
+    start, end = cutoff_dates(p, end_day)
     return f"từ ngày {date_table(start)} đến ngày {date_table(end)}"
 
 
