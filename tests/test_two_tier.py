@@ -338,3 +338,24 @@ def test_repeated_items_in_lists_are_warned_with_the_key(tmp_path):
     assert "UBND  tỉnh (b/c)" in result.output
     assert ("meetings/2025-q4-kh.yaml, dòng 6, cột thanh_phan: mục lặp lại trong danh sách (sẽ in hai lần)"
             in result.output)
+
+
+def test_the_closing_sentence_stays_with_the_signature(tmp_path):
+    """No page holds the recipients and signature alone: the closing sentence goes with them
+    (print.css: table.closing break-before: avoid; DOCX: keep with next, keep lines together)."""
+    import pdfplumber
+
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", "--workspace", str(ROOT / "inputs" / "mau-2025"), "--out", str(out),
+                                       "--kind", "bao-cao"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    reports = sorted(out.rglob("bao-cao.pdf"))
+    assert len(reports) == 14  # the province's Q4 report had its signature alone on page 4
+    for path in reports:
+        with pdfplumber.open(path) as pdf:
+            pages = [flat(page.extract_text() or "") for page in pdf.pages]
+        closing = next(page for page in pages if "Nơi nhận:" in page)
+        assert "Trên đây là báo cáo kết quả tiếp nhận, giải quyết TTHC" in closing, path
+        docx = Document(str(path.with_suffix(".docx")))
+        body = [p for p in docx.paragraphs if p.text.startswith("Trên đây là báo cáo")]
+        assert body and body[0].paragraph_format.keep_with_next and body[0].paragraph_format.keep_together

@@ -275,6 +275,11 @@ class _Writer:
 
     def layout_table(self, block, left_share: float) -> None:
         cells = block.cells
+        if block.kind == "closing" and self.doc.paragraphs:
+            # the closing sentence ("Trên đây là báo cáo .../.") stays whole with the
+            # recipients and signature (print.css: table.closing, break-before: avoid)
+            last = self.doc.paragraphs[-1].paragraph_format
+            last.keep_with_next, last.keep_together = True, True
         table = self.doc.add_table(rows=1, cols=2)
         parts.no_borders(table)
         width = int(self.text_width)
