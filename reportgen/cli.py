@@ -391,14 +391,9 @@ def serve(workspace: Path, out: Path, archive_root: Path, host: str, port: int, 
 
     password = (password_file.read_text(encoding="utf-8").strip() if password_file
                 else os.environ.get("REPORTGEN_PASSWORD") or None)
-    try:
-        guard.check_listen(host, password)
-    except ValueError as exc:
-        click.echo(f"LỖI: {exc}", err=True)
-        raise SystemExit(2) from None
+    guard.check_listen(host, password)
     if not Path(workspace).is_dir():
-        click.echo(f"LỖI: {workspace}: không tìm thấy thư mục dữ liệu (workspace)", err=True)
-        raise SystemExit(2)
+        raise InvalidInput([Problem(str(workspace), "không tìm thấy thư mục dữ liệu (workspace)")])
     import uvicorn
 
     from reportgen.web import create_app

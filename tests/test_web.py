@@ -353,6 +353,25 @@ def test_a_second_build_while_one_runs_is_told_so(site, monkeypatch):
 
 # ---- archive --------------------------------------------------------------------------------------
 
+def test_archive_files_the_built_documents_and_shows_verify(site):
+    client, _, tmp_path = site
+    client.post("/lap", data={"csrf": token(client, "/lap"), "ky": "2022-Q1", "don_vi": "TM-MH"})
+    assert _wait(client)["error"] is None
+    page = client.post("/luu-tru", data={"csrf": token(client, "/luu-tru"), "ky": "2022-Q1", "don_vi": "TM-MH"})
+    assert page.status_code == 200
+    archived = re.findall(r"<li class=\"\">đã lưu trữ: 2022-Q1 TM-MH bao-cao → <code>([^<]+)</code></li>", page.text)
+    assert archived == ["2022/2022-Q1/TM-MH/BC-UBND_bao-cao.pdf"]
+    assert (tmp_path / "archive" / archived[0]).is_file()
+    assert '<p class="ok">Tất cả hồ sơ khớp manifest.</p>' in page.text
+    again = client.post("/luu-tru", data={"csrf": token(client, "/luu-tru"), "ky": "2022-Q1", "don_vi": "TM"})
+    refused = re.findall(r'<li class="error">LỖI: 2022-Q1 TM ([a-z-]+): chưa lập văn bản: không có ([^;]+);', again.text)
+    assert refused == [(kind, str(tmp_path / "out" / "2022-Q1" / "TM" / f"{kind}.docx"))
+                       for kind in ("bao-cao", "thong-bao", "tin-tuc")]
+    (tmp_path / "archive" / archived[0]).write_bytes(b"%PDF-1.7 sua")
+    changed = client.get("/luu-tru").text
+    assert "điểm không khớp manifest:" in changed and "BC-UBND_bao-cao.pdf" in changed
+
+
 def test_archive_page_says_when_there_is_no_archive_yet(site):
     client, _, tmp_path = site
     assert f"Chưa có kho lưu trữ tại <code>{tmp_path / 'archive'}</code>." in client.get("/luu-tru").text
@@ -388,5 +407,12 @@ def test_serve_refuses_to_listen_beyond_loopback_without_a_password(cli, workspa
     monkeypatch.delenv("REPORTGEN_PASSWORD", raising=False)
     result = cli("serve", "--workspace", workspace, "--host", "0.0.0.0")
     assert result.exit_code == 2
-    assert result.stderr.startswith("LỖI: không mở trang trên địa chỉ 0.0.0.0 khi chưa có mật khẩu")
-    assert "--password-file" in result.stderr
+    assert result.stderr.startswith("LỖI: --host: không mở trang trên địa chỉ này khi chưa có mật khẩu")
+    assert "--password-file TỆP" in result.stderr and "(giá trị: '0.0.0.0')" in result.stderr
+    assert result.stderr.endswith("Dữ liệu không hợp lệ: 1 lỗi. Không có tệp nào được ghi.\n")
+
+
+def test_serve_on_a_missing_workspace_exits_2(cli, tmp_path):
+    result = cli("serve", "--workspace", tmp_path / "khong-co")
+    assert result.exit_code == 2
+    assert f"LỖI: {tmp_path / 'khong-co'}: không tìm thấy thư mục dữ liệu (workspace)" in result.stderr

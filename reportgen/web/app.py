@@ -15,6 +15,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
@@ -295,13 +296,18 @@ async def archive_page(site: Site, request: Request, form):
     results, mismatches, error = None, None, None
     if form is not None and ws is not None:
         period = guard.one_of(form.get("ky"), ws.periods, "kỳ báo cáo")
-        try:
-            results = archiving.archive(ws, plan(ws, [period]), site.archive_root, site.out)
-        except ReportgenError as exc:
-            error = str(exc)
-            problems = getattr(exc, "problems", [])
+        units = [guard.one_of(form.get("don_vi"), ws.units.index, "đơn vị")] if form.get("don_vi") else []
+        if site.runner.busy:
+            error = "Đang có một lượt lập văn bản chạy; hãy chờ lượt đó xong rồi lưu trữ."
+        else:
+            try:
+                results = await run_in_threadpool(archiving.archive, ws, plan(ws, [period], units),
+                                                  site.archive_root, site.out)
+            except ReportgenError as exc:
+                error = str(exc)
+                problems = getattr(exc, "problems", [])
     if site.archive_root.is_dir():
-        mismatches = [str(m) for m in archiving.verify(site.archive_root)]
+        mismatches = [str(m) for m in await run_in_threadpool(archiving.verify, site.archive_root)]
     return site.render(request, "archive.html", ws=ws, problems=problems, results=results, mismatches=mismatches,
                        error=error)
 

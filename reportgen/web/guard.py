@@ -11,6 +11,8 @@ import hmac
 import ipaddress
 import secrets
 
+from reportgen.errors import InvalidInput, Problem
+
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
 CSRF_FIELD = "csrf"
 
@@ -35,11 +37,12 @@ def is_loopback(host: str) -> bool:
 
 
 def check_listen(host: str, password: str | None) -> None:
-    """Listening beyond loopback needs a password; raise ValueError saying why otherwise."""
+    """Listening beyond loopback needs a password; raise InvalidInput saying why otherwise."""
     if not is_loopback(host) and not password:
-        raise ValueError(f"không mở trang trên địa chỉ {host} khi chưa có mật khẩu: máy khác trong mạng "
-                         "sẽ xem và sửa được dữ liệu. Dùng --password-file TỆP hoặc biến môi trường "
-                         "REPORTGEN_PASSWORD, hoặc bỏ --host để chỉ mở trên máy này (127.0.0.1)")
+        raise InvalidInput([Problem("--host", "không mở trang trên địa chỉ này khi chưa có mật khẩu: máy khác "
+                                    "trong mạng sẽ xem và sửa được dữ liệu. Dùng --password-file TỆP hoặc biến "
+                                    "môi trường REPORTGEN_PASSWORD, hoặc bỏ --host để chỉ mở trên máy này "
+                                    "(127.0.0.1)", value=host)])
 
 
 def password_matches(given: str, expected: str) -> bool:
