@@ -40,7 +40,7 @@ from pathlib import Path
 from reportgen import fingerprint as fp
 from reportgen.errors import ReportgenError
 from reportgen.files import RunFolder, remove_stray_temps, write_atomic
-from reportgen.kinds import KINDS, build_context
+from reportgen.kinds import KINDS, build_context, tin_tuc
 from reportgen.plan import Job
 from reportgen.results import Result
 from reportgen.templating import check_templates
@@ -150,9 +150,10 @@ def _files(fmt: str) -> tuple[str, ...]:
 def _decide(store: fp.Store, inputs: fp.Inputs, out_root: Path, job: Job, wanted: list[str], force: bool):
     """(formats to build, Results of the files that are up to date)."""
     stale, fresh = [], []
+    photo = tin_tuc.photo_suffix(inputs.ws, job) if job.kind == tin_tuc.KIND.name else None
     for fmt in wanted:
         outputs = []
-        for suffix in _files(fmt):
+        for suffix in _files(fmt) + ((photo,) if photo and fmt == "html" else ()):
             entry = None if force else store.entry(fp.relative_path(job, suffix))
             path = output_path(out_root, job, suffix)
             if (entry is None or not path.is_file()

@@ -196,6 +196,7 @@ class BulletinContext(Common):
     doc: BulletinDoc
     news: News
     headline: str
+    photo: str | None  # the photo's file name among the document's assets (anh.tep), or None
 
 
 __all__ = ["Common", "ReportContext", "NoticeContext", "BulletinContext", "Doc", "BulletinDoc", "Unit",

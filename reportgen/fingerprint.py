@@ -256,7 +256,11 @@ class Inputs:
             return {}
         path = self.ws.meeting_files.get(key)
         label = f"meetings/{path.name}" if path else "meetings"
-        return {label: sha256_bytes(canonical_json(meeting.model_dump(mode="json")))}
+        parts = {label: sha256_bytes(canonical_json(meeting.model_dump(mode="json")))}
+        photo = self.ws.photos.get(key)
+        if photo is not None:  # the prepared photo's bytes: a new photo under the same name rebuilds
+            parts[f"anh.tep {meeting.anh.tep}"] = sha256_bytes(photo[1])
+        return parts
 
     def scope(self, unit: str) -> tuple[list[str], list[str]]:
         """(the unit and every unit below it, sorted; its ancestors, nearest first)."""

@@ -161,6 +161,7 @@ class Limits(Strict):
     figures_file_mb: float = Field(10, gt=0, le=1000)  # each file of figures/, and units.csv
     name_chars: int = Field(NAME_CHARS_MAX, ge=10, le=NAME_CHARS_MAX)
     max_count: int = Field(10_000_000, ge=1, le=10**12)
+    photo_file_mb: float = Field(20, gt=0, le=200)  # a meeting's photo (anh.tep)
 
     @property
     def meeting_bytes(self) -> int:
@@ -169,6 +170,10 @@ class Limits(Strict):
     @property
     def figures_bytes(self) -> int:
         return int(self.figures_file_mb * MB)
+
+    @property
+    def photo_bytes(self) -> int:
+        return int(self.photo_file_mb * MB)
 
 
 class Cutoff(Strict):
@@ -238,7 +243,11 @@ class Author(Strict):
 
 
 class Photo(Strict):
+    """The bulletin's photo: its caption and, optionally, the JPEG or PNG file, a path
+    relative to the workspace (``anh/hop-quy-1.jpg``)."""
+
     chu_thich: str
+    tep: str | None = None
 
 
 class Discussion(Strict):

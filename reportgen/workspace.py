@@ -16,6 +16,7 @@ from reportgen.errors import InvalidInput, Problem
 from reportgen.periods import PERIOD_FORMAT_MESSAGE, Period
 from reportgen.schema import MAX_PROBLEMS, Config, Limits, Meeting
 from reportgen.sources.guard import Refused, check_inside, check_unpacked, read_inside, shorten, visible
+from reportgen.sources.photo import load_photo
 from reportgen.sources.structured import load_config, load_meeting
 from reportgen.sources.tables import Table, UnreadableFile, read_table
 from reportgen.sources.workbook import is_plain_table, read_figures_workbook
@@ -38,6 +39,8 @@ class Workspace:
     meetings: dict[tuple[str, str], Meeting]
     meeting_files: dict[tuple[str, str], Path]
     warnings: list[Problem] = field(default_factory=list)
+    # (period, unit) -> (extension, bytes) of the meeting's photo (anh.tep), prepared
+    photos: dict[tuple[str, str], tuple[str, bytes]] = field(default_factory=dict)
 
     @property
     def periods(self) -> list[str]:
@@ -61,14 +64,14 @@ def load_workspace(root: Path) -> Workspace:
     problems += found
     figures, found = _load_figures(root, units, config, limits)
     problems += found
-    meetings, files, found = _load_meetings(root, units, figures, limits)
+    meetings, files, photos, found = _load_meetings(root, units, figures, limits)
     problems += found
     if config:
         problems += _late_cutoffs(config, meetings)
     if any(p.severity == "error" for p in problems):
         raise bounded(problems)
     return Workspace(root, config or Config(), units, figures, meetings, files,
-                     [shown(p) for p in problems if p.severity == "warning"])
+                     [shown(p) for p in problems if p.severity == "warning"], photos)
 
 
 def _late_cutoffs(config: Config, meetings: dict) -> list[Problem]:
@@ -196,7 +199,7 @@ def _load_figures(root: Path, units: pd.DataFrame, config: Config | None, limits
 def _load_meetings(root: Path, units: pd.DataFrame, figures: pd.DataFrame, limits: Limits):
     folder, problems = _folder(root, MEETINGS_DIR)
     paths = sorted(folder.glob("*.y*ml")) if folder else []
-    meetings, files = {}, {}
+    meetings, files, photos = {}, {}, {}
     periods = set(figures["ky"])
     for path in paths:
         label = f"{MEETINGS_DIR}/{path.name}"
@@ -205,11 +208,19 @@ def _load_meetings(root: Path, units: pd.DataFrame, figures: pd.DataFrame, limit
         if meeting is None:
             continue
         found = _check_meeting(meeting, label, units, periods, files)
+        photo = None
+        if meeting.anh is not None and meeting.anh.tep:
+            try:
+                photo = load_photo(root, meeting.anh.tep, limits.photo_bytes)
+            except Refused as exc:
+                found.append(Problem(label, f"ảnh: {exc}", column="anh.tep", value=visible(meeting.anh.tep)))
         problems += found
         if not any(p.severity == "error" for p in found):
             meetings[(meeting.ky, meeting.don_vi)] = meeting
             files[(meeting.ky, meeting.don_vi)] = path
-    return meetings, files, problems
+            if photo is not None:
+                photos[(meeting.ky, meeting.don_vi)] = photo
+    return meetings, files, photos, problems
 
 
 def _check_meeting(meeting: Meeting, label: str, units, periods, files) -> list[Problem]:

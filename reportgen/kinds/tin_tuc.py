@@ -26,7 +26,19 @@ def build(ws: Workspace, job: Job) -> tuple[BulletinContext, dict[str, bytes]]:
     ctx["doc"] = {"kind": KIND.name,
                   "subject": phrase("bulletin_subject", ws.templates_dir, unit=ctx["unit"], headline=ctx["headline"]),
                   "date": meeting.ngay, "margins": ws.config.page.model_dump()}
-    return ctx, {}
+    assets = {}
+    suffix = photo_suffix(ws, job)
+    if suffix:
+        assets[f"{KIND.name}.{suffix}"] = ws.photos[(job.period, job.unit)][1]
+    ctx["photo"] = next(iter(assets), None)
+    return ctx, assets
+
+
+def photo_suffix(ws: Workspace, job: Job) -> str | None:
+    """``anh.jpg`` / ``anh.png``: the photo is ``tin-tuc.anh.jpg`` in the document's assets and,
+    written by the build, beside the HTML page and fragment that link it by that name."""
+    photo = ws.photos.get((job.period, job.unit))
+    return f"anh.{photo[0]}" if photo else None
 
 
 def _news(fig: dict) -> dict:

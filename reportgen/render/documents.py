@@ -64,6 +64,10 @@ def render_all(template: str, context: dict, assets: dict[str, bytes], formats: 
     if "html" in formats:
         out["html"] = (portal_page(document).encode("utf-8"), None)
         out["fragment.html"] = (portal_fragment(document).encode("utf-8"), None)
+        prefix = context["doc"]["kind"] + "."
+        for name, data in assets.items():  # the page and fragment link these by name: written beside them
+            if name.startswith(prefix):
+                out[name[len(prefix):]] = (data, None)
     if "xlsx" in formats:
         out["xlsx"] = (render_xlsx(context, ws.templates_dir), None)
     return out
