@@ -416,3 +416,48 @@ def test_serve_on_a_missing_workspace_exits_2(cli, tmp_path):
     result = cli("serve", "--workspace", tmp_path / "khong-co")
     assert result.exit_code == 2
     assert f"LỖI: {tmp_path / 'khong-co'}: không tìm thấy thư mục dữ liệu (workspace)" in result.stderr
+
+
+def _jpeg_with_exif() -> bytes:
+    import io
+
+    from PIL import Image
+    image = Image.new("RGB", (40, 20), (200, 30, 30))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation: rotate 90°
+    exif[0x010F] = "May anh cua xa"
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif.tobytes())
+    return out.getvalue()
+
+
+def test_a_photo_uploaded_with_the_meeting_is_kept_upright_without_metadata(site, cli):
+    import io
+
+    from PIL import Image
+    client, ws, _ = site
+    form = {**MEETING_FORM, "anh.tep": ""}
+    page = client.post("/cuoc-hop", data={"csrf": token(client), **form},
+                       files={"anh_moi": ("IMG_0001 của tôi.jpg", _jpeg_with_exif(), "image/jpeg")})
+    assert page.status_code == 303, page.text
+    saved = yaml.safe_load((ws / "meetings" / "2022-Q1-TM-MH.yaml").read_text(encoding="utf-8"))
+    name = saved["anh"]["tep"]
+    assert re.fullmatch(r"anh/2022-Q1-TM-MH-\d{8}-\d{6}\.jpg", name)
+    assert saved["anh"]["chu_thich"] == "Quang cảnh cuộc họp"
+    with Image.open(ws / name) as kept:
+        assert kept.size == (20, 40) and not kept.getexif()
+    assert cli("validate", "--workspace", ws).exit_code == 0
+    html = client.get("/cuoc-hop?ky=2022-Q1&don_vi=TM-MH").text
+    assert f"Ảnh hiện tại: <code>{name}</code>" in html
+    assert f'<input type="hidden" name="anh.tep" value="{name}">' in html
+
+
+def test_a_photo_that_is_not_an_image_is_refused_next_to_its_field(site):
+    client, ws, _ = site
+    page = client.post("/cuoc-hop", data={"csrf": token(client), **MEETING_FORM},
+                       files={"anh_moi": ("anh.jpg", b"<?php system($_GET['c']); ?>", "image/jpeg")})
+    assert page.status_code == 422
+    assert ('<span class="field-error" id="loi-anh_moi">không phải tệp ảnh đọc được: cần ảnh JPEG hoặc PNG</span>'
+            in page.text)
+    assert not (ws / "meetings" / "2022-Q1-TM-MH.yaml").exists()
+    assert not (ws / "anh").exists()

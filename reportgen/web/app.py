@@ -34,6 +34,7 @@ from reportgen.workspace import MEETINGS_DIR, load_workspace
 
 HERE = Path(__file__).resolve().parent
 UPLOAD_LIMIT = 20 * 1024 * 1024
+PHOTO_DIR = "anh"  # the workspace folder for photos uploaded with a meeting
 LOG = logging.getLogger("reportgen.web")
 LEVEL_ORDER = {"tinh": 0, "huyen": 1, "xa": 2}
 MEDIA = {"pdf": "application/pdf", "html": "text/html; charset=utf-8",
@@ -194,17 +195,47 @@ async def meetings_page(site: Site, request: Request, form):
 
 def _save_meeting(site: Site, request: Request, ws, form):
     data = meeting_form.data_from_form(form)
+    photo, photo_error = _photo_upload(site, form)
+    if photo:
+        data.setdefault("anh", {"chu_thich": ""})["tep"] = "anh/(tải lên)"  # validated with a placeholder
     meeting, errors = meeting_form.validate(data)
     if meeting is not None:
         errors.update(_workspace_errors(ws, meeting))
+    if photo_error:
+        errors["anh_moi"] = photo_error
     if errors:
+        if photo:
+            data["anh"].pop("tep")
         return site.render(request, "meetings.html", status=422, ws=ws, errors=errors,
                            values=meeting_form.form_values(None, data))
+    if photo:  # kept under a generated name, never the uploaded one
+        extension, prepared = photo
+        name = f"{PHOTO_DIR}/{meeting.ky}-{meeting.don_vi}-{dt.datetime.now():%Y%m%d-%H%M%S}.{extension}"
+        (site.root / PHOTO_DIR).mkdir(exist_ok=True)
+        write_atomic(site.root / name, prepared)
+        meeting = meeting.model_copy(update={"anh": meeting.anh.model_copy(update={"tep": name})})
     key = (meeting.ky, meeting.don_vi)
     path = ws.meeting_files.get(key) or site.root / MEETINGS_DIR / f"{meeting.ky}-{meeting.don_vi}.yaml"
     path.parent.mkdir(exist_ok=True)
     write_atomic(path, meeting_form.to_yaml(meeting, ws.units.at[meeting.don_vi, "ten_don_vi"]))
     return RedirectResponse(f"/cuoc-hop?ky={meeting.ky}&don_vi={meeting.don_vi}&da_luu=1", status_code=303)
+
+
+def _photo_upload(site: Site, form) -> tuple[tuple[str, bytes] | None, str | None]:
+    """The uploaded photo prepared (upright, without metadata), or the reason it is refused."""
+    from reportgen.sources.guard import Refused
+    from reportgen.sources.photo import prepare
+
+    upload = form.get("anh_moi")
+    if upload is None or isinstance(upload, str) or not upload.filename:
+        return None, None
+    data = upload.file.read(site.upload_limit + 1)
+    if len(data) > site.upload_limit:
+        return None, f"ảnh quá lớn: tối đa {site.upload_limit // (1024 * 1024)} MB"
+    try:
+        return prepare(data), None
+    except Refused as exc:
+        return None, str(exc)
 
 
 def _workspace_errors(ws, meeting) -> dict[str, str]:

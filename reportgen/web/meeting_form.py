@@ -45,8 +45,10 @@ def data_from_form(form) -> dict:
     commendation = {k: _text(form, f"khen_thuong.{k}") for k in ("hinh_thuc", "tap_the", "ca_nhan", "noi_dung")}
     if any(commendation.values()):
         data["khen_thuong"] = {k: v for k, v in commendation.items() if v}
-    if _text(form, "anh.chu_thich"):
+    if _text(form, "anh.chu_thich") or _text(form, "anh.tep"):
         data["anh"] = {"chu_thich": _text(form, "anh.chu_thich")}
+        if _text(form, "anh.tep"):
+            data["anh"]["tep"] = _text(form, "anh.tep")
     for name in ("nguyen_nhan", "nhiem_vu"):
         if _items(form, name):
             data[name] = _items(form, name)
@@ -77,6 +79,8 @@ def validate(data: dict) -> tuple[Meeting | None, dict[str, str]]:
     """The meeting, or the errors keyed by form field (``chi_dao.noi_dung`` for a row's field)."""
     errors = {name: "cần nhập mục này" for name in REQUIRED_TEXT
               if not data[name.split(".")[0]][name.split(".")[1]]}
+    if "anh" in data and not data["anh"]["chu_thich"]:
+        errors["anh.chu_thich"] = "ảnh cần có chú thích"
     try:
         meeting = Meeting.model_validate(data)
     except ValidationError as exc:
@@ -133,7 +137,7 @@ def form_values(meeting: Meeting | None, data: dict | None = None) -> dict:
                      "thoi_han": date_text(d.get("thoi_han"))} for d in data.get("chi_dao") or []],
         "khen_thuong": {k: (data.get("khen_thuong") or {}).get(k, "") for k in ("hinh_thuc", "tap_the", "ca_nhan",
                                                                               "noi_dung")},
-        "anh": {"chu_thich": (data.get("anh") or {}).get("chu_thich", "")},
+        "anh": {k: (data.get("anh") or {}).get(k) or "" for k in ("chu_thich", "tep")},
         "nguyen_nhan": data.get("nguyen_nhan") or [], "nhiem_vu": data.get("nhiem_vu") or [],
         "tac_gia": {k: (data.get("tac_gia") or {}).get(k, "") for k in ("ho_ten", "don_vi")},
         "bao_cao_boi": data.get("bao_cao_boi") or "",
