@@ -446,10 +446,24 @@ def test_a_photo_uploaded_with_the_meeting_is_kept_upright_without_metadata(site
     assert saved["anh"]["chu_thich"] == "Quang cảnh cuộc họp"
     with Image.open(ws / name) as kept:
         assert kept.size == (20, 40) and not kept.getexif()
+    form = {**MEETING_FORM, "anh.tep": name, "so_lieu_den": "2022-03-09"}  # saved again: the photo is kept
+    assert client.post("/cuoc-hop", data={"csrf": token(client), **form}).status_code == 303
+    saved = yaml.safe_load((ws / "meetings" / "2022-Q1-TM-MH.yaml").read_text(encoding="utf-8"))
+    assert saved["anh"]["tep"] == name and saved["so_lieu_den"].isoformat() == "2022-03-09"
     assert cli("validate", "--workspace", ws).exit_code == 0
     html = client.get("/cuoc-hop?ky=2022-Q1&don_vi=TM-MH").text
     assert f"Ảnh hiện tại: <code>{name}</code>" in html
     assert f'<input type="hidden" name="anh.tep" value="{name}">' in html
+
+
+def test_the_bulletin_photo_is_served_beside_its_page(site):
+    client, ws, tmp_path = site
+    folder = tmp_path / "out" / "2022-Q1" / "TM"
+    folder.mkdir(parents=True)
+    (folder / "tin-tuc.anh.jpg").write_bytes(_jpeg_with_exif())
+    page = client.get("/tep/2022-Q1/TM/tin-tuc.anh.jpg?xem=1")
+    assert page.status_code == 200 and page.headers["content-type"] == "image/jpeg"
+    assert client.get("/tep/2022-Q1/TM/tin-tuc.anh.gif").status_code == 404
 
 
 def test_a_photo_that_is_not_an_image_is_refused_next_to_its_field(site):

@@ -37,7 +37,7 @@ UPLOAD_LIMIT = 20 * 1024 * 1024
 PHOTO_DIR = "anh"  # the workspace folder for photos uploaded with a meeting
 LOG = logging.getLogger("reportgen.web")
 LEVEL_ORDER = {"tinh": 0, "huyen": 1, "xa": 2}
-MEDIA = {"pdf": "application/pdf", "html": "text/html; charset=utf-8",
+MEDIA = {"pdf": "application/pdf", "html": "text/html; charset=utf-8", "jpg": "image/jpeg", "png": "image/png",
          "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
@@ -286,7 +286,7 @@ async def output_file(site: Site, request: Request, form):
     period = guard.one_of(request.path_params["period"], ws.periods, "kỳ báo cáo")
     unit = guard.one_of(request.path_params["unit"], ws.units.index, "đơn vị")
     names = {f"{kind.name}.{fmt}": fmt for kind in KINDS.values() for fmt in kind.formats}
-    names.update({f"{kind.name}.fragment.html": "html" for kind in KINDS.values() if "html" in kind.formats})
+    names.update({extra: extra.rsplit(".", 1)[-1] for kind in KINDS.values() for extra in _extras(kind.name, kind.formats)})
     name = guard.one_of(request.path_params["name"], names, "tệp")
     path = site.out / period / unit / name
     if not path.is_file() or path.is_symlink():
@@ -310,15 +310,20 @@ async def period_zip(site: Site, request: Request, form):
         for unit in ws.units.index:
             folder = site.out / period / unit
             for kind, formats in ((k.name, k.formats) for k in KINDS.values()):
-                for fmt in formats:
-                    path = folder / f"{kind}.{fmt}"
+                for name in [f"{kind}.{fmt}" for fmt in formats] + _extras(kind, formats):
+                    path = folder / name
                     if path.is_file() and not path.is_symlink():
-                        archive.write(path, f"{period}/{unit}/{kind}.{fmt}")
+                        archive.write(path, f"{period}/{unit}/{name}")
                         count += 1
     if not count:
         raise guard.Refused(404, f"Chưa có tệp nào của kỳ {period}; hãy lập văn bản trước.")
     return Response(buffer.getvalue(), media_type="application/zip", headers={
         **SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="reportgen-{period}.zip"'})
+
+
+def _extras(kind: str, formats) -> list[str]:
+    """Files a kind's HTML brings beside it: the fragment and the bulletin's photo."""
+    return [f"{kind}.fragment.html", f"{kind}.anh.jpg", f"{kind}.anh.png"] if "html" in formats else []
 
 
 async def archive_page(site: Site, request: Request, form):

@@ -19,7 +19,7 @@ from reportgen.schema import Meeting
 LISTS = ("thanh_phan", "ket_qua", "thao_luan.noi_dung", "nguyen_nhan", "nhiem_vu")
 DIRECTION_FIELDS = ("noi_dung", "don_vi", "thoi_han")
 KEY_ORDER = ("don_vi", "ky", "ngay", "buoi", "chu_tri", "thanh_phan", "ket_qua", "thao_luan", "chi_dao",
-             "khen_thuong", "anh", "nguyen_nhan", "nhiem_vu", "tac_gia", "bao_cao_boi", "ngay_bao_cao",
+             "khen_thuong", "anh", "nguyen_nhan", "nhiem_vu", "tac_gia", "bao_cao_boi", "ngay_bao_cao", "so_lieu_den",
              "ngay_thong_bao")
 
 
@@ -53,7 +53,7 @@ def data_from_form(form) -> dict:
         if _items(form, name):
             data[name] = _items(form, name)
     data["tac_gia"] = {"ho_ten": _text(form, "tac_gia.ho_ten"), "don_vi": _text(form, "tac_gia.don_vi")}
-    for name in ("bao_cao_boi", "ngay_bao_cao", "ngay_thong_bao"):
+    for name in ("bao_cao_boi", "ngay_bao_cao", "so_lieu_den", "ngay_thong_bao"):
         if _text(form, name):
             data[name] = _text(form, name)
     if not data["ket_qua"]:
@@ -142,4 +142,5 @@ def form_values(meeting: Meeting | None, data: dict | None = None) -> dict:
         "tac_gia": {k: (data.get("tac_gia") or {}).get(k, "") for k in ("ho_ten", "don_vi")},
         "bao_cao_boi": data.get("bao_cao_boi") or "",
         "ngay_bao_cao": date_text(data.get("ngay_bao_cao")), "ngay_thong_bao": date_text(data.get("ngay_thong_bao")),
+        "so_lieu_den": date_text(data.get("so_lieu_den")),
     }
