@@ -106,8 +106,11 @@ def test_a_clerk_uploads_fills_in_builds_previews_and_downloads(server, browser)
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
+    from selenium.common.exceptions import StaleElementReferenceException
+
     base, ws, tmp_path = server
-    wait = WebDriverWait(browser, 240)
+    # the build page reloads itself when the build ends: an element read then may be stale
+    wait = WebDriverWait(browser, 240, ignored_exceptions=(StaleElementReferenceException,))
 
     browser.get(f"{base}/so-lieu")
     browser.find_element(By.ID, "tep").send_keys(str(SAMPLE / "figures" / "mot-cua-2022-q1.csv"))
