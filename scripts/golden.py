@@ -57,15 +57,10 @@ def environment() -> str:
 
 def write_chau_thanh(root: Path) -> Path:
     """The second district's workspace (tests/test_documents_other_district.py) under ``root``."""
+    from tests.conftest import write_workspace
     from tests.test_documents_other_district import CONFIG, FIGURES, MEETING, UNITS
 
-    (root / "figures").mkdir(parents=True)
-    (root / "meetings").mkdir()
-    (root / "reportgen.toml").write_text(CONFIG, encoding="utf-8")
-    (root / "units.csv").write_text(UNITS, encoding="utf-8")
-    (root / "figures" / "xuat-mot-cua.csv").write_text(FIGURES, encoding="utf-8")
-    (root / "meetings" / "q3.yaml").write_text(MEETING, encoding="utf-8")
-    return root
+    return write_workspace(root, CONFIG, UNITS, {"xuat-mot-cua.csv": FIGURES}, {"q3.yaml": MEETING})
 
 
 def _cli(*args: str) -> None:

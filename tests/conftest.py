@@ -33,6 +33,19 @@ def cli():
     return run
 
 
+def write_workspace(root: Path, config: str, units: str, figures: dict[str, str],
+                    meetings: dict[str, str]) -> Path:
+    """A workspace written from text: reportgen.toml, units.csv, figures/<name>, meetings/<name>."""
+    (root / "figures").mkdir(parents=True)
+    (root / "meetings").mkdir()
+    (root / "reportgen.toml").write_text(config, encoding="utf-8")
+    (root / "units.csv").write_text(units, encoding="utf-8")
+    for folder, files in (("figures", figures), ("meetings", meetings)):
+        for name, text in files.items():
+            (root / folder / name).write_text(text, encoding="utf-8")
+    return root
+
+
 def replace_in(path: Path, old: str, new: str, count: int = 1) -> None:
     """Edit a text file in place, failing loudly if ``old`` is not there."""
     text = path.read_text(encoding="utf-8")

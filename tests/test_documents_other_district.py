@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from reportgen.cli import main
+from tests.conftest import write_workspace
 from tests.test_documents import LEFTOVERS, docx_text, flat, pdf_text, xlsx_text
 
 CONFIG = """\
@@ -74,13 +75,8 @@ tac_gia: {ho_ten: Thu Hà, don_vi: Trung tâm VH-TT huyện Châu Thành}
 
 @pytest.fixture(scope="module")
 def other(tmp_path_factory):
-    root = tmp_path_factory.mktemp("chau-thanh")
-    (root / "figures").mkdir()
-    (root / "meetings").mkdir()
-    (root / "reportgen.toml").write_text(CONFIG, encoding="utf-8")
-    (root / "units.csv").write_text(UNITS, encoding="utf-8")
-    (root / "figures" / "xuat-mot-cua.csv").write_text(FIGURES, encoding="utf-8")
-    (root / "meetings" / "q3.yaml").write_text(MEETING, encoding="utf-8")
+    root = write_workspace(tmp_path_factory.mktemp("chau-thanh"), CONFIG, UNITS, {"xuat-mot-cua.csv": FIGURES},
+                           {"q3.yaml": MEETING})
     out = root / "out"
     result = CliRunner().invoke(main, ["build", "-w", str(root), "-o", str(out), "-p", "2023-Q3", "-u", "CT",
                                        "--json"])

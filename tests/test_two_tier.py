@@ -24,6 +24,7 @@ from click.testing import CliRunner
 from docx import Document
 
 from reportgen.cli import main
+from tests.conftest import write_workspace
 from tests.test_documents import LEFTOVERS, docx_text, flat, pdf_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -100,14 +101,8 @@ DISTRICT = re.compile(r"huyện|HUYỆN|Huyện|quận\b|Quận\b|thị trấn|T
 
 
 def write_two_tier(root: Path) -> Path:
-    (root / "figures").mkdir(parents=True)
-    (root / "meetings").mkdir()
-    (root / "reportgen.toml").write_text(CONFIG, encoding="utf-8")
-    (root / "units.csv").write_text(UNITS, encoding="utf-8")
-    (root / "figures" / "mot-cua.csv").write_text(FIGURES, encoding="utf-8")
-    (root / "meetings" / "2025-q4-kh.yaml").write_text(MEETING_PROVINCE, encoding="utf-8")
-    (root / "meetings" / "2025-q4-ts.yaml").write_text(MEETING_ZONE, encoding="utf-8")
-    return root
+    return write_workspace(root, CONFIG, UNITS, {"mot-cua.csv": FIGURES},
+                           {"2025-q4-kh.yaml": MEETING_PROVINCE, "2025-q4-ts.yaml": MEETING_ZONE})
 
 
 def texts(out: Path) -> dict[str, str]:
