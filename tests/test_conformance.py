@@ -2,7 +2,8 @@
 
 DOCX: ``openxml-audit`` (a Python port of Microsoft's Open XML SDK validator, format
 ``microsoft365``: the schema Word itself holds) over every DOCX that the sample workspaces
-and a second district produce, and over ``templates/base.docx``: no finding at all.
+and a second district produce, and over ``templates/base.docx``: no finding at all. The same
+files' XML parts against the ECMA-376 transitional XSDs (tests/ooxml_xsd.py): no message.
 
 PDF/A records: qpdf (pikepdf's ``check_pdf_syntax``) reports nothing, and Apache PDFBox
 Preflight (a PDF/A-1b validator, installed by ``make test``) reports nothing but the codes
@@ -23,12 +24,14 @@ from click.testing import CliRunner
 from docx import Document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from lxml import etree
 from openxml_audit import FileFormat, OpenXmlValidator
 
 from reportgen.cli import main
 from reportgen.render import docx_parts as parts
 from reportgen.render.docx_styles import BASE_DOCX
 from reportgen.render.to_docx import render_docx
+from tests import ooxml_xsd as xsd
 from tests import test_documents_other_district as other
 from tests.conftest import SAMPLE
 from tests.test_docx import PROPS, page
@@ -105,6 +108,62 @@ def test_a_3000_row_table_keeps_its_header_and_whole_rows(tmp_path):
     assert table.cell(3001, 0).text == "Xã 2999" and table.cell(3001, 2).text == "8997"
     assert table.cell(0, 0).text == table.cell(1, 0).text == "Đơn vị"  # the row span, merged
     assert table.cell(0, 1).text == table.cell(0, 2).text == "Hồ sơ"   # the column span, merged
+
+
+# ---- the ECMA-376 transitional XSDs (ISO/IEC 29500-4:2016) -------------------------------
+W_NS = f'xmlns:w="{xsd.W}" xmlns:mc="{xsd.MC}" xmlns:w14="http://schemas.microsoft.com/office/word/2010/wordml"'
+
+
+def test_every_part_of_every_docx_is_valid_against_the_transitional_xsds(every_docx):
+    findings, validated = {}, set()
+    for path in every_docx:
+        validated |= set(xsd.xml_parts(path)) - xsd.NOT_VALIDATED
+        for name, messages in xsd.validate_docx(path).items():
+            findings["/".join(path.parts[-3:]) + ":" + name] = messages[:5]
+    assert findings == {}
+    assert validated == {"[Content_Types].xml", "_rels/.rels", "docProps/app.xml", "word/_rels/document.xml.rels",
+                         "word/document.xml", "word/styles.xml", "word/settings.xml", "word/webSettings.xml",
+                         "word/fontTable.xml", "word/numbering.xml", "word/theme/theme1.xml",
+                         "word/header1.xml", "word/header2.xml"}
+
+
+def test_the_xsd_check_reports_table_properties_out_of_order(every_docx):
+    """The order issue 11 found (tblLook appended after python-docx's) is a schema error here too."""
+    tree = etree.fromstring(xsd.xml_parts(every_docx[1])["word/document.xml"])
+    assert xsd.validate_part(etree.tostring(tree)) == ()
+    tbl_pr = tree.xpath("//w:tblPr[w:tblBorders and w:tblLook]", namespaces={"w": xsd.W})[0]
+    tbl_pr.append(tbl_pr.find(qn("w:tblBorders")))  # tblW, tblLayout, tblCellMar, tblLook, tblBorders
+    messages = xsd.validate_part(etree.tostring(tree))
+    assert len(messages) == 1
+    assert f"Element '{qn('w:tblBorders')}': This element is not expected." in messages[0]
+
+
+def test_markup_compatibility_drops_only_what_is_declared_ignorable():
+    body = ('<w:body><w:p w14:paraId="1A2B3C4D"><mc:AlternateContent>'
+            '<mc:Choice Requires="w14"><w14:checkbox/></mc:Choice>'
+            '<mc:Fallback><w:r><w:t>x</w:t></w:r></mc:Fallback></mc:AlternateContent></w:p></w:body>')
+    ignorable = f'<w:document {W_NS} mc:Ignorable="w14">{body}</w:document>'.encode()
+    assert xsd.validate_part(ignorable) == ()  # w14 dropped, the Fallback's run kept
+    tree = etree.fromstring(ignorable)
+    xsd.mce_process(tree)
+    assert etree.tostring(tree[0][0]) == f'<w:p {W_NS}><w:r><w:t>x</w:t></w:r></w:p>'.encode()
+    strict = f'<w:document {W_NS}>{body}</w:document>'.encode()  # w14 not declared ignorable
+    assert xsd.validate_part(strict) == (
+        f"line 1: Element '{qn('w:p')}', attribute '{{http://schemas.microsoft.com/office/word/2010/wordml}}paraId': "
+        "The attribute '{http://schemas.microsoft.com/office/word/2010/wordml}paraId' is not allowed.",)
+
+
+def test_a_changed_schema_package_is_reported_not_trusted(tmp_path, monkeypatch):
+    copy = tmp_path / "schemas"
+    for name in xsd.PINNED:
+        (copy / name).parent.mkdir(parents=True, exist_ok=True)
+        (copy / name).write_bytes((xsd.schema_root() / name).read_bytes())
+    wml = copy / xsd.ISO / "wml.xsd"
+    wml.write_bytes(wml.read_bytes().replace(b'minOccurs="0"', b'minOccurs="1"', 1))
+    monkeypatch.setattr(xsd, "schema_root", lambda: copy)
+    with pytest.raises(xsd.SchemaPackageChanged, match=r"(?s)not the reviewed ones.*\nISO-IEC29500-4_2016/wml\.xsd: "
+                       r"sha256 [0-9a-f]{64}, pinned c2dd9f61f892deae6acd8d20771ea79b12018af25f3bf8d06639c8542d218cfd$"):
+        xsd.checked_schema_root.__wrapped__()
 
 
 # ---- PDF/A-3b records -------------------------------------------------------------------
