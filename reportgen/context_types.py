@@ -186,6 +186,7 @@ class ReportContext(Common):
     doc: Doc
     tasks: list[str]
     chart: str | None                # the chart's file name, None without a chart
+    units_named_max: int             # reportgen.toml units_named_max: units a sentence names at most
 
 
 class NoticeContext(Common):

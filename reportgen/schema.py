@@ -210,6 +210,9 @@ class Config(Strict):
     issuers: dict[str, Issuer] = {}
     signers: dict[str, dict[str, Signer]] = {}
     tasks_next_quarter: list[str] = []
+    # a report names at most this many units in a sentence (those with the most late files,
+    # the lowest shares); the others are counted and left to the appendix, which lists all
+    units_named_max: int = Field(10, ge=1, le=1000)
     cutoff: Cutoff = Cutoff()
 
 

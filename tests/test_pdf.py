@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import logging
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -463,3 +464,50 @@ def test_bad_margins_meta_is_a_template_failure():
         'content="20 15 20 30"', 'content="20 15"')
     with pytest.raises(TemplateFailure, match="reportgen:margins"):
         render_pdf(html, BUILTIN_TEMPLATES, [BUILTIN_TEMPLATES])
+
+
+# ---- figures tables: fixed layout with widths from reportgen (issue 9 item 3) -------------------
+
+def _appendix_body(names: list[str]) -> str:
+    rows = "".join(f"<tr><td>{i}</td><td class='text'>{name}</td>" + "<td class='num'>1.234</td>" * 12 +
+                   "<td class='num'>99,56</td></tr>" for i, name in enumerate(names, 1))
+    return ("<p>Trang đứng.</p><section class='landscape'><table class='data'><thead>"
+            "<tr><th rowspan='2'>STT</th><th rowspan='2'>Đơn vị</th><th colspan='12'>Số hồ sơ</th>"
+            "<th rowspan='2'>Tỷ lệ đúng và trước hạn (%)</th></tr>"
+            "<tr>" + "<th>Tổng số</th>" * 12 + "</tr></thead><tbody>" + rows + "</tbody></table></section>")
+
+
+def test_figures_tables_get_column_widths_in_the_pdf_only(tmp_path):
+    from reportgen.render import subset
+
+    names = ["Xã A", "Phường Long Xuyên Mới Thành Lập Năm 2025", "Xã Bình Hàng Trung"]
+    folder = body_template(tmp_path, _appendix_body(names))
+    document = subset.read(render_html("doc.html.j2", {"doc": sample_doc()}, workspace_templates=folder),
+                           "doc.html.j2")
+    assert "<colgroup>" not in document.article_html          # the portal lays its tables out itself
+    widths = [float(w) for w in re.findall(r'<col style="width: ([0-9.]+)%">', document.pdf_html)]
+    assert len(widths) == 15 and sum(widths) == pytest.approx(100, abs=0.001)
+    # the row label (column 2) gets its longest name on one line, more than any number column
+    label, numbers = widths[1], widths[2:14]
+    assert label > max(numbers) and max(numbers) - min(numbers) < 0.01
+
+
+def test_no_row_label_crosses_a_column_rule(tmp_path):
+    """Fixed layout sets the widths; a label longer than its column would run over the rule."""
+    names = ["Xã A", "Phường Long Xuyên Mới Thành Lập Năm 2025", "Đặc khu Phú Quốc", "Xã Bình Hàng Trung"]
+    data = pdf_of("doc.html.j2", {"doc": sample_doc()}, workspace=body_template(tmp_path, _appendix_body(names)))
+    with plumber(data) as pdf:
+        page = pdf.pages[1]
+        rules = sorted({round(e["x0"], 1) for e in page.edges if e["orientation"] == "v"})
+        assert len(rules) == 16                                  # 15 columns
+        lines = {}
+        for word in page.extract_words(keep_blank_chars=True, x_tolerance=2):
+            lines.setdefault(round(word["top"]), []).append(word)
+        found = 0
+        for name in names:
+            spans = [w for line in lines.values() for w in line if w["text"] == name]
+            assert spans, f"{name!r} not on one line"
+            for span in spans:
+                found += 1
+                assert not [x for x in rules if span["x0"] < x < span["x1"]], f"{name!r} crosses a column rule"
+        assert found == len(names)

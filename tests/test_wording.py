@@ -194,3 +194,48 @@ def test_the_chart_prints_the_labels_it_is_given(monkeypatch):
     assert "Chỉ tiêu 60%" in drawn
     assert " không báo cáo" in drawn
     assert not any("Mục tiêu" in text or "chưa có số liệu" in text for text in drawn)
+
+
+# ---- a sentence names at most units_named_max units (issue 9: province-scale reports) ----------
+
+def _named(name, **values):
+    return {"name_lower": name, **values}
+
+
+def test_unit_lists_name_the_worst_units_and_count_the_others():
+    late = [_named("xã A", count=1), _named("xã B", count=3), _named("xã C", count=1), _named("xã D", count=2)]
+    assert phrase("unit_counts", items=late, limit=2) == \
+        "xã B 03 hồ sơ, xã D 02 hồ sơ và 02 đơn vị khác (chi tiết tại Biểu tổng hợp kèm theo)"
+    # at or under the limit (or with none) every unit is named, in the order given
+    assert phrase("unit_counts", items=late, limit=4) == "xã A 01 hồ sơ, xã B 03 hồ sơ, xã C 01 hồ sơ, xã D 02 hồ sơ"
+    assert phrase("unit_counts", items=late) == "xã A 01 hồ sơ, xã B 03 hồ sơ, xã C 01 hồ sơ, xã D 02 hồ sơ"
+    # ties keep the given order
+    assert phrase("unit_counts", items=late, limit=3).startswith("xã B 03 hồ sơ, xã D 02 hồ sơ, xã A 01 hồ sơ và 01")
+    below = [_named("xã A", share=0.009), _named("xã B", share=0.0), _named("xã C", share=0.005)]
+    assert phrase("unit_shares", items=below, target=0.01, limit=1) == \
+        "xã B (0%) và 02 đơn vị khác (chi tiết tại Biểu tổng hợp kèm theo)"
+    assert phrase("unit_shares", items=below, target=0.01) == "xã A (0,9%); xã B (0%); xã C (0,5%)"
+
+
+def test_a_report_names_at_most_units_named_max_units(workspace, tmp_path):
+    replace_in(workspace / "reportgen.toml", 'province = "Đồng Tháp"', 'province = "Đồng Tháp"\nunits_named_max = 2')
+    ws = load_workspace(workspace)
+    outputs = batch.build(ws, [Job("bao-cao", "TM", "2021-Q1")], tmp_path / "out", ("pdf", "docx"))
+    assert {o.status for o in outputs} == {"built"}
+    for text in (flat(pdf_text(tmp_path / "out/2021-Q1/TM/bao-cao.pdf")),
+                 flat(docx_text(tmp_path / "out/2021-Q1/TM/bao-cao.docx"))):
+        assert ("Cấp xã còn 05 hồ sơ giải quyết quá hạn, gồm: xã Trường Xuân 02 hồ sơ, xã Mỹ An 01 hồ sơ "
+                "và 02 đơn vị khác (chi tiết tại Biểu tổng hợp kèm theo).") in text
+        # one unit is under the limit: named as before
+        assert "Cấp xã còn 01 hồ sơ đang giải quyết đã quá hạn, gồm: xã Trường Xuân 01 hồ sơ." in text
+        assert ("Cấp xã có 07 đơn vị có tỷ lệ hồ sơ tiếp nhận trực tuyến chưa đạt mục tiêu 1%: xã Hưng Thạnh (0%); "
+                "xã Láng Biển (0%) và 05 đơn vị khác (chi tiết tại Biểu tổng hợp kèm theo).") in text
+        assert "Xã Đốc Binh Kiều" in text  # the appendix still lists every unit
+
+
+def test_units_named_max_is_checked(workspace, cli):
+    replace_in(workspace / "reportgen.toml", 'province = "Đồng Tháp"', 'province = "Đồng Tháp"\nunits_named_max = 0')
+    result = cli("validate", "--workspace", str(workspace))
+    assert result.exit_code == 2
+    assert "LỖI: reportgen.toml, cột units_named_max: giá trị không hợp lệ: Input should be greater than or equal to 1 " \
+        "(giá trị: '0')" in result.output + result.stderr

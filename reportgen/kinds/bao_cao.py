@@ -30,6 +30,7 @@ def build(ws: Workspace, job: Job) -> tuple[ReportContext, dict[str, bytes]]:
     ctx["fig"]["cutoff"]["end"] = figures_taken(ws, job, date, ctx["fig"]["cutoff"]["end"])
     ctx["doc"] = document_frame(ws, job, KIND, phrase("report_subject", ws.templates_dir, period=period), date)
     ctx["tasks"] = (meeting or {}).get("nhiem_vu") or ws.config.tasks_next_quarter
+    ctx["units_named_max"] = ws.config.units_named_max
     assets = _chart(ctx["fig"], ws)
     ctx["chart"] = next(iter(assets), None)
     return ctx, assets

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 from lxml import html as lxml_html
 
 from reportgen.errors import TemplateFailure, UnsupportedMarkup
+from reportgen.render import table_widths
 
 SPACES = " \t\n\r\f"  # HTML whitespace; no-break spaces (U+00A0) are text
 MARGINS_META = "reportgen:margins"
@@ -44,6 +45,10 @@ HEAD_ATTRIBUTES = {"html": {"lang"}, "head": set(), "body": set(), "title": set(
                    "meta": {"name", "content", "charset"}, "link": {"rel", "href"}}
 SUBSET_TAGS = frozenset({"article", "p", "h1", "h2", "h3", "ul", "ol", "li", "table", "thead", "tbody", "tr", "td",
                          "th", "figure", "img", "figcaption", "div", "section", "br", *INLINE_TAGS})
+# Figures tables in print.css: cells of 12 pt (11 pt in a landscape section), 3 pt of padding
+# each side and 0.5 pt borders; a point more so that a measured line never just misses.
+PDF_CELL_SIZE_PT = {False: 12.0, True: 11.0}
+PDF_CELL_PADDING_PT = 2 * 3 + 0.5 + 1
 IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
 
 
@@ -251,6 +256,7 @@ class _Reader:
         self.template = template
         self.assets_dir = Path(assets_dir).resolve() if assets_dir is not None else None
         self.images: list = []  # (img element, Image)
+        self.data_tables: list = []  # (table element, DataTable, in a landscape section?)
 
     # ---- errors -------------------------------------------------------------------------
     def unsupported(self, element, why: str = "") -> UnsupportedMarkup:
@@ -292,6 +298,8 @@ class _Reader:
         article_html = lxml_html.tostring(article, encoding="unicode", method="html", with_tail=False)
         for element, image in self.images:
             element.set("src", image.data_url)
+        for element, table, in_landscape in self.data_tables:
+            _set_column_widths(element, table, margins.landscape() if in_landscape else margins, in_landscape)
         inline_images = lxml_html.tostring(article, encoding="unicode", method="html", with_tail=False)
         return Document(template=self.template, title=title, lang=root.get("lang"), margins=margins,
                         metas=tuple(metas), stylesheets=tuple(stylesheets), blocks=blocks,
@@ -362,7 +370,7 @@ class _Reader:
         if tag in ("ul", "ol"):
             return self.list(element, classes)
         if tag == "table" and not in_cell:
-            return self.table(element, classes)
+            return self.table(element, classes, in_landscape)
         if tag == "figure" and not classes and not in_cell:
             return self.figure(element)
         if tag == "div" and classes == {"page-break"} and not in_cell and not len(element):
@@ -464,9 +472,11 @@ class _Reader:
         return image
 
     # ---- tables -------------------------------------------------------------------------
-    def table(self, element, classes: set[str]):
+    def table(self, element, classes: set[str], in_landscape: bool):
         if classes == {"data"}:
-            return self.data_table(element)
+            table = self.data_table(element)
+            self.data_tables.append((element, table, in_landscape))
+            return table
         if len(classes) == 1 and next(iter(classes)) in LAYOUT_TABLES:
             kind = next(iter(classes))
             return LayoutTable(kind, tuple(self.blocks(cell, in_cell=True)
@@ -550,6 +560,21 @@ class _Reader:
             blocks, inlines = None, self.inlines(element)
         return Cell(element.tag, element.get("class") or "", row, col, rowspan, colspan, total,
                     plain_text(element), blocks, inlines)
+
+
+def _set_column_widths(element, table: DataTable, margins: Margins, in_landscape: bool) -> None:
+    """Give the PDF's copy of a figures table its column widths (``<colgroup>``, in % of the
+    text width), which print.css's ``table-layout: fixed`` then uses as they are, instead
+    of WeasyPrint measuring every cell (see :mod:`reportgen.render.table_widths`)."""
+    room_mm = (297.0 if in_landscape else 210.0) - margins.left - margins.right
+    size_pt = PDF_CELL_SIZE_PT[in_landscape]
+    widths = table_widths.column_widths_pt(table.cells, table.columns, room_mm * 72 / 25.4, size_pt, PDF_CELL_PADDING_PT)
+    percents = [round(w * 100 / sum(widths), 3) for w in widths]
+    percents[-1] = round(100 - sum(percents[:-1]), 3)
+    colgroup = element.makeelement("colgroup", {})
+    for percent in percents:
+        colgroup.append(element.makeelement("col", {"style": f"width: {percent:g}%"}))
+    element.insert(0, colgroup)
 
 
 def _rebuild(lang: str | None, title: str, metas: list, article_html: str) -> str:
