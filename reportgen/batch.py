@@ -5,14 +5,16 @@ inputs (:mod:`reportgen.fingerprint`) is compared with the one remembered for th
 ``<out>/.reportgen/fingerprints.json``; a file whose inputs and bytes are unchanged is
 reported "unchanged" without building anything (``force`` rebuilds every file). Then two
 phases, for the documents that need work: phase 1 builds every context (nothing is
-rendered if the inputs are wrong); phase 2 renders each document to the formats it needs
-in memory and only then writes them, each to a temporary file in the run's folder
-(``<out>/.reportgen/tmp/run-...``) renamed into place. A document that fails leaves no file
-behind and does not stop the others.
+rendered if the inputs are wrong: an input problem stops the run before anything is
+written); phase 2 renders each document to the formats it needs in memory and only then
+writes them, each to a temporary file in the run's folder (``<out>/.reportgen/tmp/run-...``)
+renamed into place. A document that fails leaves no file behind and does not stop the others.
 
-Phase 2 runs in worker processes when asked (WeasyPrint's process-wide settings make
+Both phases run in worker processes when asked (WeasyPrint's process-wide settings make
 threads unsafe; processes are not), biggest documents first so that every worker stays
-busy to the end. The pool is small and ours rather than ``concurrent.futures``: its
+busy to the end. Phase 1's workers send the contexts back (or the input problem that
+stops the run: the first in plan order, as one process would have met it) and are let
+go; phase 2's are forked fresh. The pool is small and ours rather than ``concurrent.futures``: its
 workers are forked (they share the validated workspace without copying it), retire when
 their memory grows past :data:`WORKER_RSS_LIMIT_MB` (``ProcessPoolExecutor`` cannot recycle
 forked workers), die with the main process (parent-death signal on Linux, and end of
@@ -32,13 +34,13 @@ import signal
 import sys
 import tempfile
 from collections.abc import Callable
-from contextlib import closing
+from contextlib import closing, nullcontext
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 from pathlib import Path
 
 from reportgen import fingerprint as fp
-from reportgen.errors import ReportgenError
+from reportgen.errors import ReportgenError, TemplateFailure
 from reportgen.files import RunFolder, remove_stray_temps, write_atomic
 from reportgen.kinds import KINDS, build_context, tin_tuc
 from reportgen.plan import Job
@@ -52,6 +54,8 @@ TEMP_DIR = "tmp"
 # shrink by forking again), hands over to a fresh one.
 WORKER_RSS_LIMIT_MB = 170
 WORKER_GROWTH_MB = 24
+# What a worker is asked to do with a document: build its context (phase 1), render it (phase 2).
+_CONTEXT, _RENDER = "context", "render"
 # File suffixes each asked format produces.
 FILES = {"docx": ("docx",), "pdf": ("pdf",), "html": ("html", "fragment.html")}
 
@@ -94,7 +98,7 @@ def build(ws: Workspace, jobs: list[Job], out_root: Path, formats: tuple[str, ..
 
     ``force`` builds every file whatever the fingerprints say. Phase 1 builds the contexts
     of the documents to build (an InvalidInput stops the run before anything is written);
-    phase 2 renders and writes, in ``workers`` processes when more than one.
+    phase 2 renders and writes; both in ``workers`` processes when more than one.
     """
     out_root = Path(out_root)
     store, warning = fp.Store.load(out_root)
@@ -117,28 +121,34 @@ def build(ws: Workspace, jobs: list[Job], out_root: Path, formats: tuple[str, ..
     if not store.entries and not warning and not force and any(
             output_path(out_root, d.job, suffix).exists() for d in todo for f in d.formats for suffix in _files(f)):
         warnings.append(f"{store.path}: không có dấu vân tay của lần lập trước; lập lại mọi văn bản")
-    for document in list(todo):  # phase 1: every context before anything is written (or any folder made)
-        try:
-            document.template, document.context, document.assets = build_context(ws, document.job)
-        except ReportgenError:
-            raise
-        except Exception as exc:  # a bug: reported (and logged) for this document, the others go on
-            results[document.index] = document.fresh + [Result.failed(document.job, exc)]
-            todo.remove(document)
-    check_templates({d.template for d in todo}, ws.templates_dir)  # a template unusable at all stops the run
-    with RunFolder(fp.state_dir(out_root) / TEMP_DIR) as run:
-        cleaned = run.cleaned + remove_stray_temps(out_root, skip=fp.STATE_DIR)
-        if progress:
-            for index in sorted(results):
-                progress(jobs[index])
-        try:
-            with closing(_run(ws, todo, out_root, run.path, workers, progress)) as finished:
-                for document, rendered in finished:  # an exception here closes the pool first
-                    outputs = document.fresh + rendered
-                    results[document.index] = outputs
-                    _remember(store, inputs, document, outputs)
-        finally:
-            store.save()
+    # A template unusable at all stops the run (after an input problem of phase 1, which
+    # comes first). Compiled here, before any worker is forked, the templates are shared.
+    try:
+        check_templates({KINDS[d.job.kind].template for d in todo}, ws.templates_dir)
+        template_failure = None
+    except TemplateFailure as exc:
+        template_failure = exc
+    pool = None
+    if workers > 1 and len(todo) > 1:
+        _preload({fmt for d in todo for fmt in d.formats})
+        pool = _Pool(ws, min(workers, len(todo)))
+    with pool or nullcontext():  # an exception (an input problem, Ctrl-C) kills the workers
+        _contexts(ws, todo, results, pool)  # phase 1: before anything is written (or any folder made)
+        if template_failure:
+            raise template_failure
+        with RunFolder(fp.state_dir(out_root) / TEMP_DIR) as run:
+            cleaned = run.cleaned + remove_stray_temps(out_root, skip=fp.STATE_DIR)
+            if progress:
+                for index in sorted(results):
+                    progress(jobs[index])
+            try:
+                with closing(_run(ws, todo, out_root, run.path, pool, progress)) as finished:
+                    for document, rendered in finished:  # an exception here closes the pool first
+                        outputs = document.fresh + rendered
+                        results[document.index] = outputs
+                        _remember(store, inputs, document, outputs)
+            finally:
+                store.save()
     return Outputs([o for index in sorted(results) for o in results[index]], warnings, cleaned)
 
 
@@ -181,24 +191,67 @@ def _remember(store: fp.Store, inputs: fp.Inputs, document: _Document, outputs: 
                              inputs.fingerprint(document.job, output.format, document.template))
 
 
-# ---- rendering, here or in workers ----------------------------------------------------------
+# ---- contexts and rendering, here or in workers ----------------------------------------------
 
-def _run(ws: Workspace, todo: list[_Document], out_root: Path, temp_dir: Path, workers: int, progress):
-    """Render the documents; yield (document, outputs) as each finishes."""
-    if workers <= 1 or len(todo) <= 1:
+def _contexts(ws: Workspace, todo: list[_Document], results: dict, pool: _Pool | None) -> None:
+    """Phase 1: build every context, here or in the pool's workers (biggest first).
+
+    An input problem (a ReportgenError) stops the run: with workers, the first in plan order
+    once every context is built, as a build in one process would have stopped at it. A
+    document whose context fails otherwise (a bug) gets its failure in ``results`` and
+    leaves ``todo``.
+    """
+    outcomes = {}
+    if pool is None:
+        for document in todo:
+            outcomes[document.index] = outcome = _context_of(ws, document.job)
+            if isinstance(outcome, ReportgenError):
+                raise outcome
+    else:
+        for document, outcome in pool.map(_biggest_first(todo), lambda d: (_CONTEXT, d.job)):
+            outcomes[document.index] = outcome
+        pool.renew()
+        stop = next((outcomes[d.index] for d in todo if isinstance(outcomes[d.index], ReportgenError)), None)
+        if stop is not None:
+            raise stop
+    for document in list(todo):
+        outcome = outcomes[document.index]
+        if isinstance(outcome, list):  # failed: a bug, or its worker died
+            results[document.index] = document.fresh + outcome
+            todo.remove(document)
+        else:
+            document.template, document.context, document.assets = outcome
+
+
+def _context_of(ws: Workspace, job: Job):
+    """(template, context, assets) of one document; an input problem is returned (to stop the
+    run), a bug is returned as the document's failure (reported and logged; the others go on)."""
+    try:
+        return build_context(ws, job)
+    except ReportgenError as exc:
+        return exc
+    except Exception as exc:
+        return [Result.failed(job, exc)]
+
+
+def _biggest_first(todo: list[_Document]) -> list[_Document]:
+    """Units in scope, then formats: no worker is left with the province's report at the end."""
+    return sorted(todo, key=lambda d: (-d.size, -len(d.formats), d.index))
+
+
+def _run(ws: Workspace, todo: list[_Document], out_root: Path, temp_dir: Path, pool: _Pool | None, progress):
+    """Phase 2: render the documents; yield (document, outputs) as each finishes."""
+    if pool is None:
         for document in todo:
             outputs = _render_one(ws, _task(document, out_root, temp_dir))
             if progress:
                 progress(document.job)
             yield document, outputs
         return
-    order = sorted(todo, key=lambda d: (-d.size, -len(d.formats), d.index))  # biggest first
-    _preload({fmt for d in todo for fmt in d.formats})
-    with _Pool(ws, min(workers, len(order))) as pool:
-        for document, outputs in pool.map(order, lambda d: _task(d, out_root, temp_dir)):
-            if progress:
-                progress(document.job)
-            yield document, outputs
+    for document, outputs in pool.map(_biggest_first(todo), lambda d: (_RENDER, _task(d, out_root, temp_dir))):
+        if progress:
+            progress(document.job)
+        yield document, outputs
 
 
 def _preload(formats: set[str]) -> None:
@@ -263,6 +316,19 @@ class _Pool:
                 process.kill()
         for conn, process in list(self.workers.items()):
             process.join(timeout=None if exc[0] is None else 5)
+            conn.close()
+        self.workers.clear()
+
+    def renew(self) -> None:
+        """Let every (idle) worker go; the next map forks fresh ones from the main process.
+
+        Between the phases: a worker that built contexts carries its own matplotlib (charts)
+        and pandas leftovers, ~50 MB that rendering the biggest document on top of would
+        take past the per-process bound."""
+        for conn in self.workers:
+            _send(conn, None)
+        for conn, process in self.workers.items():
+            process.join()
             conn.close()
         self.workers.clear()
 
@@ -340,7 +406,8 @@ def _worker_main(conn, others, parent_pid: int, ws: Workspace) -> None:
             os._exit(0)
         if task is None:
             os._exit(0)
-        outputs = _render_one(ws, task)
+        step, item = task
+        outputs = _context_of(ws, item) if step == _CONTEXT else _render_one(ws, item)
         rss = _rss_mb()
         retiring = rss > WORKER_RSS_LIMIT_MB and rss - start_rss > WORKER_GROWTH_MB
         if not _send(conn, (outputs, _peak_rss_mb(), retiring)) or retiring:

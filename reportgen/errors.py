@@ -77,6 +77,11 @@ class InvalidInput(ReportgenError):
         errors = [p for p in self.problems if p.severity == "error"]
         super().__init__(f"{len(errors)} lỗi trong dữ liệu đầu vào")
 
+    def __reduce__(self):
+        """Picklable (a build's worker process sends it back to stop the run): made again from
+        its problems, not from its message."""
+        return type(self), (self.problems,), self.__dict__
+
 
 class TemplateFailure(ReportgenError):
     """A template could not be rendered (undefined value, syntax, sandbox)."""

@@ -72,20 +72,47 @@ def scope_of(units: pd.DataFrame, unit: str) -> Scope:
     return Scope(unit, units.at[unit, "cap"], {lv: tuple(codes) for lv, codes in members.items()})
 
 
+def period_counts(figures: pd.DataFrame, period: str) -> pd.DataFrame:
+    """The counts of every unit that reported in ``period``, indexed by unit code.
+
+    Made once per figures table and period (a build's documents all read the same few
+    periods), not once per document and level: the table is remembered with the figures
+    table it came from (the validated workspace's, never changed after loading) and made
+    again for any other table.
+    """
+    global _PERIODS
+    owner, tables = _PERIODS
+    if owner is not figures:
+        owner, tables = _PERIODS = (figures, {})
+    table = tables.get(period)
+    if table is None:
+        table = tables[period] = figures[figures["ky"] == period].set_index("ma_don_vi")[list(COUNTS)]
+    return table
+
+
+# (the figures table, period -> its period_counts): one table at a time
+_PERIODS: tuple[pd.DataFrame | None, dict[str, pd.DataFrame]] = (None, {})
+
+
+def _present(table: pd.DataFrame, codes) -> list[str]:
+    """``codes`` that have a row in ``table``, in the given order."""
+    return [c for c in codes if c in table.index]
+
+
 def unit_rows(figures: pd.DataFrame, period: str, codes) -> pd.DataFrame:
     """Derived figures of the given units in a period, in the given order (missing units dropped)."""
-    rows = figures[(figures["ky"] == period) & figures["ma_don_vi"].isin(list(codes))]
-    rows = rows.set_index("ma_don_vi")[list(COUNTS)]
-    return derive(rows.reindex([c for c in codes if c in rows.index]))
+    table = period_counts(figures, period)
+    return derive(table.loc[_present(table, codes)])
 
 
 def level_totals(figures: pd.DataFrame, scope: Scope, period: str) -> pd.DataFrame:
     """One row per level of the scope: the sum of its units' counts, plus derived columns."""
+    table = period_counts(figures, period)
     sums, reporting = {}, {}
     for level in scope.levels:
-        rows = unit_rows(figures, period, scope.members[level])
-        sums[level] = rows[list(COUNTS)].sum()
-        reporting[level] = len(rows)
+        present = _present(table, scope.members[level])
+        sums[level] = table.loc[present].sum()
+        reporting[level] = len(present)
     frame = derive(pd.DataFrame.from_dict(sums, orient="index").astype("int64"))
     frame["units_reporting"] = pd.Series(reporting)
     return frame
@@ -113,13 +140,13 @@ def compare(figures: pd.DataFrame, scope: Scope, period: str, other: Period, col
 def comparable_totals(figures: pd.DataFrame, scope: Scope, period: str, other: Period) -> dict[str, tuple]:
     """Per level, (the level's totals in ``other`` or None, the reason there are none)."""
     then = level_totals(figures, scope, str(other))
-    now_rows = figures[figures["ky"] == period]
-    then_rows = figures[figures["ky"] == str(other)]
+    now_index = period_counts(figures, period).index
+    then_index = period_counts(figures, str(other)).index
     result = {}
     for level in scope.levels:
-        members = set(scope.members[level])
-        now_units = members & set(now_rows["ma_don_vi"])
-        then_units = members & set(then_rows["ma_don_vi"])
+        members = scope.members[level]
+        now_units = {c for c in members if c in now_index}
+        then_units = {c for c in members if c in then_index}
         if not then_units:
             result[level] = (None, "no_data")
         elif then_units != now_units:
