@@ -440,6 +440,111 @@ def test_columns_get_room_for_their_longest_word(doc):
     assert widths[1] > text_width_pt("Xã Mỹ Hòa", 12)  # a row label does not wrap
 
 
+def long_table(rows: int) -> str:
+    """A data table whose rows repeat a few shapes (data, a group row with a span, a bold
+    total, a cell with a line break or spaces to keep), each row with texts of its own."""
+    body = []
+    for i in range(rows):
+        if i % 50 == 0:
+            body.append(f"<tr><td>{i // 50 + 1}</td><td class='text' colspan='3'><b>Nhóm {i // 50 + 1}</b></td></tr>")
+        elif i % 97 == 0:
+            body.append(f"<tr class='total'><td></td><td class='text'>Cộng {i}</td><td class='num'>{i}.000</td>"
+                        f"<td class='num'>{i},5</td></tr>")
+        elif i % 31 == 0:
+            body.append(f"<tr><td>{i}</td><td class='text'>Xã <i>{i}</i><br>dòng hai</td><td class='num'>&nbsp;{i}</td>"
+                        f"<td class='num'>{i}</td></tr>")
+        else:
+            body.append(f"<tr><td>{i}</td><td class='text'>Xã số {i}</td><td class='num'>{i * 7}</td>"
+                        f"<td class='num'>{i % 100},{i % 10}0</td></tr>")
+    return ("<table class='data'><thead><tr><th rowspan='2'>STT</th><th rowspan='2'>Đơn vị</th>"
+            "<th colspan='2'>Số hồ sơ</th></tr><tr><th>Tiếp nhận</th><th>Tỷ lệ (%)</th></tr></thead>"
+            "<tbody>" + "".join(body) + "</tbody></table>")
+
+
+def expected_row(i: int) -> tuple[list[str], bool]:
+    """The texts python-docx reads back from long_table's data row ``i`` (a span repeats its
+    text in every column it covers), and whether the row is bold."""
+    if i % 50 == 0:
+        return [str(i // 50 + 1)] + [f"Nhóm {i // 50 + 1}"] * 3, False
+    if i % 97 == 0:
+        return ["", f"Cộng {i}", f"{i}.000", f"{i},5"], True
+    if i % 31 == 0:
+        return [str(i), f"Xã {i}\ndòng hai", f"\u00a0{i}", str(i)], False
+    return [str(i), f"Xã số {i}", str(i * 7), f"{i % 100},{i % 10}0"], False
+
+
+@pytest.fixture(scope="module")
+def long_docx(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("long")
+    data = render_docx(page(long_table(600)), template_name="thu.html.j2", base_dir=folder, properties=PROPS)
+    (folder / "dai.docx").write_bytes(data)
+    return folder / "dai.docx", Document(io.BytesIO(data))
+
+
+def test_a_long_table_reads_back_cell_by_cell(long_docx):
+    """Rows of a shape already written are copies of that row, each with its own texts."""
+    rows = long_docx[1].tables[0].rows
+    assert len(rows) == 2 + 600
+    assert [c.text for c in rows[0].cells] == ["STT", "Đơn vị", "Số hồ sơ", "Số hồ sơ"]
+    assert [c.text for c in rows[1].cells] == ["STT", "Đơn vị", "Tiếp nhận", "Tỷ lệ (%)"]
+    for i, row in enumerate(rows[2:]):
+        texts, bold = expected_row(i)
+        assert [c.text for c in row.cells] == texts, i
+        runs = [r for c in row.cells for p in c.paragraphs for r in p.runs if r.text]
+        assert runs and all(r.bold is (True if bold else None) for r in runs if not r.text.startswith("Nhóm")), i
+        if i % 31 == 0 and i % 50 and i % 97:
+            assert [(r.text, r.italic) for r in runs] == [
+                (str(i), None), ("Xã", None), (f" {i}", True), ("\n", None), ("dòng hai", None),
+                (f"\u00a0{i}", None), (str(i), None)], i
+        else:
+            assert not any(r.italic for r in runs), i
+
+
+def test_a_long_table_keeps_styles_alignment_merges_and_widths(long_docx):
+    table = long_docx[1].tables[0]
+    grid = [int(w) for w in table._tbl.tblGrid.xpath("./w:gridCol/@w:w")]
+    for row in table.rows:
+        tcs = row._tr.tc_lst
+        spans = [int(tc.xpath("string(./w:tcPr/w:gridSpan/@w:val)") or 1) for tc in tcs]
+        assert sum(spans) == 4
+        starts = [sum(spans[:k]) for k in range(len(spans))]
+        assert [int(tc.xpath("string(./w:tcPr/w:tcW/@w:w)")) for tc in tcs] == \
+            [sum(grid[s:s + n]) for s, n in zip(starts, spans)]
+    header, data = table.rows[:2], table.rows[2:]
+    assert [trpr_flag(r, "w:tblHeader") for r in table.rows] == [True, True] + [False] * len(data)
+    assert all(trpr_flag(r, "w:cantSplit") for r in table.rows)
+    assert header[0]._tr.xpath("./w:tc/w:tcPr/w:vMerge/@w:val") == ["restart", "restart"]
+    assert len(header[1]._tr.xpath("./w:tc/w:tcPr/w:vMerge[not(@w:val)]")) == 2
+    assert not any(r._tr.xpath("./w:tc/w:tcPr/w:vMerge") for r in data)
+    group = data[0]._tr
+    assert group.xpath("./w:tc/w:tcPr/w:gridSpan/@w:val") == ["3"]
+    assert all(c.paragraphs[0].style.name == "Tieu de bang" for r in header for c in r.cells)
+    for i, row in enumerate(data):
+        if i % 50 == 0:  # a group row: its label spans three columns
+            assert [c.paragraphs[0].alignment for c in row.cells[:2]] == [None, WD_ALIGN_PARAGRAPH.LEFT]
+            continue
+        cells = row.cells
+        assert all(c.paragraphs[0].style.name == "O bang" for c in cells)
+        assert [c.paragraphs[0].alignment for c in cells] == \
+            [None, WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.RIGHT, WD_ALIGN_PARAGRAPH.RIGHT]
+    kept = data[31]._tr  # "&nbsp;31": a text that starts with a space keeps it
+    assert kept.xpath("./w:tc[3]//w:t/@xml:space") == ["preserve"]
+    assert data[2]._tr.xpath(".//w:t/@xml:space") == []
+    assert [r.bold for r in data[0].cells[1].paragraphs[0].runs] == [True]  # <b> in a group row
+
+
+def test_libreoffice_repeats_the_header_rows_on_every_page(long_docx, tmp_path):
+    pdf_path = soffice_pdf(long_docx[0], tmp_path)
+    with pdfplumber.open(pdf_path) as pdf:
+        assert len(pdf.pages) >= 10
+        for number, page in enumerate(pdf.pages, 1):
+            lines = (page.extract_text() or "").splitlines()
+            head = " ".join([line for line in lines if not re.fullmatch(r"\d+", line.strip())][:3])
+            assert all(t in head for t in ("STT", "Đơn vị", "Số hồ sơ", "Tiếp nhận", "Tỷ lệ (%)")), (number, head)
+        last = pdf.pages[-1].extract_text()
+        assert "599" in last
+
+
 # ---- images -----------------------------------------------------------------------------
 def test_image_fits_the_width_and_keeps_its_ratio(doc):
     shape = doc.inline_shapes[0]

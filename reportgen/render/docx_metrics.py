@@ -48,7 +48,23 @@ def char_units(char: str, bold: bool = False) -> int:
 
 def text_width_pt(text: str, size_pt: float, bold: bool = False) -> float:
     """Width in points of ``text`` set on one line at ``size_pt``."""
-    return sum(char_units(c, bold) for c in text) * size_pt / UNITS_PER_EM
+    return text_units(text, bold) * size_pt / UNITS_PER_EM
+
+
+_KNOWN: tuple[dict[str, int], dict[str, int]] = ({}, {})  # regular, bold: char -> units (a few hundred at most)
+
+
+def text_units(text: str, bold: bool = False) -> int:
+    """Advance width of ``text`` in font units; each character's width is looked up once
+    per process (a 3,000-row table measures ~45,000 cells)."""
+    known = _KNOWN[bool(bold)]
+    try:
+        return sum([known[c] for c in text])
+    except KeyError:
+        for char in text:
+            if char not in known:
+                known[char] = char_units(char, bold)
+        return sum([known[c] for c in text])
 
 
 def _base_letter(char: str) -> str:

@@ -25,7 +25,7 @@ import io
 from pathlib import Path
 
 from docx.enum.section import WD_ORIENT, WD_SECTION
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.image.exceptions import UnrecognizedImageError
 from docx.image.image import Image
 from docx.oxml.ns import qn
@@ -35,6 +35,7 @@ from reportgen.errors import UnsupportedMarkup
 from reportgen.vi import point_letter
 from reportgen.files import write_atomic
 from reportgen.render import docx_parts as parts
+from reportgen.render import docx_runs
 from reportgen.render import subset
 from reportgen.render.docx_metrics import text_width_pt
 from reportgen.render.docx_styles import load_base_document
@@ -59,7 +60,6 @@ LISTS = {("ul", ""): ("List Dash", "dash"), ("ul", "plus"): ("List Plus", "plus"
 # class -> left column share
 LAYOUT_TABLES = {"header-block": 0.40, "closing": 0.45}
 NOWRAP = ("national-title", "motto")  # one line each: the right column of the header block widens for them
-SPACES = subset.SPACES  # HTML whitespace: collapsed; no-break spaces (U+00A0) are kept
 PX = 9525  # EMU per CSS pixel (1/96 inch): the unit of <img width>
 
 
@@ -188,9 +188,9 @@ class _Writer:
     def styled(self, inlines: tuple, style: str, cell, prefix: str = ""):
         """A new paragraph of ``style`` holding ``inlines`` (in ``cell``, or the body when None)."""
         paragraph = self._new_paragraph(cell, style)
-        runs = _Runs(paragraph)
+        runs = docx_runs.Runs()
         runs.text(prefix, frozenset())
-        runs.add(inlines)
+        docx_runs.write(paragraph._p, runs.add(inlines).runs)
         return paragraph
 
     def rule(self, paragraph, share: float | None, cell) -> None:
@@ -295,52 +295,6 @@ class _Writer:
         widths = [text_width_pt(p.text, *_style_font(self.doc.styles[CLASS_STYLES[name]]))
                   for name in NOWRAP for p in cell if isinstance(p, subset.Paragraph) and name in p.classes]
         return max(widths, default=0.0) + 6
-
-
-class _Runs:
-    """Inline content of one paragraph: runs with combined bold/italic/underline."""
-
-    def __init__(self, paragraph):
-        self.paragraph = paragraph
-        self.pending_space = False
-        self.started = False
-
-    def add(self, inlines: tuple) -> None:
-        """The subset's inline pieces: (text, format), or (None, format) for a line break."""
-        for text, fmt in inlines:
-            if text is None:
-                self.paragraph.add_run().add_break(WD_BREAK.LINE)
-                self.pending_space, self.started = False, False
-            else:
-                self.text(text, fmt)
-
-    def text(self, text: str | None, fmt: frozenset) -> None:
-        if not text:
-            return
-        words = " ".join(_words(text))
-        if not words:
-            self.pending_space = self.pending_space or self.started
-            return
-        if "nowrap" in fmt:
-            words = words.replace(" ", "\u00a0")
-        if (text[0] in SPACES or self.pending_space) and self.started:
-            words = " " + words
-        self.add_run(words, fmt)
-        self.pending_space = text[-1] in SPACES
-
-    def add_run(self, words: str, fmt: frozenset) -> None:
-        run = self.paragraph.add_run(words)
-        run.bold = ("bold" in fmt) or None
-        run.italic = ("italic" in fmt) or None
-        run.underline = ("underline" in fmt) or None
-        self.started = True
-
-
-def _words(text: str) -> list[str]:
-    """HTML whitespace collapsing: split on the HTML spaces only (not on U+00A0)."""
-    for space in SPACES[1:]:
-        text = text.replace(space, " ")
-    return [w for w in text.split(" ") if w]
 
 
 def _item_prefix(numbering: str, index: int) -> str:
