@@ -51,6 +51,7 @@ _SEQUENCES = {
     "w:tblCellMar": ("w:top", "w:left", "w:bottom", "w:right"),
     "w:pBdr": ("w:top", "w:left", "w:bottom", "w:right", "w:between", "w:bar"),
 }
+_PPR, _PSTYLE, _VAL = qn("w:pPr"), qn("w:pStyle"), qn("w:val")
 _SUCCESSORS = {qn(parent): {qn(tag): frozenset(qn(t) for t in tags[i + 1:]) for i, tag in enumerate(tags)}
                for parent, tags in _SEQUENCES.items()}
 
@@ -81,6 +82,21 @@ def set_attrs(element, **attributes) -> None:
     """``w:``-namespaced attributes: ``set_attrs(border, val="single", sz=6)``."""
     for key, value in attributes.items():
         element.set(qn(f"w:{key}"), str(value))
+
+
+def paragraph_style(p, style_id: str) -> None:
+    """Give the paragraph element ``p`` the style ``style_id`` (``w:pPr/w:pStyle``, each the
+    first child of its parent): python-docx's ``CT_P.style`` setter makes the same
+    elements but looks for every one of ``w:pPr``'s 35 possible successors first."""
+    p_pr = p.find(_PPR)
+    if p_pr is None:
+        p_pr = OxmlElement("w:pPr")
+        p.insert(0, p_pr)
+    style = p_pr.find(_PSTYLE)
+    if style is None:
+        style = OxmlElement("w:pStyle")
+        p_pr.insert(0, style)
+    style.set(_VAL, style_id)
 
 
 def bottom_rule(paragraph, width_pt: float = 0.75) -> None:

@@ -70,6 +70,7 @@ class _Writer:
         self.template = template_name
         self.margins = margins
         self.doc = load_base_document()
+        self._style_ids: dict[str, str] = {}
         self.doc.element.body.clear_content()
         self._page_setup(self.doc.sections[0], landscape=False)
         self._page_number_header(self.doc.sections[0])
@@ -77,7 +78,6 @@ class _Writer:
         self.page_empty = True
         self.portrait_pending = False
         self.filled_cells: set = set()
-        self._style_ids: dict[str, str] = {}
 
     # ---- page setup -------------------------------------------------------------------
     def _page_setup(self, section, landscape: bool) -> None:
@@ -94,10 +94,10 @@ class _Writer:
         section.different_first_page_header_footer = True
         header = section.header
         header.is_linked_to_previous = False
-        header.paragraphs[0].style = self.doc.styles["Header"]
+        self.set_style(header.paragraphs[0], "Header")
         parts.page_field(header.paragraphs[0])
         section.first_page_header.is_linked_to_previous = False
-        section.first_page_header.paragraphs[0].style = self.doc.styles["Header"]
+        self.set_style(section.first_page_header.paragraphs[0], "Header")
 
     def _new_section(self, landscape: bool) -> None:
         section = self.doc.add_section(WD_SECTION.NEW_PAGE)
@@ -151,7 +151,7 @@ class _Writer:
         return self._style_ids[name]
 
     def set_style(self, paragraph, name: str) -> None:
-        paragraph._p.style = self.style_id(name)
+        parts.paragraph_style(paragraph._p, self.style_id(name))
 
     def _new_paragraph(self, cell, style: str):
         if cell is None:
