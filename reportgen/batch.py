@@ -40,6 +40,7 @@ from multiprocessing.connection import wait
 from pathlib import Path
 
 from reportgen import fingerprint as fp
+from reportgen import noop
 from reportgen.errors import ReportgenError, TemplateFailure
 from reportgen.files import RunFolder, remove_stray_temps, write_atomic
 from reportgen.kinds import KINDS, build_context, tin_tuc
@@ -48,7 +49,7 @@ from reportgen.results import Result
 from reportgen.templating import check_templates
 from reportgen.workspace import Workspace
 
-TEMP_DIR = "tmp"
+TEMP_DIR = noop.TEMP_DIR
 # A worker whose resident memory passes this after a document, having grown by more than
 # WORKER_GROWTH_MB since it was forked (what it shares with the main process does not
 # shrink by forking again), hands over to a fresh one.
@@ -93,12 +94,16 @@ def output_path(out_root: Path, job: Job, fmt: str) -> Path:
 
 
 def build(ws: Workspace, jobs: list[Job], out_root: Path, formats: tuple[str, ...] = (),
-          progress: Callable[[Job], None] | None = None, workers: int = 1, force: bool = False) -> Outputs:
+          progress: Callable[[Job], None] | None = None, workers: int = 1, force: bool = False,
+          look: noop.Look | None = None) -> Outputs:
     """Build what changed among ``jobs``; return one Result per file and per failed or skipped job.
 
     ``force`` builds every file whatever the fingerprints say. Phase 1 builds the contexts
     of the documents to build (an InvalidInput stops the run before anything is written);
-    phase 2 renders and writes; both in ``workers`` processes when more than one.
+    phase 2 renders and writes; both in ``workers`` processes when more than one. ``look``: the
+    inputs as :func:`noop.look` found them before ``ws`` was loaded; a build that ends
+    without a failure records its run with them, so that the same command can be answered
+    without loading the workspace while nothing changes.
     """
     out_root = Path(out_root)
     store, warning = fp.Store.load(out_root)
@@ -107,7 +112,7 @@ def build(ws: Workspace, jobs: list[Job], out_root: Path, formats: tuple[str, ..
     results: dict[int, list[Result]] = {}
     todo: list[_Document] = []
     for index, job in enumerate(jobs):
-        wanted = [f for f in KINDS[job.kind].formats if not formats or f in formats]
+        wanted = _wanted(job, formats)
         if job.reason:
             results[index] = [Result.skipped(job)]
         elif wanted:
@@ -147,9 +152,42 @@ def build(ws: Workspace, jobs: list[Job], out_root: Path, formats: tuple[str, ..
                         outputs = document.fresh + rendered
                         results[document.index] = outputs
                         _remember(store, inputs, document, outputs)
+                outcome = [o for index in sorted(results) for o in results[index]]
+                if look is not None:
+                    noop.remember(store, look, ws.warnings, outcome, _unchanged(store, ws, jobs, out_root, formats))
             finally:
                 store.save()
-    return Outputs([o for index in sorted(results) for o in results[index]], warnings, cleaned)
+    return Outputs(outcome, warnings, cleaned)
+
+
+def _wanted(job: Job, formats: tuple[str, ...]) -> list[str]:
+    """The formats of ``job`` to build: its kind's, narrowed to ``formats`` when given."""
+    return [f for f in KINDS[job.kind].formats if not formats or f in formats]
+
+
+def _suffixes(ws: Workspace, job: Job, fmt: str) -> tuple[str, ...]:
+    """The files an asked format of ``job`` makes: the bulletin's HTML also writes its photo."""
+    photo = tin_tuc.photo_suffix(ws, job) if fmt == "html" and job.kind == tin_tuc.KIND.name else None
+    return _files(fmt) + ((photo,) if photo else ())
+
+
+def _unchanged(store: fp.Store, ws: Workspace, jobs: list[Job], out_root: Path, formats) -> list[Result] | None:
+    """The Results the same build gives while nothing changes (every file "unchanged", as
+    ``_decide`` reports it), or None if some file it needs is not in the store."""
+    results = []
+    for job in jobs:
+        if job.reason:
+            results.append(Result.skipped(job))
+            continue
+        for fmt in _wanted(job, formats):
+            for suffix in _suffixes(ws, job, fmt):
+                entry = store.entry(fp.relative_path(job, suffix))
+                if entry is None:
+                    return None
+                results.append(Result(job.kind, job.unit, job.period, "unchanged", format=suffix,
+                                      path=str(output_path(out_root, job, suffix)), sha256=entry.sha256,
+                                      pages=entry.pages))
+    return results
 
 
 def _files(fmt: str) -> tuple[str, ...]:
@@ -160,10 +198,9 @@ def _files(fmt: str) -> tuple[str, ...]:
 def _decide(store: fp.Store, inputs: fp.Inputs, out_root: Path, job: Job, wanted: list[str], force: bool):
     """(formats to build, Results of the files that are up to date)."""
     stale, fresh = [], []
-    photo = tin_tuc.photo_suffix(inputs.ws, job) if job.kind == tin_tuc.KIND.name else None
     for fmt in wanted:
         outputs = []
-        for suffix in _files(fmt) + ((photo,) if photo and fmt == "html" else ()):
+        for suffix in _suffixes(inputs.ws, job, fmt):
             entry = None if force else store.entry(fp.relative_path(job, suffix))
             path = output_path(out_root, job, suffix)
             if (entry is None or not path.is_file()

@@ -81,10 +81,25 @@ class _KindOption(click.Option):
 
 
 class _FormatChoice(click.Choice):
-    """``--format``: every format some kind writes, read from the registry when first needed."""
+    """``--format``: every format some kind writes, read from the registry when first needed.
+
+    Parsing keeps the values as given; :meth:`check` compares them with the registry (same
+    message and exit code as click's own check) once the build loads the workspace, so that
+    a no-op answered by :mod:`reportgen.noop` does not import the kinds (and pandas with
+    them). A recorded no-op's formats were checked by the build that recorded it.
+    """
 
     def __init__(self):
         super().__init__([])
+
+    def convert(self, value, param, ctx):
+        return value
+
+    @staticmethod
+    def check(values) -> tuple:
+        ctx = click.get_current_context()
+        param = next(p for p in ctx.command.params if p.name == "formats")
+        return tuple(click.Choice.convert(param.type, value, param, ctx) for value in values)
 
     @property
     def choices(self):
@@ -197,6 +212,17 @@ def build(workspace: Path, out: Path, period, unit, kind, formats, dry_run: bool
         reportgen build --unit TM-MH --format pdf --json
         reportgen build --dry-run
     """
+    look = None
+    if not dry_run:  # nothing changed since the same command last ran: its answer, without loading anything
+        from reportgen import noop
+
+        request = noop.Request(workspace, out, _unique(period), _unique(unit), _unique(kind), _unique(formats))
+        look = noop.look(request, replay=not force)
+        if look.unchanged:
+            _echo_problems(look.warnings)
+            _report(look.results, BUILD_SUMMARY, as_json)
+            return
+    formats = _FormatChoice.check(formats)
     ws, jobs = _load_and_plan(workspace, period, unit, kind, formats)
     if dry_run:
         _print_plan(jobs)
@@ -205,7 +231,8 @@ def build(workspace: Path, out: Path, period, unit, kind, formats, dry_run: bool
         _require_font()
     try:
         with _stop_on_signals():
-            results = _run_build(ws, jobs, out, _unique(formats), as_json, workers or os.cpu_count() or 1, force)
+            results = _run_build(ws, jobs, out, _unique(formats), as_json, workers or os.cpu_count() or 1, force,
+                                 look)
     except Interrupted as exc:
         click.echo(f"Đã dừng ({exc}): các tệp đã lập xong được giữ, không có tệp ghi dở.", err=True)
         raise SystemExit(exc.exit_code)
@@ -250,13 +277,15 @@ def _stop_on_signals():
             signal.signal(sig, handler)
 
 
-def _run_build(ws, jobs, out: Path, formats, as_json: bool, workers: int, force: bool = False) -> list[Result]:
+def _run_build(ws, jobs, out: Path, formats, as_json: bool, workers: int, force: bool = False,
+               look=None) -> list[Result]:
     from reportgen import batch
 
     if not wants_progress(len(jobs), as_json, sys.stdout):
-        return batch.build(ws, jobs, out, formats, workers=workers, force=force)
+        return batch.build(ws, jobs, out, formats, workers=workers, force=force, look=look)
     with click.progressbar(length=len(jobs), label="Đang lập văn bản", file=sys.stderr) as bar:
-        return batch.build(ws, jobs, out, formats, progress=lambda job: bar.update(1), workers=workers, force=force)
+        return batch.build(ws, jobs, out, formats, progress=lambda job: bar.update(1), workers=workers, force=force,
+                           look=look)
 
 
 def _report(results: list[Result], summary, as_json: bool, base: Path | None = None) -> None:

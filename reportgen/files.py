@@ -18,7 +18,7 @@ from pathlib import Path
 
 TEMP_SUFFIX = ".tmp"
 # ``.<name>.<8 characters of mkstemp>.tmp``: what write_temp leaves next to a file when killed
-_STRAY_TEMP = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
+STRAY_TEMP = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
 LOCK_NAME = ".lock"
 
 
@@ -128,7 +128,7 @@ def remove_stray_temps(root: Path, skip: str | None = None) -> int:
         if skip is not None and Path(folder) == Path(root):
             dirs[:] = [d for d in dirs if d != skip]
         for name in files:
-            if _STRAY_TEMP.match(name):
+            if STRAY_TEMP.match(name):
                 Path(folder, name).unlink(missing_ok=True)
                 count += 1
     return count

@@ -35,13 +35,17 @@ The store (:class:`Store`) is one JSON file inside the output root,
 ``<out>/.reportgen/fingerprints.json``: per output file (path relative to the root) its
 SHA-256, PDF page count, template name and fingerprint parts. A store that is missing
 (while outputs exist), unreadable, corrupt, or written by another reportgen version or
-scheme is not trusted: :func:`Store.load` returns an empty store and a warning.
+scheme is not trusted: :func:`Store.load` returns an empty store and a warning. The store
+also keeps the *runs* of :mod:`reportgen.noop` (what a build command's inputs were, so
+that the same command can answer a no-op without loading the workspace); any change to
+the files' entries drops them.
 
 Public API, used by the build (``batch.py``) and by the archive (is a record what was built?):
 
 - ``Inputs(ws)``: the per-build cache; ``inputs.fingerprint(job, fmt, template)``.
 - ``Store.load(out_root) -> (store, warning | None)``; ``store.entry(relpath)``;
-  ``store.record(relpath, sha256, pages, template, fingerprint)``; ``store.save()``.
+  ``store.record(relpath, sha256, pages, template, fingerprint)``; ``store.save()``;
+  ``store.runs`` (request key -> ``noop.Run``, kept and checked by :mod:`reportgen.noop`).
 - ``built_differences(store, out_root, inputs, job, fmt)``: the reasons, in Vietnamese,
   why ``<out>/<period>/<unit>/<kind>.<fmt>`` is not the file these inputs would build
   (empty when it is).
@@ -56,7 +60,6 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from functools import cached_property
-from importlib import metadata
 from pathlib import Path
 
 from reportgen import __version__
@@ -123,6 +126,8 @@ class Inputs:
     @cached_property
     def engine(self) -> str:
         """reportgen's version, its source files and the rendering libraries' versions."""
+        from importlib import metadata  # noqa: PLC0415 (a no-op build decided by reportgen.noop never needs it)
+
         digest = hashlib.sha256(f"reportgen {__version__} scheme {SCHEME} python {sys.version_info[:2]}".encode())
         for path in sorted(PACKAGE_DIR.rglob("*.py")):
             digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0")
@@ -320,6 +325,7 @@ class Store:
     root: Path
     entries: dict[str, Entry] = field(default_factory=dict)
     changed: bool = False  # since loading: save() writes only then
+    runs: dict = field(default_factory=dict)  # request key -> noop.Run: the builds a no-op can replay
 
     @property
     def path(self) -> Path:
@@ -348,8 +354,13 @@ class Store:
                     raise ValueError(f"mục {relpath} sai dạng")
                 store.entries[str(relpath)] = Entry(item["sha256"], item.get("pages"), item["template"],
                                                     Fingerprint(dict(parts)))
+            if "runs" in data:
+                from reportgen.noop import Run  # noqa: PLC0415 (noop imports this module)
+
+                store.runs = {str(key): Run.from_json(run) for key, run in data["runs"].items()}
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             store.entries.clear()
+            store.runs.clear()
             store.changed = True  # replace the corrupt file even if this build records nothing
             return store, f"{path}: tệp dấu vân tay hỏng ({exc}); bỏ qua, lập lại mọi văn bản"
         return store, None
@@ -361,11 +372,16 @@ class Store:
         entry = Entry(sha256, pages, template, fingerprint)
         if self.entries.get(relpath) != entry:
             self.entries[relpath] = entry
-            self.changed = True
+            self._entries_changed()
 
     def forget(self, relpath: str) -> None:
         if self.entries.pop(relpath, None) is not None:
-            self.changed = True
+            self._entries_changed()
+
+    def _entries_changed(self) -> None:
+        """A file's entry changed: the recorded runs (:mod:`reportgen.noop`) no longer hold."""
+        self.runs.clear()
+        self.changed = True
 
     def save(self) -> None:
         """Write the store atomically (a reader sees the old or the new one, never half),
@@ -377,7 +393,8 @@ class Store:
         data = {"format": STORE_FORMAT, "scheme": SCHEME, "reportgen": __version__,
                 "files": {relpath: {"sha256": e.sha256, "pages": e.pages, "template": e.template,
                                     "parts": e.fingerprint.parts}
-                          for relpath, e in sorted(self.entries.items())}}
+                          for relpath, e in sorted(self.entries.items())},
+                "runs": {key: run.to_json() for key, run in self.runs.items()}}
         write_atomic(self.path, json.dumps(data, ensure_ascii=False, indent=0, sort_keys=True).encode("utf-8"))
         self.changed = False
 
