@@ -25,6 +25,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Mm, Pt
 
 from reportgen.errors import UnsupportedMarkup
+from reportgen.render import docx_parts as parts
 from reportgen.render.docx_metrics import text_width_pt
 from reportgen.render.docx_styles import BASE_DOCX, build_base_document, save_base_docx
 from reportgen.render.to_docx import render_docx
@@ -684,6 +685,29 @@ def test_zip_entries_have_fixed_times_and_order(mau):
     assert {e.date_time for e in entries} == {(1980, 1, 1, 0, 0, 0)}
     assert entries[0].filename == "[Content_Types].xml"
     assert not [e for e in entries if "thumbnail" in e.filename or "stylesWithEffects" in e.filename]
+
+
+def test_fixed_zip_stamps_python_docx_zip_as_a_rewrite_would(mau):
+    """The timestamps and permissions are set in place; the bytes are those of the same
+    entries written again with the fixed time, which is also what any other zip gets."""
+    saved = io.BytesIO()
+    Document(io.BytesIO(mau[1])).save(saved)  # python-docx's own zip: today's time, 0600
+    raw = saved.getvalue()
+    entries = zipfile.ZipFile(io.BytesIO(raw)).infolist()
+    assert {e.date_time for e in entries} != {(1980, 1, 1, 0, 0, 0)}
+    rewritten = io.BytesIO()
+    with zipfile.ZipFile(rewritten, "w") as target:
+        for info in entries:
+            entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            entry.compress_type, entry.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
+            target.writestr(entry, zipfile.ZipFile(io.BytesIO(raw)).read(info.filename))
+    assert parts.fixed_zip(raw) == rewritten.getvalue()
+    odd = io.BytesIO()  # stored entries and a comment: not stamped in place, rewritten
+    with zipfile.ZipFile(odd, "w", zipfile.ZIP_STORED) as target:
+        target.comment = b"x"
+        for info in entries:
+            target.writestr(info.filename, zipfile.ZipFile(io.BytesIO(raw)).read(info.filename))
+    assert parts.fixed_zip(odd.getvalue()) == rewritten.getvalue()
 
 
 def test_out_path_is_written_atomically(mau):

@@ -100,7 +100,7 @@ def data_table(writer, block) -> None:
     """
     placed, columns = [_Cell(cell) for cell in block.cells], block.columns
     table = writer.doc.add_table(rows=0, cols=columns)
-    table.style = writer.doc.styles[TABLE_STYLE]
+    writer.table_style(table, TABLE_STYLE)
     widths = column_widths(placed, columns, int(writer.text_width))
     parts.fixed_widths(table, widths)
     twips = [int(w.twips) for w in widths]
