@@ -368,7 +368,8 @@ def verify_command(archive_root: Path, repair: bool) -> None:
     Checksum, size, readable PDF, PDF/A-3b identification, embedded fonts and
     attachments, metadata, path and identity of each row; also missing files, files the
     manifest does not list and an interrupted archive run. Exit code 1 when anything does
-    not match, 2 when there is no archive there.
+    not match, 2 when there is no archive there (no such folder, a file, or a folder without
+    manifest.jsonl, manifest.csv or the archive's lock: never used by reportgen archive).
 
     \b
     Example:
@@ -377,10 +378,11 @@ def verify_command(archive_root: Path, repair: bool) -> None:
     """
     from reportgen import archive as archiving
 
+    reason = archiving.not_an_archive(archive_root)
+    if reason:
+        raise InvalidInput([Problem(str(archive_root), f"không có kho lưu trữ: {reason}")])
     if repair:
         _echo_repairs(archiving.repair(archive_root))
-    if not os.path.lexists(archive_root):
-        raise InvalidInput([Problem(str(archive_root), "không có kho lưu trữ: thư mục không tồn tại")])
     mismatches = archiving.verify(archive_root)
     for mismatch in mismatches:
         click.echo(f"KHÔNG KHỚP: {mismatch}")

@@ -146,6 +146,38 @@ def test_verify_without_an_archive_says_so(cli, tmp_path):
                              "Dữ liệu không hợp lệ: 1 lỗi. Không có tệp nào được ghi.\n")
 
 
+NO_MANIFEST = "thư mục không có manifest.jsonl (chưa có hồ sơ nào được lưu trữ vào đây bằng reportgen archive)"
+
+
+@pytest.mark.parametrize("repair", [False, True])
+@pytest.mark.parametrize("what", ["workspace", "empty", "file"])
+def test_verify_of_something_that_is_not_an_archive_says_so(cli, workspace, tmp_path, what, repair):
+    """A folder is an archive once reportgen archive has used it (manifest, intent or lock)."""
+    path = {"workspace": workspace, "empty": tmp_path / "rong", "file": workspace / "units.csv"}[what]
+    if what == "empty":
+        path.mkdir()
+    before = files_under(workspace) + files_under(tmp_path / "rong")
+    result = cli("verify", *(["--repair"] if repair else []), path)
+    reason = "là một tệp, không phải thư mục" if what == "file" else NO_MANIFEST
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (f"LỖI: {path}: không có kho lưu trữ: {reason}\n"
+                             "Dữ liệu không hợp lệ: 1 lỗi. Không có tệp nào được ghi.\n")
+    assert files_under(workspace) + files_under(tmp_path / "rong") == before  # not even a lock file
+
+
+def test_the_library_verify_says_there_is_no_archive(workspace):
+    from reportgen.archive import Mismatch, verify
+
+    assert verify(workspace) == [Mismatch(str(workspace), "missing", f"không có kho lưu trữ: {NO_MANIFEST}")]
+
+
+def test_a_folder_an_archive_run_has_locked_is_an_empty_archive(cli, tmp_path):
+    (tmp_path / "kho").mkdir()
+    (tmp_path / "kho" / ".archive.lock").touch()  # every document of the run failed: nothing filed yet
+    result = cli("verify", tmp_path / "kho")
+    assert (result.exit_code, result.stdout) == (0, f"Kho lưu trữ {tmp_path / 'kho'}: 0 hồ sơ, tất cả khớp manifest.\n")
+
+
 def test_a_repeated_unit_plans_one_job(cli, workspace):
     result = cli("build", "-w", workspace, "-p", "2022-Q1", "-p", "2022-Q1", "-u", "TM", "-u", "TM",
                  "-k", "bao-cao", "-k", "bao-cao", "--dry-run")

@@ -4,7 +4,8 @@
 ``<root>/<year>/<period>/<unit>/``; ``verify(root)`` lists every mismatch between the
 records and the manifest. See docs/archive.md.
 
-``repair(root)`` completes or rolls back what a killed run left.
+``repair(root)`` completes or rolls back what a killed run left; ``not_an_archive(root)``
+says why a path is no archive (missing, a file, a folder without a manifest).
 
 Modules: ``records`` (make a record), ``sources`` (what it embeds), ``xmp`` (its
 metadata), ``naming`` (where it goes), ``storage`` (write-once files), ``manifest``
@@ -15,7 +16,7 @@ metadata), ``naming`` (where it goes), ``storage`` (write-once files), ``manifes
 from reportgen.archive.manifest import ManifestError
 from reportgen.archive.run import STATUSES, archive, repair
 from reportgen.archive.storage import ArchiveUnavailable
-from reportgen.archive.verify import Mismatch, record_count, verify
+from reportgen.archive.verify import Mismatch, not_an_archive, record_count, verify
 
 __all__ = ["STATUSES", "ArchiveUnavailable", "ManifestError", "Mismatch", "archive",
-           "record_count", "repair", "verify"]
+           "not_an_archive", "record_count", "repair", "verify"]

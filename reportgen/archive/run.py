@@ -30,6 +30,7 @@ from pathlib import Path
 from reportgen.archive import journal, manifest, naming, storage
 from reportgen.archive.built import BuildCheck
 from reportgen.archive.records import Record, make_record
+from reportgen.archive.verify import not_an_archive
 from reportgen.plan import Job
 from reportgen.results import Result
 from reportgen.workspace import Workspace
@@ -65,11 +66,12 @@ def repair(archive_root: Path) -> list[str]:
     """Complete or roll back what a killed archive run left; one sentence per thing done.
 
     Never deletes a record: only hidden temporary files and the intent itself are removed.
-    Nothing to do (or no archive folder) gives an empty list. Raises ManifestError when the
-    manifest is malformed, ArchiveUnavailable when the folder cannot be used.
+    Nothing to do (or no archive there, :func:`verify.not_an_archive`: then not even a lock
+    is made) gives an empty list. Raises ManifestError when the manifest is malformed,
+    ArchiveUnavailable when the folder cannot be used.
     """
     root = Path(archive_root)
-    if not os.path.lexists(root):
+    if not_an_archive(root):
         return []
     with storage.locked(root, create=False):
         try:

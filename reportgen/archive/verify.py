@@ -8,6 +8,11 @@ attachments the row lists are embedded with the same SHA-256, and the XMP metada
 page count agree with the row. Files in the archive that no row lists are reported too
 (the manifests and the lock file aside).
 
+A folder is an archive when ``reportgen archive`` has used it: it holds ``manifest.jsonl``,
+``manifest.csv``, the intent of an interrupted run or the archive lock
+(:func:`not_an_archive`). Any other path (missing, a file, an empty folder, a workspace)
+is no archive, and nothing in it is listed.
+
 Identity, not only bytes: each row's path must be where its kind, unit, period, number,
 symbol and version put it (:func:`naming.record_path`), and no two rows may claim the same
 document and version, or the same content. So a record and its row copied over another
@@ -18,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +38,8 @@ UNLISTED_TEMP = ("tệp tạm của một lần lưu trữ bị ngắt "
 NOT_PDFA = "không có nhận dạng PDF/A-3b trong XMP (pdfaid:part=3, conformance=B)"
 INTERRUPTED = "lần lưu trữ bị ngắt giữa chừng; chạy reportgen verify --repair để hoàn tất hoặc huỷ"
 OWN_FILES = {manifest.JSONL_NAME, manifest.CSV_NAME, LOCK_NAME, journal.INTENT_NAME}
+# what only an archive folder holds: one of them makes a folder an archive
+MARKS = (manifest.JSONL_NAME, manifest.CSV_NAME, journal.INTENT_NAME, LOCK_NAME)
 # manifest column -> XMP property that must hold the same value
 XMP_OF_COLUMN = {
     "title": "dc:title", "language": "dc:language", "document_type": "vb:documentType",
@@ -53,11 +61,40 @@ class Mismatch:
         return f"{self.path}: {self.message}"
 
 
-def verify(archive_root: Path) -> list[Mismatch]:
-    """Every mismatch between the archive folder and its manifest (empty: all good)."""
+def not_an_archive(archive_root: Path) -> str | None:
+    """Why there is no archive at ``archive_root`` (missing, a file, a folder without any of
+    :data:`MARKS`), in Vietnamese; None for an archive, or a folder that cannot be read
+    (:func:`verify` says why)."""
     root = Path(archive_root)
-    if not os.path.lexists(root):
-        return [Mismatch(str(root), "missing", "không có thư mục lưu trữ")]
+    try:
+        info = os.stat(root)
+    except FileNotFoundError:
+        return "thư mục không tồn tại" if not os.path.lexists(root) else None  # a dangling link: verify says
+    except OSError:
+        return None
+    if not stat.S_ISDIR(info.st_mode):
+        return "là một tệp, không phải thư mục"
+    for name in MARKS:
+        try:
+            os.lstat(root / name)
+            return None
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return None
+    return (f"thư mục không có {manifest.JSONL_NAME} (chưa có hồ sơ nào được lưu trữ vào đây bằng "
+            "reportgen archive)")
+
+
+def verify(archive_root: Path) -> list[Mismatch]:
+    """Every mismatch between the archive folder and its manifest (empty: all good).
+
+    No archive there (:func:`not_an_archive`): one mismatch, ``missing``, saying why.
+    """
+    root = Path(archive_root)
+    reason = not_an_archive(root)
+    if reason:
+        return [Mismatch(str(root), "missing", f"không có kho lưu trữ: {reason}")]
     try:
         storage.check_folder(root)
         rows, problems = manifest.read_jsonl(root)

@@ -342,7 +342,7 @@ async def archive_page(site: Site, request: Request, form):
             except ReportgenError as exc:
                 error = str(exc)
                 problems = getattr(exc, "problems", [])
-    if site.archive_root.is_dir():
+    if archiving.not_an_archive(site.archive_root) is None:
         mismatches = [str(m) for m in await run_in_threadpool(archiving.verify, site.archive_root)]
     return site.render(request, "archive.html", ws=ws, problems=problems, results=results, mismatches=mismatches,
                        error=error)
