@@ -37,7 +37,7 @@ class Period:
         return cls(int(match.group(1)), int(match.group(2)))
 
     def __str__(self) -> str:
-        return f"{self.year}-Q{self.quarter}"
+        return f"{self.year:04d}-Q{self.quarter}"  # 0999-Q1 reads back as it was written
 
     def previous(self) -> "Period":
         """The quarter before this one."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from reportgen.periods import PERIOD_FORMAT_MESSAGE, Period
 from reportgen.render.subset import DEFAULT_MARGINS
@@ -143,7 +143,8 @@ MB = 1024 * 1024
 CONFIG_FILE_BYTES = 1 * MB
 # Lines of errors shown at most; the rest are counted (InvalidInput.omitted).
 MAX_PROBLEMS = 200
-# Nesting and expanded size (aliases counted each time they are used) of a meeting file.
+# Nesting of a meeting file, and the values its aliases may add once expanded (each use of
+# an alias counts the values of what it names).
 YAML_MAX_DEPTH = 50
 YAML_MAX_NODES = 100_000
 # Meeting dates: from the period's first day to this many months after its last day.
@@ -152,6 +153,10 @@ MEETING_MONTHS_AFTER = 3
 DEADLINE_MONTHS_AFTER = 24
 # The longest name the documents are laid out for (the notice's header block).
 NAME_CHARS_MAX = 100
+# Plausible years of a period (figures rows, meeting files): the first one, and how many
+# years after the current one the last is (limits.first_year, limits.last_year).
+FIRST_YEAR = 2000
+YEARS_AHEAD = 1
 
 
 class Limits(Strict):
@@ -162,6 +167,29 @@ class Limits(Strict):
     name_chars: int = Field(NAME_CHARS_MAX, ge=10, le=NAME_CHARS_MAX)
     max_count: int = Field(10_000_000, ge=1, le=10**12)
     photo_file_mb: float = Field(20, gt=0, le=200)  # a meeting's photo (anh.tep)
+    # the years a period may have; last_year unset: the current year + YEARS_AHEAD
+    first_year: int = Field(FIRST_YEAR, ge=1000, le=9000)
+    last_year: int | None = Field(None, ge=1000, le=9000)
+
+    @model_validator(mode="after")
+    def _years_in_order(self) -> "Limits":
+        if self.last_year is not None and self.last_year < self.first_year:
+            raise ValueError(f"last_year ({self.last_year}) phải từ first_year ({self.first_year}) trở đi")
+        return self
+
+    @property
+    def years(self) -> tuple[int, int]:
+        """The first and last plausible year of a period."""
+        last = self.last_year if self.last_year is not None else dt.date.today().year + YEARS_AHEAD
+        return self.first_year, max(last, self.first_year)
+
+    def period_problem(self, period: Period, what: str = "kỳ") -> str | None:
+        """Why ``period`` is not plausible (its year outside :attr:`years`), or None."""
+        first, last = self.years
+        if first <= period.year <= last:
+            return None
+        return (f"{what} ngoài khoảng hợp lý: cần năm từ {first} đến {last} "
+                "(đặt [limits] first_year, last_year trong reportgen.toml để đổi)")
 
     @property
     def meeting_bytes(self) -> int:

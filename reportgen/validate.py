@@ -30,12 +30,13 @@ RESOLVED = ("truoc_han", "dung_han", "qua_han")
 IN_PROGRESS = ("dang_trong_han", "dang_qua_han")
 COUNTS = RECEIVED + RESOLVED + IN_PROGRESS
 FIGURE_COLUMNS = ("ky", "ma_don_vi") + COUNTS
+REPEATED_COLUMN = "cột lặp lại"
 
 
 def check_columns(table: Table, label: str, required: Iterable[str], optional=()) -> list[Problem]:
-    """Missing and unknown columns, suggesting the closest known name."""
+    """Missing, unknown and repeated columns, suggesting the closest known name."""
     known = list(required) + list(optional)
-    problems = []
+    problems = _repeated_columns(table, label)
     for name in table.header:
         if name not in known:
             close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
@@ -49,6 +50,27 @@ def check_columns(table: Table, label: str, required: Iterable[str], optional=()
             problems.append(Problem(label, "dòng có nhiều giá trị hơn số cột tiêu đề",
                                     row=number, value=row["__extra__"]))
     return problems + check_characters(table, label)
+
+
+def _repeated_columns(table: Table, label: str) -> list[Problem]:
+    """A column named twice in the header: which one holds the values is not guessed."""
+    excel = table.path.suffix.lower() == ".xlsx"
+
+    def where(position: int) -> str:
+        if not excel:
+            return f"cột thứ {position}"
+        from openpyxl.utils import get_column_letter  # openpyxl is imported only for workbooks
+
+        return f"ô {get_column_letter(position)}1"
+
+    first: dict[str, int] = {}
+    problems = []
+    for position, name in enumerate(table.header, start=1):
+        if name and name in first:
+            problems.append(Problem(label, f"{REPEATED_COLUMN} ({where(first[name])} và {where(position)} của dòng tiêu "
+                                    "đề): mỗi cột chỉ được có một lần", row=1, column=name))
+        first.setdefault(name, position)
+    return problems
 
 
 def check_characters(table: Table, label: str) -> list[Problem]:
@@ -162,10 +184,11 @@ def check_figures(tables: list[tuple[Table, str]], units: pd.DataFrame,
     for table, label in tables:
         column_problems = check_columns(table, label, FIGURE_COLUMNS)
         problems += column_problems
-        if any(p.message == "thiếu cột bắt buộc" for p in column_problems):
+        # without a column, or with one twice (which one holds the counts?), rows are not read
+        if any(p.message == "thiếu cột bắt buộc" or p.message.startswith(REPEATED_COLUMN) for p in column_problems):
             continue
         for number, row in table.rows:
-            record, row_problems = _figure_row(row, number, label, units, limits.max_count)
+            record, row_problems = _figure_row(row, number, label, units, limits)
             problems += [_in_cell(p, table) for p in row_problems]
             if record:
                 records.append(record)
@@ -183,21 +206,25 @@ def _in_cell(problem: Problem, table: Table) -> Problem:
     return replace(problem, cell=f"{letter}{problem.row}") if letter and problem.row else problem
 
 
-def _figure_row(row: dict, number: int, label: str, units: pd.DataFrame, max_count: int):
+def _figure_row(row: dict, number: int, label: str, units: pd.DataFrame, limits: Limits):
     problems = []
+    period = None
     try:
-        period = str(Period.parse(row["ky"]))
+        parsed = Period.parse(row["ky"])
     except ValueError:
-        period = None
         problems.append(Problem(label, period_format_message("kỳ báo cáo"),
                                 row=number, column="ky", value=row["ky"]))
+    else:
+        if implausible := limits.period_problem(parsed, "kỳ báo cáo"):
+            problems.append(Problem(label, implausible, row=number, column="ky", value=row["ky"]))
+        period = str(parsed)
     code = row["ma_don_vi"]
     if code not in units.index:
         problems.append(Problem(label, "mã đơn vị không có trong units.csv",
                                 row=number, column="ma_don_vi", value=code))
     counts = {}
     for column in COUNTS:
-        value, problem = _count(row[column], number, column, label, max_count)
+        value, problem = _count(row[column], number, column, label, limits.max_count)
         counts[column] = value
         if problem:
             problems.append(problem)

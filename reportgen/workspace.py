@@ -207,7 +207,7 @@ def _load_meetings(root: Path, units: pd.DataFrame, figures: pd.DataFrame, limit
         problems += found
         if meeting is None:
             continue
-        found = _check_meeting(meeting, label, units, periods, files)
+        found = _check_meeting(meeting, label, units, periods, files, limits)
         photo = None
         if meeting.anh is not None and meeting.anh.tep:
             try:
@@ -223,14 +223,17 @@ def _load_meetings(root: Path, units: pd.DataFrame, figures: pd.DataFrame, limit
     return meetings, files, photos, problems
 
 
-def _check_meeting(meeting: Meeting, label: str, units, periods, files) -> list[Problem]:
+def _check_meeting(meeting: Meeting, label: str, units, periods, files, limits: Limits) -> list[Problem]:
     problems = []
     if meeting.don_vi not in units.index:
         problems.append(Problem(label, "mã đơn vị không có trong units.csv", column="don_vi", value=meeting.don_vi))
     try:
-        period = str(Period.parse(meeting.ky))
+        parsed = Period.parse(meeting.ky)
     except ValueError:
         return problems + [Problem(label, PERIOD_FORMAT_MESSAGE, column="ky", value=meeting.ky)]
+    if limits.period_problem(parsed):
+        return problems  # load_meeting reported it, on its line
+    period = str(parsed)
     if period not in periods:
         problems.append(Problem(label, "không có số liệu của kỳ này trong figures/", column="ky", value=meeting.ky))
     key = (meeting.ky, meeting.don_vi)

@@ -7,6 +7,7 @@ the workspace is involved, that none of its content reaches any output.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from pathlib import Path
@@ -535,3 +536,139 @@ def test_building_a_period_without_figures_says_so(cli, workspace, tmp_path):
     assert result.stderr == ("Lỗi: không có số liệu của kỳ 2023-Q1 trong figures/ (các kỳ có số liệu: "
                              "2021-Q1, 2021-Q4, 2022-Q1); không có văn bản nào được lập\n")
     assert not out.exists()
+
+
+# ---- periods within a plausible window (2000 to next year by default, [limits] first_year/last_year) -
+
+NEXT_YEAR = dt.date.today().year + 1
+YEARS = (f"cần năm từ 2000 đến {NEXT_YEAR} "
+         "(đặt [limits] first_year, last_year trong reportgen.toml để đổi)")
+
+
+@pytest.mark.parametrize("period", ["9998-Q1", "9999-Q4", "0000-Q1", "3000-Q1", "1999-Q4", f"{NEXT_YEAR + 1}-Q1"])
+def test_a_meeting_period_outside_the_plausible_years(cli, workspace, tmp_path, period):
+    replace_in(workspace / MEETING, "ky: 2022-Q1\n", f"ky: {period}\n")
+    expected = [f"{MEETING}, dòng 3, cột ky: kỳ ngoài khoảng hợp lý: {YEARS} (giá trị: {period!r})"]
+    assert invalid(cli, workspace) == expected
+    result = cli("build", "--workspace", workspace, "--out", tmp_path / "out")
+    assert (result.exit_code, errors(result)) == (2, expected)
+    assert result.stderr.endswith("Dữ liệu không hợp lệ: 1 lỗi. Không có tệp nào được ghi.\n")
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("period", ["0999-Q1", "0222-Q1", "0001-Q1", "1000-Q1", "3000-Q1", f"{NEXT_YEAR + 1}-Q4"])
+def test_a_figures_row_of_an_implausible_year(cli, workspace, tmp_path, period):
+    replace_in(workspace / FIGURES, "2022-Q1,TM-TT,", f"{period},TM-TT,")
+    expected = [f"{FIGURES}, dòng 3, cột ky: kỳ báo cáo ngoài khoảng hợp lý: {YEARS} (giá trị: {period!r})"]
+    assert invalid(cli, workspace) == expected
+    result = cli("build", "--workspace", workspace, "--out", tmp_path / "out", "--period", "2022-Q1")
+    assert (result.exit_code, errors(result)) == (2, expected)
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_plain_xlsx_row_of_year_999(cli, workspace):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(HEADER.split(","))
+    book.active.append(["0999-Q1", "TM", *range(9)])
+    book.save(workspace / "figures/them.xlsx")
+    assert invalid(cli, workspace) == [
+        f"figures/them.xlsx, dòng 2, cột ky: kỳ báo cáo ngoài khoảng hợp lý: {YEARS} (giá trị: '0999-Q1')"]
+
+
+@pytest.mark.parametrize("period", ["2000-Q1", f"{NEXT_YEAR}-Q4"])
+def test_the_first_and_last_plausible_years_are_accepted(cli, workspace, period):
+    replace_in(workspace / FIGURES, "2022-Q1,TM-TT,", f"{period},TM-TT,")
+    assert validate(cli, workspace).exit_code == 0
+
+
+def test_the_plausible_years_are_set_in_reportgen_toml(cli, workspace):
+    with open(workspace / "reportgen.toml", "a", encoding="utf-8") as handle:
+        handle.write("\n[limits]\nfirst_year = 2022\nlast_year = 2022\n")
+    found = invalid(cli, workspace, 28)  # the 14 rows of 2021-Q1 and of 2021-Q4
+    assert found[0] == ("figures/mot-cua-2021-q1.csv, dòng 2, cột ky: kỳ báo cáo ngoài khoảng hợp lý: cần năm từ "
+                        "2022 đến 2022 (đặt [limits] first_year, last_year trong reportgen.toml để đổi) "
+                        "(giá trị: '2021-Q1')")
+
+
+def test_last_year_before_first_year(cli, workspace):
+    with open(workspace / "reportgen.toml", "a", encoding="utf-8") as handle:
+        handle.write("\n[limits]\nfirst_year = 2022\nlast_year = 2021\n")
+    assert invalid(cli, workspace) == [
+        "reportgen.toml, cột limits: giá trị không hợp lệ: Value error, last_year (2021) phải từ first_year (2022) "
+        "trở đi"]
+
+
+# ---- only aliases count against the expansion limit ------------------------------------------------
+
+def test_a_meeting_file_of_59000_plain_keys_lists_200_of_them(cli, workspace):
+    """1 MB, inside the default limit, with no alias: the bounded list, not the alias message."""
+    keys = "".join(f"khoa_{i}: {i}\n" for i in range(59_000))
+    replace_in(workspace / MEETING, "ky: 2022-Q1\n", "ky: 2022-Q1\n" + keys)
+    assert 1_000_000 < (workspace / MEETING).stat().st_size <= 1024 * 1024
+    result = validate(cli, workspace)
+    assert result.exit_code == 2
+    found = errors(result)
+    assert len(found) == 200
+    assert found[0] == f"{MEETING}, dòng 4, cột khoa_0: khóa không được hỗ trợ (xem docs/workspace.md) (giá trị: '0')"
+    assert found[199] == (f"{MEETING}, dòng 203, cột khoa_199: khóa không được hỗ trợ (xem docs/workspace.md) "
+                          "(giá trị: '199')")
+    assert "bí danh" not in result.stderr
+    assert result.stderr.splitlines()[-2:] == [
+        "... và 58800 lỗi khác không in ra (chỉ in 200 lỗi đầu).",
+        "Dữ liệu không hợp lệ: 59000 lỗi. Không có tệp nào được ghi."]
+
+
+@pytest.mark.parametrize("uses", [9, 10])
+def test_aliases_adding_just_over_the_limit_are_refused(cli, workspace, uses):
+    """An alias of 10 001 values used 10 times adds 100 010 values: refused; 9 times, 90 009: not."""
+    items = "".join(f"  - {i}\n" for i in range(10_000))
+    text = f"a: &a\n{items}b: [{', '.join(['*a'] * uses)}]\n"
+    (workspace / "meetings/them.yaml").write_text(text, encoding="utf-8")
+    result = validate(cli, workspace)
+    assert result.exit_code == 2
+    refused = "meetings/them.yaml, dòng 1: quá nhiều giá trị khi mở rộng các bí danh (alias *): quá 100000 giá trị"
+    if uses == 10:
+        assert errors(result) == [refused]
+    else:
+        assert "bí danh" not in result.stderr
+        assert "meetings/them.yaml, dòng 1, cột a: khóa không được hỗ trợ (xem docs/workspace.md)" in errors(result)
+
+
+# ---- a column named twice --------------------------------------------------------------------------
+
+def test_a_figures_column_repeated_in_the_header(cli, workspace, tmp_path):
+    path = workspace / FIGURES
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([lines[0] + ",truc_tuyen"] + [line + ",999" for line in lines[1:]]) + "\n",
+                    encoding="utf-8")
+    expected = (f"{FIGURES}, dòng 1, cột truc_tuyen: cột lặp lại (cột thứ 3 và cột thứ 12 của dòng tiêu đề): "
+                "mỗi cột chỉ được có một lần")
+    found = invalid(cli, workspace, 2)
+    assert found == [expected, f"{MEETING}, cột ky: không có số liệu của kỳ này trong figures/ (giá trị: '2022-Q1')"]
+    result = cli("build", "--workspace", workspace, "--out", tmp_path / "out", "--period", "2022-Q1")
+    assert result.exit_code == 2 and expected in errors(result)
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_units_column_repeated_in_the_header(cli, workspace):
+    path = workspace / "units.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([lines[0] + ",ten_don_vi"] + [line + ",Khác" for line in lines[1:]]) + "\n",
+                    encoding="utf-8")
+    assert invalid(cli, workspace) == [
+        "units.csv, dòng 1, cột ten_don_vi: cột lặp lại (cột thứ 2 và cột thứ 7 của dòng tiêu đề): "
+        "mỗi cột chỉ được có một lần"]
+
+
+def test_an_xlsx_column_repeated_in_the_header(cli, workspace):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(HEADER.split(",") + ["qua_han"])
+    book.active.append(["2022-Q2", "TM", *range(9), 5])
+    book.save(workspace / "figures/them.xlsx")
+    assert invalid(cli, workspace) == [
+        "figures/them.xlsx, dòng 1, cột qua_han: cột lặp lại (ô I1 và ô L1 của dòng tiêu đề): "
+        "mỗi cột chỉ được có một lần"]

@@ -4,7 +4,7 @@ Syntax errors carry their line; schema errors are located on the line of the off
 key by walking the YAML node tree (TOML keys are named by their dotted path).
 
 A meeting file is parsed with PyYAML's safe loader, bounded: nesting deeper than
-``YAML_MAX_DEPTH``, or more than ``YAML_MAX_NODES`` values once every alias is expanded
+``YAML_MAX_DEPTH``, or aliases that add more than ``YAML_MAX_NODES`` values once expanded
 (the "billion laughs"), or an alias that contains itself, is refused before anything is
 built from it; a key repeated in one mapping is an error on the line of the repeat.
 """
@@ -76,6 +76,7 @@ class BoundedLoader(yaml.SafeLoader):
     def __init__(self, stream):
         super().__init__(stream)
         self._depth = 0
+        self.written = 0  # nodes written in the file (an alias is not one: it reuses a node)
 
     def compose_node(self, parent, index):
         self._depth += 1
@@ -83,6 +84,8 @@ class BoundedLoader(yaml.SafeLoader):
             if self._depth > YAML_MAX_DEPTH:
                 mark = self.peek_event().start_mark
                 raise TooDeep(None, None, f"lồng nhau quá sâu: quá {YAML_MAX_DEPTH} mức", mark)
+            if not self.check_event(yaml.AliasEvent):
+                self.written += 1
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
@@ -108,7 +111,7 @@ def load_meeting(root: Path, name: str, limits: Limits | None = None) -> tuple[M
             root_node = loader.get_single_node()
             if root_node is None:
                 return None, [Problem(label, "tệp cuộc họp rỗng: cần các khóa don_vi, ky, ngay, ...")]
-            problems = _check_graph(root_node, label)
+            problems = _check_graph(root_node, label, loader.written)
             if problems:
                 return None, problems
             data = loader.construct_document(root_node)
@@ -135,7 +138,7 @@ def load_meeting(root: Path, name: str, limits: Limits | None = None) -> tuple[M
     if meeting is None:
         return None, problems
     # The meeting is returned with these errors so that the workspace's checks run too.
-    return meeting, _check_names(meeting, label, lines, limits) + _check_dates(meeting, label, lines)
+    return meeting, _check_names(meeting, label, lines, limits) + _check_dates(meeting, label, lines, limits)
 
 
 _INT_TAG = "tag:yaml.org,2002:int"
@@ -151,11 +154,14 @@ def _children(node) -> list:
     return []
 
 
-def _check_graph(root, label: str) -> list[Problem]:
+def _check_graph(root, label: str, written: int) -> list[Problem]:
     """Expanded size, depth, cycles, repeated keys and overlong integers, in one linear walk.
 
     Aliases make the node tree a graph (one node object per anchor); sizes and depths are
     memoised per node, so the walk is linear in the file while measuring the expansion.
+    Only what aliases add counts against ``YAML_MAX_NODES``: a node's expanded size is
+    compared with the ``written`` nodes of the file plus that limit, so a big file without
+    aliases is never refused here (its size is bounded by ``meeting_file_mb``).
     """
     size: dict[int, int] = {}
     depth: dict[int, int] = {}
@@ -173,7 +179,7 @@ def _check_graph(root, label: str) -> list[Problem]:
             visiting.discard(key)
             size[key] = 1 + sum(size[id(c)] for c in children)
             depth[key] = 1 + max((depth[id(c)] for c in children), default=0)
-            if size[key] > YAML_MAX_NODES:
+            if size[key] > written + YAML_MAX_NODES:
                 return at(node, f"quá nhiều giá trị khi mở rộng các bí danh (alias *): quá {YAML_MAX_NODES} giá trị")
             if depth[key] > YAML_MAX_DEPTH:
                 return at(node, f"lồng nhau quá sâu (kể cả qua bí danh *): quá {YAML_MAX_DEPTH} mức")
@@ -258,11 +264,13 @@ def meeting_window(period: Period, months_after: int = MEETING_MONTHS_AFTER) -> 
     return first, dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
-def _check_dates(meeting: Meeting, label: str, line_of) -> list[Problem]:
+def _check_dates(meeting: Meeting, label: str, line_of, limits: Limits) -> list[Problem]:
     try:
         period = Period.parse(meeting.ky)
     except ValueError:
         return []  # reported with the other checks of ky
+    if implausible := limits.period_problem(period):  # and no date window of it can be made
+        return [Problem(label, implausible, row=line_of(("ky",)), column="ky", value=meeting.ky)]
     dates = [(("ngay",), meeting.ngay), (("ngay_thong_bao",), meeting.ngay_thong_bao),
              (("ngay_bao_cao",), meeting.ngay_bao_cao), (("so_lieu_den",), meeting.so_lieu_den)]
     deadlines = [(("chi_dao", i, "thoi_han"), d.thoi_han) for i, d in enumerate(meeting.chi_dao)]
