@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from reportgen.periods import Period
@@ -24,23 +25,32 @@ LEVEL_ORDER = LEVELS  # highest first
 
 
 def derive(frame: pd.DataFrame) -> pd.DataFrame:
-    """Add the derived columns to a frame of counts (one row per unit or per level)."""
-    out = frame.copy()
-    out["new"] = out["truc_tuyen"] + out["truc_tiep"] + out["buu_chinh"]
-    out["received"] = out["new"] + out["ky_truoc"]
-    out["resolved"] = out["truoc_han"] + out["dung_han"] + out["qua_han"]
-    out["in_progress"] = out["dang_trong_han"] + out["dang_qua_han"]
-    out["online_share"] = _ratio(out["truc_tuyen"], out["new"])
-    out["on_time_share"] = _ratio(out["truoc_han"] + out["dung_han"], out["resolved"])
-    return out
+    """Add the derived columns to a frame of counts (one row per unit or per level).
+
+    Computed on the columns' arrays and made into one new frame at once: pandas costs about
+    0.3 ms per column added one by one, and a build derives a few frames per document.
+    """
+    columns = {name: frame[name].to_numpy() for name in frame.columns}
+    new = columns["truc_tuyen"] + columns["truc_tiep"] + columns["buu_chinh"]
+    resolved = columns["truoc_han"] + columns["dung_han"] + columns["qua_han"]
+    columns.update({
+        "new": new,
+        "received": new + columns["ky_truoc"],
+        "resolved": resolved,
+        "in_progress": columns["dang_trong_han"] + columns["dang_qua_han"],
+        "online_share": _ratio(columns["truc_tuyen"], new),
+        "on_time_share": _ratio(columns["truoc_han"] + columns["dung_han"], resolved),
+    })
+    return pd.DataFrame(columns, index=frame.index)
 
 
-def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
+def _ratio(numerator, denominator) -> np.ndarray:
     """numerator / denominator as Python floats, None where the denominator is 0 (or a value
     is missing). Plain Python over the column's values: pandas' where/astype cost ~3 ms a call."""
-    values = [None if d == 0 or d != d or n != n else float(n) / float(d)
-              for n, d in zip(numerator.tolist(), denominator.tolist())]
-    return pd.Series(values, index=numerator.index, dtype=object)
+    values = np.empty(len(numerator), dtype=object)
+    values[:] = [None if d == 0 or d != d or n != n else float(n) / float(d)
+                 for n, d in zip(numerator.tolist(), denominator.tolist())]
+    return values
 
 
 @dataclass(frozen=True)
