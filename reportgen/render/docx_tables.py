@@ -1,9 +1,9 @@
 """``<table class="data">`` to a Word table: spans merged, header rows repeated, rows kept whole.
 
-Column widths follow the browser's automatic table layout, roughly: every column gets at
-least its longest header word and its longest unbreakable cell (numbers and row labels do
-not wrap), and the room left is shared in proportion to the columns' natural widths. Widths
-are measured with the built-in Times New Roman metrics (:mod:`docx_metrics`).
+Column widths come from :mod:`reportgen.render.table_widths` (the PDF's come from there
+too): every column gets at least its longest header word and its longest unbreakable cell,
+measured with the built-in Times New Roman metrics, and the room left is shared in
+proportion to the columns' natural widths.
 """
 
 from __future__ import annotations
@@ -17,8 +17,7 @@ from docx.table import _Cell as _DocxCell
 from lxml.etree import SubElement
 
 from reportgen.render import docx_parts as parts
-from reportgen.render import docx_runs
-from reportgen.render.docx_metrics import text_width_pt
+from reportgen.render import docx_runs, table_widths
 from reportgen.render.docx_styles import TABLE_STYLE
 
 ALIGN = {"num": WD_ALIGN_PARAGRAPH.RIGHT, "text": WD_ALIGN_PARAGRAPH.LEFT}
@@ -32,7 +31,7 @@ PADDING_PT = 2 * 57 / 20 + 1  # the table style's left and right cell margins (5
 
 
 class _Cell:
-    """One cell of the subset's table (:class:`reportgen.render.subset.Cell`) with its measures."""
+    """One cell of the subset's table (:class:`reportgen.render.subset.Cell`) and its place on the grid."""
 
     __slots__ = ("source", "row", "col", "rowspan", "colspan", "bold", "header", "text")
 
@@ -41,46 +40,11 @@ class _Cell:
         self.rowspan, self.colspan, self.bold = cell.rowspan, cell.colspan, cell.total
         self.header, self.text = cell.tag == "th", cell.text
 
-    def min_pt(self) -> float:
-        """Header words may wrap between words; data cells do not wrap."""
-        bold = self.bold or self.header
-        pieces = self.text.split() if self.header else [self.text]
-        return max((text_width_pt(p, CELL_SIZE_PT, bold) for p in pieces), default=0.0) + PADDING_PT
 
-    def natural_pt(self) -> float:
-        return text_width_pt(self.text, CELL_SIZE_PT, self.bold or self.header) + PADDING_PT
-
-
-def _needs(placed: list[_Cell], columns: int) -> tuple[list[float], list[float]]:
-    """(minimum, natural) width of every column, in points."""
-    minimum, natural = [PADDING_PT + 6] * columns, [PADDING_PT + 6] * columns
-    for cell in (c for c in placed if c.colspan == 1):
-        natural_pt = cell.natural_pt()
-        minimum[cell.col] = max(minimum[cell.col], cell.min_pt() if cell.header else natural_pt)  # the same, unwrapped
-        natural[cell.col] = max(natural[cell.col], natural_pt)
-    for cell in (c for c in placed if c.colspan > 1):
-        _widen(minimum, cell.col, cell.colspan, cell.min_pt())
-    return minimum, [max(n, m) for n, m in zip(natural, minimum)]
-
-
-def _widen(widths: list[float], first: int, count: int, need: float) -> None:
-    """Share what a spanning cell lacks equally among the columns it spans."""
-    lack = need - sum(widths[first:first + count])
-    for col in range(first, first + count):
-        widths[col] += max(0.0, lack) / count
-
-
-def column_widths(placed: list[_Cell], columns: int, total: int) -> list[Emu]:
-    """Widths in EMU that add up to ``total`` (the text width)."""
-    minimum, natural = _needs(placed, columns)
-    room = Emu(total).pt
-    if sum(minimum) >= room:
-        points = [m * room / sum(minimum) for m in minimum]
-    else:
-        slack = [n - m for n, m in zip(natural, minimum)]
-        share = [s / sum(slack) if sum(slack) else n / sum(natural) for s, n in zip(slack, natural)]
-        extra = room - sum(minimum)
-        points = [m + extra * s for m, s in zip(minimum, share)]
+def column_widths(cells, columns: int, total: int) -> list[Emu]:
+    """Widths in EMU that add up to ``total`` (the text width): :mod:`table_widths` at the
+    table style's cell size and margins."""
+    points = table_widths.column_widths_pt(cells, columns, Emu(total).pt, CELL_SIZE_PT, PADDING_PT)
     widths = [int(Pt(p)) for p in points]
     widths[-1] += total - sum(widths)
     return [Emu(w) for w in widths]
@@ -101,7 +65,7 @@ def data_table(writer, block) -> None:
     placed, columns = [_Cell(cell) for cell in block.cells], block.columns
     table = writer.doc.add_table(rows=0, cols=columns)
     writer.table_style(table, TABLE_STYLE)
-    widths = column_widths(placed, columns, int(writer.text_width))
+    widths = column_widths(block.cells, columns, int(writer.text_width))
     parts.fixed_widths(table, widths)
     twips = [int(w.twips) for w in widths]
     grid: list[dict[int, tuple[_Cell, bool]]] = [{} for _ in block.rows]  # row -> column -> (cell, first row?)

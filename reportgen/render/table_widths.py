@@ -42,8 +42,10 @@ def _needs(cells: Iterable, columns: int, size_pt: float, padding_pt: float) -> 
         if cell.colspan > 1:
             spanning.append(cell)
             continue
-        minimum[cell.col] = max(minimum[cell.col], _min_pt(cell, size_pt) + padding_pt)
-        natural[cell.col] = max(natural[cell.col], _natural_pt(cell, size_pt) + padding_pt)
+        natural_pt = _natural_pt(cell, size_pt) + padding_pt
+        least = _min_pt(cell, size_pt) + padding_pt if cell.tag == "th" else natural_pt  # data cells: unwrapped
+        minimum[cell.col] = max(minimum[cell.col], least)
+        natural[cell.col] = max(natural[cell.col], natural_pt)
     for cell in spanning:  # what a spanning cell lacks is shared equally among its columns
         first, count = cell.col, cell.colspan
         lack = _min_pt(cell, size_pt) + padding_pt - sum(minimum[first:first + count])
