@@ -56,6 +56,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -176,7 +177,9 @@ class Inputs:
         for origin, root in self.template_roots:
             for path in sorted(root.rglob("*")):
                 relative = path.relative_to(root)
-                if path.is_file() and not any(part.startswith(".") for part in relative.parts):
+                if path.is_file() and not any(part.startswith(".") for part in relative.parts) \
+                        and Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root)):
+                    # (a link leading outside the folder is refused by the build: never read, not even hashed)
                     found.setdefault(relative.as_posix(), (origin, path))
         return found
 

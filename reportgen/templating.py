@@ -17,7 +17,8 @@ A workspace's templates come from elsewhere, so they are held to limits:
 
 - nothing is read outside the template folders: a template (or an ``include``) that is a
   link, or sits in a linked folder, leading outside its folder is refused with its name
-  (:class:`_ConfinedLoader`), as is a workspace ``templates/`` folder linked elsewhere;
+  (:class:`_ConfinedLoader`), as is a workspace ``templates/`` folder linked elsewhere, and
+  any other file of the workspace's folder (``print.css``, an image) linked outside it;
 - the sandbox refuses a ``*``, ``**``, ``%``, ``format``, string method or ``center`` /
   ``indent`` filter whose result would exceed :data:`MAX_OUTPUT_CHARS`;
 - one render stops after :data:`RENDER_SECONDS` (a timer signal in the main thread of the
@@ -26,9 +27,10 @@ A workspace's templates come from elsewhere, so they are held to limits:
   reported as such.
 
 :func:`check_templates` loads and compiles the templates a build will use, and every
-template they name statically, before any document is rendered: a template that cannot be
-used at all (syntax, not found, refused) stops the run once (exit code 3) instead of
-failing every document.
+template they name statically, and looks for files of the workspace's folder linked
+outside it, before any document is rendered: a template that cannot be used at all
+(syntax, not found, refused) stops the run once (exit code 3) instead of failing every
+document.
 """
 
 from __future__ import annotations
@@ -178,18 +180,32 @@ def _format_filter(value, *args, **kwargs):
     return jinja2.filters.do_format(value, *args, **kwargs)
 
 
+def link_outside(root: str | Path, path: str | Path) -> str | None:
+    """Where ``path`` (inside the template folder ``root``) really leads, when that is outside
+    ``root`` (through a link of its own or of a folder on the way); else None."""
+    if not os.path.lexists(path):
+        return None
+    real = os.path.realpath(path)
+    return None if Path(real).is_relative_to(os.path.realpath(root)) else real
+
+
+def refused_file_message(name: str, path: str | Path, root: str | Path, real: str) -> str:
+    """The message for a non-template file of a template folder (a stylesheet, an image) leading outside it."""
+    return (f"Tệp {name!r} ({path}) dẫn ra ngoài thư mục mẫu {root} (tới {real}): không đọc "
+            "/ file leads outside the template folder, refused")
+
+
 class _ConfinedLoader(jinja2.FileSystemLoader):
     """A FileSystemLoader for one folder that reads nothing outside it, through links or otherwise."""
 
     def get_source(self, environment, template):
         root = self.searchpath[0]
         path = os.path.join(root, *split_template_path(template))  # refuses ".." itself
-        if os.path.lexists(path):
-            real = os.path.realpath(path)
-            if not Path(real).is_relative_to(os.path.realpath(root)):
-                raise TemplateRefused(
-                    f"Mẫu {template!r} ({path}) dẫn ra ngoài thư mục mẫu {root} (tới {real}): không đọc "
-                    "/ template leads outside the template folder, refused")
+        real = link_outside(root, path)
+        if real is not None:
+            raise TemplateRefused(
+                f"Mẫu {template!r} ({path}) dẫn ra ngoài thư mục mẫu {root} (tới {real}): không đọc "
+                "/ template leads outside the template folder, refused")
         return super().get_source(environment, template)
 
 
@@ -343,12 +359,15 @@ def _deadline(seconds: float):
 
 
 def check_templates(names: Iterable[str], workspace_templates: Path | None = None) -> None:
-    """Load and compile ``names`` and every template they name statically; raise TemplateFailure.
+    """Load and compile ``names`` and every template they name statically, and refuse a file of
+    the workspace's folder linked outside it; raise TemplateFailure.
 
     Run before a build renders anything: a template that cannot be used at all fails the
     run once, instead of once per document.
     """
     env = make_environment(workspace_templates)
+    if workspace_templates is not None:
+        _check_linked_files(Path(os.path.realpath(workspace_templates)))
     todo = [(name, None) for name in dict.fromkeys(names)]
     seen: set[str] = set()
     while todo:
@@ -366,6 +385,24 @@ def check_templates(names: Iterable[str], workspace_templates: Path | None = Non
             raise TemplateFailure(_syntax_message(exc)) from None
         display = _display_name(template.filename) if template.filename else name
         todo += [(child, display) for child in _referenced(env.parse(source, name, template.filename))]
+
+
+def _check_linked_files(root: Path) -> None:
+    """Refuse a file of the workspace's templates folder other than a Jinja template (``*.j2``):
+    a stylesheet, an image or a font, that is a link leading outside the folder.
+
+    The PDF renderer would refuse it too, document by document; found here, the run stops
+    once, before rendering. Linked folders are not entered: what is read through them is
+    refused where it is read.
+    """
+    if not root.is_dir():
+        return
+    for folder, _, files in sorted(os.walk(root)):
+        for name in sorted(files):
+            path = Path(folder, name)
+            real = None if name.endswith(".j2") else link_outside(root, path)
+            if real is not None:
+                raise TemplateRefused(refused_file_message(path.relative_to(root).as_posix(), path, root, real))
 
 
 def _referenced(tree: nodes.Template) -> list[str]:

@@ -6,11 +6,12 @@ import io
 from dataclasses import dataclass
 
 from pypdf import PdfReader
-from pypdf.generic import DictionaryObject
+from pypdf.generic import ArrayObject, BooleanObject, DictionaryObject, IndirectObject
 
 from reportgen.archive.xmp import read_xmp
 
 FONT_FILES = ("/FontFile", "/FontFile2", "/FontFile3")
+INTERPOLATED = "ảnh nội suy (/Interpolate true), PDF/A không cho phép (ISO 19005-3, 6.2.8)"
 
 
 @dataclass
@@ -19,6 +20,7 @@ class PdfFacts:
     xmp: dict[str, str] | None        # None: no XMP packet in the catalog
     unembedded_fonts: list[str]       # BaseFont names without a font file
     attachments: dict[str, bytes]     # EmbeddedFiles: name -> content
+    interpolated_images: int = 0      # images (soft masks included) with /Interpolate true
 
 
 def read_pdf(data: bytes) -> PdfFacts:
@@ -26,7 +28,7 @@ def read_pdf(data: bytes) -> PdfFacts:
     reader = PdfReader(io.BytesIO(data), strict=True)
     pages = len(reader.pages)
     files = {name: contents[0] for name, contents in reader.attachments.items() if contents}
-    return PdfFacts(pages, _xmp(reader), unembedded_fonts(reader), files)
+    return PdfFacts(pages, _xmp(reader), unembedded_fonts(reader), files, interpolated_images(reader))
 
 
 def _xmp(reader: PdfReader) -> dict[str, str] | None:
@@ -69,6 +71,30 @@ def _font_problems(font: DictionaryObject) -> list[str]:
     if descriptor is not None and any(key in descriptor for key in FONT_FILES):
         return []
     return [str(font.get("/BaseFont", "?")).lstrip("/")]
+
+
+def interpolated_images(reader: PdfReader) -> int:
+    """How many images say ``/Interpolate true`` (PDF/A forbids it: ISO 19005-2/3, 6.2.8).
+
+    Every object reachable from the catalog is visited (page resources, forms, patterns,
+    soft masks, annotations' appearances), stream data aside.
+    """
+    count, seen, todo = 0, set(), [reader.trailer["/Root"]]
+    while todo:
+        value = todo.pop()
+        if isinstance(value, IndirectObject):
+            if value.idnum in seen:
+                continue
+            seen.add(value.idnum)
+            value = value.get_object()
+        if isinstance(value, DictionaryObject):
+            interpolate = value.get("/Interpolate")
+            if value.get("/Subtype") == "/Image" and isinstance(interpolate, BooleanObject) and interpolate.value:
+                count += 1
+            todo += [item for key, item in value.items() if key != "/Parent"]
+        elif isinstance(value, ArrayObject):
+            todo += list(value)
+    return count
 
 
 def _resolve(value):

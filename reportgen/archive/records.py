@@ -20,6 +20,8 @@ from pypdf import PdfReader
 
 from reportgen import __version__
 from reportgen.archive import sources, xmp
+from reportgen.archive.pdf_facts import INTERPOLATED, interpolated_images
+from reportgen.errors import TemplateFailure
 from reportgen.kinds import KINDS, build_context
 from reportgen.plan import Job
 from reportgen.render import documents
@@ -58,7 +60,12 @@ def make_record(ws: Workspace, job: Job) -> Record:
                          metadata=documents.pdf_metadata(context), attachments=files,
                          xmp=lambda pages: xmp.rdf_xml(fields, pages))
     listed = [{"name": f.name, "sha256": hashlib.sha256(f.data).hexdigest()} for f in files]
-    return Record(job, pdf, len(PdfReader(io.BytesIO(pdf)).pages), fields, listed)
+    reader = PdfReader(io.BytesIO(pdf))
+    interpolated = interpolated_images(reader)
+    if interpolated:  # reportgen's own stylesheet prevents it, except in an SVG a workspace stylesheet uses
+        raise TemplateFailure(f"bản lưu trữ có {interpolated} {INTERPOLATED}: ảnh trong một tệp SVG "
+                              "mà print.css dùng; thay bằng PNG")
+    return Record(job, pdf, len(reader.pages), fields, listed)
 
 
 def _name_tree_key(item) -> bytes:

@@ -3,10 +3,10 @@
 The manifest is read from ``manifest.jsonl``, which is authoritative; ``manifest.csv`` must
 agree with it row for row and cell for cell. For each row: the file exists, its size and
 SHA-256 match, it reads as a PDF, its XMP identifies it as PDF/A-3 (``pdfaid:part=3``,
-conformance B), every font is embedded (descendant fonts of Type0 fonts included), the
-attachments the row lists are embedded with the same SHA-256, and the XMP metadata and
-page count agree with the row. Files in the archive that no row lists are reported too
-(the manifests and the lock file aside).
+conformance B), no image says ``/Interpolate true``, every font is embedded (descendant
+fonts of Type0 fonts included), the attachments the row lists are embedded with the same
+SHA-256, and the XMP metadata and page count agree with the row. Files in the archive that
+no row lists are reported too (the manifests and the lock file aside).
 
 A folder is an archive when ``reportgen archive`` has used it: it holds ``manifest.jsonl``,
 ``manifest.csv``, the intent of an interrupted run or the archive lock
@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen.archive import journal, manifest, naming, storage
-from reportgen.archive.pdf_facts import PdfFacts, read_pdf
+from reportgen.archive.pdf_facts import INTERPOLATED, PdfFacts, read_pdf
 from reportgen.archive.storage import LOCK_NAME, is_temp
 
 UNLISTED = "tệp không có trong manifest"
@@ -201,6 +201,8 @@ def _pdf_mismatches(row: dict, facts: PdfFacts) -> list[Mismatch]:
     found = []
     if xmp.get("pdfaid:part") != "3" or xmp.get("pdfaid:conformance") != "B":
         found.append(Mismatch(row["path"], "pdfa", NOT_PDFA))
+    if facts.interpolated_images:
+        found.append(Mismatch(row["path"], "pdfa", f"{facts.interpolated_images} {INTERPOLATED}"))
     found += [Mismatch(row["path"], "font", f"phông chữ {name} không được nhúng")
               for name in facts.unembedded_fonts]
     found += _attachment_mismatches(row, facts.attachments)

@@ -12,8 +12,10 @@ are inline ``data:`` URLs of the bytes the subset read, so the URL (and WeasyPri
 cache key, and the image's name in the PDF) changes exactly when the image does.
 
 Page margins come from the document (:attr:`subset.Document.margins`) and override the
-defaults of ``print.css``; a landscape section gets the same margins rotated (the portrait
-left margin, the binding edge, is the landscape top). The output is reproducible: the PDF
+defaults of ``print.css``, in a user stylesheet of reportgen's own that also keeps every
+image uninterpolated (PDF/A), whatever a workspace's ``print.css`` says; a landscape
+section gets the same margins rotated (the portrait left margin, the binding edge, is the
+landscape top). The output is reproducible: the PDF
 carries no clock time (its dates come from ``metadata`` or ``<meta name="dcterms.created">``),
 and the same HTML gives byte-identical files.
 
@@ -47,6 +49,7 @@ from reportgen.errors import TemplateFailure
 from reportgen.files import write_atomic
 from reportgen.render import subset
 from reportgen.render.fonts import ensure_vietnamese_font
+from reportgen.templating import link_outside, refused_file_message
 
 LOG = logging.getLogger("reportgen.render")
 _METADATA_FIELDS = ("title", "description", "generator", "lang")
@@ -69,7 +72,8 @@ class RestrictedFetcher(URLFetcher):
 
     A relative URL missing under ``base_dir`` (``print.css``, ``charts/x.png``) is looked
     up with the same relative path in each allowed root, in order, the way templates are
-    found: the workspace's ``templates/`` before the built-in one. Every refused or
+    found: the workspace's ``templates/`` before the built-in one; a workspace file that is
+    a link leading outside its folder is refused, never passed over. Every refused or
     missing URL is recorded in :attr:`problems`.
     """
 
@@ -100,19 +104,28 @@ class RestrictedFetcher(URLFetcher):
         return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": content_type})
 
     def _locate(self, path: Path) -> Path | None:
-        """The allowed file for ``path``: itself, or the same path relative to ``base_dir`` in a root."""
+        """The allowed file for ``path``: itself, or the same path relative to ``base_dir`` in a root.
+
+        A root's file that is a link leading outside that root is refused (PermissionError,
+        recorded in :attr:`problems`), not skipped for the next root's file of that name.
+        """
         if path.exists() and self._allowed(path):
             return path
         if path.is_relative_to(self.base_dir):
             relative = path.relative_to(self.base_dir)
             for root in self.roots:
+                real = link_outside(root, root / relative)
+                if real is not None:
+                    self.problems.append(refused_file_message(relative.as_posix(), root / relative, root, real))
+                    raise PermissionError(self.problems[-1])
                 candidate = (root / relative).resolve()
                 if candidate.exists() and self._allowed(candidate):
                     return candidate
         return path if self._allowed(path) else None
 
     def locate_relative(self, href: str) -> Path | None:
-        """The allowed file for a relative URL: ``href`` in the first root that has it."""
+        """The allowed file for a relative URL: ``href`` in the first root that has it
+        (PermissionError when it is a link leading out of its root)."""
         return self._locate((self.base_dir / url2pathname(urlsplit(href).path)).resolve())
 
     def _allowed(self, path: Path) -> bool:
@@ -235,7 +248,10 @@ def _image_cache() -> dict:
 def _stylesheet(href: str, fetcher: RestrictedFetcher) -> weasyprint.CSS | None:
     """The stylesheet ``href`` (relative: looked up like the templates, in the allowed roots),
     parsed once per process and again only when its file changes."""
-    path = fetcher.locate_relative(href)
+    try:
+        path = fetcher.locate_relative(href)
+    except PermissionError:  # recorded in fetcher.problems
+        return None
     if path is None:
         fetcher.problems.append(f"{href} (không tìm thấy tệp trong các thư mục mẫu)")
         return None
@@ -286,12 +302,20 @@ def _dir_url(base_dir: Path) -> str:
     return Path(base_dir).resolve().as_uri() + "/"
 
 
+# PDF/A forbids /Interpolate true on images (ISO 19005-2/3, 6.2.8); WeasyPrint writes it for
+# ``image-rendering: auto``. Set in reportgen's own (user-origin) stylesheet with !important,
+# which beats any author rule, so no workspace print.css can bring it back.
+NO_INTERPOLATION_CSS = ("*, ::before, ::after, ::marker { image-rendering: crisp-edges !important }\n"
+                        "@page { image-rendering: crisp-edges !important }\n")
+
+
 def page_margins_css(margins: subset.Margins) -> str:
-    """The user stylesheet that sets this document's margins (portrait, and turned for landscape)."""
+    """The user stylesheet that sets this document's margins (portrait, and turned for landscape),
+    and keeps every image uninterpolated (:data:`NO_INTERPOLATION_CSS`)."""
     portrait, landscape = (" ".join(f"{value:g}mm" for value in m.as_tuple())
                            for m in (margins, margins.landscape()))
     return (f"@page {{ margin: {portrait} !important }}\n"
-            f"@page landscape {{ margin: {landscape} !important }}\n")
+            f"@page landscape {{ margin: {landscape} !important }}\n" + NO_INTERPOLATION_CSS)
 
 
 @contextmanager
