@@ -19,8 +19,12 @@ A workspace's templates come from elsewhere, so they are held to limits:
   link, or sits in a linked folder, leading outside its folder is refused with its name
   (:class:`_ConfinedLoader`), as is a workspace ``templates/`` folder linked elsewhere, and
   any other file of the workspace's folder (``print.css``, an image) linked outside it;
-- the sandbox refuses a ``*``, ``**``, ``%``, ``format``, string method or ``center`` /
-  ``indent`` filter whose result would exceed :data:`MAX_OUTPUT_CHARS`;
+- no value a template makes may exceed :data:`MAX_OUTPUT_CHARS`, checked before it is
+  made: the operators ``*``, ``**``, ``%``, ``+``, ``~`` (:class:`_CodeGenerator`), the
+  output buffers of block sets, macros and ``caller()`` (:class:`_Buffer`), string, list
+  and dict methods, ``format``, and every conversion of a container to text
+  (:func:`text_size`: a list holding one long string many times is small in memory but
+  huge as text) in ``{{ }}``, ``join`` and the filters that make text;
 - one render stops after :data:`RENDER_SECONDS` (a timer signal in the main thread of the
   rendering process, a trace hook elsewhere) or once its output exceeds
   :data:`MAX_OUTPUT_CHARS`; a template that includes or calls itself without end is
@@ -50,7 +54,10 @@ from types import TracebackType
 
 import jinja2
 from jinja2 import nodes
+from jinja2.compiler import CodeGenerator, optimizeconst
 from jinja2.loaders import split_template_path
+from jinja2.environment import TemplateModule
+from jinja2.runtime import BlockReference, Namespace
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
@@ -105,14 +112,77 @@ def _check_power(base: object, exponent: object) -> None:
 
 
 def _check_format(text: object, args: Iterable[object] = ()) -> None:
-    """A format string (``%`` or ``format``) whose widths would make a huge string."""
+    """A format string (``%`` or ``format``) whose widths, or fields repeating an argument
+    (``'%s%s' % (s, s)``, ``'{0}{0}'.format(s)``), would make a huge string."""
     if not isinstance(text, str):
         return
+    args = list(args)
     widths = [int(w) for match in _FORMAT_WIDTHS.findall(text) for w in match if w.isdigit()]
     if "*" in text or _NESTED_FIELD.search(text):  # widths taken from the arguments
         widths += [a for a in args if isinstance(a, int) and not isinstance(a, bool)]
     if widths and max(widths) > MAX_OUTPUT_CHARS:
         raise _too_big(max(widths))
+    fields = text.count("%") + text.count("{")
+    if fields and args:
+        _check_size(len(text) + fields * max(text_size(a) for a in args))
+
+
+def text_size(value: object, limit: int | None = None) -> int:
+    """How many characters ``value`` makes as text (``str()``), counted without making it.
+
+    A list holding the same long string many times is small in memory but huge as text:
+    containers (and Jinja's namespaces) are counted item by item, stopping once past
+    ``limit`` (default :data:`MAX_OUTPUT_CHARS`). Other values (numbers, dates) count 0:
+    their text is short.
+    """
+    limit = MAX_OUTPUT_CHARS if limit is None else limit
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, TemplateModule):  # {% import %}ed: its text is its body's output
+        value = value._body_stream
+    if isinstance(value, Namespace):
+        value = object.__getattribute__(value, "_Namespace__attrs")
+    if isinstance(value, Mapping):
+        items: Iterable[object] = (part for pair in value.items() for part in pair)
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        items = value
+    else:
+        return 0
+    size, seen, todo = 2, {id(value)}, [iter(items)]
+    while todo:
+        item = next(todo[-1], _END)
+        if item is _END:
+            todo.pop()
+            continue
+        size += 2
+        if isinstance(item, str):
+            size += len(item) + 2
+        elif isinstance(item, Namespace | Mapping | list | tuple | set | frozenset) and id(item) not in seen:
+            seen.add(id(item))
+            if isinstance(item, Namespace):
+                item = object.__getattribute__(item, "_Namespace__attrs")
+            todo.append(iter((part for pair in item.items() for part in pair) if isinstance(item, Mapping) else item))
+        if size > limit:
+            break
+    return size
+
+
+_END = object()
+
+
+def _check_size(size: int) -> None:
+    if size > MAX_OUTPUT_CHARS:
+        raise _too_big(size)
+
+
+def _check_texts(values: Iterable[object], separator: int = 0) -> list[object]:
+    """``values`` (as a list) if joining them, ``separator`` characters apart, stays within the limit."""
+    values = list(values)
+    size = separator * max(len(values) - 1, 0)
+    for value in values:
+        size += text_size(value, MAX_OUTPUT_CHARS - size)
+        _check_size(size)
+    return values
 
 
 def _check_int_arguments(args: Iterable[object]) -> None:
@@ -129,26 +199,124 @@ def _check_replace(text: object, old: object, new: object) -> None:
             raise _too_big(size)
 
 
+def _bounded_concat(chunks: Iterable[str]) -> str:
+    """``environment.concat``: the output of a block set, a macro, a ``caller()`` or a filter block."""
+    return "".join(_check_texts(chunks))
+
+
+def _checked_method_call(owner: object, name: str, args: tuple, kwargs: dict) -> tuple:
+    """Refuse a method call on a string, list, dict or set whose result would be too large;
+    return the arguments to call it with (an iterable to join, made a list)."""
+    if isinstance(owner, (str, bytes, list, tuple)):
+        _check_int_arguments([*args, *kwargs.values()])
+        if name == "replace" and len(args) >= 2:
+            _check_replace(owner, args[0], args[1])
+    if isinstance(owner, str) and args:
+        if name == "join":  # "sep".join(items): the items' text and the separators
+            return (_check_texts(args[0], len(owner)), *args[1:])
+        if name == "expandtabs" and isinstance(args[0], int):
+            _check_size(len(owner) + owner.count("\t") * args[0])
+        elif name == "translate" and isinstance(args[0], Mapping):
+            _check_size(len(owner) * max([1, *(text_size(v) for v in args[0].values())]))
+    elif isinstance(owner, (list, dict, set)) and name in _GROWING:
+        added = len(args[0]) if name in ("extend", "update") and args and hasattr(args[0], "__len__") else 1
+        _check_size(len(owner) + added)
+    return args
+
+
+def _block_text(block: BlockReference) -> str:
+    """What ``BlockReference.__call__`` returns (it joins with Jinja2's own ``concat``), bounded."""
+    text = _bounded_concat(block._stack[block._depth](block._context))
+    return Markup(text) if block._context.eval_ctx.autoescape else text
+
+
+class _Buffer(list):
+    """The output buffer of a block set, a macro, a ``caller()``, a filter block: refused once
+    its text exceeds the limit (it may hold many references to one long string)."""
+
+    __slots__ = ("size",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.size = 0
+
+    def append(self, chunk: str) -> None:
+        self.size += len(chunk) if isinstance(chunk, str) else 0
+        _check_size(self.size)
+        super().append(chunk)
+
+    def extend(self, chunks: Iterable[str]) -> None:
+        for chunk in chunks:
+            self.append(chunk)
+
+
+class _Template(jinja2.Template):
+    """A template whose module (``{% import %}``) is made from its bounded output."""
+
+    def make_module(self, vars=None, shared=False, locals=None):  # noqa: A002 (Jinja2's names)
+        context = self.new_context(vars, shared, locals)
+        return TemplateModule(self, context, list(_bounded(self.root_render_func(context))))
+
+
+class _CodeGenerator(CodeGenerator):
+    """Jinja2's code generator, with ``a ~ b`` checked (``environment.bounded_join``) before it
+    joins (the same code as Jinja2's ``visit_Concat``, the join function passed to the check),
+    and output buffers of :class:`_Buffer` (``environment.output_buffer``).
+    """
+
+    def buffer(self, frame) -> None:
+        frame.buffer = self.temporary_identifier()
+        self.writeline(f"{frame.buffer} = environment.output_buffer()")
+
+    @optimizeconst
+    def visit_Concat(self, node: nodes.Concat, frame) -> None:
+        if frame.eval_ctx.volatile:
+            join = "(markup_join if context.eval_ctx.volatile else str_join)"
+        else:
+            join = "markup_join" if frame.eval_ctx.autoescape else "str_join"
+        self.write(f"environment.bounded_join({join}, (")
+        for argument in node.nodes:
+            self.visit(argument, frame)
+            self.write(", ")
+        self.write("))")
+
+
+# List, dict and set methods that grow their object: checked against the limit on element count.
+_GROWING = {"append", "extend", "insert", "update", "add", "setdefault"}
+
+
 class _Sandbox(SandboxedEnvironment):
     """Jinja2's sandbox, with the operators and calls that can build huge values bounded."""
 
-    intercepted_binops = frozenset({"*", "**", "%"})
+    intercepted_binops = frozenset({"*", "**", "%", "+"})
+    code_generator_class = _CodeGenerator
+    template_class = _Template
+    concat = staticmethod(_bounded_concat)
+    output_buffer = _Buffer
+
+    @staticmethod
+    def bounded_join(join, values: tuple) -> str:
+        """``a ~ b ~ ...``: refused before joining when the text would be too large."""
+        return join(_check_texts(values))
 
     def call_binop(self, context, operator, left, right):
         if operator == "*":
             _check_repeat(left, right)
+            _check_product(left, right)
         elif operator == "**":
             _check_power(left, right)
         elif operator == "%":
             _check_format(left, right if isinstance(right, tuple) else (right,))
+        elif operator == "+" and isinstance(left, (str, list, tuple)) and isinstance(right, (str, list, tuple)):
+            _check_size(len(left) + len(right))
         return super().call_binop(context, operator, left, right)
 
     def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (the sandbox's own signature)
         owner = getattr(__obj, "__self__", None)
-        if isinstance(owner, (str, bytes, list, tuple)):
-            _check_int_arguments([*args, *kwargs.values()])
-            if getattr(__obj, "__name__", "") == "replace" and len(args) >= 2:
-                _check_replace(owner, args[0], args[1])
+        if owner is not None:
+            args = _checked_method_call(owner, getattr(__obj, "__name__", ""), args, kwargs)
+        elif type(__obj) is BlockReference and not args and not kwargs:  # {{ self.name() }}, {{ super() }}
+            return _block_text(__obj)
         return super().call(__context, __obj, *args, **kwargs)
 
     def wrap_str_format(self, value):
@@ -162,11 +330,63 @@ class _Sandbox(SandboxedEnvironment):
         return bounded
 
 
-def _bounded_filter(function):
-    def bounded(value, *args, **kwargs):
-        _check_int_arguments([*args, *kwargs.values()])
-        return function(value, *args, **kwargs)
+def _check_product(left: object, right: object) -> None:
+    """An integer product far beyond any figure (repeated squaring makes gigabytes)."""
+    if isinstance(left, int) and isinstance(right, int) and not isinstance(left, bool) \
+            and not isinstance(right, bool) and abs(left).bit_length() + abs(right).bit_length() > _MAX_POWER_BITS:
+        raise RenderLimit(f"tích quá lớn (quá {_MAX_POWER_BITS} bit) / product too large")
+
+
+def _bounded_filter(function, repeats_arguments: bool = False):
+    """``function`` (a filter) refused on a value too large as text, or on a width or count
+    argument over the limit; with ``repeats_arguments``, also when a string argument inserted
+    at every line or word (``wordwrap``'s wrapstring, ``indent``'s string width) would be."""
+    passed = getattr(function, "jinja_pass_arg", None)
+
+    def bounded(*args, **kwargs):
+        value, rest = (args[1], args[2:]) if passed is not None else (args[0], args[1:])
+        size = text_size(value)
+        _check_size(size)
+        _check_int_arguments([*rest, *kwargs.values()])
+        if repeats_arguments:
+            _check_size(size * max([1, *(len(a) for a in (*rest, *kwargs.values()) if isinstance(a, str))]))
+        return function(*args, **kwargs)
+
+    if passed is not None:
+        bounded.jinja_pass_arg = passed
     return bounded
+
+
+# Filters that turn their value into text (a container's repr can be far larger than it is in
+# memory), or build sequences from an integer argument (batch, slice): bounded.
+_TEXT_FILTERS = ("string", "e", "escape", "forceescape", "tojson", "pprint", "trim", "upper", "lower", "title",
+                 "capitalize", "striptags", "urlencode", "wordcount", "truncate", "xmlattr", "center",
+                 "batch", "slice", "list", "safe")
+_REPEATING_FILTERS = ("wordwrap", "indent", "urlize")
+
+
+@jinja2.pass_eval_context
+def _join_filter(eval_ctx, value, d="", attribute=None):
+    items = list(value)
+    if attribute is not None:
+        items = list(map(jinja2.filters.make_attrgetter(eval_ctx.environment, attribute), items))
+    return jinja2.filters.do_join(eval_ctx, _check_texts(items, len(str(d))), d)
+
+
+@jinja2.pass_environment
+def _sum_filter(environment, iterable, attribute=None, start=0):
+    """``[a, b]|sum(start=[])`` joins lists: bounded like ``+``."""
+    items = list(iterable)
+    if attribute is not None:
+        items = list(map(jinja2.filters.make_attrgetter(environment, attribute), items))
+    if isinstance(start, (list, tuple, str)):
+        _check_size(len(start) + sum(len(i) for i in items if isinstance(i, (list, tuple, str))))
+    return sum(items, start)
+
+
+def _lipsum(n=5, html=True, min=20, max=100):  # noqa: A002 (Jinja2's own argument names)
+    _check_size(int(n) * int(max) * 12)  # words of at most 11 letters and a space
+    return jinja2.utils.generate_lorem_ipsum(n, html, min, max)
 
 
 @jinja2.pass_eval_context
@@ -212,6 +432,8 @@ class _ConfinedLoader(jinja2.FileSystemLoader):
 def _finalize(value: object) -> object:
     if value is None:
         raise NoneOutput("giá trị None (trống) được in ra; dùng {% if %} hoặc giá trị mặc định")
+    if not isinstance(value, str):  # a container printed: its text, before it is made
+        _check_size(text_size(value))
     return value
 
 
@@ -251,10 +473,15 @@ def _environment(workspace_templates: Path | None) -> SandboxedEnvironment:
     )
     env.filters.update(FILTERS)
     env.filters["abbreviate"] = _abbreviate
-    env.filters["center"] = _bounded_filter(env.filters["center"])
-    env.filters["indent"] = _bounded_filter(env.filters["indent"])
+    for name in _TEXT_FILTERS:
+        env.filters[name] = _bounded_filter(env.filters[name])
+    for name in _REPEATING_FILTERS:
+        env.filters[name] = _bounded_filter(env.filters[name], repeats_arguments=True)
     env.filters["format"] = _format_filter
     env.filters["replace"] = _replace_filter
+    env.filters["join"] = _join_filter
+    env.filters["sum"] = _sum_filter
+    env.globals["lipsum"] = _lipsum
     return env
 
 
