@@ -6,7 +6,9 @@ table written from code; WeasyPrint's automatic layout lays out the text of ever
 once more, about a fifth of a document's layout time). The widths follow the browser's
 automatic table layout, roughly: every column gets at least its longest header word and
 its longest unbreakable cell (numbers and row labels do not wrap), and the room left is
-shared in proportion to what each column would need to set its cells on one line.
+shared in proportion to what each column would need to set its cells on one line. When
+the page cannot hold every column's minimum (a 100-character name without a space), the
+widest columns are cut down to one width and that label breaks inside its cell.
 Text is measured with the built-in Times New Roman metrics (:mod:`docx_metrics`), so the
 widths do not depend on the fonts of the machine and the output stays reproducible.
 
@@ -64,7 +66,7 @@ def column_widths_pt(cells: Iterable, columns: int, room_pt: float, size_pt: flo
     """
     minimum, natural = _needs(cells, columns, size_pt, padding_pt)
     if sum(minimum) >= room_pt:
-        return [m * room_pt / sum(minimum) for m in minimum]
+        return _capped(minimum, room_pt)
     slack = [n - m for n, m in zip(natural, minimum)]
     if sum(slack):
         share = [s / sum(slack) for s in slack]
@@ -72,3 +74,17 @@ def column_widths_pt(cells: Iterable, columns: int, room_pt: float, size_pt: flo
         share = [n / sum(natural) for n in natural]
     extra = room_pt - sum(minimum)
     return [m + extra * s for m, s in zip(minimum, share)]
+
+
+def _capped(minimum: list[float], room_pt: float) -> list[float]:
+    """``minimum`` with the widest columns cut down to one width, so that they add up to
+    ``room_pt``: a row label longer than the table can hold (a 100-character name without
+    a space) breaks in its cell (print.css ``overflow-wrap``; Word and LibreOffice break
+    such a word by themselves), the numbers beside it keep their width."""
+    rest, count, level = room_pt, len(minimum), room_pt / max(len(minimum), 1)
+    for width in sorted(minimum):
+        level = rest / count
+        if width > level:
+            break
+        rest, count = rest - width, count - 1
+    return [min(width, level) for width in minimum]
