@@ -10,12 +10,15 @@ and its unit or period; broader selections simply leave such jobs out.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 from reportgen.errors import BuildFailed, InvalidInput, Problem
 from reportgen.kinds import KINDS, Kind
 from reportgen.periods import PERIOD_FORMAT_MESSAGE, Period
 from reportgen.workspace import Workspace
+
+UNITS_LISTED_MAX = 20  # an unknown --unit lists every code up to this many, else the closest
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,15 @@ def _check_formats(kinds, formats) -> None:
         raise InvalidInput(problems)
 
 
+def _known_units(ws: Workspace, unit: str) -> str:
+    """The codes to suggest: all of them for a district, the closest few for a province's hundreds."""
+    known = [str(code) for code in ws.units.index]
+    if len(known) <= UNITS_LISTED_MAX:
+        return f"có: {', '.join(known)}"
+    close = difflib.get_close_matches(unit, known, n=5, cutoff=0.6)
+    return (f"gần giống: {', '.join(close)}; " if close else "") + f"units.csv có {len(known)} mã"
+
+
 def _check_selectors(ws: Workspace, periods, units, kinds) -> None:
     problems = []
     for period in periods:
@@ -125,7 +137,7 @@ def _check_selectors(ws: Workspace, periods, units, kinds) -> None:
             problems.append(Problem("--period", PERIOD_FORMAT_MESSAGE, value=period))
     for unit in units:
         if unit not in ws.units.index:
-            problems.append(Problem("--unit", f"mã đơn vị không có trong units.csv; có: {', '.join(ws.units.index)}", value=unit))
+            problems.append(Problem("--unit", f"mã đơn vị không có trong units.csv; {_known_units(ws, unit)}", value=unit))
     for kind in kinds:
         if kind not in KINDS:
             problems.append(Problem("--kind", f"loại văn bản không có; có: {', '.join(KINDS)}", value=kind))

@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
+import csv
 import json
 import os
 import pstats
@@ -178,7 +179,11 @@ def bench_libreoffice(province: Path, count: int, runs: int, tmp: Path) -> None:
     if soffice is None:
         line("LibreOffice comparison", "skipped: soffice is not installed")
         return
-    units = [f"P-D01-X{c:03d}" for c in range(1, count + 1)]
+    with (province / "units.csv").open(encoding="utf-8") as handle:  # the first communes, across districts
+        units = [row["ma_don_vi"] for row in csv.DictReader(handle) if row["cap"] == "xa"][:count]
+    if len(units) < count:
+        line("LibreOffice comparison", f"skipped: the province has {len(units)} communes, --lo-docs asks for {count}")
+        return
     source = tmp / "lo-docx"
     run(reportgen("build", "-w", province, "-o", source, "-p", PERIOD, "-k", "bao-cao", "-f", "docx", "--jobs", "1",
                   *[a for u in units for a in ("-u", u)]))

@@ -131,3 +131,20 @@ def test_init_2022_sample_does_not_copy_the_2025_one(cli, tmp_path):
     assert cli("init", target).exit_code == 0
     assert not (target / "mau-2025").exists()
     assert sorted(p.name for p in target.iterdir()) == ["figures", "meetings", "reportgen.toml", "units.csv"]
+
+
+def test_an_unknown_unit_in_a_province_names_the_closest_codes_not_all(tmp_path, cli):
+    """At province scale the message suggests the nearest codes instead of listing hundreds."""
+    from tests.conftest import write_workspace
+
+    communes = [f"P-X{n:03d}" for n in range(1, 31)]
+    units = "ma_don_vi,ten_don_vi,cap,ma_cap_tren,dia_danh,nguoi_ky\nP,Tỉnh Đồng Sen,tinh,,Đồng Sen,Trần Văn Hà\n" + "".join(
+        f"{code},Xã Số {code[-3:]},xa,P,Số {code[-3:]},Bùi Văn Lan\n" for code in communes)
+    figures = ("ky,ma_don_vi,truc_tuyen,truc_tiep,buu_chinh,ky_truoc,truoc_han,dung_han,qua_han,dang_trong_han,"
+               "dang_qua_han\n2022-Q1,P,336,1850,264,120,1716,724,12,115,3\n")
+    write_workspace(tmp_path / "ws", 'province = "Đồng Sen"\n', units, {"q1.csv": figures}, {})
+    result = cli("build", "-w", str(tmp_path / "ws"), "-o", str(tmp_path / "out"), "-p", "2022-Q1", "-u", "P-X031")
+    assert result.exit_code == 2
+    assert ("LỖI: --unit: mã đơn vị không có trong units.csv; gần giống: P-X030, P-X023, P-X021, P-X019, P-X018; "
+            "units.csv có 31 mã (giá trị: 'P-X031')") in result.output + result.stderr
+    assert not (tmp_path / "out").exists()
