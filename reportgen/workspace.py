@@ -134,7 +134,8 @@ def _read(root: Path, label: str, limits: Limits, sheet: str | None = None,
 def _read_workbook(data: bytes, label: str, units: pd.DataFrame, config: Config):
     """An office's summary workbook (title rows, merged header, unit names), from its bytes."""
     try:
-        table, problems = read_figures_workbook(io.BytesIO(data), label, units, config.sources, config.labels.columns)
+        table, problems = read_figures_workbook(io.BytesIO(data), label, units, config.sources, config.labels.columns,
+                                                config.limits)
     except UnreadableFile as exc:
         return None, [Problem(label, str(exc))]
     return table, problems + ([Problem(label, n, severity="warning") for n in table.notes] if table else [])

@@ -672,3 +672,14 @@ def test_an_xlsx_column_repeated_in_the_header(cli, workspace):
     assert invalid(cli, workspace) == [
         "figures/them.xlsx, dòng 1, cột qua_han: cột lặp lại (ô I1 và ô L1 của dòng tiêu đề): "
         "mỗi cột chỉ được có một lần"]
+
+
+@pytest.mark.parametrize("setting, column", [('[sources]\nky = "3000-Q1"', "sources.ky"),
+                                             ('[cutoff.so_lieu_den]\n"0999-Q1" = 2022-03-08',
+                                              "cutoff.so_lieu_den.0999-Q1")])
+def test_a_period_of_an_implausible_year_in_reportgen_toml(cli, workspace, setting, column):
+    with open(workspace / "reportgen.toml", "a", encoding="utf-8") as handle:
+        handle.write(f"\n{setting}\n")
+    value = column.rsplit(".", 1)[1] if column.startswith("cutoff") else "3000-Q1"
+    assert invalid(cli, workspace) == [f"reportgen.toml, cột {column}: kỳ ngoài khoảng hợp lý: {YEARS} "
+                                       f"(giá trị: {value!r})"]

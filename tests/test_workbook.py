@@ -403,3 +403,15 @@ def test_an_empty_period_cell_without_a_title_period(workspace: Path):
     assert messages(workspace) == [
         "figures/k.xlsx, ô B3: ô trống: cần kỳ báo cáo, ví dụ \"Quý I năm 2022\" hoặc 2022-Q1 (hoặc ghi kỳ ở tiêu đề "
         "biểu, hoặc ky trong [sources] của reportgen.toml) (giá trị: '')"]
+
+
+def test_a_title_of_an_implausible_year_is_one_error_at_its_cell(workspace: Path, cli):
+    import datetime as dt
+
+    book, ws = office_sheet(workspace, title="BIỂU TỔNG HỢP KẾT QUẢ GIẢI QUYẾT TTHC QUÝ I/3000")
+    put(workspace, book)
+    assert messages(workspace, only_figures=True) == [
+        f"figures/bieu-2022-q1.xlsx, ô A2: kỳ ở tiêu đề biểu ngoài khoảng hợp lý: cần năm từ 2000 đến "
+        f"{dt.date.today().year + 1} (đặt [limits] first_year, last_year trong reportgen.toml để đổi) "
+        "(giá trị: 'BIỂU TỔNG HỢP KẾT QUẢ GIẢI QUYẾT TTHC QUÝ I/3000')"]
+    assert cli("validate", "--workspace", workspace).exit_code == 2

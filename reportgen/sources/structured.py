@@ -55,10 +55,14 @@ def load_config(root: Path, name: str) -> tuple[Config | None, list[Problem]]:
     if config is None:
         return None, problems
     limit = config.limits.name_chars
-    long = [Problem(name, f"tên quá dài: {len(signer.name)} ký tự, tối đa {limit}",
-                    column=f"signers.{code}.{kind}.name", value=signer.name)
-            for code, kinds in config.signers.items() for kind, signer in kinds.items() if len(signer.name) > limit]
-    return (None if long else config), long + repeated_items(config.model_dump(), name)
+    bad = [Problem(name, f"tên quá dài: {len(signer.name)} ký tự, tối đa {limit}",
+                   column=f"signers.{code}.{kind}.name", value=signer.name)
+           for code, kinds in config.signers.items() for kind, signer in kinds.items() if len(signer.name) > limit]
+    periods = [("sources.ky", config.sources.ky)] if config.sources.ky else []
+    periods += [(f"cutoff.so_lieu_den.{key}", key) for key in config.cutoff.so_lieu_den]
+    bad += [Problem(name, implausible, column=column, value=period) for column, period in periods
+            if (implausible := config.limits.period_problem(Period.parse(period)))]
+    return (None if bad else config), bad + repeated_items(config.model_dump(), name)
 
 
 def _toml_line(exc: Exception) -> int | None:

@@ -27,7 +27,7 @@ from openpyxl.utils import get_column_letter
 
 from reportgen.errors import Problem
 from reportgen.periods import Period
-from reportgen.schema import Sources
+from reportgen.schema import Limits, Sources
 from reportgen.sources.tables import Table, UnreadableFile, _cell_text, _legacy_note
 
 RECEIVED = ("truc_tuyen", "truc_tiep", "buu_chinh", "ky_truoc")
@@ -261,11 +261,13 @@ LABEL_GROUPS = {"truc_tuyen": "received", "truc_tiep": "received", "buu_chinh": 
 
 
 def read_figures_workbook(path: Path | BinaryIO, label: str, units: pd.DataFrame, sources: Sources,
-                          labels: dict[str, str] | None = None) -> tuple[Table | None, list[Problem]]:
+                          labels: dict[str, str] | None = None,
+                          limits: Limits | None = None) -> tuple[Table | None, list[Problem]]:
     """The office's workbook as a Table of reportgen's figure columns, and its problems.
 
     ``labels`` are the workspace's column labels (``[labels.columns]``), which the written
-    ``bao-cao.xlsx`` uses under the standard group headings.
+    ``bao-cao.xlsx`` uses under the standard group headings; ``limits`` the plausible years
+    of a period its title states (a title of an implausible year is one error, at its cell).
     """
     from openpyxl import load_workbook
 
@@ -280,7 +282,8 @@ def read_figures_workbook(path: Path | BinaryIO, label: str, units: pd.DataFrame
     name = sheet_name or values.sheetnames[0]
     own = {plain(f"{GROUP_HEADINGS[LABEL_GROUPS[f]]} / {text}"): f for f, text in (labels or {}).items()
            if f in LABEL_GROUPS}
-    return _Reader(path, label, _Sheet(values[name], formulas[name]), UnitIndex.of(units), sources, own).read()
+    return _Reader(path, label, _Sheet(values[name], formulas[name]), UnitIndex.of(units), sources, own,
+                   limits or Limits()).read()
 
 
 def is_plain_table(path: Path | BinaryIO, sheet: str | None) -> bool:
@@ -301,8 +304,10 @@ def is_plain_table(path: Path | BinaryIO, sheet: str | None) -> bool:
 
 class _Reader:
     def __init__(self, path: Path, label: str, sheet: _Sheet, units: UnitIndex, sources: Sources,
-                 own: dict[str, str]):
+                 own: dict[str, str], limits: Limits):
         self.path, self.label, self.sheet, self.units, self.sources = path, label, sheet, units, sources
+        self.limits = limits
+        self.bad_period = False  # the title states a period of an implausible year (reported)
         self.problems: list[Problem] = []
         self.notes: set[str] = set()
         self.mapped = {**own, **{plain(k): v for k, v in sources.columns.items()}}
@@ -323,7 +328,7 @@ class _Reader:
         if columns is None:
             return None, self.problems
         period = self.period(first, columns)
-        if period is None and not any(c.field == "ky" for c in columns):
+        if period is None and (self.bad_period or not any(c.field == "ky" for c in columns)):
             return None, self.problems
         rows = self.rows(last + 1, columns, period)  # rows with errors are left out, as in a CSV
         letters = {c.field: get_column_letter(c.index) for c in columns}
@@ -409,15 +414,21 @@ class _Reader:
             for col in range(1, self.sheet.max_col + 1):
                 found = period_in_text(self.sheet.text(row, col)) if self.sheet.raw(row, col) is not None else None
                 if found:
-                    titles.setdefault(found, f"{get_column_letter(col)}{row}")
+                    titles.setdefault(found, (row, col))
         config = Period.parse(self.sources.ky) if self.sources.ky else None
         if len(titles) > 1:
-            where = "; ".join(f"ô {cell}: {p}" for p, cell in titles.items())
+            where = "; ".join(f"ô {get_column_letter(col)}{row}: {p}" for p, (row, col) in titles.items())
             self.problem(f"các dòng tiêu đề ghi hai kỳ khác nhau ({where})")
             return None
         title = next(iter(titles), None)
+        if title and (implausible := self.limits.period_problem(title, "kỳ ở tiêu đề biểu")):
+            row, col = titles[title]
+            self.problem(implausible, row, col, value=self.sheet.text(row, col))
+            self.bad_period = True
+            return None
         if title and config and title != config:
-            self.problem(f"kỳ ở tiêu đề (ô {titles[title]}: {title}) khác kỳ trong reportgen.toml "
+            row, col = titles[title]
+            self.problem(f"kỳ ở tiêu đề (ô {get_column_letter(col)}{row}: {title}) khác kỳ trong reportgen.toml "
                          f"([sources] ky = {config})")
             return None
         period = title or config
