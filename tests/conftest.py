@@ -51,3 +51,16 @@ def replace_in(path: Path, old: str, new: str, count: int = 1) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"
     path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def bump_online(ws: Path, unit: str, period: str = "2022-Q1") -> None:
+    """One unit's figures changed in a synthetic workspace: seven more files received online
+    (``truc_tuyen``) and seven more carried over from the period before (``ky_truoc``)."""
+    figures = ws / "figures" / f"mot-cua-{period.lower()}.csv"
+    lines = figures.read_text(encoding="utf-8").splitlines()
+    row = next(i for i, line in enumerate(lines) if line.startswith(f"{period},{unit},"))
+    cells = lines[row].split(",")
+    cells[2] = str(int(cells[2]) + 7)  # truc_tuyen
+    cells[5] = str(int(cells[5]) + 7)  # ky_truoc
+    lines[row] = ",".join(cells)
+    figures.write_text("\n".join(lines) + "\n", encoding="utf-8")
