@@ -23,6 +23,14 @@ def workspace(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """An empty templates/ folder of a workspace (inside the workspace folder)."""
+    path = tmp_path / "ws" / "templates"
+    path.mkdir(parents=True)
+    return path
+
+
+@pytest.fixture
 def cli():
     """Run the CLI in-process; returns click's Result (exit_code, stdout, stderr)."""
     runner = CliRunner()

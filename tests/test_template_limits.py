@@ -17,14 +17,6 @@ RECURSION = "mẫu gọi lại chính nó không dừng (include hoặc macro đ
 OUTSIDE = "không đọc / template leads outside the template folder, refused"
 
 
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    """A workspace's templates/ folder (inside the workspace folder)."""
-    path = tmp_path / "ws" / "templates"
-    path.mkdir(parents=True)
-    return path
-
-
 def write(folder: Path, name: str, text: str) -> Path:
     path = folder / name
     path.write_text(text, encoding="utf-8")

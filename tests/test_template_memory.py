@@ -22,12 +22,6 @@ SETUP = '{% set ns = namespace(s="a" * 10000000, l=["a" * 10000000], x=[1]) %}'
 DOUBLED = "giá trị quá lớn (40.000.000 phần tử; giới hạn 20.000.000) / value too large"
 
 
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    path = tmp_path / "ws" / "templates"
-    path.mkdir(parents=True)
-    return path
-
 
 def shown(line: str) -> str:
     """A source line as the message quotes it (shortened past 120 characters)."""
