@@ -246,7 +246,7 @@ class Inputs:
     @cached_property
     def _figure_rows(self) -> dict[str, list[tuple[Period, str, str]]]:
         """Unit -> [(period, file label, row digest)] for every figure row."""
-        from reportgen.validate import COUNTS  # noqa: PLC0415
+        from reportgen.columns import COUNTS  # noqa: PLC0415
 
         frame = self.ws.figures
         files = frame["_file"] if "_file" in frame.columns else ["figures"] * len(frame)

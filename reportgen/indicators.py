@@ -19,7 +19,7 @@ import pandas as pd
 
 from reportgen.periods import Period
 from reportgen.schema import LEVELS
-from reportgen.validate import COUNTS
+from reportgen.columns import COUNTS
 
 LEVEL_ORDER = LEVELS  # highest first
 

@@ -12,6 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from reportgen.columns import KEYS as COLUMN_KEYS
+from reportgen.columns import LABELS as COLUMN_LABELS
 from reportgen.periods import PERIOD_FORMAT_MESSAGE, Period
 from reportgen.render.subset import DEFAULT_MARGINS
 
@@ -69,17 +71,7 @@ class Labels(Strict):
     # not read as the total); {cap}: the unit's level word, {don_vi}: its name in running text
     # (a level left out keeps the unit's name, as the district of the 2022 sample does)
     own_office: dict[str, str] = {"tinh": "Trung tâm Phục vụ hành chính công {cap}"}
-    columns: dict[str, str] = {
-        "truc_tuyen": "Trực tuyến",
-        "truc_tiep": "Trực tiếp",
-        "buu_chinh": "Bưu chính",
-        "ky_truoc": "Kỳ trước",
-        "truoc_han": "Trước hạn",
-        "dung_han": "Đúng hạn",
-        "qua_han": "Quá hạn",
-        "dang_trong_han": "Trong hạn",
-        "dang_qua_han": "Quá hạn",
-    }
+    columns: dict[str, str] = dict(COLUMN_LABELS)  # reportgen.columns: every column's default label
 
     @field_validator("columns")
     @classmethod
@@ -107,8 +99,7 @@ class Targets(Strict):
         return value
 
 
-SOURCE_FIELDS = ("ky", "ma_don_vi", "ten_don_vi", "stt", "bo_qua", "truc_tuyen", "truc_tiep", "buu_chinh",
-                 "ky_truoc", "truoc_han", "dung_han", "qua_han", "dang_trong_han", "dang_qua_han")
+SOURCE_FIELDS = ("ky", "ma_don_vi", "ten_don_vi", "stt", "bo_qua", *COLUMN_KEYS)
 
 
 class Sources(Strict):

@@ -13,6 +13,7 @@ from dataclasses import replace
 
 import pandas as pd
 
+from reportgen.columns import COUNTS, IN_PROGRESS, RECEIVED, RESOLVED
 from reportgen.errors import Problem
 from reportgen.periods import Period, period_format_message
 from reportgen.schema import LEVELS, Limits
@@ -25,10 +26,6 @@ RESERVED_CODE = re.compile(r"^(CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9])(\..*)?$", re.I
 NAME_COLUMNS = ("ten_don_vi", "dia_danh", "nguoi_ky")
 UNIT_COLUMNS = ("ma_don_vi", "ten_don_vi", "cap", "ma_cap_tren")
 UNIT_OPTIONAL = ("dia_danh", "nguoi_ky")
-RECEIVED = ("truc_tuyen", "truc_tiep", "buu_chinh", "ky_truoc")
-RESOLVED = ("truoc_han", "dung_han", "qua_han")
-IN_PROGRESS = ("dang_trong_han", "dang_qua_han")
-COUNTS = RECEIVED + RESOLVED + IN_PROGRESS
 FIGURE_COLUMNS = ("ky", "ma_don_vi") + COUNTS
 REPEATED_COLUMN = "cột lặp lại"
 

@@ -27,6 +27,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from reportgen import __version__
+from reportgen.columns import in_group
 from reportgen.sources.workbook import GROUP_HEADINGS
 from reportgen.templating import phrase
 from reportgen.vi.numbers import roman, share_value
@@ -38,10 +39,11 @@ LAST = 15  # columns A..O: STT, Đơn vị, (3)…(15)
 COUNT_FORMAT = "[$-42A]#,##0"  # 42A: Vietnamese, so the grouping shows as 1.850 in any locale
 SHARE_FORMAT = "[$-42A]0.00"
 WIDTHS = {1: 6, 2: 24, **{c: 9.5 for c in range(3, LAST)}, LAST: 11}
-FIELDS = ("received", "truc_tuyen", "truc_tiep", "buu_chinh", "ky_truoc", "resolved", "truoc_han", "dung_han",
-          "qua_han", "in_progress", "dang_trong_han", "dang_qua_han")
-GROUPS = ((GROUP_HEADINGS["received"], 3, 7), (GROUP_HEADINGS["resolved"], 8, 11),
-          (GROUP_HEADINGS["in_progress"], 12, 14))
+# the grouped columns (reportgen.columns), each group led by its "Tổng số" (the derived total)
+TOTAL_OF = {"received": "received", "resolved": "resolved", "in_progress": "in_progress"}
+FIELDS = tuple(key for group in TOTAL_OF for key in (TOTAL_OF[group], *in_group(group)))
+GROUPS = tuple((GROUP_HEADINGS[group], 3 + FIELDS.index(TOTAL_OF[group]),
+                3 + FIELDS.index(TOTAL_OF[group]) + len(in_group(group))) for group in TOTAL_OF)
 THIN = Side(style="thin")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -116,9 +118,7 @@ def _header(ws, row: int, labels: dict) -> int:
         ws.merge_cells(start_row=row, start_column=col, end_row=row + 1, end_column=col)
     for text, start, end in GROUPS:
         _put(ws, row, start, text, bold=True, last=end)
-    subs = ["Tổng số", labels["truc_tuyen"], labels["truc_tiep"], labels["buu_chinh"], labels["ky_truoc"],
-            "Tổng số", labels["truoc_han"], labels["dung_han"], labels["qua_han"],
-            "Tổng số", labels["dang_trong_han"], labels["dang_qua_han"]]
+    subs = ["Tổng số" if key in TOTAL_OF.values() else labels[key] for key in FIELDS]
     for offset, text in enumerate(subs):
         _put(ws, row + 1, 3 + offset, text, bold=True)
     for col in range(1, LAST + 1):

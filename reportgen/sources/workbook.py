@@ -25,16 +25,15 @@ from typing import BinaryIO
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
+from reportgen import columns as registry
+from reportgen.columns import COUNTS
 from reportgen.errors import Problem
 from reportgen.periods import Period
 from reportgen.schema import Limits, Sources
 from reportgen.sources.tables import Table, UnreadableFile, _cell_text, _legacy_note
 
-RECEIVED = ("truc_tuyen", "truc_tiep", "buu_chinh", "ky_truoc")
-RESOLVED = ("truoc_han", "dung_han", "qua_han")
-IN_PROGRESS = ("dang_trong_han", "dang_qua_han")
-COUNTS = RECEIVED + RESOLVED + IN_PROGRESS
-PARTS = {"received_total": RECEIVED, "resolved_total": RESOLVED, "in_progress_total": IN_PROGRESS}
+# a group's "Tổng số" (received_total ...) and the columns it is the sum of
+PARTS = {f"{key}_total": registry.in_group(key) for key, group in registry.GROUPS.items() if group.total}
 TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, hỏi, nặng
 HEADER_SCAN = 40  # rows searched for the header
 
@@ -70,38 +69,32 @@ SPECIAL = {
     "ten_don_vi": {"don vi", "ten don vi", "ten", "co quan don vi", "don vi bao cao"},
     "ky": {"ky", "ky bao cao"},
 }
-CORE = {
-    "tong so": "total", "tong": "total",
-    "ky truoc": "ky_truoc", "ky truoc chuyen qua": "ky_truoc", "ky truoc chuyen sang": "ky_truoc",
-    "tu ky truoc chuyen qua": "ky_truoc", "ton ky truoc": "ky_truoc",
-    "truc tuyen": "truc_tuyen", "truc tiep": "truc_tiep",
-    "buu chinh": "buu_chinh", "buu chinh cong ich": "buu_chinh", "dich vu buu chinh": "buu_chinh",
-    "dich vu buu chinh cong ich": "buu_chinh",
-    "truoc han": "truoc_han", "dung han": "dung_han", "dung thoi han": "dung_han", "qua han": "qua_han",
-    "trong han": "dang_trong_han", "chua den han": "dang_trong_han", "trong thoi han": "dang_trong_han",
-}
+TOTAL = ("tong so", "tong")  # a group's "Tổng số"
+
+
+def _aliases() -> dict[str, tuple[registry.Column, ...]]:
+    """Plain heading -> the columns it may name (two when only the group tells them apart)."""
+    found: dict[str, list[registry.Column]] = {}
+    for column in registry.COLUMNS:
+        for alias in column.aliases:
+            found.setdefault(alias, []).append(column)
+    return {alias: tuple(columns) for alias, columns in found.items()}
+
+
+ALIASES = _aliases()
 FILLERS = sorted(["so ho so", "so", "ho so", "moi tiep nhan", "tiep nhan", "moi", "nhan", "qua dich vu", "qua",
                   "tra", "giai quyet", "da giai quyet", "dang giai quyet", "da", "dang", "tra ket qua", "ket qua",
                   "trong ky", "so moi tiep nhan", "nhan giai quyet", "so ho so nhan giai quyet"],
                  key=len, reverse=True)
-GROUP_OF = {"truc_tuyen": "received", "truc_tiep": "received", "buu_chinh": "received", "ky_truoc": "received",
-            "truoc_han": "resolved", "dung_han": "resolved", "dang_trong_han": "in_progress"}
-
-
 def _group(text: str) -> str | None:
-    if re.search(r"\bdang (giai quyet|xu ly)\b", text):
-        return "in_progress"
-    if re.search(r"\b(da giai quyet|giai quyet xong|tra ket qua|da tra)\b", text):
-        return "resolved"
-    if re.search(r"\b(tiep nhan|nhan giai quyet|nhan)\b", text):
-        return "received"
-    return None
+    return next((g.key for g in registry.GROUPS.values() if re.search(g.pattern, text)), None)
 
 
 def _core(text: str) -> str | None:
+    """The alias (or ``tong so``) a heading is, once its fillers are taken off; None if none."""
     while text:
-        if text in CORE:
-            return CORE[text]
+        if text in ALIASES or text in TOTAL:
+            return text
         filler = next((f for f in FILLERS if text.startswith(f + " ")), None)
         if filler is None:
             return None
@@ -129,13 +122,14 @@ def classify(group_text: str | None, text: str) -> str | None:
     core = _core(sub)
     if core is None:
         return None
-    if core in GROUP_OF:
-        return core if group in (None, GROUP_OF[core]) else None
-    if group is None:
-        return None  # "Quá hạn", "Tổng số" alone: which group's? never guessed
-    if core == "total":
-        return f"{group}_total"
-    return {"resolved": "qua_han", "in_progress": "dang_qua_han"}.get(group)
+    if core in TOTAL:  # "Tổng số" alone: which group's? never guessed
+        return f"{group}_total" if f"{group}_total" in PARTS else None
+    candidates = ALIASES[core]
+    loose = [c for c in candidates if not c.grouped]
+    if loose:
+        return loose[0].key if group in (None, loose[0].group) else None
+    # "Quá hạn" alone: which group's? never guessed
+    return next((c.key for c in candidates if c.group == group), None)
 
 
 # --- periods ------------------------------------------------------------------------------
@@ -253,11 +247,8 @@ class _Sheet:
 
 # The group headings reportgen writes (render/to_xlsx.py); with the workspace's own column
 # labels ([labels.columns]) under them, they are read back whatever the labels say.
-GROUP_HEADINGS = {"received": "Số hồ sơ nhận giải quyết", "resolved": "Số hồ sơ đã giải quyết",
-                  "in_progress": "Số hồ sơ đang giải quyết"}
-LABEL_GROUPS = {"truc_tuyen": "received", "truc_tiep": "received", "buu_chinh": "received", "ky_truoc": "received",
-                "truoc_han": "resolved", "dung_han": "resolved", "qua_han": "resolved",
-                "dang_trong_han": "in_progress", "dang_qua_han": "in_progress"}
+GROUP_HEADINGS = {key: group.heading for key, group in registry.GROUPS.items()}
+LABEL_GROUPS = {c.key: c.group for c in registry.COLUMNS if c.group}
 
 
 def read_figures_workbook(path: Path | BinaryIO, label: str, units: pd.DataFrame, sources: Sources,
@@ -568,7 +559,4 @@ def _row_kind(name: str, stt: str) -> str | None:
 
 
 def _heading_of(field_name: str) -> str:
-    return {"truc_tuyen": "Trực tuyến", "truc_tiep": "Trực tiếp", "buu_chinh": "Bưu chính",
-            "ky_truoc": "Kỳ trước chuyển qua", "truoc_han": "Đã giải quyết / Trước hạn",
-            "dung_han": "Đã giải quyết / Đúng hạn", "qua_han": "Đã giải quyết / Quá hạn",
-            "dang_trong_han": "Đang giải quyết / Trong hạn", "dang_qua_han": "Đang giải quyết / Quá hạn"}[field_name]
+    return registry.BY_KEY[field_name].heading
