@@ -393,6 +393,109 @@ def verify_command(archive_root: Path, repair: bool) -> None:
                "tất cả khớp manifest.")
 
 
+# ---- digital signatures (issue 24) ---------------------------------------------------------------
+_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+@main.command("sign")
+@click.argument("pdf", type=_FILE)
+@click.option("--role", type=click.Choice(["signer", "office"]), required=True,
+              help="signer: the person's signature at the signature block; office: the clerk fills the number "
+                   "and date, then the body's signature with its seal.")
+@click.option("--p12", type=_FILE, help="PKCS#12 file holding the key and certificate.")
+@click.option("--password-file", type=_FILE, help="File whose first line is the PKCS#12 password.")
+@click.option("--pkcs11-lib", type=_FILE, help="The token's PKCS#11 library (.so).")
+@click.option("--token-label", help="Label of the token (USB key).")
+@click.option("--key-label", help="Label of the key on the token (default: its only key).")
+@click.option("--pin-file", type=_FILE, help="File whose first line is the token's PIN.")
+@click.option("--signature-image", type=_FILE, help="signer: the handwritten signature, blue PNG, transparent.")
+@click.option("--seal-image", type=_FILE, help="office: the seal, red PNG, transparent.")
+@click.option("--number", type=click.IntRange(1), help="office: the document's number.")
+@click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), help="office: the issuing date, YYYY-MM-DD.")
+@click.option("--tsa-url", help="RFC 3161 time-stamp server: PAdES B-T instead of B-B.")
+@click.option("--archive", "-a", "archive_root", type=click.Path(path_type=Path), default=ARCHIVE_ROOT,
+              show_default=True, help="Archive whose numbers are already used.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Output file (default: <kind>.signed.pdf beside the input).")
+def sign_command(pdf: Path, role: str, p12, password_file, pkcs11_lib, token_label, key_label, pin_file,
+                 signature_image, seal_image, number, on, tsa_url, archive_root, output) -> None:
+    """Sign a PDF reportgen built, as Decree 30/2020 lays it out (PAdES; see docs/signing.md).
+
+    The password and PIN are read from files, never from the command line. The input is
+    never changed. Exit code 2 for anything refused (wrong PIN, expired certificate,
+    number already used...), with the reason; nothing is written then.
+
+    \b
+    Example:
+        reportgen sign outputs/2022-Q1/TM/bao-cao.pdf --role signer --p12 chu-tich.p12 \\
+            --password-file mat-khau.txt --signature-image chu-ky.png
+        reportgen sign outputs/2022-Q1/TM/bao-cao.signed.pdf --role office --number 5 --date 2022-03-15 \\
+            --pkcs11-lib /usr/lib/x86_64-linux-gnu/opensc-pkcs11.so --token-label VANTHU --pin-file pin.txt \\
+            --seal-image con-dau.png
+    """
+    from reportgen.signing.keys import KeySource
+    from reportgen.signing.sign import SignRequest, sign
+
+    key = KeySource(p12, password_file, pkcs11_lib, token_label, key_label, pin_file)
+    done = sign(SignRequest(pdf, role, key, output, signature_image, seal_image, number,
+                            on.date() if on else None, tsa_url, archive_root))
+    _echo_problems(done.warnings)
+    click.echo(f"đã ký: {done.path} ({done.signer}, {done.time.isoformat()})")
+
+
+@main.command("verify-signature")
+@click.argument("pdf", type=_FILE)
+@click.option("--trust-root", "trust_roots", multiple=True, type=_FILE,
+              help="A trusted root certificate, PEM or DER (repeatable).")
+def verify_signature_command(pdf: Path, trust_roots) -> None:
+    """Check every signature of a signed PDF: signer, chain, time, changes after it, number and date.
+
+    Exit code 1 when a signature is broken or not trusted, or the file has none.
+
+    \b
+    Example:
+        reportgen verify-signature outputs/2022-Q1/TM/bao-cao.issued.pdf --trust-root root-ca.pem
+    """
+    from reportgen.signing.check import verify_file
+
+    result = verify_file(pdf, list(trust_roots))
+    for line in _signature_lines(result):
+        click.echo(line)
+    if not result.ok:
+        click.echo(f"{pdf}: chữ ký số KHÔNG hợp lệ." if result.signatures else f"{pdf}: không có chữ ký số.",
+                   err=True)
+        click.get_current_context().exit(1)
+    click.echo(f"{pdf}: {len(result.signatures)} chữ ký số, tất cả hợp lệ.")
+
+
+def _signature_lines(result) -> list[str]:
+    from reportgen.signing.check import FIELD_NAMES
+
+    lines = []
+    for number, sig in enumerate(result.signatures, 1):
+        lines.append(f"Chữ ký {number} ({FIELD_NAMES.get(sig.field, sig.field)}): {sig.signer}")
+        lines.append(f"  chuỗi chứng thư: {' <- '.join(sig.chain)}")
+        if sig.time:
+            lines.append(f"  thời điểm ký: {sig.time.astimezone(_VIETNAM()).isoformat()}")
+        if sig.timestamp:
+            lines.append(f"  dấu thời gian: {sig.timestamp.astimezone(_VIETNAM()).isoformat()}")
+        after = sig.changed_after or "không có"
+        allowed = "" if not sig.changed_after else (" (được phép)" if sig.permitted else " (KHÔNG được phép)")
+        lines.append(f"  thay đổi sau khi ký: {after}{allowed}")
+        for problem in sig.problems:
+            lines.append(f"  LỖI: {problem}")
+    for value in result.filled.values():
+        if value:
+            lines.append(f"Đã điền: {value}")
+    return lines
+
+
+def _VIETNAM():  # noqa: N802
+    from reportgen.signing.sign import VIETNAM
+
+    return VIETNAM
+
+
 # ---- the web page (issue 12) --------------------------------------------------------------------
 
 @main.command("serve")

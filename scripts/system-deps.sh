@@ -10,6 +10,7 @@
 #                          APIs (javax.activation, javax.xml.bind) it needs on Java 11+
 #   libreoffice-calc-nogui only where LibreOffice is installed: to lay out the written .xlsx in tests
 #   chromium, chromium-driver   the web page's browser test (tests/test_web_browser.py)
+#   softhsm2               a PKCS#11 token in software: stands in for the signer's USB key in tests/test_signing.py
 # Without root or apt, it prints what to install and fails.
 set -eu
 PYTHON=${PYTHON:-python3.11}
@@ -32,6 +33,7 @@ fi
 # For the tests only: the web page's end-to-end test drives Debian's Chromium.
 command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
 command -v chromedriver >/dev/null 2>&1 || missing="$missing chromium-driver"
+[ -f /usr/lib/softhsm/libsofthsm2.so ] || missing="$missing softhsm2"
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "reportgen: installing system packages:$missing"
