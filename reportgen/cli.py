@@ -327,12 +327,25 @@ ARCHIVE_ROOT = Path("archive")
 @click.option("--without-build", is_flag=True, help="Archive straight from the workspace, without the check.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print one JSON object per document (path relative to the archive folder).")
+@click.option("--seal-p12", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The office's key (PKCS#12): seal the manifest with it after the run (docs/archive.md).")
+@click.option("--seal-password-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="File whose first line is that PKCS#12 file's password.")
+@click.option("--seal-pkcs11-lib", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Or the office's token: its PKCS#11 library.")
+@click.option("--seal-token-label", help="The office token's label.")
+@click.option("--seal-pin-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="File whose first line is the office token's PIN.")
 def archive_command(workspace: Path, archive_root: Path, period, unit, kind, built_root: Path,
-                    without_build: bool, as_json: bool) -> None:
+                    without_build: bool, as_json: bool, seal_p12, seal_password_file, seal_pkcs11_lib,
+                    seal_token_label, seal_pin_file) -> None:
     """Archive built documents as PDF/A-3b records, written once, listed in the manifest.
 
     Each record embeds its figure rows (CSV), meeting file (YAML) and the built DOCX. A
-    document not built yet, or built from other data, is refused with the reason.
+    document not built yet, or built from other data, is refused with the reason. A record
+    signed since (<kind>.issued.pdf or <kind>.signed.pdf beside the build) is filed as
+    signed, byte for byte. With --seal-p12 (or a token) the manifest is sealed with the
+    office's key.
     Identical content already archived is left as is ("không đổi"); different content
     becomes a new version (..._v2.pdf). Exit code 1 when some documents failed, 2 on
     invalid input, 4 without a Vietnamese font.
@@ -348,7 +361,12 @@ def archive_command(workspace: Path, archive_root: Path, period, unit, kind, bui
 
     _echo_repairs(archiving.repair(archive_root))
 
-    results = archiving.archive(ws, jobs, archive_root, None if without_build else built_root)
+    seal_key = None
+    if seal_p12 or seal_pkcs11_lib:
+        from reportgen.signing.keys import KeySource
+
+        seal_key = KeySource(seal_p12, seal_password_file, seal_pkcs11_lib, seal_token_label, None, seal_pin_file)
+    results = archiving.archive(ws, jobs, archive_root, None if without_build else built_root, seal_key)
     _report(results, ARCHIVE_SUMMARY, as_json, base=archive_root)
 
 
@@ -362,12 +380,15 @@ def _echo_repairs(done: list[str]) -> None:
                 type=click.Path(path_type=Path))
 @click.option("--repair", is_flag=True, help="First complete or roll back what an interrupted archive run left "
                                              "(never deletes a record), and say what was done.")
-def verify_command(archive_root: Path, repair: bool) -> None:
+@click.option("--seal-cert", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The office's certificate: the manifest must be sealed with its key.")
+def verify_command(archive_root: Path, repair: bool, seal_cert: Path | None) -> None:
     """Check every record of ARCHIVE (default: archive/) against its manifest.
 
     Checksum, size, readable PDF, PDF/A-3b identification, embedded fonts and
-    attachments, metadata, path and identity of each row; also missing files, files the
-    manifest does not list and an interrupted archive run. Exit code 1 when anything does
+    attachments, metadata, path and identity of each row, the signatures of a signed
+    record, the manifest's seal; also missing files, files the manifest does not list and
+    an interrupted archive run. Exit code 1 when anything does
     not match, 2 when there is no archive there (no such folder, a file, or a folder without
     manifest.jsonl, manifest.csv or the archive's lock: never used by reportgen archive).
 
@@ -383,7 +404,7 @@ def verify_command(archive_root: Path, repair: bool) -> None:
         raise InvalidInput([Problem(str(archive_root), f"không có kho lưu trữ: {reason}")])
     if repair:
         _echo_repairs(archiving.repair(archive_root))
-    mismatches = archiving.verify(archive_root)
+    mismatches = archiving.verify(archive_root, seal_cert)
     for mismatch in mismatches:
         click.echo(f"KHÔNG KHỚP: {mismatch}")
     if mismatches:
@@ -509,7 +530,15 @@ def _VIETNAM():  # noqa: N802
 @click.option("--port", type=click.IntRange(1, 65535), default=8080, show_default=True)
 @click.option("--password-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="File holding the login password (or set REPORTGEN_PASSWORD).")
-def serve(workspace: Path, out: Path, archive_root: Path, host: str, port: int, password_file: Path | None) -> None:
+@click.option("--office-p12", type=_FILE, help="The office's key (PKCS#12) for the clerk's signing page.")
+@click.option("--office-password-file", type=_FILE, help="File whose first line is that file's password.")
+@click.option("--office-pkcs11-lib", type=_FILE, help="Or the office's token attached to the server: its library.")
+@click.option("--office-token-label", help="The office token's label.")
+@click.option("--office-pin-file", type=_FILE, help="File whose first line is the office token's PIN.")
+@click.option("--seal-image", type=_FILE, help="The seal, red PNG, transparent (with an office key).")
+def serve(workspace: Path, out: Path, archive_root: Path, host: str, port: int, password_file: Path | None,
+          office_p12, office_password_file, office_pkcs11_lib, office_token_label, office_pin_file,
+          seal_image) -> None:
     """Start the local web page for office staff: figures, meeting form, build, preview, archive.
 
     Listens on 127.0.0.1 (this machine only) unless --host is given; listening beyond
@@ -532,6 +561,15 @@ def serve(workspace: Path, out: Path, archive_root: Path, host: str, port: int, 
 
     from reportgen.web import create_app
 
-    app = create_app(workspace, out, archive_root, password)
+    office = None
+    if office_p12 or office_pkcs11_lib:
+        from reportgen.signing.keys import KeySource
+        from reportgen.web.signing_form import OfficeKey
+
+        if seal_image is None:
+            raise InvalidInput([Problem("--seal-image", "cần ảnh con dấu (PNG) cho trang ký số của văn thư")])
+        office = OfficeKey(KeySource(office_p12, office_password_file, office_pkcs11_lib, office_token_label, None,
+                                     office_pin_file), seal_image)
+    app = create_app(workspace, out, archive_root, password, office=office)
     click.echo(f"reportgen: trang web tại http://{host}:{port}/ (Ctrl-C để dừng)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False, proxy_headers=False)

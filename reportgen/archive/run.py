@@ -27,7 +27,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from reportgen.archive import journal, manifest, naming, storage
+from reportgen.archive import journal, manifest, naming, seal, signed, storage
 from reportgen.archive.built import BuildCheck
 from reportgen.archive.records import Record, make_record
 from reportgen.archive.verify import not_an_archive
@@ -40,13 +40,18 @@ COMPLETED = "đã bổ sung dòng manifest cho tệp có sẵn"
 RESTORED = "đã khôi phục tệp bị thiếu (cùng SHA-256 trong manifest)"
 
 
-def archive(ws: Workspace, jobs: list[Job], archive_root: Path, built_root: Path | None = None) -> list[Result]:
+def archive(ws: Workspace, jobs: list[Job], archive_root: Path, built_root: Path | None = None,
+            seal_key=None) -> list[Result]:
     """Archive every job into ``archive_root``; one result per job, in order.
 
     With ``built_root`` (the build's output folder), a document is archived only when it
     was built there from the very inputs it has now (``built.BuildCheck``: data, templates
     and stylesheets, base.docx, fonts, reportgen) and the built DOCX is the one the record
     embeds: a document not built yet, or built from other inputs, fails with the reasons.
+    A document signed after archiving (``<kind>.issued.pdf`` or ``<kind>.signed.pdf`` in the
+    build's folder, starting with this record's bytes) is filed as signed, byte for byte
+    (``signed.adopt``). With ``seal_key`` (a ``signing.keys.KeySource``) the manifest is
+    sealed with that key at the end of the run (``seal.seal``).
     What a killed run left is settled first (call :func:`repair` before to learn what).
     Raises ManifestError (before writing anything) if the manifest is malformed or its
     CSV and JSON Lines disagree (other than a CSV a killed run left one step behind);
@@ -57,7 +62,10 @@ def archive(ws: Workspace, jobs: list[Job], archive_root: Path, built_root: Path
         try:
             rows, _ = journal.recover(root)
             check = BuildCheck(ws, built_root) if built_root is not None else None
-            return [_archive_one(ws, job, root, rows, check) for job in jobs]
+            results = [_archive_one(ws, job, root, rows, check) for job in jobs]
+            if seal_key is not None:
+                _seal(root, rows, seal_key)
+            return results
         except OSError as exc:
             raise storage.unavailable(root, exc) from None
 
@@ -87,6 +95,10 @@ def _archive_one(ws: Workspace, job: Job, root: Path, rows: list[dict], check: B
         problem = check.before(job) if check else None
         record = make_record(ws, job) if problem is None else None
         problem = problem or (check.after(record) if check else None)
+        if not problem and check is not None:
+            found = signed.signed_copy(check.root / job.period / job.unit, job.kind)
+            adopted = signed.adopt(record, found) if found else record
+            problem, record = (adopted, record) if isinstance(adopted, str) else (None, adopted)
         if problem:
             return Result.failed(job, problem)
         return _file(record, root, rows)
@@ -140,6 +152,14 @@ def _file(record: Record, root: Path, rows: list[dict]) -> Result:
     storage.crash_point("row")
     journal.end(root)
     return _result(record, "archived" if version == 1 else "new-version", row["path"], version, None)
+
+
+def _seal(root: Path, rows: list[dict], key) -> None:
+    from reportgen.signing.keys import check_certificate, open_signer
+
+    with open_signer(key) as signer:
+        check_certificate(signer.signing_cert, dt.datetime.now(dt.timezone.utc), key.where)
+        seal.seal(root, rows, signer, archived_at())
 
 
 def _new_path(record: Record, root: Path, version: int) -> Path:

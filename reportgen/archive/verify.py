@@ -25,10 +25,10 @@ import hashlib
 import os
 import stat
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from reportgen.archive import journal, manifest, naming, storage
+from reportgen.archive import journal, manifest, naming, seal, signed, storage
 from reportgen.archive.pdf_facts import INTERPOLATED, PdfFacts, read_pdf
 from reportgen.archive.storage import LOCK_NAME, is_temp
 
@@ -37,7 +37,8 @@ UNLISTED_TEMP = ("tệp tạm của một lần lưu trữ bị ngắt "
                  "(chạy lại reportgen archive để dọn và hoàn tất)")
 NOT_PDFA = "không có nhận dạng PDF/A-3b trong XMP (pdfaid:part=3, conformance=B)"
 INTERRUPTED = "lần lưu trữ bị ngắt giữa chừng; chạy reportgen verify --repair để hoàn tất hoặc huỷ"
-OWN_FILES = {manifest.JSONL_NAME, manifest.CSV_NAME, LOCK_NAME, journal.INTENT_NAME}
+OWN_FILES = {manifest.JSONL_NAME, manifest.CSV_NAME, LOCK_NAME, journal.INTENT_NAME, seal.SEAL_NAME,
+             seal.SIGNATURE_NAME}
 # what only an archive folder holds: one of them makes a folder an archive
 MARKS = (manifest.JSONL_NAME, manifest.CSV_NAME, journal.INTENT_NAME, LOCK_NAME)
 # manifest column -> XMP property that must hold the same value
@@ -86,8 +87,11 @@ def not_an_archive(archive_root: Path) -> str | None:
             "reportgen archive)")
 
 
-def verify(archive_root: Path) -> list[Mismatch]:
+def verify(archive_root: Path, seal_cert: Path | None = None) -> list[Mismatch]:
     """Every mismatch between the archive folder and its manifest (empty: all good).
+
+    A sealed manifest (``seal``) is checked against its signature; with ``seal_cert`` the
+    seal must be there and be made with that certificate's key.
 
     No archive there (:func:`not_an_archive`): one mismatch, ``missing``, saying why.
     """
@@ -107,6 +111,8 @@ def verify(archive_root: Path) -> list[Mismatch]:
     found += _duplicates(rows)
     for row in rows:
         found += _identity(row) + check_record(root, row)
+    if not problems:
+        found += [Mismatch(seal.SEAL_NAME, "seal", message) for message in seal.problems(root, rows, seal_cert)]
     return found + _unlisted(root, rows)
 
 
@@ -183,6 +189,11 @@ def check_record(root: Path, row: dict) -> list[Mismatch]:
     except Exception as exc:  # pypdf and XML parsers raise many kinds of errors
         reason = f"{type(exc).__name__}: {exc}"
         return found + [Mismatch(row["path"], "unreadable", f"không đọc được như PDF ({reason})")]
+    if signed.is_signed(data):
+        found += [Mismatch(row["path"], "signature", message) for message in signed.signature_problems(data)]
+        number, issued = signed.filled(data)  # the number and date are the clerk's, not the drafted XMP's
+        filled = {"vb:number": number, "vb:issueDate": issued.isoformat() if issued else ""}
+        facts = replace(facts, xmp={**(facts.xmp or {}), **{k: v for k, v in filled.items() if v}})
     return found + _pdf_mismatches(row, facts)
 
 

@@ -75,6 +75,14 @@ def load_roots(paths: list[Path]) -> list:
 
 
 def verify_file(path: Path, trust_roots: list[Path]) -> Verification:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise refuse(str(path), f"không đọc được tệp: {exc.strerror or exc}") from None
+    return verify_data(data, load_roots(trust_roots), path)
+
+
+def verify_data(data: bytes, roots: list, path: Path | None = None) -> Verification:
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
@@ -82,11 +90,6 @@ def verify_file(path: Path, trust_roots: list[Path]) -> Verification:
 
     from reportgen.signing.fields import values
 
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise refuse(str(path), f"không đọc được tệp: {exc.strerror or exc}") from None
-    roots = load_roots(trust_roots)
     try:
         reader = PdfFileReader(BytesIO(data), strict=False)
         embedded = reader.embedded_regular_signatures

@@ -117,6 +117,10 @@ def sign(request: SignRequest) -> Signed:
         if request.number is None or request.on is None or request.seal_image is None:
             raise refuse(where, "văn thư ký cần --number SỐ, --date NĂM-THÁNG-NGÀY và --seal-image TỆP.png")
         _check_issue(request, facts, layout, where, warnings)
+    if request.output is None and any((folder / "manifest.jsonl").is_file() for folder in request.pdf.resolve().parents):
+        raise refuse(where, "tệp nằm trong kho lưu trữ, nơi không ghi thêm tệp nào ngoài reportgen archive; chọn "
+                     f"nơi ghi bằng -o, ví dụ outputs/{facts['period']}/<đơn vị>/{facts['kind']}.signed.pdf, rồi "
+                     "chạy reportgen archive để lưu bản đã ký")
     out = request.output or default_output(request.pdf, facts["kind"])
     if out.resolve() == request.pdf.resolve():
         raise refuse(str(out), "tệp ghi ra trùng tệp gốc; tệp gốc không bao giờ bị sửa, chọn tên khác với -o")

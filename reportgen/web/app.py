@@ -28,7 +28,7 @@ from reportgen.errors import InvalidInput, Problem, ReportgenError
 from reportgen.files import write_atomic
 from reportgen.kinds import KINDS
 from reportgen.plan import plan
-from reportgen.web import figures_upload, guard, meeting_form
+from reportgen.web import figures_upload, guard, meeting_form, signing_form
 from reportgen.web.runner import Runner
 from reportgen.workspace import MEETINGS_DIR, load_workspace
 
@@ -46,12 +46,13 @@ class Site:
     """The state of one server: its workspace, output and archive folders, and the build runner."""
 
     def __init__(self, workspace: Path, out: Path, archive_root: Path, password: str | None,
-                 upload_limit: int = UPLOAD_LIMIT):
+                 upload_limit: int = UPLOAD_LIMIT, office: signing_form.OfficeKey | None = None):
         self.root = Path(workspace).resolve()
         self.out = Path(out).resolve()
         self.archive_root = Path(archive_root).resolve()
         self.password = password
         self.upload_limit = upload_limit
+        self.office = office
         self.runner = Runner()
         self.pages = Environment(loader=FileSystemLoader(HERE / "pages"), autoescape=select_autoescape(default=True),
                                  trim_blocks=True, lstrip_blocks=True)
@@ -80,9 +81,9 @@ SECURITY_HEADERS = {
 
 
 def create_app(workspace: Path, out: Path, archive_root: Path, password: str | None = None,
-               upload_limit: int = UPLOAD_LIMIT) -> Starlette:
-    """The application for one workspace; ``password`` turns on the login page."""
-    site = Site(workspace, out, archive_root, password, upload_limit)
+               upload_limit: int = UPLOAD_LIMIT, office: signing_form.OfficeKey | None = None) -> Starlette:
+    """The application for one workspace; ``password`` turns on the login page, ``office`` the signing form."""
+    site = Site(workspace, out, archive_root, password, upload_limit, office)
     routes = [
         Route("/", _handler(site, overview)),
         Route("/so-lieu", _handler(site, figures_page), methods=["GET", "POST"]),
@@ -92,6 +93,7 @@ def create_app(workspace: Path, out: Path, archive_root: Path, password: str | N
         Route("/tep/{period}/{unit}/{name}", _handler(site, output_file)),
         Route("/tai-ky/{period}", _handler(site, period_zip)),
         Route("/luu-tru", _handler(site, archive_page), methods=["GET", "POST"]),
+        Route("/ky-so", _handler(site, signing_page), methods=["GET", "POST"]),
         Route("/dang-nhap", _handler(site, login), methods=["GET", "POST"]),
         Route("/dang-xuat", _handler(site, logout), methods=["POST"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
@@ -287,6 +289,7 @@ async def output_file(site: Site, request: Request, form):
     unit = guard.one_of(request.path_params["unit"], ws.units.index, "đơn vị")
     names = {f"{kind.name}.{fmt}": fmt for kind in KINDS.values() for fmt in kind.formats}
     names.update({extra: extra.rsplit(".", 1)[-1] for kind in KINDS.values() for extra in _extras(kind.name, kind.formats)})
+    names.update({f"{kind}.{step}.pdf": "pdf" for kind in KINDS for step in ("signed", "issued")})
     name = guard.one_of(request.path_params["name"], names, "tệp")
     path = site.out / period / unit / name
     if not path.is_file() or path.is_symlink():
@@ -346,6 +349,32 @@ async def archive_page(site: Site, request: Request, form):
         mismatches = [str(m) for m in await run_in_threadpool(archiving.verify, site.archive_root)]
     return site.render(request, "archive.html", ws=ws, problems=problems, results=results, mismatches=mismatches,
                        error=error)
+
+
+async def signing_page(site: Site, request: Request, form):
+    """The clerk's step: number, date and the body's signature (reportgen sign --role office)."""
+    ws, problems = site.load()
+    kinds = [name for name in KINDS if name != "tin-tuc"]  # the bulletin has no number and is not signed
+    done, errors, error = None, {}, None
+    if form is not None and ws is not None and site.office is not None:
+        period = guard.one_of(form.get("ky"), ws.periods, "kỳ báo cáo")
+        unit = guard.one_of(form.get("don_vi"), ws.units.index, "đơn vị")
+        kind = guard.one_of(form.get("loai"), kinds, "loại văn bản")
+        number, on, errors = signing_form.parse(str(form.get("so") or ""), str(form.get("ngay") or ""))
+        pdf = signing_form.signable(site.out, period, unit, kind)
+        if pdf is None:
+            error = f"Chưa lập {kind} của {unit} kỳ {period}; hãy lập văn bản trước."
+        elif not errors:
+            try:
+                done = await run_in_threadpool(signing_form.sign_for_clerk, site.office, pdf, number, on,
+                                               site.archive_root)
+                done = {"name": done.path.name, "period": period, "unit": unit, "signer": done.signer,
+                        "time": done.time.isoformat()}
+            except ReportgenError as exc:
+                error = str(exc)
+                problems = getattr(exc, "problems", [])
+    return site.render(request, "signing.html", status=400 if errors or error else 200, ws=ws, problems=problems,
+                       sign_kinds=kinds, done=done, errors=errors, error=error)
 
 
 async def login(site: Site, request: Request, form):

@@ -1,0 +1,185 @@
+"""Signed records in the archive, and the manifest sealed with the office's key (issue 24)."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from reportgen.archive import manifest
+from reportgen.cli import main
+from signing_pki import make_pki
+from test_signing import SAMPLE, p12_args, validate
+
+PERIOD, UNIT = "2022-Q1", "TM"
+UNSIGNED = "2022/2022-Q1/TM/BC-UBND_bao-cao.pdf"
+SIGNED = "2022/2022-Q1/TM/05-BC-UBND_bao-cao_v2.pdf"
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory):
+    return make_pki(tmp_path_factory.mktemp("pki"))
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+@pytest.fixture(scope="module")
+def signed_archive(tmp_path_factory, pki) -> Path:
+    """Build, archive, sign the record (signer, then office), archive again with the manifest sealed."""
+    root = tmp_path_factory.mktemp("kho")
+    out, archive = root / "outputs", root / "archive"
+    scope = ["-w", SAMPLE, "-p", PERIOD, "-u", UNIT, "-k", "bao-cao"]
+    assert run("build", *scope, "-o", out).exit_code == 0
+    result = run("archive", *scope, "-a", archive, "--built", out)
+    assert result.exit_code == 0, result.output
+    record = archive / UNSIGNED
+    built = out / PERIOD / UNIT
+    result = run("sign", record, "--role", "signer", *p12_args(pki.signer, pki), "--signature-image",
+                 pki.signature_png)
+    assert result.exit_code == 2 and "tệp nằm trong kho lưu trữ" in result.output
+    assert run("sign", record, "--role", "signer", *p12_args(pki.signer, pki), "--signature-image",
+               pki.signature_png, "-o", built / "bao-cao.signed.pdf").exit_code == 0
+    result = run("sign", built / "bao-cao.signed.pdf", "--role", "office", *p12_args(pki.office, pki),
+                 "--seal-image", pki.seal_png, "--number", "5", "--date", "2022-03-15", "-a", archive)
+    assert result.exit_code == 0, result.output
+    result = run("archive", *scope, "-a", archive, "--built", out, *["--seal-p12", pki.office.p12,
+                 "--seal-password-file", pki.password_file])
+    assert result.exit_code == 0, result.output
+    assert f"phiên bản mới: {archive / SIGNED}" in result.output or SIGNED in result.output
+    return archive
+
+
+@pytest.fixture
+def copy_of(signed_archive, tmp_path) -> Path:
+    target = tmp_path / "archive"
+    shutil.copytree(signed_archive, target)
+    for path in target.rglob("*"):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    return target
+
+
+def test_a_signed_record_is_filed_byte_for_byte(signed_archive, pki):
+    issued = signed_archive.parent / "outputs" / PERIOD / UNIT / "bao-cao.issued.pdf"
+    assert (signed_archive / SIGNED).read_bytes() == issued.read_bytes()
+    assert (signed_archive / SIGNED).read_bytes().startswith((signed_archive / UNSIGNED).read_bytes())
+    assert all(s.bottom_line for s in validate(signed_archive / SIGNED, pki))
+    rows, _ = manifest.read_jsonl(signed_archive)
+    row = next(r for r in rows if r["path"] == SIGNED)
+    assert (row["number"], row["date"], row["version"]) == ("05", "2022-03-15", 2)
+    assert [a["name"] for a in row["attachments"]] == ["bao-cao_2022-Q1_TM.docx", "cuoc-hop_2022-Q1_TM.yaml",
+                                                      "so-lieu_2022-Q1_TM.csv"]
+    result = run("verify", signed_archive, "--seal-cert", pki.office.pem)
+    assert result.exit_code == 0, result.output
+    assert result.output == f"Kho lưu trữ {signed_archive}: 2 hồ sơ, tất cả khớp manifest.\n"
+    # the clerk's number is now taken: signing another document with it is refused
+    result = run("sign", signed_archive / UNSIGNED, "--role", "office", *p12_args(pki.office, pki), "--seal-image",
+                 pki.seal_png, "--number", "5", "--date", "2022-04-01", "-a", signed_archive, "-o",
+                 signed_archive.parent / "khac.pdf")
+    assert result.exit_code == 2 and f"số 5 đã cấp cho văn bản bao-cao năm 2022 trong kho lưu trữ ({SIGNED})" \
+        in result.output
+
+
+def _rewrite(archive: Path, relative: str, data: bytes) -> None:
+    """What someone with write access does: new bytes, and both manifests made to agree."""
+    (archive / relative).write_bytes(data)
+    rows, _ = manifest.read_jsonl(archive)
+    for row in rows:
+        if row["path"] == relative:
+            row.update(sha256=hashlib.sha256(data).hexdigest(), size=len(data))
+    manifest.save(archive, rows)
+
+
+def test_verify_checks_the_signatures_of_a_signed_record(copy_of):
+    data = bytearray((copy_of / SIGNED).read_bytes())
+    data[10] ^= 0x01  # inside what both signatures cover
+    _rewrite(copy_of, SIGNED, bytes(data))
+    result = run("verify", copy_of)
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert f"KHÔNG KHỚP: {SIGNED}: chữ ký 1 (Trần Thị Quý): nội dung đã ký bị sửa: chữ ký không còn khớp với văn bản" \
+        in lines
+    assert any(line.startswith(f"KHÔNG KHỚP: {manifest.JSONL_NAME[:0]}manifest.seal.json: manifest khác bản đã "
+                               "niêm phong") for line in lines)
+
+
+def test_a_record_rewritten_with_both_manifests_is_caught_by_the_seal(copy_of, pki):
+    data = (copy_of / UNSIGNED).read_bytes() + b"%\n"  # still a PDF, still PDF/A, other bytes
+    _rewrite(copy_of, UNSIGNED, data)
+    result = run("verify", copy_of)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == (
+        "KHÔNG KHỚP: manifest.seal.json: manifest khác bản đã niêm phong (2 dòng lúc niêm phong, nay 2): hồ sơ "
+        "hoặc dòng manifest đã bị sửa, thêm hoặc bớt sau lần lưu trữ cuối")
+
+
+def test_a_removed_or_forged_seal(copy_of, pki, tmp_path):
+    (copy_of / "manifest.seal.json").write_bytes((copy_of / "manifest.seal.json").read_bytes().replace(b'"rows"',
+                                                                                                      b'"rows" '))
+    result = run("verify", copy_of)
+    assert result.exit_code == 1
+    assert "manifest.seal.json: chữ ký niêm phong manifest không khớp (manifest.seal.json đã bị sửa)" in result.output
+    (copy_of / "manifest.seal.json").unlink()
+    (copy_of / "manifest.seal.p7s").unlink()
+    assert run("verify", copy_of).exit_code == 0  # nothing says it was sealed ...
+    result = run("verify", copy_of, "--seal-cert", pki.office.pem)  # ... unless the office's certificate is given
+    assert result.exit_code == 1
+    assert "manifest chưa được niêm phong bằng khóa của cơ quan (thiếu manifest.seal.json)" in result.output
+
+
+def test_a_signed_copy_of_other_bytes_is_refused(tmp_path, pki):
+    out, archive = tmp_path / "outputs", tmp_path / "archive"
+    scope = ["-w", SAMPLE, "-p", PERIOD, "-u", UNIT, "-k", "thong-bao"]
+    assert run("build", *scope, "-o", out).exit_code == 0
+    built = out / PERIOD / UNIT
+    assert run("sign", built / "thong-bao.pdf", "--role", "signer", *p12_args(pki.signer, pki),
+               "--signature-image", pki.signature_png).exit_code == 0
+    result = run("archive", *scope, "-a", archive, "--built", out)
+    assert result.exit_code == 1
+    assert (f"{built / 'thong-bao.signed.pdf'}: bản đã ký không phải bản lưu trữ của văn bản này (phải ký chính bản "
+            "lưu trữ PDF/A") in result.output
+
+
+# ---- the clerk's page -----------------------------------------------------------------------------
+def test_the_clerk_signs_from_the_web_page(tmp_path, pki):
+    import re
+
+    from starlette.testclient import TestClient
+
+    from reportgen.signing.keys import KeySource
+    from reportgen.web import create_app
+    from reportgen.web.signing_form import OfficeKey
+
+    out = tmp_path / "outputs"
+    assert run("build", "-w", SAMPLE, "-p", PERIOD, "-u", UNIT, "-k", "thong-bao", "-f", "pdf", "-o", out).exit_code == 0
+    built = out / PERIOD / UNIT
+    assert run("sign", built / "thong-bao.pdf", "--role", "signer", *p12_args(pki.signer, pki),
+               "--signature-image", pki.signature_png).exit_code == 0
+    bare = TestClient(create_app(SAMPLE, out, tmp_path / "archive"))
+    assert "Máy chủ chưa được cấu hình khóa của cơ quan" in bare.get("/ky-so").text
+    office = OfficeKey(KeySource(p12=pki.office.p12, password_file=pki.password_file), pki.seal_png)
+    client = TestClient(create_app(SAMPLE, out, tmp_path / "archive", office=office))
+    page = client.get("/ky-so").text
+    assert '<option>thong-bao</option>' in page and "tin-tuc" not in page
+    assert 'type="file"' not in page  # the key is never uploaded
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    form = {"csrf": csrf, "ky": PERIOD, "don_vi": UNIT, "loai": "thong-bao"}
+    bad = client.post("/ky-so", data={**form, "so": "0", "ngay": "15/3/2022"})
+    assert bad.status_code == 400
+    assert "Số văn bản là số nguyên dương, ví dụ 5." in bad.text
+    assert "Ngày ban hành theo dạng năm-tháng-ngày, ví dụ 2022-03-15." in bad.text
+    early = client.post("/ky-so", data={**form, "so": "7", "ngay": "2022-03-01"})
+    assert early.status_code == 400 and "trước ngày của văn bản" in early.text
+    done = client.post("/ky-so", data={**form, "so": "7", "ngay": "2022-03-15"})
+    assert done.status_code == 200, done.text
+    assert "Đã ký: Ủy ban nhân dân huyện Tháp Mười, " in done.text
+    issued = built / "thong-bao.issued.pdf"
+    statuses = validate(issued, pki)
+    assert [s.bottom_line for s in statuses] == [True, True]
+    assert client.get(f"/tep/{PERIOD}/{UNIT}/thong-bao.issued.pdf").content == issued.read_bytes()
+    result = run("verify-signature", issued, "--trust-root", pki.root.pem)
+    assert result.exit_code == 0 and "Đã điền: Số: 07/TB-VP" in result.output
