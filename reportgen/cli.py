@@ -382,8 +382,12 @@ def _echo_repairs(done: list[str]) -> None:
                                              "(never deletes a record), and say what was done.")
 @click.option("--seal-cert", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="The office's certificate: the manifest must be sealed with its key.")
-def verify_command(archive_root: Path, repair: bool, seal_cert: Path | None) -> None:
+@click.option("--trust-root", "trust_roots", multiple=True, type=click.Path(exists=True, dir_okay=False,
+              path_type=Path), help="For a signed PDF given instead of an archive: a trusted root (repeatable).")
+def verify_command(archive_root: Path, repair: bool, seal_cert: Path | None, trust_roots) -> None:
     """Check every record of ARCHIVE (default: archive/) against its manifest.
+
+    Given a signed PDF instead, check its signatures as verify-signature does.
 
     Checksum, size, readable PDF, PDF/A-3b identification, embedded fonts and
     attachments, metadata, path and identity of each row, the signatures of a signed
@@ -399,6 +403,9 @@ def verify_command(archive_root: Path, repair: bool, seal_cert: Path | None) -> 
     """
     from reportgen import archive as archiving
 
+    if archive_root.suffix.lower() == ".pdf" and archive_root.is_file():
+        _check_signatures(archive_root, trust_roots)
+        return
     reason = archiving.not_an_archive(archive_root)
     if reason:
         raise InvalidInput([Problem(str(archive_root), f"không có kho lưu trữ: {reason}")])
@@ -477,6 +484,10 @@ def verify_signature_command(pdf: Path, trust_roots) -> None:
     Example:
         reportgen verify-signature outputs/2022-Q1/TM/bao-cao.issued.pdf --trust-root root-ca.pem
     """
+    _check_signatures(pdf, trust_roots)
+
+
+def _check_signatures(pdf: Path, trust_roots) -> None:
     from reportgen.signing.check import verify_file
 
     result = verify_file(pdf, list(trust_roots))

@@ -161,6 +161,9 @@ def test_b_t_with_a_local_time_stamp_server(report, pki):
     result = CliRunner().invoke(main, ["verify-signature", str(report.with_name("bao-cao.signed.pdf")),
                                        "--trust-root", str(pki.root.pem)])
     assert result.exit_code == 0 and "  dấu thời gian: " in result.output
+    same = CliRunner().invoke(main, ["verify", str(report.with_name("bao-cao.signed.pdf")),
+                                     "--trust-root", str(pki.root.pem)])
+    assert (same.exit_code, same.output) == (0, result.output)  # verify on a signed file checks its signatures
 
 
 def test_an_office_document_without_a_signer_and_a_broken_one(report, pki):
