@@ -354,7 +354,7 @@ async def archive_page(site: Site, request: Request, form):
 async def signing_page(site: Site, request: Request, form):
     """The clerk's step: number, date and the body's signature (reportgen sign --role office)."""
     ws, problems = site.load()
-    kinds = [name for name in KINDS if name != "tin-tuc"]  # the bulletin has no number and is not signed
+    kinds = [name for name, kind in KINDS.items() if kind.signer is not None]  # the bulletin has no signature block
     done, errors, error = None, {}, None
     if form is not None and ws is not None and site.office is not None:
         period = guard.one_of(form.get("ky"), ws.periods, "kỳ báo cáo")
