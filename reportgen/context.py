@@ -38,10 +38,10 @@ def unit_info(ws: Workspace, code: str) -> Unit:
     return {
         "code": code,
         "name": name,
-        "name_lower": _lower_level_word(name),
+        "name_lower": lower_level_word(name),
         "level": level,
         "level_label": ws.config.labels.levels.get(level, level),
-        "level_word": _level_word(name),
+        "level_word": level_word(name),
         "place": row["dia_danh"] or _strip_level_word(name),
     }
 
@@ -53,12 +53,12 @@ def _strip_level_word(name: str) -> str:
     return name
 
 
-def _level_word(name: str) -> str:
+def level_word(name: str) -> str:
     """``Thị trấn Mỹ An`` -> ``thị trấn``; ``""`` for a name without a level word."""
     return next((word.lower() for word in LEVEL_WORDS if name.startswith(word + " ")), "")
 
 
-def _lower_level_word(name: str) -> str:
+def lower_level_word(name: str) -> str:
     """``Huyện Tháp Mười`` -> ``huyện Tháp Mười`` (the administrative word in lower case)."""
     for word in LEVEL_WORDS:
         if name.startswith(word + " "):
@@ -69,13 +69,12 @@ def _lower_level_word(name: str) -> str:
 def document_frame(ws: Workspace, job: Job, kind: Kind, subject: str, date: dt.date) -> Doc:
     """The ``doc`` dict of the Decree 30 blocks (see templates/macros.html.j2).
 
-    The issuer is the workspace's ``[issuers."<kind>.<level>"]``, else the kind's default
-    for the level, else ``[issuers.<kind>]``, else the kind's default.
+    The issuer is the one :meth:`reportgen.kinds.kind.Kind.issuer_for` chooses: the
+    workspace's ``[issuers."<kind>.<level>"]``, else the kind's default for the level, else
+    ``[issuers.<kind>]``, else the kind's default.
     """
     unit = unit_info(ws, job.unit)
-    issuers = ws.config.issuers
-    issuer = (issuers.get(f"{kind.name}.{unit['level']}") or kind.issuer_by_level.get(unit["level"])
-              or issuers.get(kind.name) or kind.issuer)
+    issuer, _ = kind.issuer_for(ws.config.issuers, unit["level"])
     upper = unit["name"].upper()
     return {
         "kind": job.kind,
@@ -222,7 +221,7 @@ def _named(rows: pd.DataFrame, codes: list[str], names: dict, column: str) -> li
 
 
 def _entry(name: str, **values) -> dict:
-    return {"name": name, "name_lower": _lower_level_word(name), **values}
+    return {"name": name, "name_lower": lower_level_word(name), **values}
 
 
 def _numbers(series: pd.Series) -> dict:

@@ -162,17 +162,11 @@ class BulletinDoc(TypedDict):
     margins: Margins
 
 
-class NewsLevel(TypedDict):
-    label: str
-    share: float
-    above: bool
-
-
 class News(TypedDict):
-    levels: list[NewsLevel]
-    threshold: float
-    all_pass: bool
-    online_rose: bool
+    all_on_time: bool  # every level resolved files, all early or on time (the report's 100%)
+    honorific: str     # the chair's at first mention: "bà", "ông" or "đồng chí" ([news] honorific)
+    dates: str         # "news" ("Sáng 16/12") or "document" ("Sáng ngày 16 tháng 12 năm 2025")
+    byline: str        # the author's unit: tac_gia.don_vi, else [news.byline] of the unit's level
 
 
 class Common(TypedDict):
@@ -191,6 +185,8 @@ class ReportContext(Common):
 
 class NoticeContext(Common):
     doc: Doc
+    reporter: str  # who reported to the meeting: bao_cao_boi, else the office
+    units_named_max: int  # reportgen.toml units_named_max: units a sentence names at most
 
 
 class BulletinContext(Common):

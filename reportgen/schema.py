@@ -59,6 +59,15 @@ class Issuer(Strict):
     archive: str = "VT"
     signer: Signer | None = None
     subject: str | None = None
+    # who issues a kind that may be issued two ways (the notice, Decree 30, art. 13):
+    # "committee", the People's Committee (its header, .../TB-UBND, signed "TL. CHỦ TỊCH" by
+    # the office head) or "office", the office in its own name (its header and number, signed
+    # by its head or "KT." by a deputy); unset: read from ``body``, else the level's default.
+    # The keys left out take that form's values (reportgen.kinds.kind.Kind.issuer_for).
+    issued_by: Literal["committee", "office"] | None = None
+    # a body a task (chi_dao.don_vi) names that is neither a recipient nor the issuer:
+    # "add" it to "Nơi nhận", or "warn" (validate) and leave the list as configured
+    task_recipients: Literal["add", "warn"] = "add"
 
 
 class Labels(Strict):
@@ -217,6 +226,30 @@ class Cutoff(Strict):
             raise ValueError(PERIOD_FORMAT_MESSAGE) from None
 
 
+# the bulletin's byline unit by level when the meeting file's tac_gia.don_vi does not give it
+# ({don_vi}: the unit's name in running text); two tiers since July 2025, so no district body
+DEFAULT_BYLINE = {"tinh": "Văn phòng UBND {don_vi}", "huyen": "UBND {don_vi}", "xa": "UBND {don_vi}"}
+
+
+class News(Strict):
+    """How the news bulletin (tin-tuc) writes people, dates and its byline."""
+
+    # the chair at first mention: the meeting file's danh_xung (bà/ông) or "đồng chí"
+    honorific: Literal["danh_xung", "dong_chi"] = "danh_xung"
+    # "news": "Sáng 16/12"; "document": "Sáng ngày 16 tháng 12 năm 2025"
+    dates: Literal["news", "document"] = "news"
+    byline: dict[str, str] = dict(DEFAULT_BYLINE)
+
+    @field_validator("byline")
+    @classmethod
+    def _levels(cls, value: dict[str, str]) -> dict[str, str]:
+        """A partial [news.byline] keeps the default of every level it leaves out."""
+        unknown = sorted(set(value) - set(LEVELS))
+        if unknown:
+            raise ValueError(f"cấp không có: {', '.join(unknown)}; các cấp: {', '.join(LEVELS)}")
+        return {**DEFAULT_BYLINE, **value}
+
+
 class Config(Strict):
     """The whole of ``reportgen.toml``."""
 
@@ -233,6 +266,7 @@ class Config(Strict):
     # the lowest shares); the others are counted and left to the appendix, which lists all
     units_named_max: int = Field(10, ge=1, le=1000)
     cutoff: Cutoff = Cutoff()
+    news: News = News()
 
 
 class Person(Strict):
@@ -261,15 +295,17 @@ class Commendation(Strict):
 
 class Author(Strict):
     ho_ten: str
-    don_vi: str
+    don_vi: str | None = None  # the byline's unit; unset: [news.byline] of the unit's level
 
 
 class Photo(Strict):
-    """The bulletin's photo: its caption and, optionally, the JPEG or PNG file, a path
-    relative to the workspace (``anh/hop-quy-1.jpg``)."""
+    """The bulletin's photo: the JPEG or PNG file, a path relative to the workspace
+    (``anh/hop-quy-1.jpg``), its caption and who took it. The caption is printed only with
+    the photo; without ``chu_thich`` it is "Quang cảnh <cuộc họp|hội nghị>"."""
 
-    chu_thich: str
+    chu_thich: str | None = None
     tep: str | None = None
+    tac_gia: str | None = None  # the credit under the caption: "Ảnh: <tac_gia>"
 
 
 class Discussion(Strict):
@@ -291,6 +327,14 @@ class Meeting(Strict):
         spelled = {"sáng": "sang", "chiều": "chieu", "tối": "toi"}
         return spelled.get(value.lower(), value.lower()) if isinstance(value, str) else value
     chu_tri: Person
+    # what the documents call it: "cuộc họp" (a meeting) or "hội nghị" (a conference)
+    loai_hop: Literal["cuộc họp", "hội nghị"] = "cuộc họp"
+
+    @field_validator("loai_hop", mode="before")
+    @classmethod
+    def _kind_of_meeting(cls, value):
+        spelled = {"cuoc hop": "cuộc họp", "cuoc-hop": "cuộc họp", "hoi nghi": "hội nghị", "hoi-nghi": "hội nghị"}
+        return spelled.get(value.lower(), value.lower()) if isinstance(value, str) else value
     thanh_phan: list[str] = Field(min_length=1)
     ket_qua: list[str] = []
     thao_luan: Discussion
@@ -298,6 +342,7 @@ class Meeting(Strict):
     khen_thuong: Commendation | None = None
     anh: Photo | None = None
     nguyen_nhan: list[str] = []
+    han_che: list[str] = []  # shortcomings the meeting named (the notice's assessment states them)
     nhiem_vu: list[str] = []
     tac_gia: Author
     bao_cao_boi: str | None = None

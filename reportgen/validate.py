@@ -281,3 +281,156 @@ def _consistency_warnings(frame: pd.DataFrame) -> list[Problem]:
             f"({received[i]}); có thể do hồ sơ rút hoặc chuyển kỳ, hãy kiểm tra",
             row=int(frame.at[i, "_row"]), severity="warning"))
     return problems
+
+
+# ---- the notice: who issues and signs it, and who carries out its tasks --------------------
+
+_SPELLED_OUT = (("ủy ban nhân dân", "ubnd"), ("uỷ ban nhân dân", "ubnd"), ("hội đồng nhân dân", "hđnd"))
+ARTICLE_13 = ("Nghị định 30/2020/NĐ-CP, Điều 13: văn bản ký thừa lệnh (TL. CHỦ TỊCH) là văn bản của Ủy ban "
+              "nhân dân, theo thể thức và con dấu của Ủy ban nhân dân (…/TB-UBND); văn bản Văn phòng ban hành "
+              "nhân danh mình do Chánh Văn phòng ký (hoặc KT. CHÁNH VĂN PHÒNG)")
+FORM_NAMES = {"committee": "Ủy ban nhân dân ban hành", "office": "Văn phòng ban hành"}
+
+
+def task_bodies(don_vi: str | None) -> list[str]:
+    """The bodies a task names (``chi_dao.don_vi``, separated by ";")."""
+    return [part.strip() for part in (don_vi or "").split(";") if part.strip()]
+
+
+def body_key(name: str) -> str:
+    """A body's name compared case-blind, with "Ủy ban nhân dân" / "UBND" and "Hội đồng nhân dân" /
+    "HĐND" as one, without "(b/c)" and punctuation at the ends."""
+    text = " ".join(name.casefold().replace("(b/c)", " ").split())
+    for long, short in _SPELLED_OUT:
+        text = text.replace(long, short)
+    return text.strip(" .,;:-")
+
+
+def unreached_bodies(chi_dao: Iterable, recipients: Iterable[str], issuer_names: Iterable[str]) -> list[str]:
+    """The bodies tasks name that are neither among ``recipients`` nor the issuer, in order, once each."""
+    known = {body_key(name) for name in [*recipients, *issuer_names]}
+    missing: dict[str, str] = {}
+    for direction in chi_dao:
+        for body in task_bodies(direction.don_vi):
+            if body_key(body) not in known:
+                missing.setdefault(body_key(body), body)
+    return list(missing.values())
+
+
+def _meeting_label(path, period: str, code: str) -> str:
+    return f"{path.parent.name}/{path.name}" if path else f"{period} {code}"
+
+
+def check_meeting_text(meeting, label: str, line_of) -> list[Problem]:
+    """Warnings for a meeting file: a task (``chi_dao``) that names no body to carry it out, and a
+    photo caption that calls the meeting what its ``loai_hop`` does not."""
+    problems = [Problem(label, "nhiệm vụ chưa có đơn vị thực hiện: thêm don_vi (các cơ quan, đơn vị thực hiện, "
+                        "cách nhau bằng dấu ;)", row=line_of(("chi_dao", i)), column=f"chi_dao.{i}",
+                        value=direction.noi_dung, severity="warning")
+                for i, direction in enumerate(meeting.chi_dao) if not task_bodies(direction.don_vi)]
+    other = "hội nghị" if meeting.loai_hop == "cuộc họp" else "cuộc họp"
+    caption = meeting.anh.chu_thich if meeting.anh else None
+    if caption and other in caption.lower():
+        problems.append(Problem(label, f"chú thích ảnh gọi là {other!r} nhưng loai_hop là {meeting.loai_hop!r}: "
+                                "dùng một cách gọi trong cả bài", row=line_of(("anh", "chu_thich")),
+                                column="anh.chu_thich", value=caption, severity="warning"))
+    return problems
+
+
+def signer_form(signer) -> str | None:
+    """The form a signature belongs to: ``committee`` (TL./TM./TUQ. or for the chair), ``office``
+    (the office head as such, or KT. CHÁNH VĂN PHÒNG), None when it cannot be told."""
+    authority = (signer.authority or "").upper()
+    if authority.startswith(("TL.", "TM.", "TUQ.")) or "CHỦ TỊCH" in authority:
+        return "committee"
+    if "VĂN PHÒNG" in authority or (not authority and "VĂN PHÒNG" in signer.title.upper()):
+        return "office"
+    return None
+
+
+def config_key(key: str) -> str:
+    """``thong-bao.xa`` -> ``issuers."thong-bao.xa"``, as reportgen.toml writes it."""
+    return f'issuers."{key}"' if "." in key else f"issuers.{key}"
+
+
+def check_issuers(config, units: pd.DataFrame, kinds, label: str = "reportgen.toml") -> list[Problem]:
+    """Errors for a kind issued two ways (the notice) whose issuer and signer disagree, naming both keys."""
+    problems: list[Problem] = []
+    for kind in kinds:
+        if not kind.issuer_forms:
+            continue
+        for key, issuer in config.issuers.items():
+            if key == kind.name or key.startswith(kind.name + "."):
+                problems += _issuer_self_problems(key, issuer, label)
+        for code, signers in config.signers.items():
+            signer = signers.get(kind.name)
+            if signer is None or code not in units.index:
+                continue
+            level = units.at[code, "cap"]
+            issuer, key = kind.issuer_for(config.issuers, level)
+            form, signed = issuer.issued_by, signer_form(signer)
+            if signed is None or signed == form:
+                continue
+            where = (f"{config_key(key)}" if key else
+                     f"{config_key(kind.name + '.' + level)} (chưa đặt: mặc định cấp {level} là "
+                     f"{FORM_NAMES[form]})")
+            signed_as = f"{signer.authority} / {signer.title}" if signer.authority else signer.title
+            problems.append(Problem(
+                label, f"{kind.name} của {code}: người ký ({signed_as}) theo thể thức {FORM_NAMES[signed]} nhưng "
+                f"văn bản do {FORM_NAMES[form]} ({where}: {' / '.join(issuer.body)}, {issuer.symbol}); sửa "
+                f"issued_by hoặc authority, title. {ARTICLE_13}",
+                column=f"{where.split(' ')[0]}, signers.{code}.{kind.name}.authority", value=signer.authority or ""))
+    return problems
+
+
+def _issuer_self_problems(key: str, issuer, label: str) -> list[Problem]:
+    """An ``issued_by`` that the same entry's header or number contradicts."""
+    if not issuer.issued_by:
+        return []
+    from reportgen.kinds.kind import header_form  # kinds import the workspace, which imports this module
+
+    problems = []
+    if "body" in issuer.model_fields_set and header_form(issuer) != issuer.issued_by:
+        problems.append(Problem(label, f"issued_by = {issuer.issued_by!r} ({FORM_NAMES[issuer.issued_by]}) nhưng "
+                                f"body là của {FORM_NAMES[header_form(issuer)]}. {ARTICLE_13}",
+                                column=f"{config_key(key)}.issued_by, {config_key(key)}.body",
+                                value=" / ".join(issuer.body)))
+    committee_number = issuer.symbol.upper().endswith("-UBND")
+    if "symbol" in issuer.model_fields_set and committee_number != (issuer.issued_by == "committee"):
+        problems.append(Problem(label, f"issued_by = {issuer.issued_by!r} ({FORM_NAMES[issuer.issued_by]}) nhưng "
+                                f"ký hiệu {issuer.symbol!r} là của "
+                                f"{FORM_NAMES['committee' if committee_number else 'office']}. {ARTICLE_13}",
+                                column=f"{config_key(key)}.issued_by, {config_key(key)}.symbol", value=issuer.symbol))
+    return problems
+
+
+def check_task_recipients(config, units: pd.DataFrame, meetings: dict, files: dict, kinds) -> list[Problem]:
+    """Warnings for bodies given a task that the notice neither sends to nor is issued by, where the
+    issuer says ``task_recipients = "warn"`` (with "add" the notice adds them to "Nơi nhận")."""
+    problems = []
+    for kind in kinds:
+        if not kind.issuer_forms:
+            continue
+        for (period, code), meeting in sorted(meetings.items()):
+            if code not in units.index:
+                continue
+            issuer, key = kind.issuer_for(config.issuers, units.at[code, "cap"])
+            if issuer.task_recipients != "warn":
+                continue
+            missing = unreached_bodies(meeting.chi_dao, issuer.recipients, issuer_names(issuer, units.at[code, "ten_don_vi"]))
+            for body in missing:
+                problems.append(Problem(
+                    _meeting_label(files.get((period, code)), period, code),
+                    f"đơn vị được giao nhiệm vụ không có trong Nơi nhận của {kind.name} "
+                    f"({config_key(key or kind.name)}.recipients)", column="chi_dao.don_vi", value=body,
+                    severity="warning"))
+    return problems
+
+
+def issuer_names(issuer, unit_name: str) -> list[str]:
+    """How a task may name the issuer itself: its name with the unit's name, or with the level word
+    only ("Văn phòng HĐND và UBND huyện")."""
+    from reportgen.context import level_word, lower_level_word  # see _issuer_self_problems
+
+    return [issuer.name.replace("{don_vi}", lower_level_word(unit_name)),
+            issuer.name.replace("{don_vi}", level_word(unit_name) or lower_level_word(unit_name))]

@@ -20,7 +20,7 @@ from reportgen.sources.photo import load_photo
 from reportgen.sources.structured import load_config, load_meeting
 from reportgen.sources.tables import Table, UnreadableFile, read_table
 from reportgen.sources.workbook import is_plain_table, read_figures_workbook
-from reportgen.validate import check_figures, check_units, empty_units
+from reportgen.validate import check_figures, check_issuers, check_task_recipients, check_units, empty_units
 
 CONFIG_FILE = "reportgen.toml"
 UNITS_FILE = "units.csv"
@@ -68,6 +68,10 @@ def load_workspace(root: Path) -> Workspace:
     problems += found
     if config:
         problems += _late_cutoffs(config, meetings)
+        from reportgen.kinds import KINDS  # the kinds' modules import this one
+
+        problems += check_issuers(config, units, KINDS.values())
+        problems += check_task_recipients(config, units, meetings, files, KINDS.values())
     if any(p.severity == "error" for p in problems):
         raise bounded(problems)
     return Workspace(root, config or Config(), units, figures, meetings, files,

@@ -79,10 +79,10 @@ def test_the_check_can_fail():
     job = next(j for j in plan(ws, ["2022-Q1"], ["TM"], ["tin-tuc"]))
     context = build_context(ws, job)[1]
     context["extra"] = 1
-    context["news"]["threshold"] = "98%"
+    context["news"]["all_on_time"] = "100%"
     del context["unit"]["place"]
     assert sorted(conform(context, context_types.BulletinContext, "x")) == [
-        "x.news.threshold: str '98%', expected float", "x.unit: missing key 'place'", "x: undeclared key 'extra'"]
+        "x.news.all_on_time: str '100%', expected bool", "x.unit: missing key 'place'", "x: undeclared key 'extra'"]
     assert conform(Period(2022, 1), dt.date, "p") == ["p: Period Period(year=2022, quarter=1), expected date"]
 
 

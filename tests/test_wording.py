@@ -24,38 +24,15 @@ from tests.conftest import replace_in
 from tests.test_documents import docx_text, flat, pdf_text
 
 
-def news(*levels, threshold=0.98, online_rose=False):
-    shares = [{"label": label, "share": share, "above": share > threshold} for label, share in levels]
-    return {"levels": shares, "threshold": threshold, "all_pass": bool(shares) and all(s["above"] for s in shares),
-            "online_rose": online_rose}
-
-
-@pytest.mark.parametrize("value, expected", [
-    (news(("cấp huyện", 0.995), ("cấp xã", 0.989)), "đều đạt trên 98%"),
-    (news(("cấp xã", 0.989)), "đạt trên 98%"),
-    (news(("cấp huyện", 0.995), ("cấp xã", 0.96)), "cấp huyện đạt 99%, cấp xã đạt 96% (chưa đạt trên 98%)"),
-    # equal is not above; shares are rounded down
-    (news(("cấp huyện", 0.98), ("cấp xã", 0.99)), "cấp huyện đạt 98% (chưa đạt trên 98%), cấp xã đạt 99%"),
-    (news(("cấp huyện", 0.9801), ("cấp xã", 0.99)), "đều đạt trên 98%"),
-    (news(("cấp huyện", 0.9899), ("cấp xã", 0.97), threshold=0.985),
-     "cấp huyện đạt 98%, cấp xã đạt 97% (chưa đạt trên 98,5%)"),
-    (news(), "chưa có hồ sơ đã giải quyết"),
-])
-def test_on_time_threshold(value, expected):
-    assert phrase("on_time_threshold", news=value) == expected
-
-
-def test_bulletin_headline_states_what_the_figures_support():
+def test_bulletin_headline_states_a_result_or_the_event_never_a_trend():
     labels = {"online_services": "dịch vụ công trực tuyến"}
     q1 = Period(2022, 1)
-    rose = news(("cấp huyện", 0.96), online_rose=True)
-    assert phrase("bulletin_headline", news=rose, labels=labels, period=q1) == \
-        "Nâng cao tỷ lệ hồ sơ thực hiện dịch vụ công trực tuyến"
-    passed = news(("cấp huyện", 0.995), ("cấp xã", 0.989))
-    assert phrase("bulletin_headline", news=passed, labels=labels, period=q1) == \
-        "Tỷ lệ hồ sơ giải quyết đúng và trước hạn đều đạt trên 98%"
-    assert phrase("bulletin_headline", news=news(("cấp xã", 0.9)), labels=labels, period=q1) == \
-        "Đánh giá kết quả thực hiện cải cách hành chính quý I năm 2022"
+    assert phrase("bulletin_headline", news={"all_on_time": True}, labels=labels, period=q1) == \
+        "100% hồ sơ thủ tục hành chính quý I năm 2022 được giải quyết đúng và trước hạn"
+    assert phrase("bulletin_headline", news={"all_on_time": False}, labels=labels, period=q1) == \
+        "Cuộc họp đánh giá kết quả thực hiện cải cách hành chính quý I năm 2022"
+    assert phrase("bulletin_headline", news={"all_on_time": False}, labels=labels, period=q1, event="hội nghị") == \
+        "Hội nghị đánh giá kết quả thực hiện cải cách hành chính quý I năm 2022"
 
 
 def test_subjects_chart_title_and_chair():

@@ -32,11 +32,41 @@ class Kind:
     needs_meeting: bool = False  # a meetings/*.yaml of the unit and period
     issuer: Issuer = field(default_factory=Issuer)  # the default issuer ([issuers.<kind>] overrides)
     issuer_by_level: dict[str, Issuer] = field(default_factory=dict)  # level -> default issuer
+    # a kind issued one of two ways (Issuer.issued_by): form -> level -> that form's issuer,
+    # and the form of each level's default; empty for a kind with one issuer
+    issuer_forms: dict[str, dict[str, Issuer]] = field(default_factory=dict)
+    default_forms: dict[str, str] = field(default_factory=dict)
     signer: tuple[str | None, str] | None = None  # default (authority, title), or None: no signature block
     chair_signs: bool = False    # units.csv's nguoi_ky (the chair) signs when no [signers] entry
 
     def default_issuer(self, level: str) -> Issuer:
-        return self.issuer_by_level.get(level, self.issuer)
+        if level in self.issuer_by_level:
+            return self.issuer_by_level[level]
+        form = self.default_forms.get(level)
+        return self.issuer_forms[form][level] if form else self.issuer
+
+    def issuer_for(self, configured: Mapping[str, Issuer], level: str) -> tuple[Issuer, str | None]:
+        """The issuer of this kind for a unit of ``level``, and the ``[issuers]`` key it comes
+        from (None: the kind's default).
+
+        ``[issuers."<kind>.<level>"]``, else the kind's default for the level, else
+        ``[issuers.<kind>]``, else the kind's default. A configured issuer of a kind with two
+        forms takes the keys it leaves out from its form (``issued_by``, else the form its
+        ``body`` shows, else the level's default form).
+        """
+        key = f"{self.name}.{level}"
+        if key not in configured:
+            if level in self.issuer_by_level or self.name not in configured:
+                return self.default_issuer(level), None
+            key = self.name
+        issuer = configured[key]
+        if not self.issuer_forms:
+            return issuer, key
+        form = issuer.issued_by or (header_form(issuer) if "body" in issuer.model_fields_set
+                                    else self.default_forms.get(level, "office"))
+        preset = self.issuer_forms[form].get(level) or next(iter(self.issuer_forms[form].values()))
+        given = {name: getattr(issuer, name) for name in issuer.model_fields_set}
+        return preset.model_copy(update={**given, "issued_by": form}), key
 
     @property
     def record_type(self) -> str:
@@ -44,3 +74,10 @@ class Kind:
         return self.doc_type or self.archive_type
 
 
+
+
+def header_form(issuer: Issuer) -> str:
+    """``committee`` when the header is the People's Committee's ("ỦY BAN NHÂN DÂN" first),
+    else ``office``."""
+    first = issuer.body[0].upper() if issuer.body else ""
+    return "committee" if first.startswith(("ỦY BAN NHÂN DÂN", "UBND")) else "office"

@@ -8,8 +8,10 @@ from reportgen.context import common, document_frame
 from reportgen.context_types import NoticeContext
 from reportgen.kinds.kind import Kind
 from reportgen.periods import Period
-from reportgen.schema import Issuer
+from reportgen.schema import LEVELS, Issuer
 from reportgen.templating import phrase
+from reportgen.vi import upper_first
+from reportgen.validate import issuer_names, unreached_bodies
 
 if TYPE_CHECKING:
     from reportgen.plan import Job
@@ -20,9 +22,37 @@ def build(ws: Workspace, job: Job) -> tuple[NoticeContext, dict[str, bytes]]:
     """The context of template thong-bao.html.j2 (reportgen.context_types.NoticeContext) and its assets."""
     ctx = common(ws, job)
     meeting = ws.meetings[(job.period, job.unit)]
-    subject = phrase("notice_subject", ws.templates_dir, unit=ctx["unit"], period=Period.parse(job.period))
+    unit = ctx["unit"]
+    subject = phrase("notice_subject", ws.templates_dir, unit=unit, period=Period.parse(job.period),
+                     event=meeting.loai_hop)
     ctx["doc"] = document_frame(ws, job, KIND, subject, meeting.ngay_thong_bao or meeting.ngay)
+    issuer, _ = KIND.issuer_for(ws.config.issuers, unit["level"])
+    if issuer.task_recipients == "add":  # with "warn", validate lists them instead
+        ctx["doc"]["recipients"] += [upper_first(body) for body in unreached_bodies(
+            meeting.chi_dao, ctx["doc"]["recipients"], issuer_names(issuer, unit["name"]))]
+    # who reported to the meeting: the meeting file says, else the office (never the Committee
+    # itself, when it issues the notice)
+    ctx["reporter"] = meeting.bao_cao_boi or KIND.issuer_forms["office"][unit["level"]].name.replace(
+        "{don_vi}", unit["name_lower"])
+    ctx["units_named_max"] = ws.config.units_named_max
     return ctx, {}
+
+
+# Decree 30/2020, art. 13: a document signed "TL." (by order of the chair) is the People's
+# Committee's, with its header, number and seal; the office issues in its own name only what
+# its head (or "KT." a deputy) signs as such.
+COMMITTEE = Issuer(issued_by="committee", body=["ỦY BAN NHÂN DÂN", "{don_vi}"], name="Ủy ban nhân dân {don_vi}",
+                   symbol="TB-UBND")
+
+
+def _office(level: str) -> Issuer:
+    """The office of the People's Committee at ``level``: a province's is "Văn phòng UBND", a
+    district's or commune's "Văn phòng HĐND và UBND"."""
+    if level == "tinh":
+        return Issuer(issued_by="office", parent="UBND {don_vi}", body=["VĂN PHÒNG"], name="Văn phòng UBND {don_vi}",
+                      symbol="TB-VP")
+    return Issuer(issued_by="office", parent="UBND {don_vi}", body=["VĂN PHÒNG HĐND VÀ UBND"],
+                  name="Văn phòng HĐND và UBND {don_vi}", symbol="TB-VP")
 
 
 KIND = Kind(
@@ -33,9 +63,12 @@ KIND = Kind(
     build=build,
     doc_type="THÔNG BÁO",
     needs_meeting=True,
-    issuer=Issuer(parent="UBND {don_vi}", body=["VĂN PHÒNG HĐND VÀ UBND"], symbol="TB-VP",
-                  name="Văn phòng HĐND và UBND {don_vi}"),
-    # a commune has no office of its own: its People's Committee issues the notice
-    issuer_by_level={"xa": Issuer(symbol="TB-UBND")},
+    issuer=_office("huyen"),
+    issuer_forms={"committee": {level: COMMITTEE for level in LEVELS},
+                  "office": {level: _office(level) for level in LEVELS}},
+    # since July 2025 a commune's office has no seal of its own: its People's Committee issues
+    # the notice; a district or province office usually issues it in its own name
+    default_forms={"xa": "committee", "huyen": "office", "tinh": "office"},
+    issuer_by_level={"xa": COMMITTEE},
     signer=("TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG"),
 )

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from reportgen.context import common
 from reportgen.context_types import BulletinContext
 from reportgen.kinds.kind import Kind
-from reportgen.schema import DEFAULT_ON_TIME_TARGET, Issuer
+from reportgen.schema import DEFAULT_BYLINE, Issuer, Meeting
 from reportgen.templating import phrase
 
 if TYPE_CHECKING:
@@ -20,9 +20,9 @@ def build(ws: Workspace, job: Job) -> tuple[BulletinContext, dict[str, bytes]]:
     """The context of template tin-tuc.html.j2 (reportgen.context_types.BulletinContext) and its assets."""
     ctx = common(ws, job)
     meeting = ws.meetings[(job.period, job.unit)]
-    ctx["news"] = _news(ctx["fig"])
+    ctx["news"] = _news(ws, ctx["fig"], ctx["unit"], meeting)
     ctx["headline"] = phrase("bulletin_headline", ws.templates_dir, news=ctx["news"], labels=ctx["labels"],
-                             period=ctx["fig"]["period"])
+                             period=ctx["fig"]["period"], event=meeting.loai_hop)
     ctx["doc"] = {"kind": KIND.name,
                   "subject": phrase("bulletin_subject", ws.templates_dir, unit=ctx["unit"], headline=ctx["headline"]),
                   "date": meeting.ngay, "margins": ws.config.page.model_dump()}
@@ -41,26 +41,21 @@ def photo_suffix(ws: Workspace, job: Job) -> str | None:
     return f"anh.{photo[0]}" if photo else None
 
 
-def _news(fig: dict) -> dict:
-    """What the bulletin says of the on-time share (phrases.html.j2: on_time_threshold) and
-    whether the online share rose at every level (bulletin_headline).
+def _news(ws: Workspace, fig: dict, unit: dict, meeting: Meeting) -> dict:
+    """What the bulletin's wording depends on ([news] of reportgen.toml and the figures).
 
-    The threshold is the lowest on-time target of the levels (else the default); a level
-    passes when its share is strictly above it.
+    ``all_on_time``: every level resolved files and all of them early or on time (the report's
+    100%), the one result the headline states; ``honorific``: the chair's at first mention;
+    ``dates``: "news" ("Sáng 16/12") or "document"; ``byline``: the author's unit.
     """
-    levels = [lv for lv in fig["levels"] if lv["totals"]["on_time_share"] is not None]
-    targets = [lv["on_time_target"] for lv in levels if lv["on_time_target"] is not None]
-    threshold = min(targets) if targets else DEFAULT_ON_TIME_TARGET
-    shares = [{"label": lv["name"], "share": lv["totals"]["on_time_share"],
-               "above": lv["totals"]["on_time_share"] > threshold} for lv in levels]
-    growth = [lv["totals"]["online_share"] > lv["previous"]["online_share"]
-              for lv in fig["levels"]
-              if lv["previous"]["online_share"] is not None and lv["totals"]["online_share"] is not None]
+    news = ws.config.news
+    shares = [lv["totals"]["on_time_share"] for lv in fig["levels"]]
+    byline = meeting.tac_gia.don_vi or news.byline.get(unit["level"], DEFAULT_BYLINE["xa"])
     return {
-        "levels": shares,
-        "threshold": threshold,
-        "all_pass": bool(shares) and all(s["above"] for s in shares),
-        "online_rose": bool(growth) and all(growth),
+        "all_on_time": bool(shares) and all(share == 1 for share in shares),
+        "honorific": "đồng chí" if news.honorific == "dong_chi" else meeting.chu_tri.danh_xung,
+        "dates": news.dates,
+        "byline": byline.replace("{don_vi}", unit["name_lower"]),
     }
 
 

@@ -1,4 +1,5 @@
-"""The news bulletin for the district portal: a fragment for the portal's editor and a page.
+"""The news bulletin for the portal (since 2025 a commune's news goes on its page of the
+provincial portal): a fragment for the portal's editor and a page.
 
 Both come from the article the HTML subset checked (:mod:`reportgen.render.subset`), the
 same one the PDF and DOCX are made of. The fragment is the article's content only (no

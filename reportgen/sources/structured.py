@@ -27,6 +27,7 @@ from reportgen.schema import (CONFIG_FILE_BYTES, DEADLINE_MONTHS_AFTER, MEETING_
                               YAML_MAX_NODES, Config, Limits, Meeting)
 from reportgen.sources.guard import Refused, bad_character, first_bad_line, read_inside
 from reportgen.sources.text import decode_bytes, nfc
+from reportgen.validate import check_meeting_text
 
 
 def load_config(root: Path, name: str) -> tuple[Config | None, list[Problem]]:
@@ -142,7 +143,8 @@ def load_meeting(root: Path, name: str, limits: Limits | None = None) -> tuple[M
     if meeting is None:
         return None, problems
     # The meeting is returned with these errors so that the workspace's checks run too.
-    return meeting, _check_names(meeting, label, lines, limits) + _check_dates(meeting, label, lines, limits)
+    return meeting, (_check_names(meeting, label, lines, limits) + _check_dates(meeting, label, lines, limits)
+                     + check_meeting_text(meeting, label, lines))
 
 
 _INT_TAG = "tag:yaml.org,2002:int"

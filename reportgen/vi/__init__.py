@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from reportgen.vi.dates import date_line, date_prose, date_table, part_of_day
+from reportgen.vi.dates import date_line, date_news, date_prose, date_table, part_of_day
 from reportgen.vi.numbers import count, decimal, number, percent, percent_exact, roman, share_cell
 from reportgen.vi.periods import cutoff_dates, cutoff_window, period, period_upper, quarter_name
 from reportgen.vi.prose import (
@@ -38,6 +38,7 @@ FILTERS: dict[str, Callable[..., object]] = {
     "date_prose": date_prose,
     "date_line": date_line,
     "date_table": date_table,
+    "date_news": date_news,
     "part_of_day": part_of_day,
     "period": period,
     "period_upper": period_upper,
@@ -55,7 +56,7 @@ FILTERS: dict[str, Callable[..., object]] = {
 __all__ = [
     "FILTERS", "BLANK_NUMBER", "DEFAULT_ABBREVIATIONS", "Abbreviations",
     "number", "decimal", "percent", "percent_exact", "share_cell", "count", "roman",
-    "date_prose", "date_line", "date_table", "part_of_day",
+    "date_prose", "date_line", "date_table", "date_news", "part_of_day",
     "period", "period_upper", "quarter_name", "cutoff_dates", "cutoff_window",
     "document_number", "number_line", "join_prose", "upper_first", "point_letter",
     "CountChange", "ShareChange", "count_change", "share_change",

@@ -55,6 +55,12 @@ def date_table(d: object) -> str:
     return f"{_day(value)}/{_month(value)}/{value.year}"
 
 
+def date_news(d: object) -> str:
+    """The date as news items write it, without the year or leading zeros: ``"16/12"``, ``"9/3"``."""
+    value = as_date(d)
+    return f"{value.day}/{value.month}"
+
+
 def part_of_day(key: str) -> str:
     """``"sang"``/``"sáng"`` -> ``"Sáng"``, ``"chieu"``/``"chiều"`` -> ``"Chiều"``, ``"toi"``/``"tối"`` -> ``"Tối"``.
 
@@ -67,4 +73,4 @@ def part_of_day(key: str) -> str:
         raise ValueError(f"unknown part of day {key!r}; expected sang, chieu or toi") from None
 
 
-__all__ = ["date_prose", "date_line", "date_table", "part_of_day"]
+__all__ = ["date_prose", "date_line", "date_table", "date_news", "part_of_day"]

@@ -16,10 +16,10 @@ from pydantic import ValidationError
 
 from reportgen.schema import Meeting
 
-LISTS = ("thanh_phan", "ket_qua", "thao_luan.noi_dung", "nguyen_nhan", "nhiem_vu")
+LISTS = ("thanh_phan", "ket_qua", "thao_luan.noi_dung", "nguyen_nhan", "han_che", "nhiem_vu")
 DIRECTION_FIELDS = ("noi_dung", "don_vi", "thoi_han")
-KEY_ORDER = ("don_vi", "ky", "ngay", "buoi", "chu_tri", "thanh_phan", "ket_qua", "thao_luan", "chi_dao",
-             "khen_thuong", "anh", "nguyen_nhan", "nhiem_vu", "tac_gia", "bao_cao_boi", "ngay_bao_cao", "so_lieu_den",
+KEY_ORDER = ("don_vi", "ky", "ngay", "buoi", "loai_hop", "chu_tri", "thanh_phan", "ket_qua", "thao_luan", "chi_dao",
+             "khen_thuong", "anh", "nguyen_nhan", "han_che", "nhiem_vu", "tac_gia", "bao_cao_boi", "ngay_bao_cao", "so_lieu_den",
              "ngay_thong_bao")
 
 
@@ -35,7 +35,7 @@ def _items(form, name: str) -> list[str]:
 def data_from_form(form) -> dict:
     """The meeting as plain data, in the file's key order; empty optional parts left out."""
     data: dict = {"don_vi": _text(form, "don_vi"), "ky": _text(form, "ky"), "ngay": _text(form, "ngay"),
-                  "buoi": _text(form, "buoi"),
+                  "buoi": _text(form, "buoi"), "loai_hop": _text(form, "loai_hop") or "cuộc họp",
                   "chu_tri": {"ho_ten": _text(form, "chu_tri.ho_ten"), "danh_xung": _text(form, "chu_tri.danh_xung"),
                               "chuc_vu": _text(form, "chu_tri.chuc_vu")},
                   "thanh_phan": _items(form, "thanh_phan"), "ket_qua": _items(form, "ket_qua"),
@@ -45,14 +45,15 @@ def data_from_form(form) -> dict:
     commendation = {k: _text(form, f"khen_thuong.{k}") for k in ("hinh_thuc", "tap_the", "ca_nhan", "noi_dung")}
     if any(commendation.values()):
         data["khen_thuong"] = {k: v for k, v in commendation.items() if v}
-    if _text(form, "anh.chu_thich") or _text(form, "anh.tep"):
-        data["anh"] = {"chu_thich": _text(form, "anh.chu_thich")}
-        if _text(form, "anh.tep"):
-            data["anh"]["tep"] = _text(form, "anh.tep")
-    for name in ("nguyen_nhan", "nhiem_vu"):
+    photo = {k: _text(form, f"anh.{k}") for k in ("chu_thich", "tep", "tac_gia")}
+    if any(photo.values()):
+        data["anh"] = {k: v for k, v in photo.items() if v}
+    for name in ("nguyen_nhan", "han_che", "nhiem_vu"):
         if _items(form, name):
             data[name] = _items(form, name)
-    data["tac_gia"] = {"ho_ten": _text(form, "tac_gia.ho_ten"), "don_vi": _text(form, "tac_gia.don_vi")}
+    data["tac_gia"] = {"ho_ten": _text(form, "tac_gia.ho_ten")}
+    if _text(form, "tac_gia.don_vi"):  # else the byline's unit is [news.byline] of the level
+        data["tac_gia"]["don_vi"] = _text(form, "tac_gia.don_vi")
     for name in ("bao_cao_boi", "ngay_bao_cao", "so_lieu_den", "ngay_thong_bao"):
         if _text(form, name):
             data[name] = _text(form, name)
@@ -72,15 +73,13 @@ def _directions(form) -> list[dict]:
     return rows
 
 
-REQUIRED_TEXT = ("chu_tri.ho_ten", "chu_tri.chuc_vu", "tac_gia.ho_ten", "tac_gia.don_vi")
+REQUIRED_TEXT = ("chu_tri.ho_ten", "chu_tri.chuc_vu", "tac_gia.ho_ten")
 
 
 def validate(data: dict) -> tuple[Meeting | None, dict[str, str]]:
     """The meeting, or the errors keyed by form field (``chi_dao.noi_dung`` for a row's field)."""
     errors = {name: "cần nhập mục này" for name in REQUIRED_TEXT
               if not data[name.split(".")[0]][name.split(".")[1]]}
-    if "anh" in data and not data["anh"]["chu_thich"]:
-        errors["anh.chu_thich"] = "ảnh cần có chú thích"
     try:
         meeting = Meeting.model_validate(data)
     except ValidationError as exc:
@@ -110,9 +109,11 @@ def _message(err: dict) -> str:
 def to_yaml(meeting: Meeting, unit_name: str) -> bytes:
     """The meeting file's text: the documented key order, block style, dates as 2022-03-09."""
     data = meeting.model_dump(mode="python", exclude_none=True, exclude_defaults=False)
-    for key in ("nguyen_nhan", "nhiem_vu", "ket_qua"):
+    for key in ("nguyen_nhan", "han_che", "nhiem_vu", "ket_qua"):
         if not data.get(key):
             data.pop(key, None)
+    if data.get("loai_hop") == Meeting.model_fields["loai_hop"].default:  # written only when it is not
+        del data["loai_hop"]
     ordered = {key: data[key] for key in KEY_ORDER if key in data}
     header = f"# Cuộc họp đánh giá kết quả giải quyết TTHC kỳ {meeting.ky} của {unit_name}\n"
     body = yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False, default_flow_style=False, width=4096)
@@ -129,7 +130,7 @@ def form_values(meeting: Meeting | None, data: dict | None = None) -> dict:
     discussion = data.get("thao_luan") or {}
     return {
         "don_vi": data.get("don_vi", ""), "ky": data.get("ky", ""), "ngay": date_text(data.get("ngay")),
-        "buoi": data.get("buoi", "sang"),
+        "buoi": data.get("buoi", "sang"), "loai_hop": data.get("loai_hop") or "cuộc họp",
         "chu_tri": {k: chair.get(k, "") for k in ("ho_ten", "danh_xung", "chuc_vu")},
         "thanh_phan": data.get("thanh_phan") or [], "ket_qua": data.get("ket_qua") or [],
         "thao_luan_noi_dung": discussion.get("noi_dung") or [], "con_nua": discussion.get("con_nua", True),
@@ -137,9 +138,10 @@ def form_values(meeting: Meeting | None, data: dict | None = None) -> dict:
                      "thoi_han": date_text(d.get("thoi_han"))} for d in data.get("chi_dao") or []],
         "khen_thuong": {k: (data.get("khen_thuong") or {}).get(k, "") for k in ("hinh_thuc", "tap_the", "ca_nhan",
                                                                               "noi_dung")},
-        "anh": {k: (data.get("anh") or {}).get(k) or "" for k in ("chu_thich", "tep")},
-        "nguyen_nhan": data.get("nguyen_nhan") or [], "nhiem_vu": data.get("nhiem_vu") or [],
-        "tac_gia": {k: (data.get("tac_gia") or {}).get(k, "") for k in ("ho_ten", "don_vi")},
+        "anh": {k: (data.get("anh") or {}).get(k) or "" for k in ("chu_thich", "tep", "tac_gia")},
+        "nguyen_nhan": data.get("nguyen_nhan") or [], "han_che": data.get("han_che") or [],
+        "nhiem_vu": data.get("nhiem_vu") or [],
+        "tac_gia": {k: (data.get("tac_gia") or {}).get(k) or "" for k in ("ho_ten", "don_vi")},
         "bao_cao_boi": data.get("bao_cao_boi") or "",
         "ngay_bao_cao": date_text(data.get("ngay_bao_cao")), "ngay_thong_bao": date_text(data.get("ngay_thong_bao")),
         "so_lieu_den": date_text(data.get("so_lieu_den")),
