@@ -96,8 +96,11 @@ def write_workspace(target: Path, units: list[tuple[str, str, str, str, str, str
         name_lower = f"{word.lower()} {rest}"
         (meetings / f"2022-q1-{code.lower()}.yaml").write_text(_meeting(sample, code, name_lower, chair),
                                                               encoding="utf-8")
+        # a commune's notice is its People's Committee's (signed by order of the chair), a
+        # district's or province's its office's own (signed by the office head as such)
+        by_order = 'authority = "TL. CHỦ TỊCH"\n' if level == "xa" else ""
         signers.append(f'\n[signers.{code}.thong-bao]\nname = "{_person(rng)}"\ntitle = "CHÁNH VĂN PHÒNG"\n'
-                       f'authority = "TL. CHỦ TỊCH"\n')
+                       + by_order)
     config = target / "reportgen.toml"
     text = config.read_text(encoding="utf-8")
     text = text.replace("on_time_share = { huyen = 0.98, xa = 0.98 }",

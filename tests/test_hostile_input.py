@@ -168,13 +168,13 @@ def test_a_merge_key_is_not_a_repeat(cli, workspace):
 def test_an_integer_of_five_thousand_digits(cli, workspace):
     replace_in(workspace / MEETING, "  ca_nhan: 0\n", "  ca_nhan: " + "9" * 5000 + "\n")
     found = invalid(cli, workspace)
-    assert found == [f"{MEETING}, dòng 39: số quá lớn: quá 15 chữ số (giá trị: '{'9' * 40}')"]
+    assert found == [f"{MEETING}, dòng 41: số quá lớn: quá 15 chữ số (giá trị: '{'9' * 40}')"]
 
 
 def test_a_plausible_commendation_count_is_bounded(cli, workspace):
     replace_in(workspace / MEETING, "  ca_nhan: 0\n", "  ca_nhan: 100000000\n")
     assert invalid(cli, workspace) == [
-        f"{MEETING}, dòng 39, cột khen_thuong.ca_nhan: giá trị không hợp lệ: "
+        f"{MEETING}, dòng 41, cột khen_thuong.ca_nhan: giá trị không hợp lệ: "
         "Input should be less than or equal to 100000 (giá trị: '100000000')"]
 
 

@@ -213,7 +213,7 @@ def test_share_change_rejects_missing():
 # FILTERS, Unicode
 
 EXPECTED_FILTERS = {
-    "number", "decimal", "percent", "count", "roman", "date_prose", "date_line", "date_table",
+    "number", "decimal", "percent", "count", "roman", "date_prose", "date_line", "date_table", "date_news",
     "part_of_day", "period", "period_upper", "quarter_name", "cutoff_window", "number_line", "document_number",
     "join_prose", "count_change", "share_change", "upper_first", "point_letter", "percent_exact", "share_cell",
 }
