@@ -73,7 +73,34 @@ def _pyplot():
     import matplotlib
 
     matplotlib.use("Agg")
-    from matplotlib import pyplot
+    from matplotlib import font_manager, pyplot
     from matplotlib.ticker import FuncFormatter
 
+    _only_vietnamese_files(font_manager)
     return pyplot, FuncFormatter
+
+
+def _only_vietnamese_files(font_manager) -> None:
+    """Let matplotlib draw FONT's families only from the files fontconfig says cover Vietnamese.
+
+    matplotlib keeps its own font list. Where Liberation Serif 1.x (no Vietnamese; LibreOffice's
+    packages pull it in) sits beside 2.x, it may take 1.x: missing glyphs, and other PNG bytes than
+    the same build elsewhere. The PDF's text already goes through fontconfig (render/fonts.py).
+    """
+    import subprocess
+
+    try:
+        listed = subprocess.run(["fc-list", ":lang=vi", "-f", "%{file}\t%{family}\n"],
+                                capture_output=True, text=True, check=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        return  # no fontconfig: matplotlib's own choice, as before
+    wanted = {family.casefold() for family in FONT}
+    files = {path for path, _, families in (line.partition("\t") for line in listed.splitlines())
+             if wanted & {f.strip().casefold() for f in families.split(",")}}
+    manager = font_manager.fontManager
+    manager.ttflist = [entry for entry in manager.ttflist
+                       if entry.name.casefold() not in wanted or entry.fname in files]
+    known = {entry.fname for entry in manager.ttflist}
+    for path in sorted(files - known):
+        manager.addfont(path)
+    manager._findfont_cached.cache_clear()  # choices made before the list changed

@@ -35,3 +35,19 @@ def test_many_units_make_a_chart_of_bounded_size_sorted_highest_first():
 
     top, bottom = filled(height // 5), filled(height * 4 // 5)
     assert top > bottom > 0
+
+
+def test_vietnamese_labels_are_drawn_with_a_font_that_has_their_letters():
+    """Liberation Serif 1.x (no Vietnamese; LibreOffice's packages install it) beside 2.x must not
+    be picked by matplotlib: every glyph of a Vietnamese name is found (no 'Glyph … missing')."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        png = online_share_chart(["Phường Hưng Yên", "Xã Đắk Mil", "Đặc khu Phú Quốc"], [0.5, 0.25, None], 0.98,
+                                 "Tỷ lệ hồ sơ trực tuyến", "Chỉ tiêu", "chưa có số liệu")
+    assert png.startswith(b"\x89PNG")
+    from matplotlib import font_manager
+
+    drawn = font_manager.findfont(font_manager.FontProperties(family="Liberation Serif"))
+    assert "liberation2" in drawn or "Times" in drawn, drawn
