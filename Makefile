@@ -1,35 +1,56 @@
 # reportgen: `make demo` builds the sample documents, `make test` runs the test suite.
-# Both set everything up first: virtual environment, Python packages, system fonts.
+# Both set everything up first: virtual environment, Python packages (from requirements.lock),
+# system packages (make demo: what building needs; make test: also the tests' real clients).
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+LOCK   := requirements.lock
+# pip-compile for `make lock`, in its own environment (not reportgen's)
+PIP_TOOLS := pip-tools==7.7.0
+LOCKENV   := .venv-lock
 
-.PHONY: demo test bench system-deps clean help
+.PHONY: demo test bench lock system-deps system-deps-test clean help
 help:
-	@echo "make demo   set up, then build every sample document into outputs/"
-	@echo "make test   set up, then run the whole test suite"
-	@echo "make bench  time builds at province scale, against LibreOffice (docs/performance.md)"
+	@echo "make demo    set up, then build every sample document into outputs/"
+	@echo "make test    set up (with the tests' system packages), then run the whole test suite"
+	@echo "make lock    after changing pyproject.toml's dependencies: refresh requirements.lock"
+	@echo "             (make lock UPGRADE=1: also move every pin to the newest allowed version)"
+	@echo "make bench   time builds at province scale, against LibreOffice (docs/performance.md)"
 
-$(STAMP): pyproject.toml | system-deps
-	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "reportgen needs Python 3.11+, found " + sys.version' 
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test]'
+# the environment is rebuilt from scratch when the lock changes: nothing installed before stays.
+# --no-deps: the lock lists every package already (pip check then proves nothing is missing)
+$(STAMP): $(LOCK) pyproject.toml | system-deps
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "reportgen needs Python 3.11+, found " + sys.version'
+	$(PYTHON) -m venv --clear $(VENV)
+	$(BIN)/python -m pip install -q --require-hashes --no-deps -r $(LOCK)
+	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
 	@touch $@
 
 system-deps:
-	@PYTHON=$(PYTHON) sh scripts/system-deps.sh
+	@PYTHON=$(PYTHON) sh scripts/system-deps.sh demo
+
+system-deps-test:
+	@PYTHON=$(PYTHON) sh scripts/system-deps.sh test
 
 demo: $(STAMP) system-deps
 	$(BIN)/reportgen build --workspace inputs --out outputs
 	$(BIN)/reportgen build --workspace inputs/mau-2025 --out outputs/mau-2025
 
-test: $(STAMP) system-deps
-	$(BIN)/python -m pytest -q
+test: $(STAMP) system-deps-test
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
-bench: $(STAMP) system-deps
+$(LOCKENV)/.stamp:
+	$(PYTHON) -m venv $(LOCKENV)
+	$(LOCKENV)/bin/python -m pip install -q '$(PIP_TOOLS)'
+	@touch $@
+
+lock: $(LOCKENV)/.stamp
+	CUSTOM_COMPILE_COMMAND="make lock" $(LOCKENV)/bin/pip-compile -q $(if $(UPGRADE),--upgrade) pyproject.toml
+
+bench: $(STAMP) system-deps-test
 	$(BIN)/python scripts/bench.py --runs 3
 
 clean:
-	rm -rf $(VENV) outputs archive .pytest_cache
+	rm -rf $(VENV) $(LOCKENV) outputs archive .pytest_cache mutants
