@@ -41,10 +41,10 @@ from pathlib import Path
 
 from reportgen import fingerprint as fp
 from reportgen import noop
-from reportgen.errors import ReportgenError, TemplateFailure
-from reportgen.files import RunFolder, remove_stray_temps, write_atomic
+from reportgen.errors import DiskFault, ReportgenError, TemplateFailure
+from reportgen.files import RunFolder, faults_named, remove_stray_temps, write_atomic
 from reportgen.kinds import KINDS, build_context, tin_tuc
-from reportgen.plan import Job
+from reportgen.plan import Job, Selection
 from reportgen.results import Result
 from reportgen.templating import check_templates
 from reportgen.workspace import Workspace
@@ -65,13 +65,16 @@ class Outputs(list):
     """The Results of a build, in plan order, with what the build has to say besides.
 
     ``warnings``: why the fingerprint store was not trusted (every file was then built);
-    ``cleaned``: temporary files of an interrupted earlier run that this build removed.
+    ``cleaned``: temporary files of an interrupted earlier run that this build removed;
+    ``fault``: the DiskFault that stopped the build after documents were written (the
+    fingerprint store or a removal could not be written): the run exits 1 with it.
     """
 
-    def __init__(self, items=(), warnings: list[str] | None = None, cleaned: int = 0):
+    def __init__(self, items=(), warnings: list[str] | None = None, cleaned: int = 0, fault: DiskFault | None = None):
         super().__init__(items)
         self.warnings = warnings or []
         self.cleaned = cleaned
+        self.fault = fault
 
 
 @dataclass
@@ -95,8 +98,14 @@ def output_path(out_root: Path, job: Job, fmt: str) -> Path:
 
 def build(ws: Workspace, jobs: list[Job], out_root: Path, formats: tuple[str, ...] = (),
           progress: Callable[[Job], None] | None = None, workers: int = 1, force: bool = False,
-          look: noop.Look | None = None) -> Outputs:
-    """Build what changed among ``jobs``; return one Result per file and per failed or skipped job.
+          look: noop.Look | None = None, selection: Selection | None = None) -> Outputs:
+    """Build what changed among ``jobs``; return one Result per file and per failed or skipped job,
+    and one per file removed.
+
+    ``selection``: what was asked for (``plan``'s arguments); the files this output root's
+    store says reportgen wrote inside it that ``jobs`` no longer make are removed ("removed"
+    Results; a file changed since it was written is left alone and forgotten, with a warning).
+    Without it, the periods, units and kinds of ``jobs`` are the selection.
 
     ``force`` builds every file whatever the fingerprints say. Phase 1 builds the contexts
     of the documents to build (an InvalidInput stops the run before anything is written);
@@ -108,7 +117,7 @@ def build(ws: Workspace, jobs: list[Job], out_root: Path, formats: tuple[str, ..
     out_root = Path(out_root)
     store, warning = fp.Store.load(out_root)
     warnings = [warning] if warning else []
-    inputs = fp.Inputs(ws)
+    inputs = fp.Inputs(ws, skip_folders=[out_root])
     results: dict[int, list[Result]] = {}
     todo: list[_Document] = []
     for index, job in enumerate(jobs):
@@ -146,6 +155,7 @@ def build(ws: Workspace, jobs: list[Job], out_root: Path, formats: tuple[str, ..
             if progress:
                 for index in sorted(results):
                     progress(jobs[index])
+            fault = None
             try:
                 with closing(_run(ws, todo, out_root, run.path, pool, progress)) as finished:
                     for document, rendered in finished:  # an exception here closes the pool first
@@ -153,11 +163,94 @@ def build(ws: Workspace, jobs: list[Job], out_root: Path, formats: tuple[str, ..
                         results[document.index] = outputs
                         _remember(store, inputs, document, outputs)
                 outcome = [o for index in sorted(results) for o in results[index]]
-                if look is not None:
+                try:
+                    outcome += remove_stale(store, out_root, ws, jobs, formats, selection, warnings)
+                except DiskFault as exc:
+                    fault = exc
+                if look is not None and fault is None:
                     noop.remember(store, look, ws.warnings, outcome, _unchanged(store, ws, jobs, out_root, formats))
             finally:
-                store.save()
-    return Outputs(outcome, warnings, cleaned)
+                try:
+                    store.save()  # atomic: on a fault the store on disk is the one before this build
+                except DiskFault as exc:
+                    fault = fault or exc
+    return Outputs(outcome, warnings, cleaned, fault)
+
+
+def planned_files(ws: Workspace, jobs: list[Job], formats: tuple[str, ...] = ()) -> dict[str, tuple[Job, str]]:
+    """Store key (``<period>/<unit>/<kind>.<suffix>``) -> (job, suffix) of every file ``jobs`` make."""
+    return {fp.relative_path(job, suffix): (job, suffix) for job in jobs if not job.reason
+            for fmt in _wanted(job, formats) for suffix in _suffixes(ws, job, fmt)}
+
+
+def current_outputs(ws: Workspace, out_root: Path, period: str | None = None) -> list[tuple[Job, str, Path]]:
+    """The files of the current plan (every kind and unit; one period or all) found under
+    ``out_root``, as (job, suffix, path), in plan order: what may be shown or handed out.
+    A file the plan no longer makes, or that is a link, is not among them."""
+    from reportgen.plan import plan  # noqa: PLC0415
+
+    found = []
+    for job, suffix in planned_files(ws, plan(ws, [period] if period else [])).values():
+        path = output_path(out_root, job, suffix)
+        if path.is_file() and not path.is_symlink():
+            found.append((job, suffix, path))
+    return found
+
+
+def remove_stale(store: fp.Store, out_root: Path, ws: Workspace, jobs: list[Job], formats: tuple[str, ...],
+                 selection: Selection | None, warnings: list[str]) -> list[Result]:
+    """Remove the files reportgen wrote (the store's entries) inside ``selection`` that ``jobs``
+    no longer make; one "removed" Result each. A file whose bytes are not those written is
+    left as it is (and forgotten): reportgen never touches a file it did not write."""
+    if selection is None:
+        if not jobs:
+            return []
+        selection = Selection(tuple({j.period: 0 for j in jobs}), tuple({j.unit: 0 for j in jobs}),
+                              tuple({j.kind: 0 for j in jobs}), tuple(formats))
+    planned = planned_files(ws, jobs, formats)
+    removed, folders = [], set()
+    for relpath in sorted(store.entries):
+        if relpath in planned:
+            continue
+        parsed = _parse_key(relpath)
+        if parsed is None or not selection.covers(*parsed[:3], asked_format(parsed[3])):
+            continue
+        period, unit, kind, suffix = parsed
+        path = Path(out_root) / relpath
+        with faults_named(path.parent, f"xoá tệp không còn trong kế hoạch lập ({path.name})"):
+            if path.is_file() and not path.is_symlink():
+                if fp.sha256_file(path) != store.entry(relpath).sha256:
+                    warnings.append(f"{path}: không còn trong kế hoạch lập nhưng đã bị sửa sau khi lập; "
+                                    "giữ nguyên, không theo dõi nữa")
+                    store.forget(relpath)
+                    continue
+                path.unlink()
+        store.forget(relpath)
+        if not path.parent.is_dir():
+            continue
+        folders.add(path.parent)
+        removed.append(Result(kind, unit, period, "removed", format=suffix, path=str(path)))
+    for folder in sorted(folders, key=lambda f: -len(f.parts)):  # the unit's folder, then the period's
+        for empty in (folder, folder.parent):
+            if empty != Path(out_root) and empty.is_dir() and not any(empty.iterdir()):
+                empty.rmdir()
+    return removed
+
+
+def _parse_key(relpath: str) -> tuple[str, str, str, str] | None:
+    """(period, unit, kind, suffix) of a store key; None when it is not one."""
+    parts = relpath.split("/")
+    if len(parts) != 3 or "." not in parts[2]:
+        return None
+    kind = next((k for k in sorted(KINDS, key=len, reverse=True) if parts[2].startswith(k + ".")),
+                parts[2].split(".", 1)[0])
+    return parts[0], parts[1], kind, parts[2][len(kind) + 1:]
+
+
+def asked_format(suffix: str) -> str:
+    """The format asked for that makes a file of ``suffix`` (``fragment.html``, ``anh.jpg``: ``html``)."""
+    return next((fmt for fmt, suffixes in FILES.items() if suffix in suffixes),
+                "html" if suffix.startswith(tin_tuc.PHOTO_PREFIX) else suffix)
 
 
 def _wanted(job: Job, formats: tuple[str, ...]) -> list[str]:
@@ -312,7 +405,8 @@ def _render_one(ws: Workspace, task) -> list[Result]:
 
     job, template, context, assets, wanted, out_root, temp_dir = task
     try:
-        assets_dir = Path(tempfile.mkdtemp(prefix="assets-", dir=temp_dir))
+        with faults_named(temp_dir, "tạo thư mục tạm của văn bản"):
+            assets_dir = Path(tempfile.mkdtemp(prefix="assets-", dir=temp_dir))
         try:
             rendered = documents.render_all(template, context, assets, wanted, ws, assets_dir)
         finally:

@@ -28,8 +28,8 @@ WORKSPACE = click.option("--workspace", "-w", type=click.Path(path_type=Path), d
                          show_default=True, help="Workspace folder (reportgen.toml, units.csv, figures/, meetings/).")
 
 # What the report says of each result, and the closing summary of each command.
-LABELS = {"built": "đã ghi", "unchanged": "không đổi", "archived": "đã lưu trữ", "new-version": "phiên bản mới",
-          "failed": "LỖI", "skipped": "KHÔNG LẬP ĐƯỢC"}
+LABELS = {"built": "đã ghi", "unchanged": "không đổi", "removed": "đã xoá", "archived": "đã lưu trữ",
+          "new-version": "phiên bản mới", "failed": "LỖI", "skipped": "KHÔNG LẬP ĐƯỢC"}
 BUILD_SUMMARY = (("built", "tệp đã ghi"), ("unchanged", "tệp không đổi"), ("skipped", "văn bản không lập được"),
                  ("failed", "văn bản lỗi"))
 ARCHIVE_SUMMARY = (("archived", "hồ sơ đã lưu trữ"), ("new-version", "phiên bản mới"), ("unchanged", "không đổi"),
@@ -224,6 +224,7 @@ def build(workspace: Path, out: Path, period, unit, kind, formats, dry_run: bool
             return
     formats = _FormatChoice.check(formats)
     ws, jobs = _load_and_plan(workspace, period, unit, kind, formats)
+    from reportgen.plan import Selection
     if dry_run:
         _print_plan(jobs)
         return
@@ -231,8 +232,9 @@ def build(workspace: Path, out: Path, period, unit, kind, formats, dry_run: bool
         _require_font()
     try:
         with _stop_on_signals():
+            selection = Selection(_unique(period), _unique(unit), _unique(kind), _unique(formats))
             results = _run_build(ws, jobs, out, _unique(formats), as_json, workers or os.cpu_count() or 1, force,
-                                 look)
+                                 look, selection)
     except Interrupted as exc:
         click.echo(f"Đã dừng ({exc}): các tệp đã lập xong được giữ, không có tệp ghi dở.", err=True)
         raise SystemExit(exc.exit_code)
@@ -240,7 +242,7 @@ def build(workspace: Path, out: Path, period, unit, kind, formats, dry_run: bool
         click.echo(f"CẢNH BÁO: {warning}", err=True)
     if results.cleaned:
         click.echo(f"Đã dọn {results.cleaned} tệp tạm của lần lập trước bị ngắt.", err=True)
-    _report(results, BUILD_SUMMARY, as_json)
+    _report(results, BUILD_SUMMARY, as_json, fault=results.fault)
 
 
 def _require_font() -> None:
@@ -278,20 +280,21 @@ def _stop_on_signals():
 
 
 def _run_build(ws, jobs, out: Path, formats, as_json: bool, workers: int, force: bool = False,
-               look=None) -> list[Result]:
+               look=None, selection=None) -> list[Result]:
     from reportgen import batch
 
     if not wants_progress(len(jobs), as_json, sys.stdout):
-        return batch.build(ws, jobs, out, formats, workers=workers, force=force, look=look)
+        return batch.build(ws, jobs, out, formats, workers=workers, force=force, look=look, selection=selection)
     with click.progressbar(length=len(jobs), label="Đang lập văn bản", file=sys.stderr) as bar:
         return batch.build(ws, jobs, out, formats, progress=lambda job: bar.update(1), workers=workers, force=force,
-                           look=look)
+                           look=look, selection=selection)
 
 
-def _report(results: list[Result], summary, as_json: bool, base: Path | None = None) -> None:
+def _report(results: list[Result], summary, as_json: bool, base: Path | None = None, fault=None) -> None:
     """Every result (``--json``: one object a line), the summary, and the run's exit code.
 
-    ``base`` is the folder the results' paths are relative to (the archive's).
+    ``base`` is the folder the results' paths are relative to (the archive's). ``fault``:
+    what stopped the run after these results (a full disk...): said last, exit 1 at least.
     """
     import json
 
@@ -304,8 +307,12 @@ def _report(results: list[Result], summary, as_json: bool, base: Path | None = N
         else:
             click.echo(f"{LABELS[item.status]}: {item.period} {item.unit} {item.kind}: {item.reason}", err=True)
     counts = [f"{sum(r.status == status for r in results)} {words}" for status, words in summary]
+    removed = sum(r.status == "removed" for r in results)
+    counts += [f"{removed} tệp đã xoá (không còn trong kế hoạch lập)"] if removed else []
     click.echo(f"Tổng kết: {', '.join(counts)}.", err=as_json)
-    code = run_exit_code(results)
+    if fault is not None:
+        click.echo(f"LỖI: {fault}", err=True)
+    code = max(run_exit_code(results), 1 if fault is not None else 0)
     if code:
         click.get_current_context().exit(code)
 

@@ -24,6 +24,7 @@ message naming the document (or command) it concerns and that file.
 
 from __future__ import annotations
 
+import errno
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,6 +101,48 @@ class MissingSystemDependency(ReportgenError):
     document_exit_code = 4
 
 
+class DiskFault(ReportgenError, OSError):
+    """A file could not be written for a reason of the machine, not of reportgen: the disk or
+    the quota is full, no permission, a read-only file system. An ``OSError`` too (with the
+    folder as its file name), so that code handling the system's errors handles it; its
+    message names the folder and what ran out, and it is no bug (nothing to send anyone)."""
+
+    exit_code = 1
+
+    def __init__(self, code: int | None, folder, doing: str = ""):
+        OSError.__init__(self, code, os.strerror(code) if code else "", str(folder))
+        self.folder, self.doing = str(folder), doing
+
+    def __reduce__(self):
+        return type(self), (self.errno, self.folder, self.doing)
+
+    def __str__(self) -> str:
+        what = FAULT_TEXT.get(self.errno, self.strerror or "lỗi hệ thống")
+        advice = FAULT_ADVICE.get(self.errno, "hãy khắc phục rồi chạy lại lệnh")
+        doing = f" khi {self.doing}" if self.doing else ""
+        return f"Không ghi được vào thư mục {self.folder}{doing}: {what}; {advice}"
+
+
+# errno -> what it means for the user (the archive's messages too), and what to do
+FAULT_TEXT = {
+    errno.EACCES: "không có quyền truy cập", errno.EPERM: "không được phép",
+    errno.EROFS: "hệ thống tệp chỉ đọc", errno.ELOOP: "vòng lặp liên kết tượng trưng (symlink)",
+    errno.ENOSPC: "hết chỗ trên đĩa", errno.EDQUOT: "vượt hạn mức đĩa (quota)",
+    errno.ENOTDIR: "không phải thư mục", errno.EISDIR: "là thư mục, không phải tệp",
+    errno.ENOENT: "không tồn tại", errno.EEXIST: "đã có",
+    errno.ENAMETOOLONG: "tên quá dài", errno.EIO: "lỗi đọc ghi thiết bị",
+}
+FAULT_ADVICE = {
+    errno.ENOSPC: "hãy giải phóng chỗ trống trên đĩa chứa thư mục này rồi chạy lại lệnh",
+    errno.EDQUOT: "hãy xoá bớt tệp hoặc xin nới hạn mức rồi chạy lại lệnh",
+    errno.EACCES: "hãy cấp quyền ghi thư mục này hoặc chọn thư mục khác rồi chạy lại lệnh",
+    errno.EPERM: "hãy cấp quyền ghi thư mục này hoặc chọn thư mục khác rồi chạy lại lệnh",
+    errno.EROFS: "hãy chọn một thư mục ghi được rồi chạy lại lệnh",
+}
+# The errors of the machine, not of reportgen: named, never logged as a bug.
+MACHINE_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EROFS, errno.EIO)
+
+
 class BuildFailed(ReportgenError):
     """Some documents of a build could not be made; the rest were written."""
 
@@ -130,6 +173,10 @@ def describe_failure(exc: BaseException, concerning: str) -> str:
     """
     if isinstance(exc, ReportgenError):
         return str(exc)
+    if isinstance(exc, OSError) and exc.errno in MACHINE_ERRNOS:  # the machine's fault, not a bug
+        name = os.fsdecode(exc.filename) if exc.filename else None
+        folder = (name if os.path.isdir(name) else os.path.dirname(name)) if name else "?"
+        return str(DiskFault(exc.errno, folder))
     text = " ".join(str(exc).split())
     text = f"{type(exc).__name__}: {text[:150]}{'...' if len(text) > 150 else ''}" if text else type(exc).__name__
     try:

@@ -14,7 +14,10 @@ import os
 import re
 import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+
+from reportgen.errors import DiskFault
 
 TEMP_SUFFIX = ".tmp"
 # ``.<name>.<8 characters of mkstemp>.tmp``: what write_temp leaves next to a file when killed
@@ -23,32 +26,50 @@ LOCK_NAME = ".lock"
 
 
 def write_temp(path: Path, data: bytes, mode: int = 0o644, temp_dir: Path | None = None) -> Path:
-    """Write ``data`` to a new temporary file next to ``path`` (or in ``temp_dir``), fsynced."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write ``data`` to a new temporary file next to ``path`` (or in ``temp_dir``), fsynced.
+
+    A failure of the machine (disk full, no permission, read-only) raises DiskFault naming
+    the folder; nothing is left behind."""
+    path = Path(path)
+    with faults_named(path.parent):
+        path.parent.mkdir(parents=True, exist_ok=True)
     folder = path.parent if temp_dir is None else Path(temp_dir)
-    fd, name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(name, mode)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
+    with faults_named(folder):
+        fd, name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(name, mode)
+        except BaseException:
+            Path(name).unlink(missing_ok=True)
+            raise
     return Path(name)
 
 
 def write_atomic(path: Path, data: bytes, mode: int = 0o644, temp_dir: Path | None = None) -> None:
-    """Replace ``path`` with ``data`` in one step (temporary file, fsync, rename)."""
+    """Replace ``path`` with ``data`` in one step (temporary file, fsync, rename); DiskFault as write_temp."""
     path = Path(path)
     tmp = write_temp(path, data, mode, temp_dir)
+    with faults_named(path.parent):
+        try:
+            os.replace(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        fsync_dir(path.parent)
+
+
+@contextmanager
+def faults_named(folder: Path, doing: str = ""):
+    """An OSError in the block becomes DiskFault naming ``folder`` (a DiskFault passes as it is)."""
     try:
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
+        yield
+    except DiskFault:
         raise
-    fsync_dir(path.parent)
+    except OSError as exc:
+        raise DiskFault(exc.errno, folder, doing) from exc
 
 
 def fsync_dir(folder: Path) -> None:
@@ -77,10 +98,15 @@ class RunFolder:
         self._lock_fd: int | None = None
 
     def __enter__(self) -> "RunFolder":
-        self.root.mkdir(parents=True, exist_ok=True)
-        self.cleaned = remove_stale_runs(self.root)
-        self.path = Path(tempfile.mkdtemp(prefix=f"run-{os.getpid()}-", dir=self.root))
-        self._lock_fd = os.open(self.path / LOCK_NAME, os.O_CREAT | os.O_RDWR, 0o600)
+        with faults_named(self.root, "tạo thư mục tạm của lần lập"):
+            self.root.mkdir(parents=True, exist_ok=True)
+            self.cleaned = remove_stale_runs(self.root)
+            self.path = Path(tempfile.mkdtemp(prefix=f"run-{os.getpid()}-", dir=self.root))
+            try:
+                self._lock_fd = os.open(self.path / LOCK_NAME, os.O_CREAT | os.O_RDWR, 0o600)
+            except BaseException:
+                shutil.rmtree(self.path, ignore_errors=True)
+                raise
         fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
         return self
 

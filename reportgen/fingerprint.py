@@ -7,23 +7,33 @@ way the user knows it, so that a difference can be explained ("figures/mot-cua-2
 ``văn bản``
     the document itself: kind, unit, period, file format and template name.
 ``reportgen``
-    reportgen's version, a digest of its own source files (a development checkout changes
+    reportgen's version, a digest of its own files (a development checkout changes
     without a version bump) and the versions of the libraries that shape the bytes
     (WeasyPrint, python-docx, matplotlib, ...).
 ``phông chữ``
     the font files fontconfig offers for the documents' families (path and content).
 ``reportgen.toml``, ``units.csv``, ``figures/<file>``, ``meetings/<file>``
     the inputs the document's context is built from: the whole configuration; the
-    units.csv rows of the unit, its ancestors and every unit below it; the figure rows of
-    the unit and every unit below it for the document's period and all earlier periods
-    (comparisons look back, never forward), grouped by the file they come from; the
-    meeting file of the unit and period.
+    units.csv rows of the unit, its ancestors and every unit below it, in the file's order
+    (the documents list units in that order); the figure rows (every column) of the unit
+    and every unit below it for the document's period and all earlier periods
+    (comparisons look back, never forward), grouped by the file they come from, in the
+    files' order; the meeting file of the unit and period, and its photo's bytes.
 ``mẫu <name>``
-    each template file the document may use: the template, every template it extends,
-    includes or imports (all templates when a reference is dynamic), every stylesheet or
-    image of the template folders, and ``base.docx`` for a DOCX; each found as the
-    renderer finds it (the workspace's ``templates/`` before the built-in one), so adding
-    an override changes the part too.
+    each template file the document may use: the template and ``phrases.html.j2`` (which
+    Python renders itself), every template they extend, include or import (every file of
+    the template folders when a reference is dynamic or a template cannot be parsed),
+    every other file of the template folders but ``base.docx``, and ``base.docx`` for a
+    DOCX; any name (``.ghi-chu.html.j2`` too), each found as the loader finds it (the
+    workspace's ``templates/`` before the built-in one, through links that stay inside
+    the folder), so adding an override changes the part too.
+``tệp <path>``
+    every other file under the workspace folder (but the output folder inside it): what
+    no part above accounts for is an input of every document, by construction, so a file
+    a newer loader reads (or that nothing reads) is never ignored.
+
+A file that cannot be read (permissions, a pipe, a device) has a digest no later build
+repeats: every document that depends on it is rendered, never "không đổi".
 
 Fingerprinting reads no output and renders nothing: it hashes the validated workspace
 (canonical JSON of rows and models) and file digests, each computed once per
@@ -67,6 +77,8 @@ from reportgen import __version__
 from reportgen.periods import Period
 from reportgen.resources import BUILTIN_TEMPLATES
 
+PHRASES = "phrases.html.j2"  # templating.PHRASES (not imported: it would import Jinja2 for a no-op)
+
 SCHEME = 1
 STATE_DIR = ".reportgen"
 STORE_FILE = "fingerprints.json"
@@ -79,6 +91,7 @@ DOCUMENT_PART = "văn bản"
 ENGINE_PART = "reportgen"
 FONTS_PART = "phông chữ"
 TEMPLATE_PREFIX = "mẫu "
+OTHER_PREFIX = "tệp "
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -118,8 +131,9 @@ class Fingerprint:
 class Inputs:
     """Everything a build's fingerprints are made of, each digest computed once."""
 
-    def __init__(self, ws):
+    def __init__(self, ws, skip_folders=()):
         self.ws = ws
+        self.skip_folders = tuple(skip_folders)  # the output folder, when it lies inside the workspace
         self._file_digests: dict[Path, str] = {}
         self._closures: dict[str, tuple[str, ...]] = {}
 
@@ -130,7 +144,7 @@ class Inputs:
         from importlib import metadata  # noqa: PLC0415 (a no-op build decided by reportgen.noop never needs it)
 
         digest = hashlib.sha256(f"reportgen {__version__} scheme {SCHEME} python {sys.version_info[:2]}".encode())
-        for path in sorted(PACKAGE_DIR.rglob("*.py")):
+        for path in sorted(p for p in PACKAGE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
             digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0")
             digest.update(path.read_bytes())
         for name in ENGINE_PACKAGES:
@@ -172,15 +186,13 @@ class Inputs:
 
     @cached_property
     def template_files(self) -> dict[str, tuple[str, Path]]:
-        """Relative name -> (origin, path) of every template-folder file, the first root winning."""
+        """Relative name -> (origin, path) of every file the template loader can reach, the first
+        root winning: any name (``.ghi-chu.html.j2`` too), through links and linked folders
+        that stay inside the folder (:func:`reachable_files`)."""
         found: dict[str, tuple[str, Path]] = {}
         for origin, root in self.template_roots:
-            for path in sorted(root.rglob("*")):
-                relative = path.relative_to(root)
-                if path.is_file() and not any(part.startswith(".") for part in relative.parts) \
-                        and Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root)):
-                    # (a link leading outside the folder is refused by the build: never read, not even hashed)
-                    found.setdefault(relative.as_posix(), (origin, path))
+            for name, path in reachable_files(root):
+                found.setdefault(name, (origin, path))
         return found
 
     def _template_closure(self, template: str) -> tuple[str, ...]:
@@ -191,7 +203,7 @@ class Inputs:
             from reportgen.templating import make_environment  # noqa: PLC0415
 
             env = make_environment(self.ws.templates_dir)
-            seen, todo = set(), [template]
+            seen, todo = set(), [template, PHRASES]  # Python renders the phrases itself (templating.phrase)
             while todo:
                 name = todo.pop()
                 if name in seen:
@@ -201,11 +213,11 @@ class Inputs:
                     continue
                 try:
                     source = self.template_files[name][1].read_text(encoding="utf-8")
-                    references = list(jinja2.meta.find_referenced_templates(env.parse(source)))
-                except Exception:  # noqa: BLE001 (unparsable: the render will say why; depend on all)
+                    references = [loader_name(r) for r in jinja2.meta.find_referenced_templates(env.parse(source))]
+                except Exception:  # noqa: BLE001 (unparsable or unreadable: the render will say why; depend on all)
                     references = [None]
                 if None in references:
-                    seen |= {n for n in self.template_files if n.endswith(".j2")}
+                    seen |= set(self.template_files)
                     break
                 todo += references
             self._closures[template] = tuple(sorted(seen))
@@ -219,8 +231,16 @@ class Inputs:
         parts = {}
         for name in sorted(names):
             origin, path = self.template_files.get(name, ("không có", None))
-            parts[TEMPLATE_PREFIX + name] = f"{origin}:{self._file_digest(path) if path else '-'}"
+            parts[TEMPLATE_PREFIX + name] = f"{origin}:{self._readable_digest(path) if path else '-'}"
         return parts
+
+    def _readable_digest(self, path: Path) -> str:
+        """The file's SHA-256; for a file that cannot be read, a value no later build repeats,
+        so that every document depending on it is rendered (never "không đổi")."""
+        try:
+            return self._file_digest(path)
+        except OSError:
+            return self.unattributable
 
     # -- data ----------------------------------------------------------------------------
     @cached_property
@@ -245,16 +265,15 @@ class Inputs:
 
     @cached_property
     def _figure_rows(self) -> dict[str, list[tuple[Period, str, str]]]:
-        """Unit -> [(period, file label, row digest)] for every figure row."""
-        from reportgen.columns import COUNTS  # noqa: PLC0415
-
+        """Unit -> [(position, period, file label, row digest)] for every figure row, every column."""
         frame = self.ws.figures
         files = frame["_file"] if "_file" in frame.columns else ["figures"] * len(frame)
-        rows: dict[str, list[tuple[Period, str, str]]] = {}
-        values = zip(frame["ky"], frame["ma_don_vi"], files, *(frame[c] for c in COUNTS))
-        for period, unit, label, *counts in values:
-            digest = sha256_bytes(canonical_json([period, unit, [int(c) for c in counts]]))
-            rows.setdefault(unit, []).append((Period.parse(period), str(label), digest))
+        columns = [c for c in frame.columns if not str(c).startswith("_")]  # every column but the line numbers
+        rows: dict[str, list[tuple[int, Period, str, str]]] = {}
+        values = zip(frame["ky"], frame["ma_don_vi"], files, *(frame[c] for c in columns))
+        for position, (period, unit, label, *cells) in enumerate(values):
+            digest = sha256_bytes(canonical_json([[str(c) for c in columns], [_plain(v) for v in cells]]))
+            rows.setdefault(unit, []).append((position, Period.parse(period), str(label), digest))
         return rows
 
     def _meeting_part(self, job) -> dict[str, str]:
@@ -284,18 +303,58 @@ class Inputs:
             above.append(code)
         return sorted(below), above
 
+    @cached_property
+    def _unit_position(self) -> dict[str, int]:
+        return {code: position for position, code in enumerate(self.ws.units.index)}
+
     def data_parts(self, job) -> dict[str, str]:
         below, above = self.scope(job.unit)
         period = Period.parse(job.period)
-        unit_rows = [self._unit_rows.get(code, "-") for code in [*below, *above]]
-        by_file: dict[str, list[str]] = {}
+        # in the file's order: the documents list the units as units.csv does
+        scope = sorted({*below, *above}, key=lambda code: self._unit_position.get(code, -1))
+        unit_rows = [self._unit_rows.get(code, "-") for code in scope]
+        by_file: dict[str, list[tuple[int, str]]] = {}
         for code in below:
-            for row_period, label, digest in self._figure_rows.get(code, ()):
+            for position, row_period, label, digest in self._figure_rows.get(code, ()):
                 if row_period <= period:
-                    by_file.setdefault(label, []).append(digest)
+                    by_file.setdefault(label, []).append((position, digest))
         parts = {"reportgen.toml": self.config_digest, "units.csv": sha256_bytes(canonical_json(unit_rows))}
         parts |= {label: sha256_bytes(canonical_json(sorted(digests))) for label, digests in by_file.items()}
         parts |= self._meeting_part(job)
+        parts |= self.other_files
+        return parts
+
+    # -- everything else of the workspace ----------------------------------------------------
+    @cached_property
+    def unattributable(self) -> str:
+        """The digest of an input that cannot be read: new in every build, never recorded twice."""
+        return "không đọc được:" + os.urandom(16).hex()
+
+    @cached_property
+    def other_files(self) -> dict[str, str]:
+        """``tệp <path>`` -> digest of every workspace file no part above accounts for.
+
+        By construction rather than by list: every file under the workspace folder is an
+        input of every document unless it is one the parts above stand for (reportgen.toml,
+        units.csv, the figure files and meeting files the loader read, the photos the
+        meetings name, the templates folder) or under the output folder. A file a new
+        version of the loader reads, or nothing reads, is therefore never ignored: changing
+        it renders every document. An unreadable file or one that is not a regular file gets
+        :attr:`unattributable`, so that every document is rendered.
+        """
+        from reportgen.workspace import CONFIG_FILE, FIGURES_DIR, UNITS_FILE, figure_files  # noqa: PLC0415
+
+        root = Path(self.ws.root)
+        known = {CONFIG_FILE, UNITS_FILE}
+        known |= {f"{FIGURES_DIR}/{p.name}" for p in figure_files(root)}
+        known |= {p.relative_to(root).as_posix() for p in self.ws.meeting_files.values()}
+        known |= {Path(m.anh.tep).as_posix() for key, m in self.ws.meetings.items()
+                  if key in self.ws.photos and m.anh is not None and m.anh.tep}
+        skip = {os.path.realpath(self.ws.templates_dir)} | {os.path.realpath(p) for p in self.skip_folders}
+        parts = {}
+        for relative, digest in workspace_files(root, skip, self._readable_digest, self.unattributable):
+            if relative not in known:
+                parts[OTHER_PREFIX + relative] = digest
         return parts
 
     # -- the fingerprint -----------------------------------------------------------------
@@ -306,6 +365,79 @@ class Inputs:
         parts |= self.data_parts(job)
         parts |= self._template_parts(template, fmt)
         return Fingerprint(parts)
+
+
+def _plain(value):
+    """A cell of the figures frame as JSON: numbers as numbers (numpy's too), the rest as text."""
+    if hasattr(value, "item"):
+        value = value.item()
+    return value if isinstance(value, (int, float, bool)) or value is None else str(value)
+
+
+def loader_name(name: str | None) -> str | None:
+    """A referenced template's name as the loader looks it up (``./a.j2`` is ``a.j2``); None stays None."""
+    if name is None:
+        return None
+    pieces = [piece for piece in name.split("/") if piece and piece != "."]
+    return None if ".." in pieces else "/".join(pieces)
+
+
+def reachable_files(root: Path):
+    """(name, path) of every file under ``root`` the template loader can open: any name, through
+    links and linked folders whose real path stays inside ``root`` (each real folder once)."""
+    real_root = os.path.realpath(root)
+    if not os.path.isdir(real_root):
+        return
+    visited: set[str] = set()
+    todo = [(str(root), "")]
+    while todo:
+        folder, prefix = todo.pop()
+        real = os.path.realpath(folder)
+        if real in visited or not Path(real).is_relative_to(real_root):
+            continue
+        visited.add(real)
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            name = prefix + entry.name
+            if not Path(os.path.realpath(entry.path)).is_relative_to(real_root):
+                continue  # refused by the build (never read, not even hashed)
+            if entry.is_dir():
+                todo.append((entry.path, name + "/"))
+            else:
+                yield name, Path(entry.path)
+
+
+def workspace_files(root: Path, skip: set[str], digest, unreadable: str):
+    """(relative path, digest) of every entry under ``root`` but the folders in ``skip``
+    (real paths): a regular file's ``digest(path)``; a link as its target (and what it leads to,
+    if that is a file); anything else (a pipe, a device, an unreadable folder) ``unreadable``."""
+    todo = [(str(root), "")]
+    while todo:
+        folder, prefix = todo.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            yield prefix or ".", unreadable
+            continue
+        for entry in entries:
+            relative = prefix + entry.name
+            try:
+                if entry.is_symlink():
+                    target = os.readlink(entry.path)
+                    inner = digest(Path(entry.path)) if os.path.isfile(entry.path) else "-"
+                    yield relative, f"liên kết:{target}:{inner}"
+                elif entry.is_dir(follow_symlinks=False):
+                    if os.path.realpath(entry.path) not in skip:
+                        todo.append((entry.path, relative + "/"))
+                elif entry.is_file(follow_symlinks=False):
+                    yield relative, digest(Path(entry.path))
+                else:
+                    yield relative, unreadable
+            except OSError:
+                yield relative, unreadable
 
 
 # ---- the store ------------------------------------------------------------------------------

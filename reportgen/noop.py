@@ -331,19 +331,21 @@ def _tree(root: Path, out: str, skip: tuple[str, ...], known: dict[str, list], r
                 else:
                     info = entry.stat(follow_symlinks=False)
                     found[relative] = _signature(entry.path, info, known.get(relative), racy_before)
+                if found.get(relative, [None])[-1] is None:
+                    return None  # unreadable or not a regular file: the build renders what depends on it
     return found
 
 
 def _signature(path: str, info: os.stat_result, earlier: list | None, racy_before: int) -> list:
     """[size, mtime_ns, ctime_ns, inode, SHA-256] of a regular file; the earlier one when trusted."""
     if not stat.S_ISREG(info.st_mode):
-        return ["special", stat.S_IFMT(info.st_mode)]  # a pipe or device is never read here
+        return ["special", None]  # a pipe or device is never read here
     if _trusted(info, earlier, racy_before):
         return earlier
     try:
         return [*_stat_key(info), fp.sha256_file(Path(path))]
     except OSError:
-        return ["unreadable", *_stat_key(info)]
+        return ["unreadable", None]
 
 
 def environment() -> str:

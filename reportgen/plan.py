@@ -35,6 +35,33 @@ class Job:
         return f"{self.period}/{self.unit}/{self.kind}"
 
 
+@dataclass(frozen=True)
+class Selection:
+    """What a build was asked for (empty: everything): the outputs it answers for.
+
+    A build removes the files it once wrote inside its selection that its plan no longer
+    makes (:func:`reportgen.batch.build`); nothing outside the selection is touched.
+    """
+
+    periods: tuple[str, ...] = ()
+    units: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    formats: tuple[str, ...] = ()
+
+    def covers(self, period: str, unit: str, kind: str, fmt: str) -> bool:
+        """``fmt`` is the asked format (``html`` for the bulletin's fragment and photo)."""
+        periods = {_normal_period(p) for p in self.periods}
+        return ((not periods or period in periods) and (not self.units or unit in self.units)
+                and (not self.kinds or kind in self.kinds) and (not self.formats or fmt in self.formats))
+
+
+def _normal_period(text: str) -> str:
+    try:
+        return str(Period.parse(text))
+    except ValueError:
+        return text
+
+
 def plan(ws: Workspace, periods=(), units=(), kinds=(), formats=()) -> list[Job]:
     """Every job of the selection; unknown selectors raise InvalidInput.
 

@@ -32,7 +32,7 @@ class BuildCheck:
     def __init__(self, ws: Workspace, built_root: Path):
         self.root = Path(built_root)
         self.store, self.warning = fp.Store.load(self.root)
-        self.inputs = fp.Inputs(ws)
+        self.inputs = fp.Inputs(ws, skip_folders=[self.root])
 
     def before(self, job: Job) -> str | None:
         """Why ``job``'s built files are not what its inputs make now (None: they are). Renders nothing."""

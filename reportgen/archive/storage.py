@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from reportgen.errors import ReportgenError
+from reportgen.errors import FAULT_TEXT, DiskFault, ReportgenError
 from reportgen.files import TEMP_SUFFIX, fsync_dir, write_temp
 
 CRASH_ENV = "REPORTGEN_TEST_CRASH_AFTER"
@@ -47,24 +47,15 @@ class ArchiveUnavailable(ReportgenError):
     exit_code = 1
 
 
-# errno -> what it means for the user
-_ERRNO_TEXT = {
-    errno.EACCES: "không có quyền truy cập", errno.EPERM: "không được phép",
-    errno.EROFS: "hệ thống tệp chỉ đọc", errno.ELOOP: "vòng lặp liên kết tượng trưng (symlink)",
-    errno.ENOSPC: "hết chỗ trên đĩa", errno.EDQUOT: "vượt hạn mức đĩa",
-    errno.ENOTDIR: "không phải thư mục", errno.EISDIR: "là thư mục, không phải tệp",
-    errno.ENOENT: "không tồn tại", errno.EEXIST: "đã có",
-    errno.ENAMETOOLONG: "tên quá dài", errno.EIO: "lỗi đọc ghi thiết bị",
-}
-
-
 def describe(exc: OSError) -> str:
     """``[Errno 30] Read-only file system: 'a/b'`` -> ``a/b: hệ thống tệp chỉ đọc``.
 
     A temporary file that could not be created is named by its folder (its random name
     would tell the user nothing).
     """
-    text = _ERRNO_TEXT.get(exc.errno, exc.strerror or str(exc))
+    if isinstance(exc, DiskFault):
+        return f"{exc.folder}: {FAULT_TEXT.get(exc.errno, exc.strerror)}"
+    text = FAULT_TEXT.get(exc.errno, exc.strerror or str(exc))
     if not exc.filename:
         return text
     name = Path(os.fsdecode(exc.filename))

@@ -34,11 +34,14 @@ def build(ws: Workspace, job: Job) -> tuple[BulletinContext, dict[str, bytes]]:
     return ctx, assets
 
 
+PHOTO_PREFIX = "anh."
+
+
 def photo_suffix(ws: Workspace, job: Job) -> str | None:
     """``anh.jpg`` / ``anh.png``: the photo is ``tin-tuc.anh.jpg`` in the document's assets and,
     written by the build, beside the HTML page and fragment that link it by that name."""
     photo = ws.photos.get((job.period, job.unit))
-    return f"anh.{photo[0]}" if photo else None
+    return f"{PHOTO_PREFIX}{photo[0]}" if photo else None
 
 
 def _news(ws: Workspace, fig: dict, unit: dict, meeting: Meeting) -> dict:

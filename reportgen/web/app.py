@@ -27,7 +27,7 @@ from reportgen import batch
 from reportgen.errors import InvalidInput, Problem, ReportgenError
 from reportgen.files import write_atomic
 from reportgen.kinds import KINDS
-from reportgen.plan import plan
+from reportgen.plan import Selection, plan
 from reportgen.web import figures_upload, guard, meeting_form, signing_form
 from reportgen.web.runner import Runner
 from reportgen.workspace import MEETINGS_DIR, load_workspace
@@ -268,8 +268,10 @@ def _start_build(site: Site, ws, form) -> str:
     ready = [job for job in jobs if job.reason is None]
     if not ready:
         return "Không có văn bản nào lập được cho lựa chọn này."
+    selection = Selection((period,), tuple(units))
     started = site.runner.start(f"kỳ {period}" + (f", đơn vị {units[0]}" if units else ""), len(jobs),
-                                lambda step: batch.build(ws, jobs, site.out, progress=step, workers=1))
+                                lambda step: batch.build(ws, jobs, site.out, progress=step, workers=1,
+                                                         selection=selection))
     if not started:
         return "Đang có một lượt lập văn bản chạy; hãy chờ lượt đó xong rồi lập tiếp."
     return f"Đã bắt đầu lập {len(ready)} văn bản."
@@ -292,8 +294,8 @@ async def output_file(site: Site, request: Request, form):
     names.update({f"{kind}.{step}.pdf": "pdf" for kind in KINDS for step in ("signed", "issued")})
     name = guard.one_of(request.path_params["name"], names, "tệp")
     path = site.out / period / unit / name
-    if not path.is_file() or path.is_symlink():
-        raise guard.Refused(404, "Chưa lập tệp này; hãy lập văn bản trước.")
+    if path not in {found for _, _, found in batch.current_outputs(ws, site.out, period)}:
+        raise guard.Refused(404, "Chưa lập tệp này, hoặc tệp không còn trong kế hoạch lập; hãy lập văn bản trước.")
     inline = request.query_params.get("xem") == "1" and names[name] in ("pdf", "html")
     headers = dict(SECURITY_HEADERS)
     if names[name] == "html":  # the bulletin page: shown in a sandboxed frame, never with scripts
@@ -310,14 +312,9 @@ async def period_zip(site: Site, request: Request, form):
     buffer = io.BytesIO()
     count = 0
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for unit in ws.units.index:
-            folder = site.out / period / unit
-            for kind, formats in ((k.name, k.formats) for k in KINDS.values()):
-                for name in [f"{kind}.{fmt}" for fmt in formats] + _extras(kind, formats):
-                    path = folder / name
-                    if path.is_file() and not path.is_symlink():
-                        archive.write(path, f"{period}/{unit}/{name}")
-                        count += 1
+        for job, suffix, path in batch.current_outputs(ws, site.out, period):  # the current plan's files only
+            archive.write(path, f"{period}/{job.unit}/{job.kind}.{suffix}")
+            count += 1
     if not count:
         raise guard.Refused(404, f"Chưa có tệp nào của kỳ {period}; hãy lập văn bản trước.")
     return Response(buffer.getvalue(), media_type="application/zip", headers={
