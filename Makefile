@@ -10,10 +10,11 @@ LOCK   := requirements.lock
 PIP_TOOLS := pip-tools==7.7.0
 LOCKENV   := .venv-lock
 
-.PHONY: demo test bench lock system-deps system-deps-test clean help
+.PHONY: demo test test-long bench lock system-deps system-deps-test clean help
 help:
 	@echo "make demo    set up, then build every sample document into outputs/"
 	@echo "make test    set up (with the tests' system packages), then run the whole test suite"
+	@echo "make test-long  the incremental-build property test with many more edit sequences (every format)"
 	@echo "make lock    after changing pyproject.toml's dependencies: refresh requirements.lock"
 	@echo "             (make lock UPGRADE=1: also move every pin to the newest allowed version)"
 	@echo "make bench   time builds at province scale, against LibreOffice (docs/performance.md)"
@@ -40,6 +41,9 @@ demo: $(STAMP) system-deps
 
 test: $(STAMP) system-deps-test
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+test-long: $(STAMP) system-deps-test
+	REPORTGEN_LONG=1 $(BIN)/python -m pytest -q tests/test_incremental_property.py
 
 $(LOCKENV)/.stamp:
 	$(PYTHON) -m venv $(LOCKENV)

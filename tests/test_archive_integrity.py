@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from reportgen.cells import FORMULA_STARTS, is_formula, neutralise, restore
 from reportgen.archive import archive, journal, manifest, repair, storage, verify
 from reportgen.archive.verify import INTERRUPTED
 from reportgen.plan import plan
@@ -60,9 +61,9 @@ def writable(path: Path) -> Path:
     ("Trần Thị Quý", "Trần Thị Quý"), ("a=b", "a=b"), ("", ""),
 ])
 def test_csv_cell_neutralises_formulas_and_reads_back_exactly(value, cell):
-    assert manifest.csv_cell(value) == cell
-    assert manifest.csv_value(cell) == value
-    assert not manifest.is_formula(cell)
+    assert neutralise(value) == cell
+    assert restore(cell) == value
+    assert not is_formula(cell)
 
 
 def test_formula_in_meeting_author_is_neutralised_in_csv_and_exact_in_jsonl(workspace, tmp_path):
@@ -76,9 +77,9 @@ def test_formula_in_meeting_author_is_neutralised_in_csv_and_exact_in_jsonl(work
     assert (row["signer"], row["issuer"]) == (HYPERLINK, DDE)          # JSONL: exact
     [cells] = csv_table(root)
     assert (cells["signer"], cells["issuer"]) == ("'" + HYPERLINK, "'" + DDE)
-    assert [c for c in cells.values() if c.startswith(manifest.FORMULA_STARTS)] == []
+    assert [c for c in cells.values() if c.startswith(FORMULA_STARTS)] == []
     plain = {c: str(row[c]) for c in manifest.COLUMNS if c != "attachments"}
-    assert {k: manifest.csv_value(v) for k, v in cells.items() if k != "attachments"} == plain
+    assert {k: restore(v) for k, v in cells.items() if k != "attachments"} == plain
     assert verify(root) == []
     # a CSV "repaired" by a spreadsheet that dropped the quote is reported, not read as equal
     replace_in(writable(root / "manifest.csv"), "'" + DDE, DDE)

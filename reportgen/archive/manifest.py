@@ -5,11 +5,10 @@
 the same order, and must agree with it cell for cell (:func:`csv_cells`). Both are
 rewritten whole on each change: temporary file, fsync, rename, JSON Lines first.
 
-CSV cells are safe to open in a spreadsheet (OWASP, "CSV Injection"): a cell that starts
-with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, which Excel or LibreOffice
-would read as a formula, is written with a leading ``'`` (``=HYPERLINK(...)`` ->
-``'=HYPERLINK(...)``); so is a cell that starts with ``'`` itself, so that reading back
-(:func:`csv_value`: drop one leading ``'``) is exact. The csv module quotes the rest.
+CSV cells are safe to open in a spreadsheet: every cell goes through the rule of
+:mod:`reportgen.cells` (``=HYPERLINK(...)`` -> ``'=HYPERLINK(...)``; reading back drops
+one leading ``'``), the same as every workbook and CSV file reportgen writes. The csv
+module quotes the rest.
 """
 
 from __future__ import annotations
@@ -22,6 +21,7 @@ from pathlib import Path, PurePosixPath
 
 from reportgen.archive.records import Record
 from reportgen.archive.storage import crash_point
+from reportgen.cells import is_formula, neutralise, restore
 from reportgen.files import write_atomic
 from reportgen.errors import ReportgenError
 
@@ -85,31 +85,12 @@ def safe_path(text: str) -> bool:
             and path.suffix == ".pdf" and str(path) == text)
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_ESCAPE = "'"
-
-
-def csv_cell(value: str) -> str:
-    """``value`` as a CSV cell no spreadsheet reads as a formula: ``"=1+1"`` -> ``"'=1+1"``."""
-    return _ESCAPE + value if value.startswith(FORMULA_STARTS + (_ESCAPE,)) else value
-
-
-def csv_value(cell: str) -> str:
-    """The value of a CSV cell written by :func:`csv_cell` (one leading ``'`` dropped)."""
-    return cell[1:] if cell.startswith(_ESCAPE) else cell
-
-
-def is_formula(cell: str) -> bool:
-    """A CSV cell a spreadsheet would read as a formula."""
-    return cell.startswith(FORMULA_STARTS)
-
-
 def csv_cells(row: dict) -> dict[str, str]:
     """A JSONL row as the CSV writes it: numbers as text, attachments as ``name:sha256;...``,
-    every cell made safe by :func:`csv_cell`."""
+    every cell made safe by :func:`reportgen.cells.neutralise`."""
     cells = {c: str(row[c]) for c in COLUMNS if c != "attachments"}
     cells["attachments"] = ";".join(f"{a['name']}:{a['sha256']}" for a in row["attachments"])
-    return {c: csv_cell(cells[c]) for c in COLUMNS}
+    return {c: neutralise(cells[c]) for c in COLUMNS}
 
 
 def read_jsonl(root: Path) -> tuple[list[dict], list[Problem]]:
@@ -181,9 +162,9 @@ def disagreements(rows: list[dict], csv_rows: list[dict[str, str]] | None) -> li
                 found.append((CSV_NAME, f"dòng {line}: cột {column} có thể bị bảng tính hiểu là công thức "
                                         f"({cell!r}); phải ghi {expected[column]!r}"))
             else:
-                shown = None if cell is None else csv_value(cell)
+                shown = None if cell is None else restore(cell)
                 found.append((CSV_NAME, f"dòng {line}: cột {column} khác {JSONL_NAME} "
-                                        f"({shown!r} ≠ {csv_value(expected[column])!r})"))
+                                        f"({shown!r} ≠ {restore(expected[column])!r})"))
     return found
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 
+from reportgen.cells import neutralise
 from reportgen.periods import Period
 from reportgen.indicators import scope_of
 from reportgen.plan import Job
@@ -39,7 +40,8 @@ def used_periods(period: str) -> list[str]:
 
 
 def figure_rows_csv(ws: Workspace, job: Job) -> bytes:
-    """The rows of ``ws.figures`` the document is made from, as UTF-8 CSV (no _file/_row).
+    """The rows of ``ws.figures`` the document is made from, as UTF-8 CSV (no _file/_row),
+    text cells neutralised against formulas (:mod:`reportgen.cells`).
 
     The unit and every unit below it, in the document's period and in the two periods it is
     compared with (previous quarter, same quarter a year before), in the order of the workspace.
@@ -52,7 +54,8 @@ def figure_rows_csv(ws: Workspace, job: Job) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
-    writer.writerows(rows[columns].itertuples(index=False, name=None))
+    writer.writerows([neutralise(c) if isinstance(c, str) else c for c in row]
+                     for row in rows[columns].itertuples(index=False, name=None))
     return out.getvalue().encode("utf-8")
 
 

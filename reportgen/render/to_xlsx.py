@@ -27,6 +27,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from reportgen import __version__
+from reportgen.cells import put_text
 from reportgen.columns import in_group
 from reportgen.sources.workbook import GROUP_HEADINGS
 from reportgen.templating import phrase
@@ -81,7 +82,11 @@ def render_xlsx(context: dict, templates_dir: Path | None = None) -> bytes:
 
 
 def _put(ws, row: int, col: int, value, *, bold=False, italic=False, size=11, align=CENTRE, last: int | None = None):
-    cell = ws.cell(row, col, value)
+    cell = ws.cell(row, col)
+    if isinstance(value, str):
+        put_text(cell, value)  # a unit named "=HYPERLINK(...)" stays text (cells.py)
+    else:
+        cell.value = value
     cell.font = _font(size, bold, italic)
     cell.alignment = align
     if last and last > col:
