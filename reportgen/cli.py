@@ -155,7 +155,9 @@ def init(directory: Path, sample: str) -> None:
 def validate(workspace: Path) -> None:
     """Check every file of a workspace and list every problem at once.
 
-    Exit code 0 when valid (warnings are shown), 2 when there are errors.
+    Exit code 0 when valid (warnings are shown), 2 when there are errors, 3 when a
+    template cannot be used at all (as build: syntax, a missing include, a link out of
+    the template folders).
 
     \b
     Example:
@@ -163,8 +165,12 @@ def validate(workspace: Path) -> None:
     """
     from reportgen.workspace import load_workspace
 
+    from reportgen.kinds import KINDS
+    from reportgen.templating import PHRASES, check_templates
+
     ws = load_workspace(workspace)
     _echo_problems(ws.warnings)
+    check_templates([*(kind.template for kind in KINDS.values()), PHRASES], ws.templates_dir)
     click.echo(f"Hợp lệ: {len(ws.units)} đơn vị, {len(ws.figures)} dòng số liệu, "
                f"{len(ws.meetings)} cuộc họp, kỳ {', '.join(ws.periods)}; {len(ws.warnings)} cảnh báo.")
 

@@ -147,6 +147,33 @@ def test_a_version_claimed_twice_is_caught(communes, tmp_path):
     ]
 
 
+# ---- archive refuses a broken manifest (issue 22 item 6) ------------------------------------------
+
+@pytest.mark.parametrize("broken", ["duplicate row", "changed hash", "wrong path"])
+def test_archive_refuses_a_manifest_verify_reports(communes, tmp_path, broken, cli):
+    root = tmp_path / "archive"
+    shutil.copytree(communes[0], root)
+    mh = communes[1][0]
+    rows, _ = manifest.read_jsonl(root)
+    if broken == "duplicate row":
+        rows.append(dict(rows[0]))
+    elif broken == "changed hash":
+        rows[0] = dict(rows[0], sha256="0" * 64)
+    else:
+        rows[0] = dict(rows[0], version=3)
+    manifest.save(root, rows)
+    before = files_in(root)
+    result = cli("archive", "-w", SAMPLE, "-a", root, "-p", "2022-Q1", "-u", "TM-MH", "-k", "bao-cao",
+                 "--without-build")
+    assert result.exit_code == 1
+    assert f"Lỗi: Kho lưu trữ {root}: manifest không khớp với hồ sơ" in result.stderr
+    assert "Chưa lưu trữ gì" in result.stderr and f"reportgen verify --repair {root}" in result.stderr
+    assert files_in(root) == before and not (root / mh.replace(".pdf", "_v2.pdf")).exists()
+    finding = {"duplicate row": f"{mh} có 2 dòng trong manifest",
+               "changed hash": f"{mh}: SHA-256 ", "wrong path": f"{mh}: đường dẫn không khớp"}[broken]
+    assert finding in result.stderr
+
+
 # ---- 4. crash-consistent archive -----------------------------------------------------------------
 
 def run_killed(workspace: Path, root: Path, stage: str) -> subprocess.CompletedProcess:

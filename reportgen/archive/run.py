@@ -30,7 +30,8 @@ from pathlib import Path
 from reportgen.archive import journal, manifest, naming, seal, signed, storage
 from reportgen.archive.built import BuildCheck
 from reportgen.archive.records import Record, make_record
-from reportgen.archive.verify import not_an_archive
+from reportgen.archive.manifest import ManifestError
+from reportgen.archive.verify import manifest_findings, not_an_archive
 from reportgen.plan import Job
 from reportgen.results import Result
 from reportgen.workspace import Workspace
@@ -54,13 +55,16 @@ def archive(ws: Workspace, jobs: list[Job], archive_root: Path, built_root: Path
     sealed with that key at the end of the run (``seal.seal``).
     What a killed run left is settled first (call :func:`repair` before to learn what).
     Raises ManifestError (before writing anything) if the manifest is malformed or its
-    CSV and JSON Lines disagree (other than a CSV a killed run left one step behind);
+    CSV and JSON Lines disagree (other than a CSV a killed run left one step behind), or
+    verify's manifest checks find anything (duplicate rows, a path or a size or SHA-256
+    that does not match its row: :func:`verify.manifest_findings`);
     ArchiveUnavailable when the archive folder cannot be used.
     """
     root = Path(archive_root)
     with storage.locked(root):
         try:
             rows, _ = journal.recover(root)
+            _refuse_broken(root, rows)
             check = BuildCheck(ws, built_root) if built_root is not None else None
             results = [_archive_one(ws, job, root, rows, check) for job in jobs]
             if seal_key is not None:
@@ -68,6 +72,25 @@ def archive(ws: Workspace, jobs: list[Job], archive_root: Path, built_root: Path
             return results
         except OSError as exc:
             raise storage.unavailable(root, exc) from None
+
+
+SHOWN_FINDINGS = 10
+
+
+def _refuse_broken(root: Path, rows: list[dict]) -> None:
+    """Stop before writing anything when verify's manifest checks find anything
+    (:func:`verify.manifest_findings`): a record filed on a broken manifest would be a
+    wrong version (a changed SHA-256 made a byte-identical ``_v2``)."""
+    found = manifest_findings(root, rows)
+    if not found:
+        return
+    listed = "; ".join(str(m) for m in found[:SHOWN_FINDINGS])
+    more = f"; và {len(found) - SHOWN_FINDINGS} điểm khác" if len(found) > SHOWN_FINDINGS else ""
+    raise ManifestError(
+        f"Kho lưu trữ {root}: manifest không khớp với hồ sơ ({len(found)} điểm): {listed}{more}. "
+        f"Chưa lưu trữ gì. Cách sửa: xem đủ bằng reportgen verify {root}; sửa {manifest.JSONL_NAME} và "
+        f"{manifest.CSV_NAME} cho khớp với các tệp hồ sơ (hoặc khôi phục chúng từ bản sao lưu), "
+        f"chạy reportgen verify --repair {root} cho tới khi không còn điểm không khớp, rồi lưu trữ lại")
 
 
 def repair(archive_root: Path) -> list[str]:

@@ -116,6 +116,23 @@ def verify(archive_root: Path, seal_cert: Path | None = None) -> list[Mismatch]:
     return found + _unlisted(root, rows)
 
 
+def manifest_findings(root: Path, rows: list[dict]) -> list[Mismatch]:
+    """What ``archive`` must not build on (its first step, after a killed run is settled):
+    rows claiming the same path, document and version or content, a path that is not where
+    its row's identity puts it, a listed file whose size or SHA-256 is not its row's.
+    (A listed file that is missing is put back by the archive itself.)"""
+    found = _duplicates(rows)
+    for row in rows:
+        found += _identity(row)
+        path = Path(root) / row["path"]
+        if path.is_file():
+            try:
+                found += _bytes_mismatches(row, path.read_bytes())
+            except OSError as exc:
+                found.append(Mismatch(row["path"], "unreadable", f"không đọc được tệp: {storage.describe(exc)}"))
+    return found
+
+
 def _interrupted(root: Path) -> list[Mismatch]:
     try:
         intent = journal.pending(root)

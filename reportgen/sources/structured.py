@@ -3,8 +3,10 @@
 Syntax errors carry their line; schema errors are located on the line of the offending
 key by walking the YAML node tree (TOML keys are named by their dotted path).
 
-A meeting file is parsed with PyYAML's safe loader, bounded: nesting deeper than
-``YAML_MAX_DEPTH``, or aliases that add more than ``YAML_MAX_NODES`` values once expanded
+A meeting file is parsed with PyYAML's C safe loader (libyaml; the pure-Python one when
+libyaml is missing, and to word a syntax error as PyYAML does), bounded: nesting deeper than
+``YAML_MAX_DEPTH``, more than ``YAML_MAX_NODES`` values written (counted from libyaml's
+events before any node is made, so a 1 MB file of tiny values costs tens of MB), or aliases that add more than ``YAML_MAX_NODES`` values once expanded
 (the "billion laughs"), or an alias that contains itself, is refused before anything is
 built from it; a key repeated in one mapping is an error on the line of the repeat.
 """
@@ -72,7 +74,11 @@ def _toml_line(exc: Exception) -> int | None:
 
 
 class TooDeep(yaml.MarkedYAMLError):
-    """Nesting beyond YAML_MAX_DEPTH (a limit, not a syntax error)."""
+    """Nesting beyond YAML_MAX_DEPTH, or more than YAML_MAX_NODES values written (a limit,
+    not a syntax error)."""
+
+
+TOO_MANY = f"quá nhiều giá trị: tệp viết quá {YAML_MAX_NODES:,} giá trị".replace(",", ".")
 
 
 class BoundedLoader(yaml.SafeLoader):
@@ -91,9 +97,42 @@ class BoundedLoader(yaml.SafeLoader):
                 raise TooDeep(None, None, f"lồng nhau quá sâu: quá {YAML_MAX_DEPTH} mức", mark)
             if not self.check_event(yaml.AliasEvent):
                 self.written += 1
+                if self.written > YAML_MAX_NODES:
+                    raise TooDeep(None, None, TOO_MANY, self.peek_event().start_mark)
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
+
+
+# libyaml's C parser and composer (PyYAML's CSafeLoader), with the same SafeConstructor:
+# a 1 MB meeting file costs tens of MB instead of the pure-Python parser's hundreds.
+FastLoader = getattr(yaml, "CSafeLoader", None) or BoundedLoader
+_OPEN, _CLOSE = (yaml.MappingStartEvent, yaml.SequenceStartEvent), (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
+def _written_nodes(text: str) -> int:
+    """The nodes ``text`` writes (an alias is not one), its nesting bounded by YAML_MAX_DEPTH
+    (TooDeep), from libyaml's events, before anything is composed: the same limits as
+    :class:`BoundedLoader` for the C loader, which cannot be bounded while it composes.
+    A syntax error raises PyYAML's MarkedYAMLError."""
+    if FastLoader is BoundedLoader:
+        return 0  # no libyaml: BoundedLoader bounds and counts while composing
+    depth = written = 0
+    for event in yaml.parse(text, Loader=FastLoader):
+        if isinstance(event, _OPEN):
+            depth += 1
+            written += 1
+            if depth > YAML_MAX_DEPTH:
+                raise TooDeep(None, None, f"lồng nhau quá sâu: quá {YAML_MAX_DEPTH} mức", event.start_mark)
+        elif isinstance(event, _CLOSE):
+            depth -= 1
+        elif isinstance(event, yaml.ScalarEvent):
+            written += 1
+        else:
+            continue
+        if written > YAML_MAX_NODES:
+            raise TooDeep(None, None, TOO_MANY, event.start_mark)
+    return written
 
 
 def load_meeting(root: Path, name: str, limits: Limits | None = None) -> tuple[Meeting | None, list[Problem]]:
@@ -111,12 +150,17 @@ def load_meeting(root: Path, name: str, limits: Limits | None = None) -> tuple[M
         return None, [Problem(label, bad[1], row=bad[0])]
     root_node = None
     try:
-        loader = BoundedLoader(text)
+        try:
+            loader, written = FastLoader(text), _written_nodes(text)
+        except TooDeep:
+            raise
+        except yaml.MarkedYAMLError:  # a syntax error: PyYAML's own parser says it as users know it
+            loader, written = BoundedLoader(text), None
         try:
             root_node = loader.get_single_node()
             if root_node is None:
                 return None, [Problem(label, "tệp cuộc họp rỗng: cần các khóa don_vi, ky, ngay, ...")]
-            problems = _check_graph(root_node, label, loader.written)
+            problems = _check_graph(root_node, label, loader.written if written is None else written)
             if problems:
                 return None, problems
             data = loader.construct_document(root_node)
