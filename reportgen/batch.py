@@ -169,6 +169,10 @@ def build(ws: Workspace, jobs: list[Job], out_root: Path, formats: tuple[str, ..
                     fault = exc
                 if look is not None and fault is None:
                     noop.remember(store, look, ws.warnings, outcome, _unchanged(store, ws, jobs, out_root, formats))
+            except BaseException:
+                if pool is not None:  # stop the workers before their temporary folder is removed
+                    pool.__exit__(*sys.exc_info())
+                raise
             finally:
                 try:
                     store.save()  # atomic: on a fault the store on disk is the one before this build

@@ -331,7 +331,7 @@ def _tree(root: Path, out: str, skip: tuple[str, ...], known: dict[str, list], r
                 else:
                     info = entry.stat(follow_symlinks=False)
                     found[relative] = _signature(entry.path, info, known.get(relative), racy_before)
-                if found.get(relative, [None])[-1] is None:
+                if relative in found and found[relative][-1] is None:
                     return None  # unreadable or not a regular file: the build renders what depends on it
     return found
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import threading
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 import yaml
 from starlette.testclient import TestClient
 
+from conftest import replace_in
 from reportgen.errors import InvalidInput
 from reportgen.web import create_app
 from reportgen.workspace import load_workspace
@@ -458,12 +460,20 @@ def test_a_photo_uploaded_with_the_meeting_is_kept_upright_without_metadata(site
 
 def test_the_bulletin_photo_is_served_beside_its_page(site):
     client, ws, tmp_path = site
+    (ws / "anh.jpg").write_bytes(_jpeg_with_exif())  # the meeting's photo: the plan makes tin-tuc.anh.jpg
+    replace_in(ws / "meetings" / "2022-q1-thap-muoi.yaml", "anh:\n", "anh:\n  tep: anh.jpg\n")
     folder = tmp_path / "out" / "2022-Q1" / "TM"
     folder.mkdir(parents=True)
     (folder / "tin-tuc.anh.jpg").write_bytes(_jpeg_with_exif())
+    (folder / "tin-tuc.anh.png").write_bytes(b"an earlier photo")  # not of the current plan (issue 22)
     page = client.get("/tep/2022-Q1/TM/tin-tuc.anh.jpg?xem=1")
     assert page.status_code == 200 and page.headers["content-type"] == "image/jpeg"
     assert client.get("/tep/2022-Q1/TM/tin-tuc.anh.gif").status_code == 404
+    stale = client.get("/tep/2022-Q1/TM/tin-tuc.anh.png")
+    assert stale.status_code == 404 and "không còn trong kế hoạch lập" in stale.text
+    import zipfile
+    names = zipfile.ZipFile(io.BytesIO(client.get("/tai-ky/2022-Q1").content)).namelist()
+    assert "2022-Q1/TM/tin-tuc.anh.jpg" in names and "2022-Q1/TM/tin-tuc.anh.png" not in names
 
 
 def test_a_photo_that_is_not_an_image_is_refused_next_to_its_field(site):

@@ -294,8 +294,10 @@ async def output_file(site: Site, request: Request, form):
     names.update({f"{kind}.{step}.pdf": "pdf" for kind in KINDS for step in ("signed", "issued")})
     name = guard.one_of(request.path_params["name"], names, "tệp")
     path = site.out / period / unit / name
+    if not path.is_file() or path.is_symlink():
+        raise guard.Refused(404, "Chưa lập tệp này; hãy lập văn bản trước.")
     if path not in {found for _, _, found in batch.current_outputs(ws, site.out, period)}:
-        raise guard.Refused(404, "Chưa lập tệp này, hoặc tệp không còn trong kế hoạch lập; hãy lập văn bản trước.")
+        raise guard.Refused(404, "Tệp này không còn trong kế hoạch lập (dữ liệu đã đổi); hãy lập lại văn bản.")
     inline = request.query_params.get("xem") == "1" and names[name] in ("pdf", "html")
     headers = dict(SECURITY_HEADERS)
     if names[name] == "html":  # the bulletin page: shown in a sandboxed frame, never with scripts
