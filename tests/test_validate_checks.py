@@ -62,20 +62,9 @@ def test_meeting_files_go_through_the_c_loader(workspace, monkeypatch):
     assert meeting is not None and meeting.don_vi == "TM"
 
 
-def test_a_meeting_writing_too_many_values_is_refused_before_composing(workspace):
-    name = big_meeting(workspace, 100_001)
-    tracemalloc.start()
-    meeting, problems = load_meeting(workspace, name)
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    assert meeting is None
-    assert [(p.message, p.row is not None) for p in problems] == [
-        ("quá nhiều giá trị: tệp viết quá 100.000 giá trị", True)]
-    assert peak < 30_000_000  # the file's text and one event at a time, no node graph
-
-
 def test_a_big_meeting_costs_tens_of_megabytes(workspace):
-    """A 0.7 MB file of 90,000 tiny values: 57 MB with the C loader (84 MB pure-Python)."""
+    """A 0.7 MB file of 90,000 tiny values (the worst shape: a node every 7 bytes): ~57 MB of
+    RSS with the C loader, ~84 MB with the pure-Python one (measured in the commit message)."""
     name = big_meeting(workspace, 90_000)
     tracemalloc.start()
     meeting, problems = load_meeting(workspace, name)

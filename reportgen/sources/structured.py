@@ -5,8 +5,8 @@ key by walking the YAML node tree (TOML keys are named by their dotted path).
 
 A meeting file is parsed with PyYAML's C safe loader (libyaml; the pure-Python one when
 libyaml is missing, and to word a syntax error as PyYAML does), bounded: nesting deeper than
-``YAML_MAX_DEPTH``, more than ``YAML_MAX_NODES`` values written (counted from libyaml's
-events before any node is made, so a 1 MB file of tiny values costs tens of MB), or aliases that add more than ``YAML_MAX_NODES`` values once expanded
+``YAML_MAX_DEPTH`` (counted from libyaml's events before any node is made: the C composer
+cannot be stopped midway), or aliases that add more than ``YAML_MAX_NODES`` values once expanded
 (the "billion laughs"), or an alias that contains itself, is refused before anything is
 built from it; a key repeated in one mapping is an error on the line of the repeat.
 """
@@ -74,11 +74,7 @@ def _toml_line(exc: Exception) -> int | None:
 
 
 class TooDeep(yaml.MarkedYAMLError):
-    """Nesting beyond YAML_MAX_DEPTH, or more than YAML_MAX_NODES values written (a limit,
-    not a syntax error)."""
-
-
-TOO_MANY = f"quá nhiều giá trị: tệp viết quá {YAML_MAX_NODES:,} giá trị".replace(",", ".")
+    """Nesting beyond YAML_MAX_DEPTH (a limit, not a syntax error)."""
 
 
 class BoundedLoader(yaml.SafeLoader):
@@ -97,8 +93,6 @@ class BoundedLoader(yaml.SafeLoader):
                 raise TooDeep(None, None, f"lồng nhau quá sâu: quá {YAML_MAX_DEPTH} mức", mark)
             if not self.check_event(yaml.AliasEvent):
                 self.written += 1
-                if self.written > YAML_MAX_NODES:
-                    raise TooDeep(None, None, TOO_MANY, self.peek_event().start_mark)
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
@@ -128,10 +122,6 @@ def _written_nodes(text: str) -> int:
             depth -= 1
         elif isinstance(event, yaml.ScalarEvent):
             written += 1
-        else:
-            continue
-        if written > YAML_MAX_NODES:
-            raise TooDeep(None, None, TOO_MANY, event.start_mark)
     return written
 
 
