@@ -296,7 +296,10 @@ async def output_file(site: Site, request: Request, form):
     path = site.out / period / unit / name
     if not path.is_file() or path.is_symlink():
         raise guard.Refused(404, "Chưa lập tệp này; hãy lập văn bản trước.")
-    if path not in {found for _, _, found in batch.current_outputs(ws, site.out, period)}:
+    current = batch.current_outputs(ws, site.out, period)
+    signed_of_a_planned_document = (name.endswith((".signed.pdf", ".issued.pdf"))  # written by `sign`, not build
+                                    and (unit, name.split(".", 1)[0]) in {(j.unit, j.kind) for j, _, _ in current})
+    if path not in {found for _, _, found in current} and not signed_of_a_planned_document:
         raise guard.Refused(404, "Tệp này không còn trong kế hoạch lập (dữ liệu đã đổi); hãy lập lại văn bản.")
     inline = request.query_params.get("xem") == "1" and names[name] in ("pdf", "html")
     headers = dict(SECURITY_HEADERS)
