@@ -44,7 +44,8 @@ from reportgen import noop
 from reportgen.errors import DiskFault, ReportgenError, TemplateFailure
 from reportgen.files import RunFolder, faults_named, remove_stray_temps, write_atomic
 from reportgen.kinds import KINDS, build_context, tin_tuc
-from reportgen.plan import Job, Selection
+from reportgen.job import Job
+from reportgen.plan import Selection
 from reportgen.results import Result
 from reportgen.templating import check_templates
 from reportgen.workspace import Workspace
@@ -93,7 +94,7 @@ class _Document:
 
 def output_path(out_root: Path, job: Job, fmt: str) -> Path:
     """``<out>/<period>/<unit>/<kind>.<fmt>``; unit codes are validated safe for paths."""
-    return Path(out_root) / job.period / job.unit / f"{job.kind}.{fmt}"
+    return Path(out_root) / str(job.period) / job.unit / f"{job.kind}.{fmt}"
 
 
 def build(ws: Workspace, jobs: list[Job], out_root: Path, formats: tuple[str, ...] = (),

@@ -172,7 +172,7 @@ def validate(workspace: Path) -> None:
     _echo_problems(ws.warnings)
     check_templates([*(kind.template for kind in KINDS.values()), PHRASES], ws.templates_dir)
     click.echo(f"Hợp lệ: {len(ws.units)} đơn vị, {len(ws.figures)} dòng số liệu, "
-               f"{len(ws.meetings)} cuộc họp, kỳ {', '.join(ws.periods)}; {len(ws.warnings)} cảnh báo.")
+               f"{len(ws.meetings)} cuộc họp, kỳ {', '.join(map(str, ws.periods))}; {len(ws.warnings)} cảnh báo.")
 
 
 def _load_and_plan(workspace: Path, period, unit, kind, formats=()):

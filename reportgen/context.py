@@ -19,12 +19,11 @@ from reportgen.context_types import Common, Doc, Figures, Unit
 from reportgen.errors import InvalidInput, Problem
 from reportgen.periods import Period
 from reportgen.schema import Signer
-from reportgen.vi import cutoff_dates
 from reportgen.workspace import Workspace
 
 if TYPE_CHECKING:
     from reportgen.kinds import Kind
-    from reportgen.plan import Job
+    from reportgen.job import Job
 
 # the level word a unit's name starts with (since 2025 a commune-level unit may be a đặc khu)
 LEVEL_WORDS = ("Thị trấn", "Thành phố", "Thị xã", "Đặc khu", "Phường", "Huyện", "Tỉnh", "Xã")
@@ -122,10 +121,10 @@ def _signature(ws: Workspace, job: Job, kind: Kind) -> dict:
     return signer.model_dump()
 
 
-def figures_context(ws: Workspace, unit: str, period: str) -> Figures:
+def figures_context(ws: Workspace, unit: str, period: Period) -> Figures:
     """Every figure a document about ``unit`` in ``period`` may state."""
     scope = ind.scope_of(ws.units, unit)
-    current = Period.parse(period)
+    current = period
     totals = ind.level_totals(ws.figures, scope, period)
     previous = ind.comparable_totals(ws.figures, scope, period, current.previous())
     year_before = ind.comparable_totals(ws.figures, scope, period, current.year_before())
@@ -137,10 +136,13 @@ def figures_context(ws: Workspace, unit: str, period: str) -> Figures:
             missing += [ws.units.at[c, "ten_don_vi"] for c in scope.members[level]]
             continue
         level_ctx = _level_context(ws, scope, level, totals, rows)
-        level_ctx["previous"] = _changes(previous, level, current.previous())
-        level_ctx["year_before"] = _changes(year_before, level, current.year_before())
+        # nothing is compared with a time before the level's units were founded
+        founded = max((ws.founded[c] for c in rows.index if c in ws.founded), default=None)
+        level_ctx["previous"] = _changes(previous, level, current.previous(), founded, ws.config.cutoff.ngay_chot)
+        level_ctx["year_before"] = _changes(year_before, level, current.year_before(), founded,
+                                            ws.config.cutoff.ngay_chot)
         levels.append(level_ctx)
-    start, end = cutoff_dates(current, ws.config.cutoff.ngay_chot)
+    start, end = current.window(ws.config.cutoff.ngay_chot, ws.founded.get(unit))
     return {
         "period": current,
         "next_period": current.next(),
@@ -208,12 +210,16 @@ def _all_targets_met(levels: list[dict]) -> bool:
     return bool(checks) and all(checks)
 
 
-def _changes(comparable: dict, level: str, other: Period) -> dict:
-    """The level's figures in another period; ``reason`` says why there are none."""
+def _changes(comparable: dict, level: str, other: Period, founded: dt.date | None = None, end_day: int = 14) -> dict:
+    """The level's figures in another period; ``reason`` says why there are none (``founded``:
+    the other period ended before the level's units were founded, on ``founded``)."""
     row, reason = comparable[level]
+    if founded is not None and other.window(end_day)[1] < founded:
+        row, reason = None, "founded"
     out = {column: (None if row is None else ind.plain(row[column]))
            for column in ("truc_tuyen", "buu_chinh", "received", "online_share", "on_time_share")}
-    return {**out, "period": other, "available": row is not None, "reason": reason}
+    return {**out, "period": other, "available": row is not None, "reason": reason,
+            "founded": founded if reason == "founded" else None}
 
 
 def _named(rows: pd.DataFrame, codes: list[str], names: dict, column: str) -> list[dict]:

@@ -69,7 +69,8 @@ class NamedCount(TypedDict):
 
 
 class Change(TypedDict):
-    """The level's figures in another period (previous quarter, same quarter a year before)."""
+    """The level's figures in another period (the previous period of the same length, the same
+    period a year before)."""
 
     truc_tuyen: int | None
     buu_chinh: int | None
@@ -78,7 +79,8 @@ class Change(TypedDict):
     on_time_share: float | None
     period: Period
     available: bool
-    reason: str | None  # None, "no_data" or "different_units"
+    reason: str | None  # None, "no_data", "different_units" or "founded" (it ended before the units were founded)
+    founded: dt.date | None  # with reason "founded": the day the level's figures count from
 
 
 class Level(TypedDict):

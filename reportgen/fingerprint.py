@@ -273,7 +273,7 @@ class Inputs:
         values = zip(frame["ky"], frame["ma_don_vi"], files, *(frame[c] for c in columns))
         for position, (period, unit, label, *cells) in enumerate(values):
             digest = sha256_bytes(canonical_json([[str(c) for c in columns], [_plain(v) for v in cells]]))
-            rows.setdefault(unit, []).append((position, Period.parse(period), str(label), digest))
+            rows.setdefault(unit, []).append((position, self.ws.period_of[period], str(label), digest))
         return rows
 
     def _meeting_part(self, job) -> dict[str, str]:
@@ -309,7 +309,7 @@ class Inputs:
 
     def data_parts(self, job) -> dict[str, str]:
         below, above = self.scope(job.unit)
-        period = Period.parse(job.period)
+        period = job.period
         # in the file's order: the documents list the units as units.csv does
         scope = sorted({*below, *above}, key=lambda code: self._unit_position.get(code, -1))
         unit_rows = [self._unit_rows.get(code, "-") for code in scope]
@@ -360,7 +360,7 @@ class Inputs:
     # -- the fingerprint -----------------------------------------------------------------
     def fingerprint(self, job, fmt: str, template: str) -> Fingerprint:
         """The fingerprint of output ``fmt`` (``docx``, ``pdf``, ``html``, ``fragment.html``) of ``job``."""
-        parts = {DOCUMENT_PART: sha256_bytes(canonical_json([job.kind, job.unit, job.period, fmt, template])),
+        parts = {DOCUMENT_PART: sha256_bytes(canonical_json([job.kind, job.unit, str(job.period), fmt, template])),
                  ENGINE_PART: self.engine, FONTS_PART: self.fonts}
         parts |= self.data_parts(job)
         parts |= self._template_parts(template, fmt)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from reportgen import cycle
 from reportgen.periods import Period
 from reportgen.schema import LEVELS
 from reportgen.columns import COUNTS
@@ -82,8 +83,9 @@ def scope_of(units: pd.DataFrame, unit: str) -> Scope:
     return Scope(unit, units.at[unit, "cap"], {lv: tuple(codes) for lv, codes in members.items()})
 
 
-def period_counts(figures: pd.DataFrame, period: str) -> pd.DataFrame:
-    """The counts of every unit that reported in ``period``, indexed by unit code.
+def period_counts(figures: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """The counts of every unit that reported in ``period``, indexed by unit code (a six-month,
+    nine-month or year period from its quarters: :func:`reportgen.cycle.counts`).
 
     Made once per figures table and period (a build's documents all read the same few
     periods), not once per document and level: the table is remembered with the figures
@@ -95,13 +97,13 @@ def period_counts(figures: pd.DataFrame, period: str) -> pd.DataFrame:
     if owner is not figures:
         owner, tables = _PERIODS = (figures, {})
     table = tables.get(period)
-    if table is None:
-        table = tables[period] = figures[figures["ky"] == period].set_index("ma_don_vi")[list(COUNTS)]
+    if table is None:  # a longer period: its own rows, else its quarters combined
+        table = tables[period] = cycle.counts(figures, period)
     return table
 
 
 # (the figures table, period -> its period_counts): one table at a time
-_PERIODS: tuple[pd.DataFrame | None, dict[str, pd.DataFrame]] = (None, {})
+_PERIODS: tuple[pd.DataFrame | None, dict[Period, pd.DataFrame]] = (None, {})
 
 
 def _present(table: pd.DataFrame, codes) -> list[str]:
@@ -109,13 +111,13 @@ def _present(table: pd.DataFrame, codes) -> list[str]:
     return [c for c in codes if c in table.index]
 
 
-def unit_rows(figures: pd.DataFrame, period: str, codes) -> pd.DataFrame:
+def unit_rows(figures: pd.DataFrame, period: Period, codes) -> pd.DataFrame:
     """Derived figures of the given units in a period, in the given order (missing units dropped)."""
     table = period_counts(figures, period)
     return derive(table.loc[_present(table, codes)])
 
 
-def level_totals(figures: pd.DataFrame, scope: Scope, period: str) -> pd.DataFrame:
+def level_totals(figures: pd.DataFrame, scope: Scope, period: Period) -> pd.DataFrame:
     """One row per level of the scope: the sum of its units' counts, plus derived columns."""
     table = period_counts(figures, period)
     sums, reporting = {}, {}
@@ -132,26 +134,26 @@ def level_totals(figures: pd.DataFrame, scope: Scope, period: str) -> pd.DataFra
 class Change:
     """The same figure in another period; ``reason`` says why there is no comparison."""
 
-    period: str
+    period: Period
     value: float | int | None
     reason: str | None = None
 
 
-def compare(figures: pd.DataFrame, scope: Scope, period: str, other: Period, column: str) -> dict[str, Change]:
+def compare(figures: pd.DataFrame, scope: Scope, period: Period, other: Period, column: str) -> dict[str, Change]:
     """Per level, ``column`` in the ``other`` period, when the same units reported in both.
 
     ``reason`` is ``"no_data"`` when no unit of the level reported then, and
     ``"different_units"`` when the set of reporting units differs (sums not comparable).
     """
-    return {level: Change(str(other), None if row is None else plain(row[column]), reason)
+    return {level: Change(other, None if row is None else plain(row[column]), reason)
             for level, (row, reason) in comparable_totals(figures, scope, period, other).items()}
 
 
-def comparable_totals(figures: pd.DataFrame, scope: Scope, period: str, other: Period) -> dict[str, tuple]:
+def comparable_totals(figures: pd.DataFrame, scope: Scope, period: Period, other: Period) -> dict[str, tuple]:
     """Per level, (the level's totals in ``other`` or None, the reason there are none)."""
-    then = level_totals(figures, scope, str(other))
+    then = level_totals(figures, scope, other)
     now_index = period_counts(figures, period).index
-    then_index = period_counts(figures, str(other)).index
+    then_index = period_counts(figures, other).index
     result = {}
     for level in scope.levels:
         members = scope.members[level]

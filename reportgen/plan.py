@@ -11,9 +11,10 @@ and its unit or period; broader selections simply leave such jobs out.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
 
+from reportgen import cycle
 from reportgen.errors import BuildFailed, InvalidInput, Problem
+from reportgen.job import Job
 from reportgen.kinds import KINDS, Kind
 from reportgen.periods import PERIOD_FORMAT_MESSAGE, Period
 from reportgen.workspace import Workspace
@@ -21,18 +22,23 @@ from reportgen.workspace import Workspace
 UNITS_LISTED_MAX = 20  # an unknown --unit lists every code up to this many, else the closest
 
 
-@dataclass(frozen=True)
-class Job:
-    """One document to build; ``reason`` is set when it cannot be built."""
+def read_periods(periods) -> list[Period]:
+    """The periods a request names (``--period``, a web form), each parsed once, in the order
+    given and without repeats; a spelling that is not a period raises InvalidInput."""
+    values, problems = _read_periods(periods)
+    if problems:
+        raise InvalidInput(problems)
+    return values
 
-    kind: str
-    unit: str
-    period: str
-    reason: str | None = None
 
-    @property
-    def key(self) -> str:
-        return f"{self.period}/{self.unit}/{self.kind}"
+def _read_periods(periods) -> tuple[list[Period], list[Problem]]:
+    values, problems = [], []
+    for text in periods:
+        try:
+            values.append(text if isinstance(text, Period) else Period.parse(text))
+        except ValueError:
+            problems.append(Problem("--period", PERIOD_FORMAT_MESSAGE, value=text))
+    return list(dict.fromkeys(values)), problems
 
 
 @dataclass(frozen=True)
@@ -65,25 +71,29 @@ def _normal_period(text: str) -> str:
 def plan(ws: Workspace, periods=(), units=(), kinds=(), formats=()) -> list[Job]:
     """Every job of the selection; unknown selectors raise InvalidInput.
 
+    ``periods``: Period values, or their spellings (parsed here, once).
+
     A kind named with ``kinds`` that has none of the ``formats`` asked for is an error too
     (``--kind bao-cao --format html`` would otherwise build nothing, silently).
     """
-    _check_selectors(ws, periods, units, kinds)
+    periods, problems = _read_periods(periods)
+    _check_selectors(ws, units, kinds, problems)
     _check_formats(kinds, formats)
     _check_periods_have_figures(ws, periods)
+    _check_quarters(ws, periods or ws.periods)
     explicit = bool(kinds) and (bool(units) or bool(periods))
     index = FigureIndex(ws)
     jobs = []
     for period in periods or ws.periods:
         for unit in units or list(ws.units.index):
             for name in kinds or list(KINDS):
-                job = Job(name, unit, str(Period.parse(period)), _missing(ws, index, KINDS[name], unit, period))
+                job = Job(name, unit, period, _missing(ws, index, KINDS[name], unit, period))
                 if job.reason is None or explicit:
                     jobs.append(job)
     return jobs
 
 
-def _missing(ws: Workspace, index: FigureIndex, kind: Kind, unit: str, period: str) -> str | None:
+def _missing(ws: Workspace, index: FigureIndex, kind: Kind, unit: str, period: Period) -> str | None:
     if kind.needs_figures and not index.has_figures(unit, period):
         return f"không có số liệu kỳ {period} của đơn vị {unit} hoặc các đơn vị trực thuộc"
     if kind.needs_meeting and (period, unit) not in ws.meetings:
@@ -99,12 +109,14 @@ class FigureIndex:
     """
 
     def __init__(self, ws: Workspace) -> None:
-        self._reported = set(zip(ws.figures["ky"], ws.figures["ma_don_vi"]))
+        self._reported = set(zip(ws.figures["ky"], ws.figures["ma_don_vi"]))  # (canonical period, unit)
         self._scopes = _scopes(ws)
 
-    def has_figures(self, unit: str, period: str) -> bool:
-        """True when the unit or one of the units below it has figures for the period."""
-        return any((period, code) in self._reported for code in self._scopes[unit])
+    def has_figures(self, unit: str, period: Period) -> bool:
+        """True when the unit or one of the units below it has figures for the period (for a longer
+        period: its own row or a quarter's)."""
+        keys = [str(period)] + ([str(q) for q in period.quarters()] if period.is_cumulative else [])
+        return any((key, code) in self._reported for code in self._scopes[unit] for key in keys)
 
 
 def _scopes(ws: Workspace) -> dict[str, tuple[str, ...]]:
@@ -125,17 +137,25 @@ def _scopes(ws: Workspace) -> dict[str, tuple[str, ...]]:
     return scopes
 
 
-def has_figures(ws: Workspace, unit: str, period: str) -> bool:
+def has_figures(ws: Workspace, unit: str, period: Period) -> bool:
     """True when the unit or one of the units below it has figures for the period."""
     return FigureIndex(ws).has_figures(unit, period)
 
 
 def _check_periods_have_figures(ws: Workspace, periods) -> None:
     """A named period with no figures at all builds nothing: say so (exit 1), not silently 0."""
-    empty = [str(Period.parse(p)) for p in periods if str(Period.parse(p)) not in ws.periods]
+    empty = [str(p) for p in periods if not cycle.available(ws.figures, p)]
     if empty:
-        raise BuildFailed(f"không có số liệu của kỳ {', '.join(dict.fromkeys(empty))} trong figures/ "
-                          f"(các kỳ có số liệu: {', '.join(ws.periods)}); không có văn bản nào được lập")
+        raise BuildFailed(f"không có số liệu của kỳ {', '.join(empty)} trong figures/ "
+                          f"(các kỳ có số liệu: {', '.join(map(str, ws.periods))}); không có văn bản nào được lập")
+
+
+def _check_quarters(ws: Workspace, periods) -> None:
+    """A longer period needs every quarter inside it (after the unit was founded): an input error."""
+    problems = [problem for period in periods
+                for problem in cycle.missing_quarters(ws.figures, ws.units, period, ws.config.cutoff.ngay_chot)]
+    if problems:
+        raise InvalidInput(problems)
 
 
 def _check_formats(kinds, formats) -> None:
@@ -155,13 +175,7 @@ def _known_units(ws: Workspace, unit: str) -> str:
     return (f"gần giống: {', '.join(close)}; " if close else "") + f"units.csv có {len(known)} mã"
 
 
-def _check_selectors(ws: Workspace, periods, units, kinds) -> None:
-    problems = []
-    for period in periods:
-        try:
-            Period.parse(period)
-        except ValueError:
-            problems.append(Problem("--period", PERIOD_FORMAT_MESSAGE, value=period))
+def _check_selectors(ws: Workspace, units, kinds, problems: list[Problem]) -> None:
     for unit in units:
         if unit not in ws.units.index:
             problems.append(Problem("--unit", f"mã đơn vị không có trong units.csv; {_known_units(ws, unit)}", value=unit))

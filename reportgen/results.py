@@ -36,6 +36,9 @@ class Result:
     note: str | None = None     # e.g. "manifest row completed"
     exit_code: int = 0
 
+    def __post_init__(self) -> None:
+        self.period = str(self.period)  # a job's Period, written as output paths spell it
+
     @classmethod
     def skipped(cls, job) -> Result:
         """A planned job that cannot be made (``job.reason`` says why)."""

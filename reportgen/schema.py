@@ -8,9 +8,9 @@ configuration with a default, never in code.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator, field_validator, model_validator
 
 from reportgen.columns import KEYS as COLUMN_KEYS
 from reportgen.columns import LABELS as COLUMN_LABELS
@@ -20,6 +20,19 @@ from reportgen.render.subset import DEFAULT_MARGINS
 LEVELS = ("tinh", "huyen", "xa")  # the levels of units, highest first
 LEVEL_LABELS = {"tinh": "cấp tỉnh", "huyen": "cấp huyện", "xa": "cấp xã"}  # default [labels] levels
 DEFAULT_ON_TIME_TARGET = 0.98  # the on-time share every level must pass unless [targets] says otherwise
+
+
+def _period(value) -> Period:
+    if isinstance(value, Period):
+        return value
+    try:
+        return Period.parse(value)
+    except ValueError:
+        raise ValueError(PERIOD_FORMAT_MESSAGE) from None
+
+
+# A period in reportgen.toml or a meeting file: parsed once, written back in its canonical spelling
+PeriodValue = Annotated[Period, PlainValidator(_period), PlainSerializer(str, return_type=str)]
 
 
 class Strict(BaseModel):
@@ -116,18 +129,8 @@ class Sources(Strict):
     state it, and headings of the office's workbook mapped to fields (``bo_qua``: ignore)."""
 
     excel_sheet: str | None = None
-    ky: str | None = None
+    ky: PeriodValue | None = None
     columns: dict[str, str] = {}
-
-    @field_validator("ky")
-    @classmethod
-    def _period(cls, value):
-        if value is not None:
-            try:
-                return str(Period.parse(value))
-            except ValueError:
-                raise ValueError(PERIOD_FORMAT_MESSAGE) from None
-        return value
 
     @field_validator("columns")
     @classmethod
@@ -215,15 +218,17 @@ class Cutoff(Strict):
     """
 
     ngay_chot: int = Field(14, ge=1, le=31)
-    so_lieu_den: dict[str, dt.date] = {}
+    so_lieu_den: dict[PeriodValue, dt.date] = {}
 
-    @field_validator("so_lieu_den")
-    @classmethod
-    def _periods(cls, value: dict[str, dt.date]) -> dict[str, dt.date]:
-        try:
-            return {str(Period.parse(key)): day for key, day in value.items()}
-        except ValueError:
-            raise ValueError(PERIOD_FORMAT_MESSAGE) from None
+
+# [periods]: the reports a quarter's end may produce (a report ends with its quarter)
+REPORTS_AT = {"Q1": ("Q1",), "Q2": ("Q2", "6T"), "Q3": ("Q3", "9T"), "Q4": ("Q4", "NAM")}
+_REPORT_QUARTERS = {"Q1": (1, 1), "Q2": (2, 2), "Q3": (3, 3), "Q4": (4, 4), "6T": (1, 2), "9T": (1, 3), "NAM": (1, 4)}
+
+
+def _report_spelling(value: str) -> str:
+    text = str(value).strip().upper()
+    return "NAM" if text in ("NĂM", "NAM") else text
 
 
 # the bulletin's byline unit by level when the meeting file's tac_gia.don_vi does not give it
@@ -267,6 +272,32 @@ class Config(Strict):
     units_named_max: int = Field(10, ge=1, le=1000)
     cutoff: Cutoff = Cutoff()
     news: News = News()
+    # which report each quarter's end produces: {"Q2": ["6T"], "Q4": ["NAM"]}; empty: each quarter's own
+    periods: dict[str, list[str]] = {}
+
+    @field_validator("periods", mode="before")
+    @classmethod
+    def _reports(cls, value):
+        if not isinstance(value, dict):
+            return value
+        out = {}
+        for key, reports in value.items():
+            quarter = str(key).strip().upper()
+            if quarter not in REPORTS_AT:
+                raise ValueError(f"{key!r}: khóa phải là Q1, Q2, Q3 hoặc Q4 (quý kết thúc kỳ báo cáo)")
+            spelled = [_report_spelling(r) for r in ([reports] if isinstance(reports, str) else reports)]
+            for report in spelled:
+                if report not in REPORTS_AT[quarter]:
+                    raise ValueError(f"{key} = {report!r}: hết {quarter} chỉ lập được "
+                                     f"{' hoặc '.join(REPORTS_AT[quarter])}")
+            out[quarter] = list(dict.fromkeys(spelled))
+        return out
+
+    def reports_at(self, quarter: Period) -> list[Period]:
+        """The reports the end of ``quarter`` produces: ``[periods]``, else the quarter itself."""
+        if not self.periods:
+            return [quarter]
+        return [Period(quarter.year, *_REPORT_QUARTERS[r]) for r in self.periods.get(f"Q{quarter.quarter}", [])]
 
 
 class Person(Strict):
@@ -317,7 +348,7 @@ class Meeting(Strict):
     """One quarterly review meeting (``meetings/*.yaml``)."""
 
     don_vi: str
-    ky: str
+    ky: PeriodValue
     ngay: dt.date
     buoi: Literal["sang", "chieu", "toi"]
 

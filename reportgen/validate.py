@@ -6,6 +6,7 @@ Functions here take what the readers produced and return the clean data plus a l
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 from collections.abc import Iterable
@@ -25,7 +26,7 @@ SAFE_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 RESERVED_CODE = re.compile(r"^(CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9])(\..*)?$", re.IGNORECASE)
 NAME_COLUMNS = ("ten_don_vi", "dia_danh", "nguoi_ky")
 UNIT_COLUMNS = ("ma_don_vi", "ten_don_vi", "cap", "ma_cap_tren")
-UNIT_OPTIONAL = ("dia_danh", "nguoi_ky")
+UNIT_OPTIONAL = ("dia_danh", "nguoi_ky", "ngay_thanh_lap")
 FIGURE_COLUMNS = ("ky", "ma_don_vi") + COUNTS
 REPEATED_COLUMN = "cột lặp lại"
 
@@ -127,10 +128,30 @@ def check_units(table: Table, label: str, limits: Limits | None = None) -> tuple
                                     row=number, column="cap", value=row["cap"]))
         if not row["ten_don_vi"]:
             problems.append(Problem(label, "thiếu tên đơn vị", row=number, column="ten_don_vi"))
-        records.append({**{k: row.get(k, "") for k in UNIT_COLUMNS + UNIT_OPTIONAL}, "_row": number})
+        founded, problem = _founding_date(row.get("ngay_thanh_lap", ""), label, number)
+        problems += [problem] if problem else []
+        records.append({**{k: row.get(k, "") for k in UNIT_COLUMNS + UNIT_OPTIONAL}, "ngay_thanh_lap": founded,
+                        "_row": number})
     units = pd.DataFrame.from_records(records, columns=list(UNIT_COLUMNS + UNIT_OPTIONAL) + ["_row"])
     problems += _check_parents(units, label)
     return units.set_index("ma_don_vi", drop=False), problems
+
+
+FOUNDING_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
+
+
+def _founding_date(text: str, label: str, number: int) -> tuple[dt.date | None, Problem | None]:
+    """units.csv ``ngay_thanh_lap``: empty (None), ``01/07/2025``, ``1/7/2025`` or ``2025-07-01``."""
+    text = text.strip()
+    if not text:
+        return None, None
+    for form in FOUNDING_FORMATS:
+        try:
+            return dt.datetime.strptime(text, form).date(), None
+        except ValueError:
+            continue
+    return None, Problem(label, "ngày thành lập không hợp lệ: cần NGÀY/THÁNG/NĂM, ví dụ 01/07/2025, hoặc 2025-07-01",
+                         row=number, column="ngay_thanh_lap", value=text)
 
 
 def empty_units() -> pd.DataFrame:

@@ -6,14 +6,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
 
+from reportgen import cycle
 from reportgen.errors import InvalidInput, Problem
-from reportgen.periods import PERIOD_FORMAT_MESSAGE, Period
+from reportgen.periods import Period
 from reportgen.schema import MAX_PROBLEMS, Config, Limits, Meeting
 from reportgen.sources.guard import Refused, check_inside, check_unpacked, read_inside, shorten, visible
 from reportgen.sources.photo import load_photo
@@ -36,15 +39,28 @@ class Workspace:
     config: Config
     units: pd.DataFrame
     figures: pd.DataFrame
-    meetings: dict[tuple[str, str], Meeting]
-    meeting_files: dict[tuple[str, str], Path]
+    meetings: dict[tuple[Period, str], Meeting]
+    meeting_files: dict[tuple[Period, str], Path]
     warnings: list[Problem] = field(default_factory=list)
     # (period, unit) -> (extension, bytes) of the meeting's photo (anh.tep), prepared
-    photos: dict[tuple[str, str], tuple[str, bytes]] = field(default_factory=dict)
+    photos: dict[tuple[Period, str], tuple[str, bytes]] = field(default_factory=dict)
 
-    @property
-    def periods(self) -> list[str]:
-        return sorted(set(self.figures["ky"]), key=Period.parse)
+    @cached_property
+    def period_of(self) -> dict[str, Period]:
+        """Each spelling of the figures' ``ky`` column (canonical: validated) -> its value, parsed once."""
+        return periods_of(self.figures)
+
+    @cached_property
+    def founded(self) -> dict[str, dt.date]:
+        """Unit code -> founding date (units.csv ``ngay_thanh_lap``), for the units that have one."""
+        return cycle.founded_by(self.units)
+
+    @cached_property
+    def periods(self) -> list[Period]:
+        """The reports the figures make, in order: without ``[periods]`` every period that has rows;
+        with it, the reports each quarter's end produces (reportgen.toml) whose quarters are all
+        there, and every period given directly."""
+        return cycle.report_periods(self.figures, self.units, self.config, self.period_of)
 
     @property
     def templates_dir(self) -> Path:
@@ -64,6 +80,9 @@ def load_workspace(root: Path) -> Workspace:
     problems += found
     figures, found = _load_figures(root, units, config, limits)
     problems += found
+    period_of = periods_of(figures)
+    end_day = (config or Config()).cutoff.ngay_chot
+    problems += cycle.before_founding(figures, units, period_of, end_day) + cycle.disagreements(figures, period_of)
     meetings, files, photos, found = _load_meetings(root, units, figures, limits)
     problems += found
     if config:
@@ -76,6 +95,11 @@ def load_workspace(root: Path) -> Workspace:
         raise bounded(problems)
     return Workspace(root, config or Config(), units, figures, meetings, files,
                      [shown(p) for p in problems if p.severity == "warning"], photos)
+
+
+def periods_of(figures: pd.DataFrame) -> dict[str, Period]:
+    """Each spelling of the validated figures' ``ky`` column (canonical) -> its period."""
+    return {text: Period.parse(text) for text in set(figures["ky"])}
 
 
 def _late_cutoffs(config: Config, meetings: dict) -> list[Problem]:
@@ -205,14 +229,13 @@ def _load_meetings(root: Path, units: pd.DataFrame, figures: pd.DataFrame, limit
     folder, problems = _folder(root, MEETINGS_DIR)
     paths = sorted(folder.glob("*.y*ml")) if folder else []
     meetings, files, photos = {}, {}, {}
-    periods = set(figures["ky"])
     for path in paths:
         label = f"{MEETINGS_DIR}/{path.name}"
         meeting, found = load_meeting(root, label, limits)
         problems += found
         if meeting is None:
             continue
-        found = _check_meeting(meeting, label, units, periods, files, limits)
+        found = _check_meeting(meeting, label, units, figures, files, limits)
         photo = None
         if meeting.anh is not None and meeting.anh.tep:
             try:
@@ -221,26 +244,22 @@ def _load_meetings(root: Path, units: pd.DataFrame, figures: pd.DataFrame, limit
                 found.append(Problem(label, f"ảnh: {exc}", column="anh.tep", value=visible(meeting.anh.tep)))
         problems += found
         if not any(p.severity == "error" for p in found):
-            meetings[(meeting.ky, meeting.don_vi)] = meeting
-            files[(meeting.ky, meeting.don_vi)] = path
+            key = (meeting.ky, meeting.don_vi)
+            meetings[key] = meeting
+            files[key] = path
             if photo is not None:
-                photos[(meeting.ky, meeting.don_vi)] = photo
+                photos[key] = photo
     return meetings, files, photos, problems
 
 
-def _check_meeting(meeting: Meeting, label: str, units, periods, files, limits: Limits) -> list[Problem]:
+def _check_meeting(meeting: Meeting, label: str, units, figures, files, limits: Limits) -> list[Problem]:
     problems = []
     if meeting.don_vi not in units.index:
         problems.append(Problem(label, "mã đơn vị không có trong units.csv", column="don_vi", value=meeting.don_vi))
-    try:
-        parsed = Period.parse(meeting.ky)
-    except ValueError:
-        return problems + [Problem(label, PERIOD_FORMAT_MESSAGE, column="ky", value=meeting.ky)]
-    if limits.period_problem(parsed):
+    if limits.period_problem(meeting.ky):
         return problems  # load_meeting reported it, on its line
-    period = str(parsed)
-    if period not in periods:
-        problems.append(Problem(label, "không có số liệu của kỳ này trong figures/", column="ky", value=meeting.ky))
+    if not cycle.available(figures, meeting.ky):
+        problems.append(Problem(label, "không có số liệu của kỳ này trong figures/", column="ky", value=str(meeting.ky)))
     key = (meeting.ky, meeting.don_vi)
     if key in files:
         problems.append(Problem(label, f"trùng cuộc họp với meetings/{files[key].name}", column="ky, don_vi",

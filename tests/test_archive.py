@@ -21,7 +21,8 @@ from pypdf.generic import NameObject
 
 from reportgen import __version__, batch, vi
 from reportgen.archive import ManifestError, archive, manifest, naming, storage, verify
-from reportgen.plan import Job, plan
+from reportgen.job import Job
+from reportgen.plan import plan
 from reportgen.workspace import load_workspace
 from conftest import SAMPLE, replace_in
 

@@ -76,7 +76,7 @@ def test_dry_run_reports_what_cannot_be_built(cli, workspace, tmp_path):
 def test_unknown_selectors_exit_2(cli, workspace, tmp_path):
     result = cli("build", "-w", workspace, "-k", "bien-ban", "-p", "2022-Q7", "--dry-run")
     assert result.exit_code == 2
-    assert "LỖI: --period: kỳ sai định dạng: cần NĂM-Qn, ví dụ 2022-Q1 (giá trị: '2022-Q7')" in result.stderr
+    assert "LỖI: --period: kỳ sai định dạng: cần NĂM-Qn (quý n), NĂM-6T (6 tháng), NĂM-9T (9 tháng) hoặc NĂM (cả năm), ví dụ 2026-Q1, 2026-6T, 2026 (giá trị: '2022-Q7')" in result.stderr
     assert "LỖI: --kind: loại văn bản không có; có: bao-cao, thong-bao, tin-tuc (giá trị: 'bien-ban')" in result.stderr
 
 
@@ -117,13 +117,13 @@ def test_init_two_tier_sample_2025(cli, tmp_path):
     target = tmp_path / "tinh-moi"
     result = cli("init", target, "--mau", "2025")
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip().endswith(f"Đã tạo workspace {target} (6 tệp).")
+    assert result.stdout.strip().endswith(f"Đã tạo workspace {target} (8 tệp).")
     assert not (target / "mau-2025").exists()
     levels = [line.split(",")[2] for line in (target / "units.csv").read_text(encoding="utf-8").splitlines()[1:]]
     assert sorted(set(levels)) == ["tinh", "xa"]
     checked = cli("validate", "--workspace", target)
     assert checked.exit_code == 0, checked.output
-    assert "7 đơn vị, 14 dòng số liệu, 2 cuộc họp, kỳ 2025-Q3, 2025-Q4" in checked.stdout
+    assert "7 đơn vị, 28 dòng số liệu, 2 cuộc họp, kỳ 2025-Q3, 2025-Q4, 2026-Q1, 2026-6T" in checked.stdout
 
 
 def test_init_2022_sample_does_not_copy_the_2025_one(cli, tmp_path):

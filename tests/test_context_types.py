@@ -83,7 +83,7 @@ def test_the_check_can_fail():
     del context["unit"]["place"]
     assert sorted(conform(context, context_types.BulletinContext, "x")) == [
         "x.news.all_on_time: str '100%', expected bool", "x.unit: missing key 'place'", "x: undeclared key 'extra'"]
-    assert conform(Period(2022, 1), dt.date, "p") == ["p: Period Period(year=2022, quarter=1), expected date"]
+    assert conform(Period(2022, 1), dt.date, "p") == ["p: Period Period(year=2022, first=1, last=1), expected date"]
 
 
 def test_docs_name_every_key():

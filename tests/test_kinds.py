@@ -17,7 +17,9 @@ from reportgen.errors import InvalidInput
 from reportgen.indicators import scope_of
 from reportgen.kinds import KINDS, Kind, build_context
 from reportgen.periods import PERIOD_FORMAT_MESSAGE, Period
-from reportgen.plan import FigureIndex, Job, plan
+from reportgen.job import Job
+from reportgen.periods import Period
+from reportgen.plan import FigureIndex, plan
 from reportgen.render.to_xlsx import render_xlsx
 from reportgen.resources import BUILTIN_TEMPLATES
 from reportgen.schema import Issuer
@@ -108,7 +110,7 @@ def test_number_from_1000_up_is_written_the_same_everywhere(workspace, tmp_path)
     replace_in(workspace / "reportgen.toml", 'symbol = "BC-UBND"\nrecipients = ["UBND tỉnh (b/c)"',
                'symbol = "BC-UBND"\nnumber = 1234\nrecipients = ["UBND tỉnh (b/c)"')
     ws = load_workspace(workspace)
-    job = Job("bao-cao", "TM", "2022-Q1")
+    job = Job("bao-cao", "TM", Period.parse("2022-Q1"))
     batch.build(ws, [job], tmp_path / "out")
     for text in (flat(pdf_text(tmp_path / "out/2022-Q1/TM/bao-cao.pdf")),
                  flat(docx_text(tmp_path / "out/2022-Q1/TM/bao-cao.docx"))):
@@ -127,15 +129,16 @@ def test_number_from_1000_up_is_written_the_same_everywhere(workspace, tmp_path)
 # ---- the period's format: one message -----------------------------------------------------------------
 
 def test_period_message_is_one():
-    assert PERIOD_FORMAT_MESSAGE == "kỳ sai định dạng: cần NĂM-Qn, ví dụ 2022-Q1"
-    with pytest.raises(ValueError, match="kỳ sai định dạng: cần NĂM-Qn, ví dụ 2022-Q1 \\(giá trị: '2022-Q5'\\)"):
+    assert PERIOD_FORMAT_MESSAGE == "kỳ sai định dạng: cần NĂM-Qn (quý n), NĂM-6T (6 tháng), NĂM-9T (9 tháng) hoặc NĂM (cả năm), ví dụ 2026-Q1, 2026-6T, 2026"
+    with pytest.raises(ValueError, match="kỳ sai định dạng: cần NĂM-Qn \\(quý n\\), NĂM-6T \\(6 tháng\\), NĂM-9T \\(9 tháng\\) hoặc NĂM \\(cả năm\\), ví dụ 2026-Q1, 2026-6T, 2026 \\(giá trị: '2022-Q5'\\)"):
         Period.parse("2022-Q5")
 
 
 # ---- planning indexes the figures once ----------------------------------------------------------------
 
 def _brute_force(ws, unit, period):
-    codes = set(ws.figures.loc[ws.figures["ky"] == period, "ma_don_vi"])
+    spellings = {str(q) for q in (period, *period.quarters())}  # a longer period: its own rows or its quarters'
+    codes = set(ws.figures.loc[ws.figures["ky"].isin(spellings), "ma_don_vi"])
     return bool(codes & set(scope_of(ws.units, unit).codes))
 
 
@@ -143,7 +146,7 @@ def _brute_force(ws, unit, period):
 def test_figure_index_agrees_with_a_scan(folder):
     ws = load_workspace(folder)
     index = FigureIndex(ws)
-    periods = [*ws.periods, "2020-Q1"]
+    periods = [*ws.periods, Period(2020, 1)]
     answers = {(u, p): index.has_figures(u, p) for u, p in itertools.product(ws.units.index, periods)}
     assert answers == {(u, p): _brute_force(ws, u, p) for u, p in answers}
     assert any(answers.values()) and not all(answers.values())
@@ -157,7 +160,7 @@ def test_a_parent_without_own_figures_is_planned_when_a_child_reported(workspace
     figures.write_text("\n".join(kept) + "\n", encoding="utf-8")
     ws = load_workspace(workspace)
     index = FigureIndex(ws)
-    assert index.has_figures("TM", "2022-Q1")  # its communes reported
-    assert not index.has_figures("TM", "2020-Q1")
+    assert index.has_figures("TM", Period(2022, 1))  # its communes reported
+    assert not index.has_figures("TM", Period(2020, 1))
     jobs = {j.key: j.reason for j in plan(ws, ["2022-Q1"], ["TM"], ["bao-cao"])}
     assert jobs == {"2022-Q1/TM/bao-cao": None}

@@ -9,6 +9,7 @@ import pytest
 from openpyxl import Workbook
 
 from reportgen.errors import InvalidInput
+from reportgen.periods import Period
 from reportgen.sources.tables import read_csv, read_xlsx
 from reportgen.workspace import load_workspace
 
@@ -123,9 +124,9 @@ def test_fractional_count_in_excel_is_reported(workspace: Path):
 
 def test_sample_workspace_loads(workspace: Path):
     ws = load_workspace(workspace)
-    assert ws.periods == ["2021-Q1", "2021-Q4", "2022-Q1"]
+    assert [str(p) for p in ws.periods] == ["2021-Q1", "2021-Q4", "2022-Q1"]
     assert len(ws.units) == 14
-    assert list(ws.meetings) == [("2022-Q1", "TM")]
+    assert list(ws.meetings) == [(Period(2022, 1), "TM")]
     assert ws.warnings == []
 
 

@@ -341,7 +341,8 @@ def test_the_closing_sentence_stays_with_the_signature(tmp_path):
 
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["build", "--workspace", str(ROOT / "inputs" / "mau-2025"), "--out", str(out),
-                                       "--kind", "bao-cao"], catch_exceptions=False)
+                                       "--kind", "bao-cao", "--period", "2025-Q4", "--period", "2026-6T"],
+                                catch_exceptions=False)
     assert result.exit_code == 0, result.output
     reports = sorted(out.rglob("bao-cao.pdf"))
     assert len(reports) == 14  # the province's Q4 report had its signature alone on page 4

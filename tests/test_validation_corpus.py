@@ -43,10 +43,10 @@ CASES = {
         f"{Q1}, dòng 1, cột truc_tuyeen: cột không được hỗ trợ; có phải là 'truc_tuyen'?"),
     "period quarter 5": (
         _edit(Q1, MH_ROW, MH_ROW.replace("2022-Q1", "2022-Q5")),
-        f"{Q1}, dòng 5, cột ky: kỳ báo cáo sai định dạng: cần NĂM-Qn, ví dụ 2022-Q1 (giá trị: '2022-Q5')"),
+        f"{Q1}, dòng 5, cột ky: kỳ báo cáo sai định dạng: cần NĂM-Qn (quý n), NĂM-6T (6 tháng), NĂM-9T (9 tháng) hoặc NĂM (cả năm), ví dụ 2026-Q1, 2026-6T, 2026 (giá trị: '2022-Q5')"),
     "period written Q1/2022": (
         _edit(Q1, MH_ROW, MH_ROW.replace("2022-Q1", "Q1/2022")),
-        f"{Q1}, dòng 5, cột ky: kỳ báo cáo sai định dạng: cần NĂM-Qn, ví dụ 2022-Q1 (giá trị: 'Q1/2022')"),
+        f"{Q1}, dòng 5, cột ky: kỳ báo cáo sai định dạng: cần NĂM-Qn (quý n), NĂM-6T (6 tháng), NĂM-9T (9 tháng) hoặc NĂM (cả năm), ví dụ 2026-Q1, 2026-6T, 2026 (giá trị: 'Q1/2022')"),
     "unknown unit": (
         _edit(Q1, "TM-MH,", "TM-XX,"),
         f"{Q1}, dòng 5, cột ma_don_vi: mã đơn vị không có trong units.csv (giá trị: 'TM-XX')"),
@@ -119,7 +119,7 @@ CASES = {
         f"{MEETING}, cột don_vi: mã đơn vị không có trong units.csv (giá trị: 'TM-XX')"),
     "meeting malformed period": (
         _edit(MEETING, "ky: 2022-Q1", "ky: quý 1/2022"),
-        f"{MEETING}, cột ky: kỳ sai định dạng: cần NĂM-Qn, ví dụ 2022-Q1 (giá trị: 'quý 1/2022')"),
+        f"{MEETING}, dòng 3, cột ky: kỳ sai định dạng: cần NĂM-Qn (quý n), NĂM-6T (6 tháng), NĂM-9T (9 tháng) hoặc NĂM (cả năm), ví dụ 2026-Q1, 2026-6T, 2026 (giá trị: 'quý 1/2022')"),
     "meeting period without figures": (
         _edit(MEETING, "ky: 2022-Q1", "ky: 2023-Q2"),
         f"{MEETING}, cột ky: không có số liệu của kỳ này trong figures/ (giá trị: '2023-Q2')"),

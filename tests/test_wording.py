@@ -15,7 +15,7 @@ from reportgen.charts import online_share_chart
 from reportgen.errors import TemplateFailure
 from reportgen.kinds import build_context
 from reportgen.periods import Period
-from reportgen.plan import Job
+from reportgen.job import Job
 from reportgen.resources import BUILTIN_TEMPLATES
 from reportgen.templating import phrase
 from reportgen.vi import count_change, percent, share_change
@@ -66,7 +66,7 @@ def test_a_workspace_rewords_the_phrases(workspace, tmp_path):
     replace_in(own / "phrases.html.j2", "Tỷ lệ hồ sơ tiếp nhận trực tuyến {{ level.label }}, {{ period|period }}",
                "Trực tuyến {{ level.label }}")
     ws = load_workspace(workspace)
-    report, notice = Job("bao-cao", "TM", "2022-Q1"), Job("thong-bao", "TM", "2022-Q1")
+    report, notice = Job("bao-cao", "TM", Period.parse("2022-Q1")), Job("thong-bao", "TM", Period.parse("2022-Q1"))
     outputs = batch.build(ws, [report, notice], tmp_path / "out", ("pdf", "docx"))
     assert {o.status for o in outputs} == {"built"}
     report_text = flat(pdf_text(tmp_path / "out/2022-Q1/TM/bao-cao.pdf"))
@@ -129,7 +129,7 @@ def test_a_workspace_rewords_comparisons_appendix_and_chart(workspace, tmp_path)
     for old, new in REWORDED.values():
         replace_in(own / "phrases.html.j2", old, new)
     ws = load_workspace(workspace)
-    report = Job("bao-cao", "TM", "2022-Q1")
+    report = Job("bao-cao", "TM", Period.parse("2022-Q1"))
     outputs = batch.build(ws, [report], tmp_path / "out", ("pdf", "xlsx"))
     assert {o.status for o in outputs} == {"built"}
     text = flat(pdf_text(tmp_path / "out/2022-Q1/TM/bao-cao.pdf"))
@@ -197,7 +197,7 @@ def test_unit_lists_name_the_worst_units_and_count_the_others():
 def test_a_report_names_at_most_units_named_max_units(workspace, tmp_path):
     replace_in(workspace / "reportgen.toml", 'province = "Đồng Tháp"', 'province = "Đồng Tháp"\nunits_named_max = 2')
     ws = load_workspace(workspace)
-    outputs = batch.build(ws, [Job("bao-cao", "TM", "2021-Q1")], tmp_path / "out", ("pdf", "docx"))
+    outputs = batch.build(ws, [Job("bao-cao", "TM", Period.parse("2021-Q1"))], tmp_path / "out", ("pdf", "docx"))
     assert {o.status for o in outputs} == {"built"}
     for text in (flat(pdf_text(tmp_path / "out/2021-Q1/TM/bao-cao.pdf")),
                  flat(docx_text(tmp_path / "out/2021-Q1/TM/bao-cao.docx"))):

@@ -18,7 +18,8 @@ import pytest
 from openpyxl import load_workbook
 
 from reportgen.kinds import build_context
-from reportgen.plan import Job
+from reportgen.job import Job
+from reportgen.periods import Period
 from reportgen.render import documents
 from reportgen.render.to_xlsx import render_xlsx
 from reportgen.templating import render_html
@@ -34,7 +35,7 @@ def sample():
 
 
 def xlsx_of(ws, unit: str, period: str = "2022-Q1") -> bytes:
-    return render_xlsx(build_context(ws, Job("bao-cao", unit, period))[1])
+    return render_xlsx(build_context(ws, Job("bao-cao", unit, Period.parse(period)))[1])
 
 
 def test_layout_of_the_district_table(sample, tmp_path: Path):
@@ -140,7 +141,7 @@ def test_communes_workbooks_build_the_province_report(sample, tmp_path: Path):
     for period in sample.periods:
         assert _figures(ws_xlsx, period) == _figures(ws_csv, period)
         assert len(_figures(ws_xlsx, period)) == 13
-    html = [render_html(*build_context(ws, Job("bao-cao", "DT", "2022-Q1"))[:2], ws.templates_dir)
+    html = [render_html(*build_context(ws, Job("bao-cao", "DT", Period.parse("2022-Q1")))[:2], ws.templates_dir)
             for ws in (ws_csv, ws_xlsx)]
     assert html[0] == html[1]
     assert "Xã Mỹ Hòa" in html[0] and "4.909" in html[0]
@@ -169,7 +170,7 @@ def _table_lines(text: str) -> list[str]:
 
 
 def test_libreoffice_shows_the_figures_of_the_pdf(sample, tmp_path: Path):
-    template, context, assets = build_context(sample, Job("bao-cao", "TM", "2022-Q1"))
+    template, context, assets = build_context(sample, Job("bao-cao", "TM", Period.parse("2022-Q1")))
     assets_dir = tmp_path / "assets"
     assets_dir.mkdir()
     pdf = documents.render_all(template, context, assets, ["pdf"], sample, assets_dir)["pdf"][0]
@@ -218,7 +219,7 @@ def test_2025_province_built_from_its_communes_workbooks(tmp_path: Path, cli):
         assert _figures(rebuilt, period) == _figures(original, period)
         files = set(rebuilt.figures.loc[rebuilt.figures["ky"] == period, "_file"])
         assert len(files) == len(communes) + 1
-    html = [render_html(*build_context(ws, Job("bao-cao", province, "2025-Q4"))[:2], ws.templates_dir)
+    html = [render_html(*build_context(ws, Job("bao-cao", province, Period.parse("2025-Q4")))[:2], ws.templates_dir)
             for ws in (original, rebuilt)]
     assert html[0] == html[1]
 
@@ -231,7 +232,7 @@ def test_the_workspace_own_column_labels_read_back(workspace: Path):
     data = xlsx_of(ws, "TM")
     assert "Nộp trực tuyến toàn trình" in [c.value for c in load_workbook(io.BytesIO(data)).active[8]]
     # the labels left out keep their defaults, in the workbook as in the report's own table
-    assert "<th>Trực tiếp</th>" in render_html(*build_context(ws, Job("bao-cao", "TM", "2022-Q1"))[:2],
+    assert "<th>Trực tiếp</th>" in render_html(*build_context(ws, Job("bao-cao", "TM", Period.parse("2022-Q1")))[:2],
                                                ws.templates_dir)
     expected = _figures(ws, "2022-Q1")
     (workspace / "figures" / "mot-cua-2022-q1.csv").unlink()

@@ -19,7 +19,7 @@ from reportgen.archive import sources
 from reportgen.archive.records import Record
 from reportgen.batch import output_path
 from reportgen.fingerprint import sha256_file
-from reportgen.plan import Job
+from reportgen.job import Job
 from reportgen.workspace import Workspace
 
 CHECKED_FORMATS = ("docx", "pdf")  # the DOCX is embedded; the PDF is what the record is laid out like

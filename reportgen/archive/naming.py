@@ -21,12 +21,11 @@ from reportgen.validate import SAFE_CODE
 _UNSAFE = re.compile(r"[^A-Za-z0-9-]+")
 
 
-def record_dir(root: Path, period: str, unit: str) -> Path:
+def record_dir(root: Path, period: Period, unit: str) -> Path:
     """``<root>/<year>/<period>/<unit>``; refuses a unit code that is not a validated code."""
     if not SAFE_CODE.match(unit):
         raise ValueError(f"unit code not safe for a path: {unit!r}")
-    parsed = Period.parse(period)
-    return Path(root) / str(parsed.year) / str(parsed) / unit
+    return Path(root) / str(period.year) / str(period) / unit
 
 
 def safe_symbol(symbol: str | None) -> str:
@@ -50,7 +49,7 @@ def record_name(kind: str, number: str, symbol: str, version: int) -> str:
     return f"{stem(kind, number, symbol)}{suffix}.pdf"
 
 
-def record_path(kind: str, unit: str, period: str, number: str, symbol: str, version: int) -> str:
+def record_path(kind: str, unit: str, period: Period, number: str, symbol: str, version: int) -> str:
     """Where ``version`` of a document belongs, relative to the archive, with ``/``:
     ``2022/2022-Q1/TM/BC-UBND_bao-cao.pdf``. Raises ValueError for an unsafe unit or a bad period."""
     folder = record_dir(Path("."), period, unit)

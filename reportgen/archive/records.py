@@ -23,7 +23,7 @@ from reportgen.archive import sources, xmp
 from reportgen.archive.pdf_facts import INTERPOLATED, interpolated_images
 from reportgen.errors import TemplateFailure
 from reportgen.kinds import KINDS, build_context
-from reportgen.plan import Job
+from reportgen.job import Job
 from reportgen.render import documents
 from reportgen.render.to_pdf import render_pdf
 from reportgen.vi import document_number
@@ -94,7 +94,7 @@ def record_fields(context: dict, job: Job) -> dict[str, str]:
         "generator_version": __version__,
         "kind": job.kind,
         "unit": job.unit,
-        "period": job.period,
+        "period": str(job.period),
     }
 
 

@@ -32,7 +32,7 @@ from reportgen.archive.built import BuildCheck
 from reportgen.archive.records import Record, make_record
 from reportgen.archive.manifest import ManifestError
 from reportgen.archive.verify import manifest_findings, not_an_archive
-from reportgen.plan import Job
+from reportgen.job import Job
 from reportgen.results import Result
 from reportgen.workspace import Workspace
 
@@ -147,7 +147,7 @@ def _reason(exc: Exception) -> str:
 
 def _file(record: Record, root: Path, rows: list[dict]) -> Result:
     job = record.job
-    versions = [r for r in rows if (r["period"], r["unit"], r["kind"]) == (job.period, job.unit, job.kind)]
+    versions = [r for r in rows if (r["period"], r["unit"], r["kind"]) == (str(job.period), job.unit, job.kind)]
     same = next((r for r in versions if r["sha256"] == record.sha256), None)
     if same is not None:
         return _unchanged(record, root, same)

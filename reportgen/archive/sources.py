@@ -10,9 +10,9 @@ import csv
 import io
 
 from reportgen.cells import neutralise
-from reportgen.periods import Period
 from reportgen.indicators import scope_of
-from reportgen.plan import Job
+from reportgen.job import Job
+from reportgen.periods import Period
 from reportgen.render.to_pdf import PdfAttachment
 from reportgen.workspace import Workspace
 
@@ -33,10 +33,9 @@ def docx_name(job: Job) -> str:
     return f"{job.kind}_{job.period}_{job.unit}.docx"
 
 
-def used_periods(period: str) -> list[str]:
-    """The periods a document's figures come from: its own, the previous quarter and a year before."""
-    current = Period.parse(period)
-    return [str(p) for p in (current.year_before(), current.previous(), current)]
+def used_periods(period: Period) -> list[Period]:
+    """The periods a document's figures come from: a year before, the previous period, its own."""
+    return [period.year_before(), period.previous(), period]
 
 
 def figure_rows_csv(ws: Workspace, job: Job) -> bytes:
@@ -48,8 +47,9 @@ def figure_rows_csv(ws: Workspace, job: Job) -> bytes:
     """
     units = set(scope_of(ws.units, job.unit).codes)
     frame = ws.figures
-    rows = frame[frame["ma_don_vi"].isin(units) & frame["ky"].isin(used_periods(job.period))]
-    rows = rows.sort_values("ky", kind="stable", key=lambda ky: ky.map(Period.parse))
+    order = {str(p): i for i, p in enumerate(sorted(used_periods(job.period)))}  # ky holds canonical spellings
+    rows = frame[frame["ma_don_vi"].isin(units) & frame["ky"].isin(order)]
+    rows = rows.sort_values("ky", kind="stable", key=lambda ky: ky.map(order))
     columns = [c for c in frame.columns if not str(c).startswith("_")]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -61,7 +61,7 @@ def figure_rows_csv(ws: Workspace, job: Job) -> bytes:
 
 def attachments(ws: Workspace, job: Job, docx: bytes) -> list[PdfAttachment]:
     """The files embedded in a record, in a fixed order."""
-    periods = ", ".join(used_periods(job.period))
+    periods = ", ".join(map(str, used_periods(job.period)))
     files = [PdfAttachment(figures_name(job), figure_rows_csv(ws, job), CSV_TYPE, "Source",
                            f"Số liệu một cửa dùng để lập văn bản ({job.unit}, {periods})")]
     meeting = ws.meeting_files.get((job.period, job.unit))

@@ -31,6 +31,7 @@ from pathlib import Path
 from reportgen.archive import journal, manifest, naming, seal, signed, storage
 from reportgen.archive.pdf_facts import INTERPOLATED, PdfFacts, read_pdf
 from reportgen.archive.storage import LOCK_NAME, is_temp
+from reportgen.periods import Period
 
 UNLISTED = "tệp không có trong manifest"
 UNLISTED_TEMP = ("tệp tạm của một lần lưu trữ bị ngắt "
@@ -170,8 +171,8 @@ def _duplicates(rows: list[dict]) -> list[Mismatch]:
 def _identity(row: dict) -> list[Mismatch]:
     """The row's path is where its kind, unit, period, number, symbol and version put it."""
     try:
-        expected = naming.record_path(row["kind"], row["unit"], row["period"], row["number"], row["symbol"],
-                                      row["version"])
+        expected = naming.record_path(row["kind"], row["unit"], Period.parse(row["period"]), row["number"],
+                                      row["symbol"], row["version"])
     except ValueError:
         return [Mismatch(row["path"], "identity", f"đơn vị {row['unit']!r} hoặc kỳ {row['period']!r} "
                                                   "của dòng manifest không hợp lệ")]

@@ -17,7 +17,7 @@ from reportgen.kinds.kind import Builder, Kind
 from reportgen.kinds import bao_cao, thong_bao, tin_tuc
 
 if TYPE_CHECKING:
-    from reportgen.plan import Job
+    from reportgen.job import Job
     from reportgen.workspace import Workspace
 
 # every kind, in the order a plan lists them

@@ -9,19 +9,18 @@ from reportgen.charts import online_share_chart
 from reportgen.context import common, document_frame, figures_taken
 from reportgen.context_types import ReportContext
 from reportgen.kinds.kind import Kind
-from reportgen.periods import Period
 from reportgen.schema import Issuer
 from reportgen.templating import phrase
 
 if TYPE_CHECKING:
-    from reportgen.plan import Job
+    from reportgen.job import Job
     from reportgen.workspace import Workspace
 
 
 def build(ws: Workspace, job: Job) -> tuple[ReportContext, dict[str, bytes]]:
     """The context of template bao-cao.html.j2 (reportgen.context_types.ReportContext) and its assets."""
     ctx = common(ws, job)
-    period = Period.parse(job.period)
+    period = job.period
     meeting = ctx["meeting"]
     # the report goes to the meeting: dated as the meeting file says, else the meeting's
     # day; without a meeting, the day the figures are cut off (Decree 09/2019, art. 12)

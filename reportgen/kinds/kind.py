@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from reportgen.schema import Issuer
 
 if TYPE_CHECKING:
-    from reportgen.plan import Job
+    from reportgen.job import Job
     from reportgen.workspace import Workspace
 
 # (context, assets): the template's variables (a TypedDict of reportgen.context_types) and the

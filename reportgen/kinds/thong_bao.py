@@ -7,14 +7,13 @@ from typing import TYPE_CHECKING
 from reportgen.context import common, document_frame
 from reportgen.context_types import NoticeContext
 from reportgen.kinds.kind import Kind
-from reportgen.periods import Period
 from reportgen.schema import LEVELS, Issuer
 from reportgen.templating import phrase
 from reportgen.vi import upper_first
 from reportgen.validate import issuer_names, unreached_bodies
 
 if TYPE_CHECKING:
-    from reportgen.plan import Job
+    from reportgen.job import Job
     from reportgen.workspace import Workspace
 
 
@@ -23,7 +22,7 @@ def build(ws: Workspace, job: Job) -> tuple[NoticeContext, dict[str, bytes]]:
     ctx = common(ws, job)
     meeting = ws.meetings[(job.period, job.unit)]
     unit = ctx["unit"]
-    subject = phrase("notice_subject", ws.templates_dir, unit=unit, period=Period.parse(job.period),
+    subject = phrase("notice_subject", ws.templates_dir, unit=unit, period=job.period,
                      event=meeting.loai_hop)
     ctx["doc"] = document_frame(ws, job, KIND, subject, meeting.ngay_thong_bao or meeting.ngay)
     issuer, _ = KIND.issuer_for(ws.config.issuers, unit["level"])

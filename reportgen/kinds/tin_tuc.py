@@ -12,7 +12,7 @@ from reportgen.schema import DEFAULT_BYLINE, Issuer, Meeting
 from reportgen.templating import phrase
 
 if TYPE_CHECKING:
-    from reportgen.plan import Job
+    from reportgen.job import Job
     from reportgen.workspace import Workspace
 
 

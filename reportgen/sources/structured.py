@@ -24,7 +24,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from reportgen.errors import Problem
-from reportgen.periods import Period
+from reportgen.periods import PERIOD_FORMAT_MESSAGE, Period
 from reportgen.schema import (CONFIG_FILE_BYTES, DEADLINE_MONTHS_AFTER, MEETING_MONTHS_AFTER, YAML_MAX_DEPTH,
                               YAML_MAX_NODES, Config, Limits, Meeting)
 from reportgen.sources.guard import Refused, bad_character, first_bad_line, read_inside
@@ -63,8 +63,8 @@ def load_config(root: Path, name: str) -> tuple[Config | None, list[Problem]]:
            for code, kinds in config.signers.items() for kind, signer in kinds.items() if len(signer.name) > limit]
     periods = [("sources.ky", config.sources.ky)] if config.sources.ky else []
     periods += [(f"cutoff.so_lieu_den.{key}", key) for key in config.cutoff.so_lieu_den]
-    bad += [Problem(name, implausible, column=column, value=period) for column, period in periods
-            if (implausible := config.limits.period_problem(Period.parse(period)))]
+    bad += [Problem(name, implausible, column=column, value=str(period)) for column, period in periods
+            if (implausible := config.limits.period_problem(period))]
     return (None if bad else config), bad + repeated_items(config.model_dump(), name)
 
 
@@ -298,19 +298,16 @@ def _check_names(meeting: Meeting, label: str, line_of, limits: Limits) -> list[
 
 def meeting_window(period: Period, months_after: int = MEETING_MONTHS_AFTER) -> tuple[dt.date, dt.date]:
     """First and last plausible date: the period's first day to ``months_after`` months after its end."""
-    first = dt.date(period.year, period.last_month - 2, 1)
+    first = dt.date(period.year, period.first * 3 - 2, 1)
     month = period.last_month + months_after
     year, month = period.year + (month - 1) // 12, (month - 1) % 12 + 1
     return first, dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
 def _check_dates(meeting: Meeting, label: str, line_of, limits: Limits) -> list[Problem]:
-    try:
-        period = Period.parse(meeting.ky)
-    except ValueError:
-        return []  # reported with the other checks of ky
+    period = meeting.ky
     if implausible := limits.period_problem(period):  # and no date window of it can be made
-        return [Problem(label, implausible, row=line_of(("ky",)), column="ky", value=meeting.ky)]
+        return [Problem(label, implausible, row=line_of(("ky",)), column="ky", value=str(period))]
     dates = [(("ngay",), meeting.ngay), (("ngay_thong_bao",), meeting.ngay_thong_bao),
              (("ngay_bao_cao",), meeting.ngay_bao_cao), (("so_lieu_den",), meeting.so_lieu_den)]
     deadlines = [(("chi_dao", i, "thoi_han"), d.thoi_han) for i, d in enumerate(meeting.chi_dao)]
@@ -381,6 +378,8 @@ def _schema_problem(err: dict, data: dict, label: str, line_of) -> Problem:
         message = "khóa không được hỗ trợ (xem docs/workspace.md)"
     elif err["type"] == "missing":
         message = "thiếu khóa bắt buộc"
+    elif err["type"] == "value_error" and str(err.get("ctx", {}).get("error")) == PERIOD_FORMAT_MESSAGE:
+        message = PERIOD_FORMAT_MESSAGE  # a period, as every reader of periods says it
     else:
         message = f"giá trị không hợp lệ: {err['msg']}"
     value = err.get("input") if err["type"] != "missing" else None

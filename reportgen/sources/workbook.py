@@ -136,17 +136,23 @@ def classify(group_text: str | None, text: str) -> str | None:
 
 ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 QUARTER_RE = re.compile(r"\bquy (iv|iii|ii|i|[1-4]) (?:nam |/ |- )?(\d{4})\b")
+MONTHS_RE = re.compile(r"\b(6|9) thang dau nam (\d{4})\b")  # "6 tháng đầu năm 2026", "9 THÁNG ĐẦU NĂM 2026"
 
 
 def period_in_text(text: str) -> Period | None:
-    """``Quý I năm 2022``, ``QUÝ I/2022``, ``quý 1 năm 2022`` or ``2022-Q1``; None if none."""
+    """``Quý I năm 2022``, ``QUÝ I/2022``, ``quý 1 năm 2022``, ``6 tháng đầu năm 2026``, ``9 tháng
+    đầu năm 2026``, or a spelling such as ``2022-Q1``, ``2026-6T``, ``2026``; None if none."""
     try:
         return Period.parse(str(text).strip())
     except ValueError:
         pass
-    match = QUARTER_RE.search(plain(text).replace(" - ", " - "))
+    words = plain(text)
+    match = QUARTER_RE.search(words)
     if match:
         return Period(int(match.group(2)), ROMAN[match.group(1)])
+    match = MONTHS_RE.search(words)
+    if match:
+        return Period(int(match.group(2)), 1, int(match.group(1)) // 3)
     return None
 
 
@@ -406,7 +412,7 @@ class _Reader:
                 found = period_in_text(self.sheet.text(row, col)) if self.sheet.raw(row, col) is not None else None
                 if found:
                     titles.setdefault(found, (row, col))
-        config = Period.parse(self.sources.ky) if self.sources.ky else None
+        config = self.sources.ky
         if len(titles) > 1:
             where = "; ".join(f"ô {get_column_letter(col)}{row}: {p}" for p, (row, col) in titles.items())
             self.problem(f"các dòng tiêu đề ghi hai kỳ khác nhau ({where})")

@@ -1,17 +1,20 @@
-"""Reporting periods in administrative Vietnamese: ``quý I năm 2022`` and the cut-off window."""
+"""Reporting periods in administrative Vietnamese (bao-cao-2026.md §1): ``quý I năm 2026``,
+``6 tháng đầu năm 2026``, ``9 tháng đầu năm 2026``, ``năm 2026``, and the cut-off window."""
 
 from __future__ import annotations
 
-import calendar
-from datetime import date, timedelta
+from datetime import date
 
 from reportgen.periods import Period
 from reportgen.vi.dates import date_table
 from reportgen.vi.numbers import roman
 
+# the words of a period inside its year, by its quarters
+_WORDS = {(1, 2): "6 tháng đầu", (3, 4): "6 tháng cuối", (1, 3): "9 tháng đầu"}
+
 
 def as_period(p: Period | str) -> Period:
-    """Accept a :class:`~reportgen.periods.Period` or a ``"2022-Q1"`` string."""
+    """Accept a :class:`~reportgen.periods.Period`, or a ``"2022-Q1"`` string in a workspace's own template."""
     if isinstance(p, Period):
         return p
     if isinstance(p, str):
@@ -20,14 +23,19 @@ def as_period(p: Period | str) -> Period:
 
 
 def quarter_name(p: Period | str) -> str:
-    """``"2022-Q1"`` -> ``"quý I"``."""
-    return f"quý {roman(as_period(p).quarter)}"
+    """``"2022-Q1"`` -> ``"quý I"``; a longer period's name without its year (``"6 tháng đầu"``)."""
+    value = as_period(p)
+    if value.is_quarter:
+        return f"quý {roman(value.quarter)}"
+    return _WORDS.get((value.first, value.last), "")
 
 
 def period(p: Period | str) -> str:
-    """``"2022-Q1"`` -> ``"quý I năm 2022"`` (the year is never digit-grouped)."""
+    """``"2022-Q1"`` -> ``"quý I năm 2022"``, ``"2026-6T"`` -> ``"6 tháng đầu năm 2026"``,
+    ``"2026"`` -> ``"năm 2026"`` (the year is never digit-grouped)."""
     value = as_period(p)
-    return f"{quarter_name(value)} năm {value.year}"
+    name = quarter_name(value)
+    return f"{name} năm {value.year}" if name else f"năm {value.year}"
 
 
 def period_upper(p: Period | str) -> str:
@@ -35,25 +43,9 @@ def period_upper(p: Period | str) -> str:
     return period(p).upper()
 
 
-def cutoff_dates(p: Period | str, end_day: int = 14) -> tuple[date, date]:
-    """First and last day of the figures for a quarter (Decree 09/2019/ND-CP, art. 12).
-
-    Day 15 of the month before the quarter to day 14 of the quarter's last month;
-    Q1 starts in December of the previous year: ``2022-Q1`` -> (2021-12-15, 2022-03-14).
-    ``end_day`` (reportgen.toml ``[cutoff] ngay_chot``) moves the window: it ends on that day
-    of the quarter's last month (31: the month's last day, the calendar quarter) and starts
-    the day after the same day three months earlier.
-    """
-    value = as_period(p)
-    end = _day_of(value.year, value.last_month, end_day)
-    year, month = (value.year, value.last_month - 3) if value.last_month > 3 else (value.year - 1, 12)
-    start = _day_of(year, month, end_day) + timedelta(days=1)
-    return start, end
-
-
-def _day_of(year: int, month: int, day: int) -> date:
-    """``day`` of the month, or the month's last day when it is shorter."""
-    return date(year, month, min(day, calendar.monthrange(year, month)[1]))
+def cutoff_dates(p: Period | str, end_day: int = 14, founded: date | None = None) -> tuple[date, date]:
+    """First and last day of the figures (Decree 09/2019/ND-CP, art. 12): :meth:`Period.window`."""
+    return as_period(p).window(end_day, founded)
 
 
 def cutoff_window(p: Period | str, end_day: int = 14) -> str:

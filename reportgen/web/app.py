@@ -188,7 +188,7 @@ async def meetings_page(site: Site, request: Request, form):
     period, unit = request.query_params.get("ky"), request.query_params.get("don_vi")
     values = None
     if period or unit:
-        guard.one_of(period, ws.periods, "kỳ báo cáo")
+        period = guard.period(period, ws.periods)
         guard.one_of(unit, ws.units.index, "đơn vị")
         values = meeting_form.form_values(ws.meetings.get((period, unit)), None if (period, unit) in ws.meetings
                                           else {"ky": period, "don_vi": unit})
@@ -262,7 +262,7 @@ async def build_page(site: Site, request: Request, form):
 
 
 def _start_build(site: Site, ws, form) -> str:
-    period = guard.one_of(form.get("ky"), ws.periods, "kỳ báo cáo")
+    period = guard.period(form.get("ky"), ws.periods)
     units = [guard.one_of(form.get("don_vi"), ws.units.index, "đơn vị")] if form.get("don_vi") else []
     jobs = plan(ws, [period], units)
     ready = [job for job in jobs if job.reason is None]
@@ -287,13 +287,13 @@ async def output_file(site: Site, request: Request, form):
     ws, _ = site.load()
     if ws is None:
         raise guard.Refused(404, "Không có tệp này.")
-    period = guard.one_of(request.path_params["period"], ws.periods, "kỳ báo cáo")
+    period = guard.period(request.path_params["period"], ws.periods)
     unit = guard.one_of(request.path_params["unit"], ws.units.index, "đơn vị")
     names = {f"{kind.name}.{fmt}": fmt for kind in KINDS.values() for fmt in kind.formats}
     names.update({extra: extra.rsplit(".", 1)[-1] for kind in KINDS.values() for extra in _extras(kind.name, kind.formats)})
     names.update({f"{kind}.{step}.pdf": "pdf" for kind in KINDS for step in ("signed", "issued")})
     name = guard.one_of(request.path_params["name"], names, "tệp")
-    path = site.out / period / unit / name
+    path = site.out / str(period) / unit / name
     if not path.is_file() or path.is_symlink():
         raise guard.Refused(404, "Chưa lập tệp này; hãy lập văn bản trước.")
     current = batch.current_outputs(ws, site.out, period)
@@ -313,7 +313,7 @@ async def period_zip(site: Site, request: Request, form):
     ws, _ = site.load()
     if ws is None:
         raise guard.Refused(404, "Không có kỳ này.")
-    period = guard.one_of(request.path_params["period"], ws.periods, "kỳ báo cáo")
+    period = guard.period(request.path_params["period"], ws.periods)
     buffer = io.BytesIO()
     count = 0
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -336,7 +336,7 @@ async def archive_page(site: Site, request: Request, form):
     ws, problems = site.load()
     results, mismatches, error = None, None, None
     if form is not None and ws is not None:
-        period = guard.one_of(form.get("ky"), ws.periods, "kỳ báo cáo")
+        period = guard.period(form.get("ky"), ws.periods)
         units = [guard.one_of(form.get("don_vi"), ws.units.index, "đơn vị")] if form.get("don_vi") else []
         if site.runner.busy:
             error = "Đang có một lượt lập văn bản chạy; hãy chờ lượt đó xong rồi lưu trữ."

@@ -12,6 +12,7 @@ import ipaddress
 import secrets
 
 from reportgen.errors import InvalidInput, Problem
+from reportgen.periods import Period
 
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
 CSRF_FIELD = "csrf"
@@ -66,7 +67,17 @@ def check_csrf(session: dict, form) -> None:
                            "Hãy tải lại trang rồi gửi lại.")
 
 
-def one_of(value: str | None, allowed, what: str) -> str:
+def period(value: str | None, allowed, what: str = "kỳ báo cáo") -> Period:
+    """The period ``value`` spells (read by the library's parser, any letter case) when it is one
+    of ``allowed``; otherwise the request is refused (404)."""
+    try:
+        parsed = Period.parse(value or "")
+    except ValueError:
+        raise Refused(404, f"Không có {what} này.") from None
+    return one_of(parsed, allowed, what)
+
+
+def one_of(value, allowed, what: str):
     """``value`` when it is one of ``allowed``; otherwise the request is refused (404)."""
     if value is None or value not in set(allowed):
         raise Refused(404, f"Không có {what} này.")
