@@ -64,7 +64,7 @@ def every_docx(tmp_path_factory, second) -> list[Path]:
     sample = _build(SAMPLE, root / "sample")
     province = _build(SAMPLE / "mau-2025", root / "mau-2025")
     district = _build(second, root / "second")
-    assert (len(sample), len(province), len(district)) == (44, 18, 10)
+    assert (len(sample), len(province), len(district)) == (44, 32, 10)  # mau-2025: 2026-Q1 and 2026-6T too
     return [BASE_DOCX, *sample, *province, *district]
 
 
