@@ -16,9 +16,8 @@ from reportgen.context import common, document_frame
 from reportgen.errors import InvalidInput
 from reportgen.indicators import scope_of
 from reportgen.kinds import KINDS, Kind, build_context
-from reportgen.periods import PERIOD_FORMAT_MESSAGE, Period
 from reportgen.job import Job
-from reportgen.periods import Period
+from reportgen.periods import PERIOD_FORMAT_MESSAGE, Period
 from reportgen.plan import FigureIndex, plan
 from reportgen.render.to_xlsx import render_xlsx
 from reportgen.resources import BUILTIN_TEMPLATES
