@@ -119,7 +119,7 @@ def _archive_one(ws: Workspace, job: Job, root: Path, rows: list[dict], check: B
         record = make_record(ws, job) if problem is None else None
         problem = problem or (check.after(record) if check else None)
         if not problem and check is not None:
-            found = signed.signed_copy(check.root / job.period / job.unit, job.kind)
+            found = signed.signed_copy(check.root / str(job.period) / job.unit, job.kind)
             adopted = signed.adopt(record, found) if found else record
             problem, record = (adopted, record) if isinstance(adopted, str) else (None, adopted)
         if problem:

@@ -359,18 +359,18 @@ async def signing_page(site: Site, request: Request, form):
     kinds = [name for name, kind in KINDS.items() if kind.signer is not None]  # the bulletin has no signature block
     done, errors, error = None, {}, None
     if form is not None and ws is not None and site.office is not None:
-        period = guard.one_of(form.get("ky"), ws.periods, "kỳ báo cáo")
+        period = guard.period(form.get("ky"), ws.periods)
         unit = guard.one_of(form.get("don_vi"), ws.units.index, "đơn vị")
         kind = guard.one_of(form.get("loai"), kinds, "loại văn bản")
         number, on, errors = signing_form.parse(str(form.get("so") or ""), str(form.get("ngay") or ""))
-        pdf = signing_form.signable(site.out, period, unit, kind)
+        pdf = signing_form.signable(site.out, str(period), unit, kind)
         if pdf is None:
             error = f"Chưa lập {kind} của {unit} kỳ {period}; hãy lập văn bản trước."
         elif not errors:
             try:
                 done = await run_in_threadpool(signing_form.sign_for_clerk, site.office, pdf, number, on,
                                                site.archive_root)
-                done = {"name": done.path.name, "period": period, "unit": unit, "signer": done.signer,
+                done = {"name": done.path.name, "period": str(period), "unit": unit, "signer": done.signer,
                         "time": done.time.isoformat()}
             except ReportgenError as exc:
                 error = str(exc)
