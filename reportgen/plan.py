@@ -11,6 +11,7 @@ and its unit or period; broader selections simply leave such jobs out.
 from __future__ import annotations
 
 import difflib
+from dataclasses import dataclass
 
 from reportgen import cycle
 from reportgen.errors import BuildFailed, InvalidInput, Problem
@@ -56,8 +57,8 @@ class Selection:
 
     def covers(self, period: str, unit: str, kind: str, fmt: str) -> bool:
         """``fmt`` is the asked format (``html`` for the bulletin's fragment and photo)."""
-        periods = {_normal_period(p) for p in self.periods}
-        return ((not periods or period in periods) and (not self.units or unit in self.units)
+        periods = {_normal_period(str(p)) for p in self.periods}
+        return ((not periods or str(period) in periods) and (not self.units or unit in self.units)
                 and (not self.kinds or kind in self.kinds) and (not self.formats or fmt in self.formats))
 
 
