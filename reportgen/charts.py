@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 
-from reportgen.vi import percent
+from reportgen.vi import percent, share
 
 FONT = ["Times New Roman", "Liberation Serif", "DejaVu Serif"]
 # Above this many units a bar per unit cannot carry a readable name: the chart shows the
@@ -44,8 +44,8 @@ def online_share_chart(names: list[str], shares: list[float | None], target: flo
         if labelled:
             bars = ax.barh(range(len(names)), values, color="#3b6ea5")
             ax.set_yticks(range(len(names)), labels=names)
-            for bar, share in zip(bars, shares):
-                label = no_data if share is None else percent(share, 1)
+            for bar, ratio in zip(bars, shares):
+                label = no_data if ratio is None else share(ratio, "online_share")
                 ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, " " + label, va="center", fontsize=8)
         else:  # one bar per unit as a single step outline: cheap at any count
             ordered = sorted(values, reverse=True)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from reportgen import indicators as ind
+from reportgen.columns import BY_KEY, COUNT, KEYS, OPTIONAL, appendix_groups
 from reportgen.context_types import Common, Doc, Figures, Unit
 from reportgen.errors import InvalidInput, Problem
 from reportgen.periods import Period
@@ -24,6 +25,8 @@ from reportgen.workspace import Workspace
 if TYPE_CHECKING:
     from reportgen.kinds import Kind
     from reportgen.job import Job
+
+RANKED_MIN = 3  # units with a 766 score for the report to rank them
 
 # the level word a unit's name starts with (since 2025 a commune-level unit may be a đặc khu)
 LEVEL_WORDS = ("Thị trấn", "Thành phố", "Thị xã", "Đặc khu", "Phường", "Huyện", "Tỉnh", "Xã")
@@ -153,8 +156,23 @@ def figures_context(ws: Workspace, unit: str, period: Period) -> Figures:
         "level": {lv["key"]: lv for lv in levels},
         "missing_levels": missing,
         "all_targets_met": _all_targets_met(levels),
-        "total": _numbers(ind.derive(totals[list(ind.COUNTS)].sum().to_frame().T).iloc[0]),
+        "total": _numbers(ind.derive(ind.typed(ind.add_up(totals[[k for k in KEYS if k in totals.columns]])
+                                               .to_frame().T)).iloc[0]),
+        **_present(ws, [u for lv in levels for u in lv["units"]]),
     }
+
+
+def _present(ws: Workspace, rows: list[dict]) -> dict:
+    present = present_columns(rows)
+    groups = appendix_groups(present, ws.config.labels.columns)
+    return {"present": present, "extra_groups": groups,
+            "extra_columns": [column for group in groups for column in group["columns"]]}
+
+
+def present_columns(rows: list[dict]) -> list[str]:
+    """The optional columns (reportgen.columns) that at least one of ``rows`` gives, in order:
+    the document states them, and its appendix and workbook have a column for each."""
+    return [key for key in OPTIONAL if any(row.get(key) is not None for row in rows)]
 
 
 def _level_context(ws, scope, level, totals, rows) -> dict:
@@ -178,6 +196,7 @@ def _level_context(ws, scope, level, totals, rows) -> dict:
         "units": [{"code": c, "name": names[c], "row_name": rows_named[c], **_numbers(rows.loc[c])}
                   for c in rows.index],
         "missing_units": [ws.units.at[c, "ten_don_vi"] for c in scope.members[level] if c not in rows.index],
+        "ranked_766": _scored(rows, names) if not own else [],
         "ranked_online": _named(rows, [c for c in ind.ranked(rows, "online_share")
                                        if rows.at[c, "online_share"] is not None], names, "online_share"),
         "below_online": _named(rows, ind.below(rows, "online_share", targets.online_share.get(level)), names, "online_share"),
@@ -226,12 +245,31 @@ def _named(rows: pd.DataFrame, codes: list[str], names: dict, column: str) -> li
     return [_entry(names[c], share=rows.at[c, column]) for c in codes]
 
 
+def _scored(rows: pd.DataFrame, names: dict) -> list[dict]:
+    """Units by their 766 score, highest first, when three or more have one (a ranking of two says little)."""
+    scored = [c for c in ind.ranked(rows, "chi_so_766") if pd.notna(rows.at[c, "chi_so_766"])]
+    if len(scored) < RANKED_MIN:
+        return []
+    return [_entry(names[c], score=float(rows.at[c, "chi_so_766"])) for c in scored]
+
+
 def _entry(name: str, **values) -> dict:
     return {"name": name, "name_lower": lower_level_word(name), **values}
 
 
 def _numbers(series: pd.Series) -> dict:
-    return {k: ind.plain(v) for k, v in series.items() if not str(k).startswith("_")}
+    """A row's figures as Python numbers: an optional column not given is None, a count an int."""
+    out = {}
+    for key, value in series.items():
+        if str(key).startswith("_"):
+            continue
+        value = ind.plain(value)
+        if isinstance(value, float) and value != value:
+            value = None
+        elif key in BY_KEY and BY_KEY[key].kind == COUNT and value is not None:
+            value = int(value)
+        out[key] = value
+    return out
 
 
 def figures_taken(ws: Workspace, job: Job, report_date: dt.date, end: dt.date) -> dt.date:

@@ -44,6 +44,27 @@ class Counts(TypedDict):
     in_progress: int
     online_share: float | None
     on_time_share: float | None
+    # optional columns (reportgen.columns): None where the figures do not give them (for a
+    # level or a total: unless every unit gives them; a score only for a single unit)
+    truc_tuyen_toan_trinh: int | None
+    truc_tuyen_mot_phan: int | None
+    rut_tra_lai: int | None
+    so_hoa_dau_vao: int | None
+    so_hoa_ket_qua: int | None
+    co_phi: int | None
+    thanh_toan_truc_tuyen: int | None
+    luot_danh_gia: int | None
+    hai_long: int | None
+    chi_so_766: float | None   # score out of 100
+    pakn_tiep_nhan: int | None
+    pakn_da_xu_ly: int | None
+    # their shares (reportgen.columns.SHARES), None without the columns or with nothing to divide by
+    full_online_share: float | None     # toàn trình / files newly received (the dashboard's headline)
+    partial_online_share: float | None  # một phần / files newly received
+    digitised_in_share: float | None    # so_hoa_dau_vao / files newly received
+    digitised_out_share: float | None   # so_hoa_ket_qua / files resolved
+    payment_share: float | None         # thanh_toan_truc_tuyen / co_phi
+    satisfaction_share: float | None    # hai_long / luot_danh_gia
 
 
 class LevelTotals(Counts):
@@ -60,6 +81,12 @@ class NamedShare(TypedDict):
     name: str
     name_lower: str
     share: float
+
+
+class NamedScore(TypedDict):
+    name: str
+    name_lower: str
+    score: float
 
 
 class NamedCount(TypedDict):
@@ -93,6 +120,8 @@ class Level(TypedDict):
     units: list[UnitFigures]
     missing_units: list[str]       # names of the level's units without figures
     ranked_online: list[NamedShare]
+    ranked_766: list[NamedScore]   # the level's units by 766 score, highest first (3 or more units
+                                   # below the document's own level with a score; else empty)
     below_online: list[NamedShare]
     below_on_time: list[NamedShare]
     late: list[NamedCount]         # units with files resolved late (qua_han)
@@ -101,6 +130,18 @@ class Level(TypedDict):
     on_time_target: float | None
     previous: Change
     year_before: Change
+
+
+class ExtraColumn(TypedDict):
+    key: str                       # "so_hoa_dau_vao"
+    label: str                     # [labels.columns]: "Đầu vào"
+    kind: str                      # "count" or "score"
+
+
+class ExtraGroup(TypedDict):
+    key: str | None                # "so_hoa"; None: a column alone
+    heading: str | None            # "Số hóa"; None: the column is headed by its label alone
+    columns: list[ExtraColumn]
 
 
 class Cutoff(TypedDict):
@@ -119,6 +160,9 @@ class Figures(TypedDict):
     missing_levels: list[str]      # names of units of levels without any figures
     all_targets_met: bool
     total: Counts
+    present: list[str]             # optional columns some unit of the document gives (reportgen.columns)
+    extra_groups: list[ExtraGroup]   # their appendix (and workbook) columns, grouped under their headings
+    extra_columns: list[ExtraColumn]  # the same columns, in order
 
 
 class PrintedIssuer(TypedDict):

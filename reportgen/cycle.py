@@ -14,7 +14,7 @@ import datetime as dt
 
 import pandas as pd
 
-from reportgen.columns import COUNTS, FLOW, SCORE, STOCK_END, STOCK_START, role_of
+from reportgen.columns import COUNTS, FLOW, KEYS, SCORE, STOCK_END, STOCK_START, role_of
 from reportgen.errors import Problem
 from reportgen.periods import Period
 
@@ -38,7 +38,9 @@ def combine(quarters: list[pd.DataFrame]) -> pd.DataFrame:
         return quarters[0].iloc[0:0]
     stacked = pd.concat(present)
     grouped = stacked.groupby(level=0, sort=False)
-    parts = {column: getattr(grouped[column], role(column))() for column in stacked.columns}
+    # an optional column left empty in every quarter stays empty (not 0)
+    parts = {column: grouped[column].sum(min_count=1) if role(column) == "sum" else getattr(grouped[column], role(column))()
+             for column in stacked.columns}
     frame = pd.DataFrame(parts)
     frame.index.name = stacked.index.name
     return frame.astype(stacked.dtypes.to_dict())
@@ -48,7 +50,7 @@ def counts(figures: pd.DataFrame, period: Period) -> pd.DataFrame:
     """Every unit's counts in ``period``, indexed by unit code: its own rows for a quarter; for a
     longer period the rows given for it directly, and for the other units their quarters combined."""
     def rows(p: Period) -> pd.DataFrame:
-        return figures[figures["ky"] == str(p)].set_index("ma_don_vi")[list(COUNTS)]
+        return figures[figures["ky"] == str(p)].set_index("ma_don_vi")[[k for k in KEYS if k in figures.columns]]
 
     direct = rows(period)
     if period.is_quarter:

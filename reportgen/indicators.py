@@ -7,7 +7,10 @@ Definitions (stated once, used by every document):
 - ``resolved``  = truoc_han + dung_han + qua_han; ``in_progress`` = dang_trong_han + dang_qua_han
 - ``online_share``  = truc_tuyen / new          (None when new is 0)
 - ``on_time_share`` = (truoc_han + dung_han) / resolved   (None when resolved is 0)
-- a level's figures are the sum over its units; a unit's own level is its own row.
+- the other shares as :data:`reportgen.columns.SHARES` declares them (None without the columns)
+- a level's figures are the sum over its units; a unit's own level is its own row. An
+  optional column's sum is None unless every unit of the level gives it; a score is the
+  unit's own when the level has one unit, and never a sum.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import pandas as pd
 from reportgen import cycle
 from reportgen.periods import Period
 from reportgen.schema import LEVELS
-from reportgen.columns import COUNTS
+from reportgen.columns import BY_KEY, COUNTS, KEYS, SCORE, SHARES
 
 LEVEL_ORDER = LEVELS  # highest first
 
@@ -39,9 +42,11 @@ def derive(frame: pd.DataFrame) -> pd.DataFrame:
         "received": new + columns["ky_truoc"],
         "resolved": resolved,
         "in_progress": columns["dang_trong_han"] + columns["dang_qua_han"],
-        "online_share": _ratio(columns["truc_tuyen"], new),
-        "on_time_share": _ratio(columns["truoc_han"] + columns["dung_han"], resolved),
     })
+    for share in SHARES.values():
+        if share.denominator in columns and all(k in columns for k in share.numerator):
+            numerator = sum(columns[k] for k in share.numerator[1:]) + columns[share.numerator[0]]
+            columns[share.key] = _ratio(numerator, columns[share.denominator])
     return pd.DataFrame(columns, index=frame.index)
 
 
@@ -123,11 +128,27 @@ def level_totals(figures: pd.DataFrame, scope: Scope, period: Period) -> pd.Data
     sums, reporting = {}, {}
     for level in scope.levels:
         present = _present(table, scope.members[level])
-        sums[level] = table.loc[present].sum()
+        sums[level] = add_up(table.loc[present])
         reporting[level] = len(present)
-    frame = derive(pd.DataFrame.from_dict(sums, orient="index").astype("int64"))
+    frame = derive(typed(pd.DataFrame.from_dict(sums, orient="index")))
     frame["units_reporting"] = pd.Series(reporting)
     return frame
+
+
+def add_up(rows: pd.DataFrame) -> pd.Series:
+    """The figures of several units (or levels) as one: counts summed; an optional count only
+    when every row gives it (NaN otherwise); a score only when there is one row (never summed)."""
+    counts = [k for k in rows.columns if k in BY_KEY and BY_KEY[k].role != SCORE]
+    total = rows[counts].sum(min_count=len(rows)) if len(rows) else rows[counts].sum()
+    for key in rows.columns:
+        if key in BY_KEY and BY_KEY[key].role == SCORE:
+            total[key] = rows[key].iloc[0] if len(rows) == 1 else float("nan")
+    return total[list(rows.columns)]
+
+
+def typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """The counts every row has as int64 (an optional column stays float, NaN where not given)."""
+    return frame.astype({k: "int64" for k in COUNTS if k in frame.columns})
 
 
 @dataclass(frozen=True)

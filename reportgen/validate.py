@@ -14,7 +14,8 @@ from dataclasses import replace
 
 import pandas as pd
 
-from reportgen.columns import COUNTS, IN_PROGRESS, RECEIVED, RESOLVED
+from reportgen import columns as registry
+from reportgen.columns import COUNTS, IN_PROGRESS, KEYS, OPTIONAL, RECEIVED, RESOLVED, required_for
 from reportgen.errors import Problem
 from reportgen.periods import Period, period_format_message
 from reportgen.schema import LEVELS, Limits
@@ -200,20 +201,24 @@ def check_figures(tables: list[tuple[Table, str]], units: pd.DataFrame,
     problems: list[Problem] = []
     records: list[dict] = []
     for table, label in tables:
-        column_problems = check_columns(table, label, FIGURE_COLUMNS)
+        required = ("ky", "ma_don_vi", *required_for(table.header))
+        present = tuple(k for k in KEYS if k in table.header)
+        column_problems = check_columns(table, label, required, [k for k in KEYS if k not in required])
         problems += column_problems
         # without a column, or with one twice (which one holds the counts?), rows are not read
         if any(p.message == "thiếu cột bắt buộc" or p.message.startswith(REPEATED_COLUMN) for p in column_problems):
             continue
         for number, row in table.rows:
-            record, row_problems = _figure_row(row, number, label, units, limits)
+            record, row_problems = _figure_row(row, number, label, units, limits, present)
             problems += [_in_cell(p, table) for p in row_problems]
             if record:
                 records.append(record)
     problems += _duplicates(records)
-    frame = pd.DataFrame.from_records(records, columns=["ky", "ma_don_vi", *COUNTS, "_file", "_row"])
+    frame = pd.DataFrame.from_records(records, columns=["ky", "ma_don_vi", *KEYS, "_file", "_row"])
     for column in COUNTS:
         frame[column] = frame[column].astype("int64")
+    for column in OPTIONAL:  # NaN where a row does not give it
+        frame[column] = frame[column].astype("float64")
     problems += _consistency_warnings(frame)
     return frame, problems
 
@@ -224,7 +229,7 @@ def _in_cell(problem: Problem, table: Table) -> Problem:
     return replace(problem, cell=f"{letter}{problem.row}") if letter and problem.row else problem
 
 
-def _figure_row(row: dict, number: int, label: str, units: pd.DataFrame, limits: Limits):
+def _figure_row(row: dict, number: int, label: str, units: pd.DataFrame, limits: Limits, present=COUNTS):
     problems = []
     period = None
     try:
@@ -240,15 +245,65 @@ def _figure_row(row: dict, number: int, label: str, units: pd.DataFrame, limits:
     if code not in units.index:
         problems.append(Problem(label, "mã đơn vị không có trong units.csv",
                                 row=number, column="ma_don_vi", value=code))
-    counts = {}
-    for column in COUNTS:
-        value, problem = _count(row[column], number, column, label, limits.max_count)
-        counts[column] = value
+    values: dict[str, int | float | None] = dict.fromkeys(OPTIONAL)
+    for column in present:
+        spec = registry.BY_KEY[column]
+        if (spec.optional or column in registry.SPLIT) and not row[column].strip():
+            continue  # not given for this unit: nothing is stated about it (a split's whole: its parts' sum)
+        parse = _score if spec.kind == registry.POINTS else _count
+        value, problem = parse(row[column], number, column, label, limits.max_count)
         if problem:
             problems.append(problem)
+        else:
+            values[column] = value
+    problems += _impossible(values, row, number, label)  # among the values that could be read
     if problems:
         return None, problems
-    return {"ky": period, "ma_don_vi": code, **counts, "_file": label, "_row": number}, []
+    return {"ky": period, "ma_don_vi": code, **values, "_file": label, "_row": number}, []
+
+
+def _impossible(values: dict, row: dict, number: int, label: str) -> list[Problem]:
+    """Values that cannot all be true: a split that does not add up to its whole, a part above
+    its whole (a share above 100 %), withdrawn files that leave a negative number in progress.
+    Fills in a whole left out (``truc_tuyen`` from toàn trình + một phần)."""
+    problems = []
+    for whole, parts in registry.SPLIT.items():
+        given = [values.get(p) for p in parts]
+        if None in given:
+            if values.get(whole) is None and not row.get(whole, "").strip():
+                problems.append(Problem(label, f"ô trống: cần số hồ sơ ({whole}), hoặc ghi đủ {' và '.join(parts)}",
+                                        row=number, column=whole, value=row.get(whole, "")))
+            continue
+        if values.get(whole) is None:
+            values[whole] = sum(given)
+        elif values[whole] != sum(given):
+            terms = " + ".join(f"{p} ({vi_int(v)})" for p, v in zip(parts, given))
+            problems.append(Problem(label, f"{terms} = {vi_int(sum(given))}, khác {whole} ({vi_int(values[whole])}): "
+                                    f"cần {whole} bằng tổng các phần, hoặc để trống cột {whole}",
+                                    row=number, column=whole, value=row.get(whole)))
+    for key, value in values.items():
+        spec = registry.BY_KEY[key]
+        if value is None:
+            continue
+        if spec.split_of and values.get(spec.split_of) is not None and value > values[spec.split_of]:
+            problems.append(Problem(label, f"lớn hơn {spec.split_of} ({vi_int(values[spec.split_of])}): một phần "
+                                    "không thể lớn hơn tổng", row=number, column=key, value=row.get(key)))
+        if spec.whole is None or any(values.get(k) is None for k in spec.whole.plus + spec.whole.minus):
+            continue
+        whole = sum(values[k] for k in spec.whole.plus) - sum(values[k] for k in spec.whole.minus)
+        if value <= whole:
+            continue
+        if spec.whole.minus:
+            why = f"số hồ sơ đang giải quyết sẽ âm ({vi_int(whole - value)}): cần {key} không quá {spec.whole.name}, " \
+                  f"tức {vi_int(whole)}"
+        elif spec.whole.share:
+            percent = value * 100 // max(whole, 1) if whole else None
+            share = f"tỷ lệ {'vô hạn' if percent is None else f'{vi_int(percent)}%'} vượt 100%"
+            why = f"lớn hơn {spec.whole.name} ({vi_int(whole)}): {share}; cần không quá {vi_int(whole)}"
+        else:
+            why = f"lớn hơn {spec.whole.name} ({vi_int(whole)}): cần không quá {vi_int(whole)}"
+        problems.append(Problem(label, why, row=number, column=key, value=row.get(key)))
+    return problems
 
 
 _GROUPING = str.maketrans("", "", ". -")
@@ -276,6 +331,27 @@ def _count(text: str, number: int, column: str, label: str, max_count: int) -> t
     return 0, Problem(label, f"không phải số: {expected}", row=number, column=column, value=text)
 
 
+SCORE_RE = re.compile(r"^(\d{1,3})([.,](\d{1,3}))?$")
+
+
+def _score(text: str, number: int, column: str, label: str, max_count: int = 0) -> tuple[float, Problem | None]:
+    """A score out of 100 (the Decision 766 index): ``87,35`` or ``87.35``; never a sum."""
+    expected = f"cần điểm từ 0 đến {registry.MAX_SCORE}, ví dụ 87,35"
+    cleaned = text.strip().replace("\u00a0", "")
+    if cleaned.startswith("-"):
+        return 0.0, Problem(label, f"điểm âm: {expected}", row=number, column=column, value=text)
+    match = SCORE_RE.match(cleaned)
+    grouped = re.fullmatch(r"\d{1,3}([. ]\d{3})+", cleaned)  # 1.850: a count, not a score
+    if grouped or (match and float(f"{match.group(1)}.{match.group(3) or 0}") > registry.MAX_SCORE) \
+            or (not match and cleaned.isdigit()):
+        return 0.0, Problem(label, f"điểm vượt {registry.MAX_SCORE}: chỉ số 766 là điểm trên thang {registry.MAX_SCORE} "
+                            f"(không cộng dồn theo kỳ hay theo đơn vị như số hồ sơ); {expected}",
+                            row=number, column=column, value=text)
+    if not match:
+        return 0.0, Problem(label, f"không phải điểm: {expected}", row=number, column=column, value=text)
+    return float(f"{match.group(1)}.{match.group(3) or 0}"), None
+
+
 def _duplicates(records: list[dict]) -> list[Problem]:
     first: dict[tuple[str, str], dict] = {}
     problems = []
@@ -291,16 +367,20 @@ def _duplicates(records: list[dict]) -> list[Problem]:
 
 
 def _consistency_warnings(frame: pd.DataFrame) -> list[Problem]:
+    """received = resolved + withdrawn/returned + in progress; a row that does not add up is a warning."""
     received = frame[list(RECEIVED)].sum(axis=1)
     resolved = frame[list(RESOLVED)].sum(axis=1)
     in_progress = frame[list(IN_PROGRESS)].sum(axis=1)
+    withdrawn = frame["rut_tra_lai"]
     problems = []
-    for i in frame.index[(resolved + in_progress) != received]:
-        problems.append(Problem(
-            frame.at[i, "_file"],
-            f"đã giải quyết ({resolved[i]}) + đang giải quyết ({in_progress[i]}) khác tổng tiếp nhận "
-            f"({received[i]}); có thể do hồ sơ rút hoặc chuyển kỳ, hãy kiểm tra",
-            row=int(frame.at[i, "_row"]), severity="warning"))
+    for i in frame.index[(resolved + withdrawn.fillna(0) + in_progress) != received]:
+        if withdrawn[i] != withdrawn[i]:  # NaN: the row does not give it
+            message = (f"đã giải quyết ({resolved[i]}) + đang giải quyết ({in_progress[i]}) khác tổng tiếp nhận "
+                       f"({received[i]}); có thể do hồ sơ rút hoặc trả lại (cột rut_tra_lai) hoặc chuyển kỳ, hãy kiểm tra")
+        else:
+            message = (f"đã giải quyết ({resolved[i]}) + rút, trả lại ({int(withdrawn[i])}) + đang giải quyết "
+                       f"({in_progress[i]}) khác tổng tiếp nhận ({received[i]}); hãy kiểm tra")
+        problems.append(Problem(frame.at[i, "_file"], message, row=int(frame.at[i, "_row"]), severity="warning"))
     return problems
 
 

@@ -3,11 +3,11 @@
 A two-tier workspace built here (tỉnh Lâm Đồng, 2026-Q1; not the samples' units, figures or
 wording), hand-computed:
 - LD (the province's own office): received 3.000 + 1.500 + 50 + 50 = 4.600, resolved 2.000 +
-  2.396 + 4 late = 4.400, on time 4.396/4.400 = 99,909 % -> "99,9%"; 5 overdue in progress;
+  2.396 + 4 late = 4.400, on time 4.396/4.400 = 99,909 % -> "99,91%" (issue 19 item 4: two decimals, as the table); 5 overdue in progress;
 - LD-XH (phường Xuân Hương): received 800 + 900 + 20 + 30 = 1.750, resolved 1.000 + 700 = 1.700,
   none late: on time 100 %;
 - LD-LB (xã Lạc Dương): received 90 + 300 + 5 + 5 = 400, resolved 200 + 180 + 7 late = 387, on
-  time 380/387 = 98,19 % -> "98,2%"; 3 overdue in progress.
+  time 380/387 = 98,19 % -> "98,19%"; 3 overdue in progress.
 The ward's notice is the People's Committee's (the commune default), the province's the
 office's own, signed by a deputy ("KT. CHÁNH VĂN PHÒNG").
 """
@@ -345,8 +345,8 @@ def _report_figures(path: Path) -> list[tuple[str, str, str]]:
 
 @pytest.mark.parametrize("unit, expected", [
     ("LD-XH", [("1.750", "1.700", "100%")]),                          # every file on time
-    ("LD-LB", [("400", "387", "98,2%")]),                             # late files
-    ("LD", [("4.600", "4.400", "99,9%"), ("2.150", "2.087", "99,7%")]),  # both levels, late files
+    ("LD-LB", [("400", "387", "98,19%")]),                            # late files
+    ("LD", [("4.600", "4.400", "99,91%"), ("2.150", "2.087", "99,66%")]),  # both levels, late files
 ])
 def test_the_lead_states_the_reports_figures(out, unit, expected):
     assert _report_figures(out / unit / "bao-cao.docx") == expected

@@ -10,6 +10,7 @@ import csv
 import io
 
 from reportgen.cells import neutralise
+from reportgen.columns import BY_KEY, OPTIONAL, POINTS
 from reportgen.indicators import scope_of
 from reportgen.job import Job
 from reportgen.periods import Period
@@ -50,13 +51,24 @@ def figure_rows_csv(ws: Workspace, job: Job) -> bytes:
     order = {str(p): i for i, p in enumerate(sorted(used_periods(job.period)))}  # ky holds canonical spellings
     rows = frame[frame["ma_don_vi"].isin(units) & frame["ky"].isin(order)]
     rows = rows.sort_values("ky", kind="stable", key=lambda ky: ky.map(order))
-    columns = [c for c in frame.columns if not str(c).startswith("_")]
+    # an optional column (reportgen.columns) only when one of these rows gives it
+    columns = [c for c in frame.columns if not str(c).startswith("_")
+               and (c not in OPTIONAL or rows[c].notna().any())]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
-    writer.writerows([neutralise(c) if isinstance(c, str) else c for c in row]
+    writer.writerows([neutralise(v) if isinstance(v, str) else v for v in (_cell(c, v) for c, v in zip(columns, row))]
                      for row in rows[columns].itertuples(index=False, name=None))
     return out.getvalue().encode("utf-8")
+
+
+def _cell(column: str, value):
+    """A value as the figures file gives it: an optional count as a whole number, empty when not given."""
+    if column not in OPTIONAL:
+        return value
+    if value != value:
+        return ""
+    return value if BY_KEY[column].kind == POINTS else int(value)
 
 
 def attachments(ws: Workspace, job: Job, docx: bytes) -> list[PdfAttachment]:

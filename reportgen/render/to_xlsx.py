@@ -28,7 +28,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 
 from reportgen import __version__
 from reportgen.cells import put_text
-from reportgen.columns import in_group
+from reportgen.columns import POINTS, SHARES, in_group
 from reportgen.sources.workbook import GROUP_HEADINGS
 from reportgen.templating import phrase
 from reportgen.vi.numbers import roman, share_value
@@ -36,10 +36,10 @@ from reportgen.vi.prose import upper_first
 
 FONT = "Times New Roman"
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-LAST = 15  # columns A..O: STT, Đơn vị, (3)…(15)
+LAST = 15  # columns A..O: STT, Đơn vị, (3)…(15); the optional columns present go before the last
 COUNT_FORMAT = "[$-42A]#,##0"  # 42A: Vietnamese, so the grouping shows as 1.850 in any locale
 SHARE_FORMAT = "[$-42A]0.00"
-WIDTHS = {1: 6, 2: 24, **{c: 9.5 for c in range(3, LAST)}, LAST: 11}
+SCORE_FORMAT = "[$-42A]0.00"  # the 766 score: 86,42 (vi.score)
 # the grouped columns (reportgen.columns), each group led by its "Tổng số" (the derived total)
 TOTAL_OF = {"received": "received", "resolved": "resolved", "in_progress": "in_progress"}
 FIELDS = tuple(key for group in TOTAL_OF for key in (TOTAL_OF[group], *in_group(group)))
@@ -64,13 +64,15 @@ def render_xlsx(context: dict, templates_dir: Path | None = None) -> bytes:
     book = Workbook()
     ws = book.active
     ws.title = "Biểu tổng hợp"
-    row = _heading(ws, doc, title, note)
+    extras = fig["extra_columns"]  # the optional columns the figures give (reportgen.columns)
+    last = LAST + len(extras)
+    row = _heading(ws, doc, title, note, last)
     first = row
-    row = _header(ws, row, context["labels"]["columns"])
+    row = _header(ws, row, context["labels"]["columns"], fig["extra_groups"], last)
     body = row
-    row = _body(ws, row, fig)
-    _box(ws, first, row - 1)
-    _layout(ws, first, body, doc)
+    row = _body(ws, row, fig, extras)
+    _box(ws, first, row - 1, last)
+    _layout(ws, first, body, doc, last)
     date = dt.datetime.combine(doc["date"], dt.time())
     book.properties.creator = " ".join(doc["issuer"]["lines"]) or "reportgen"
     book.properties.title = title
@@ -100,7 +102,7 @@ def _font(size: int, bold: bool, italic: bool) -> Font:
     return Font(name=FONT, size=size, bold=bold, italic=italic)
 
 
-def _heading(ws, doc: dict, title: str, note: str) -> int:
+def _heading(ws, doc: dict, title: str, note: str, last: int) -> int:
     """Issuing body and national title, the title and the note; returns the next free row."""
     issuer = doc["issuer"]
     left = ([issuer["parent"]] if issuer.get("parent") else []) + list(issuer["lines"])
@@ -109,16 +111,16 @@ def _heading(ws, doc: dict, title: str, note: str) -> int:
         if i < len(left):
             _put(ws, i + 1, 1, left[i], bold=not (issuer.get("parent") and i == 0), size=13, last=5)
         if i < len(right):
-            _put(ws, i + 1, 6, right[i], bold=True, size=13, last=LAST)
+            _put(ws, i + 1, 6, right[i], bold=True, size=13, last=last)
     row = max(len(left), len(right)) + 2
-    _put(ws, row, 1, title, bold=True, size=14, last=LAST)
-    _put(ws, row + 1, 1, note, italic=True, size=13, last=LAST)
+    _put(ws, row, 1, title, bold=True, size=14, last=last)
+    _put(ws, row + 1, 1, note, italic=True, size=13, last=last)
     return row + 3
 
 
-def _header(ws, row: int, labels: dict) -> int:
+def _header(ws, row: int, labels: dict, extras: list[dict], last: int) -> int:
     """The two-row merged header and the column numbers; returns the first body row."""
-    for col, text in ((1, "STT"), (2, "Đơn vị"), (LAST, "Tỷ lệ đúng và trước hạn (%)")):
+    for col, text in ((1, "STT"), (2, "Đơn vị"), (last, "Tỷ lệ đúng và trước hạn (%)")):
         _put(ws, row, col, text, bold=True)
         ws.merge_cells(start_row=row, start_column=col, end_row=row + 1, end_column=col)
     for text, start, end in GROUPS:
@@ -126,14 +128,24 @@ def _header(ws, row: int, labels: dict) -> int:
     subs = ["Tổng số" if key in TOTAL_OF.values() else labels[key] for key in FIELDS]
     for offset, text in enumerate(subs):
         _put(ws, row + 1, 3 + offset, text, bold=True)
-    for col in range(1, LAST + 1):
+    col = LAST
+    for group in extras:  # a group's heading over its columns, or a column alone over both rows
+        if group["heading"]:
+            _put(ws, row, col, group["heading"], bold=True, last=col + len(group["columns"]) - 1)
+            for offset, column in enumerate(group["columns"]):
+                _put(ws, row + 1, col + offset, column["label"], bold=True)
+        else:
+            _put(ws, row, col, group["columns"][0]["label"], bold=True)
+            ws.merge_cells(start_row=row, start_column=col, end_row=row + 1, end_column=col)
+        col += len(group["columns"])
+    for col in range(1, last + 1):
         _put(ws, row + 2, col, f"({col})", italic=True, size=10)
     ws.row_dimensions[row].height = 33
     ws.row_dimensions[row + 1].height = 33
     return row + 3
 
 
-def _body(ws, row: int, fig: dict) -> int:
+def _body(ws, row: int, fig: dict, extras: list[dict]) -> int:
     levels = fig["levels"]
     for index, level in enumerate(levels, start=1):
         if len(levels) > 1:
@@ -141,39 +153,45 @@ def _body(ws, row: int, fig: dict) -> int:
             _put(ws, row, 2, upper_first(level["label"]), bold=True, align=Alignment(vertical="center"))
             row += 1
         for number, unit in enumerate(level["units"], start=1):
-            _figures(ws, row, number, unit.get("row_name", unit["name"]), unit)
+            _figures(ws, row, number, unit.get("row_name", unit["name"]), unit, extras)
             row += 1
         if len(level["units"]) > 1:
-            _figures(ws, row, None, f"Cộng {level['label']}", level["totals"], bold=True)
+            _figures(ws, row, None, f"Cộng {level['label']}", level["totals"], extras, bold=True)
             row += 1
     if len(levels) > 1:
-        _figures(ws, row, None, "Tổng cộng", fig["total"], bold=True)
+        _figures(ws, row, None, "Tổng cộng", fig["total"], extras, bold=True)
         row += 1
     return row
 
 
-def _figures(ws, row: int, number: int | None, name: str, values: dict, bold: bool = False) -> None:
+def _figures(ws, row: int, number: int | None, name: str, values: dict, extras: list[dict],
+             bold: bool = False) -> None:
     _put(ws, row, 1, number, bold=bold)
     _put(ws, row, 2, name, bold=bold, align=NAME)
     right = RIGHT
     for offset, key in enumerate(FIELDS):
         _put(ws, row, 3 + offset, int(values[key]), bold=bold, align=right).number_format = COUNT_FORMAT
+    for offset, column in enumerate(extras):
+        value = values.get(column["key"])
+        cell = _put(ws, row, LAST + offset, "-" if value is None else value, bold=bold, align=right)
+        cell.number_format = SCORE_FORMAT if column["kind"] == POINTS else COUNT_FORMAT
     share = values.get("on_time_share")
     # as the documents' table: a share short of 100% never shows 100,00 (vi.share_value)
-    value, digits = (None, 2) if share is None else share_value(share, 2)
-    cell = _put(ws, row, LAST, "-" if value is None else float(value), bold=bold, align=right)
+    value, digits = (None, 2) if share is None else share_value(share, SHARES["on_time_share"].digits)
+    cell = _put(ws, row, LAST + len(extras), "-" if value is None else float(value), bold=bold, align=right)
     cell.number_format = SHARE_FORMAT + "0" * (digits - 2)
 
 
-def _box(ws, first: int, last: int) -> None:
-    for row in ws.iter_rows(min_row=first, max_row=last, min_col=1, max_col=LAST):
+def _box(ws, first: int, last_row: int, last: int) -> None:
+    for row in ws.iter_rows(min_row=first, max_row=last_row, min_col=1, max_col=last):
         for cell in row:
             cell.border = BOX
 
 
-def _layout(ws, header: int, body: int, doc: dict) -> None:
+def _layout(ws, header: int, body: int, doc: dict, last: int) -> None:
     """Column widths, frozen header, A4 landscape with the header repeated on each page."""
-    for col, width in WIDTHS.items():
+    widths = {1: 6, 2: 24, **{c: 9.5 for c in range(3, last)}, last: 11}
+    for col, width in widths.items():
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = f"C{body}"
     ws.print_title_rows = f"{header}:{body - 1}"

@@ -26,7 +26,7 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from reportgen import columns as registry
-from reportgen.columns import COUNTS
+from reportgen.columns import KEYS, required_for
 from reportgen.errors import Problem
 from reportgen.periods import Period
 from reportgen.schema import Limits, Sources
@@ -34,6 +34,7 @@ from reportgen.sources.tables import Table, UnreadableFile, _cell_text, _legacy_
 
 # a group's "Tổng số" (received_total ...) and the columns it is the sum of
 PARTS = {f"{key}_total": registry.in_group(key) for key, group in registry.GROUPS.items() if group.total}
+PARTS["new_total"] = registry.NEW
 TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, hỏi, nặng
 HEADER_SCAN = 40  # rows searched for the header
 
@@ -72,12 +73,14 @@ SPECIAL = {
 TOTAL = ("tong so", "tong")  # a group's "Tổng số"
 
 
-def _aliases() -> dict[str, tuple[registry.Column, ...]]:
-    """Plain heading -> the columns it may name (two when only the group tells them apart)."""
-    found: dict[str, list[registry.Column]] = {}
+def _aliases() -> dict[str, tuple[tuple[registry.Column, bool], ...]]:
+    """Plain heading -> the columns it may name, each with whether only under its group's heading."""
+    found: dict[str, list[tuple[registry.Column, bool]]] = {}
     for column in registry.COLUMNS:
         for alias in column.aliases:
-            found.setdefault(alias, []).append(column)
+            found.setdefault(alias, []).append((column, False))
+        for alias in column.group_aliases:
+            found.setdefault(alias, []).append((column, True))
     return {alias: tuple(columns) for alias, columns in found.items()}
 
 
@@ -109,27 +112,41 @@ def classify(group_text: str | None, text: str) -> str | None:
     ``in_progress_total``; ``bo_qua`` for computed columns (``Tỷ lệ ...``) and notes.
     """
     raw = text.strip()
-    if group_text is None and raw in COUNTS + ("ky", "ma_don_vi", "ten_don_vi"):
+    if group_text is None and raw in KEYS + ("ky", "ma_don_vi", "ten_don_vi"):
         return raw  # reportgen's own column names
     whole = plain(f"{group_text} / {text}" if group_text else text)
     sub = plain(text)
     for name, headings in SPECIAL.items():
         if sub in headings and not group_text:
             return name
-    if sub.startswith("ty le") or sub.startswith("ghi chu") or whole.startswith("ty le"):
+    if sub.startswith("ty le") or whole.startswith("ty le"):
+        return _share_of(whole)
+    if sub.startswith("ghi chu"):
         return "bo_qua"
     group = _group(plain(group_text)) if group_text else _group(sub)
     core = _core(sub)
     if core is None:
         return None
+    candidates = ALIASES.get(core, ())
+    under = next((c.key for c, _ in candidates if group is not None and c.group == group), None)
+    if under:
+        return under
     if core in TOTAL:  # "Tổng số" alone: which group's? never guessed
+        if group == "received" and re.search(r"\bmoi\b", plain(group_text or sub)):
+            return "new_total"  # "Số hồ sơ mới tiếp nhận / Tổng số": without the carried-over files
         return f"{group}_total" if f"{group}_total" in PARTS else None
-    candidates = ALIASES[core]
-    loose = [c for c in candidates if not c.grouped]
-    if loose:
-        return loose[0].key if group in (None, loose[0].group) else None
-    # "Quá hạn" alone: which group's? never guessed
-    return next((c.key for c in candidates if c.group == group), None)
+    loose = next((c for c, grouped in candidates if not grouped), None)
+    if loose and group is None:
+        return loose.key
+    return None  # "Quá hạn" alone: which group's? never guessed
+
+
+def _share_of(heading: str) -> str:
+    """A "Tỷ lệ ..." column: ``ty_le:<share>`` when it is the share of an optional indicator
+    (read only with its counts: reportgen computes it), else ``bo_qua`` (computed from the counts)."""
+    found = [(len(word), -order, share.key) for order, share in enumerate(registry.SHARES.values())
+             for word in share.words if re.search(rf"\b{word}\b", heading)]
+    return f"ty_le:{max(found)[2]}" if found else "bo_qua"  # the longest words; on a tie, the first declared
 
 
 # --- periods ------------------------------------------------------------------------------
@@ -294,7 +311,7 @@ def is_plain_table(path: Path | BinaryIO, sheet: str | None) -> bool:
     try:
         ws = book[sheet] if sheet in book.sheetnames else book.worksheets[0]
         first = next(ws.iter_rows(max_row=1, values_only=True), ())
-        return any(isinstance(v, str) and v.strip() in ("ky", "ma_don_vi") + COUNTS for v in first)
+        return any(isinstance(v, str) and v.strip() in ("ky", "ma_don_vi") + KEYS for v in first)
     finally:
         book.close()
 
@@ -330,7 +347,8 @@ class _Reader:
         rows = self.rows(last + 1, columns, period)  # rows with errors are left out, as in a CSV
         letters = {c.field: get_column_letter(c.index) for c in columns}
         letters.setdefault("ma_don_vi", letters.get("ten_don_vi"))
-        table = Table(Path(self.label), ["ky", "ma_don_vi", *COUNTS], rows,
+        table = Table(Path(self.label), ["ky", "ma_don_vi", *(k for k in KEYS if any(c.field == k for c in columns))],
+                      rows,
                       sorted(n for e in self.notes for n in _legacy_note(e)),
                       cells={k: v for k, v in letters.items() if v})
         return table, self.problems
@@ -363,6 +381,7 @@ class _Reader:
 
     def columns(self, first: int, last: int) -> list[Column] | None:
         columns, seen, ok, carried = [], {}, True, None
+        shares = []  # (share, heading, row, col) of "Tỷ lệ ..." columns of optional indicators
         for col in range(1, self.sheet.max_col + 1):
             top = self.sheet.text(first, col)
             bottom = self.sheet.text(last, col) if last > first else ""
@@ -385,6 +404,9 @@ class _Reader:
                              row, col)
                 ok = False
                 continue
+            if name.startswith("ty_le:"):
+                shares.append((name.removeprefix("ty_le:"), heading, row, col))
+                continue
             if name == "bo_qua":
                 continue
             if name in seen:
@@ -397,7 +419,14 @@ class _Reader:
         if "ten_don_vi" not in fields and "ma_don_vi" not in fields:
             self.problem("thiếu cột Đơn vị (tên hoặc mã đơn vị)", first)
             ok = False
-        for name in COUNTS:
+        for share, heading, row, col in shares:
+            needed = [k for k in registry.SHARES[share].numerator if k not in fields]
+            if needed:
+                self.problem(f"cột tỷ lệ {heading!r} không đọc được: reportgen tự tính tỷ lệ từ số hồ sơ; cần cột số "
+                             f"lượng {', '.join(f'{_heading_of(k)!r} ({k})' for k in needed)}, hoặc khai báo tiêu đề này "
+                             "= \"bo_qua\" trong [sources.columns] của reportgen.toml để bỏ qua", row, col)
+                ok = False
+        for name in required_for(fields):
             if name not in fields:
                 self.problem(f"thiếu cột {_heading_of(name)} ({name}) trong dòng tiêu đề {first}"
                              + (f"–{last}" if last > first else ""), first)
@@ -451,7 +480,7 @@ class _Reader:
                 continue
             name = (cells.get("ten_don_vi") or cells.get("ma_don_vi") or "").strip()
             stt = (cells.get("stt") or "").strip()
-            counts = {f: cells[f] for f in by_field if f in COUNTS or f in PARTS}
+            counts = {f: cells[f] for f in by_field if f in KEYS or f in PARTS}
             has_counts = any(v not in (None, "") for v in counts.values())
             if row == start and re.fullmatch(r"\(?(\d{1,2}|[A-Za-z])\)?", name):
                 continue  # the numbering row: (1), (2) ... or A, B
@@ -471,7 +500,7 @@ class _Reader:
                     if has_counts:
                         self.problem(reason, row, name_col.index, value=name)
                     continue
-            figures = {f: (counts.get(f) or "") for f in COUNTS}
+            figures = {f: (counts.get(f) or "") for f in KEYS if f in by_field}
             ky = self.row_period(row, cells, by_field, period)
             if ky is None:
                 continue
@@ -527,8 +556,9 @@ class _Reader:
         if None in rows:
             return  # a row above could not be read: nothing to compare with
         for name_of, column in by_field.items():
-            if name_of not in COUNTS and name_of not in PARTS:
-                continue
+            if (name_of not in KEYS and name_of not in PARTS) or (
+                    name_of in KEYS and registry.BY_KEY[name_of].role == registry.SCORE):
+                continue  # a score is not added up: a total row's score is not checked
             stated = _number(counts.get(name_of))
             if name_of in PARTS:  # against the rows' parts: a wrong "Tổng số" of a row is its own warning
                 values = [_sum([_number(r.get(p)) for p in PARTS[name_of]]) for r in rows]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from reportgen.vi.dates import date_line, date_news, date_prose, date_table, part_of_day
+from reportgen.vi.figures import score, share, share_rounded, share_table
 from reportgen.vi.numbers import count, decimal, number, percent, percent_exact, roman, share_cell
 from reportgen.vi.periods import cutoff_dates, cutoff_window, period, period_upper, quarter_name
 from reportgen.vi.prose import (
@@ -33,6 +34,9 @@ FILTERS: dict[str, Callable[..., object]] = {
     "percent": percent,
     "percent_exact": percent_exact,
     "share_cell": share_cell,
+    "share": share,
+    "share_table": share_table,
+    "score": score,
     "count": count,
     "roman": roman,
     "date_prose": date_prose,
@@ -56,6 +60,7 @@ FILTERS: dict[str, Callable[..., object]] = {
 __all__ = [
     "FILTERS", "BLANK_NUMBER", "DEFAULT_ABBREVIATIONS", "Abbreviations",
     "number", "decimal", "percent", "percent_exact", "share_cell", "count", "roman",
+    "share", "share_table", "share_rounded", "score",
     "date_prose", "date_line", "date_table", "date_news", "part_of_day",
     "period", "period_upper", "quarter_name", "cutoff_dates", "cutoff_window",
     "document_number", "number_line", "join_prose", "upper_first", "point_letter",
