@@ -73,11 +73,12 @@ columns.declare(columns.Column("lien_thong", None, "Liên thông", "Hồ sơ li�
                                ("ho so lien thong", "lien thong"), required=False))
 from reportgen.workspace import load_workspace
 from reportgen.kinds import build_context
-from reportgen.plan import Job
+from reportgen.job import Job
+from reportgen.periods import Period
 from reportgen.render.to_xlsx import render_xlsx
 ws = load_workspace(sys.argv[1])
 print(ws.figures.set_index("ma_don_vi")["lien_thong"].dropna().to_dict())
-_, ctx, _ = build_context(ws, Job("bao-cao", "AG-LX", "2025-Q4"))
+_, ctx, _ = build_context(ws, Job("bao-cao", "AG-LX", Period.parse("2025-Q4")))
 print(ctx["fig"]["present"][-1], ctx["labels"]["columns"]["lien_thong"])
 open(sys.argv[2], "wb").write(render_xlsx(ctx))
 '''
