@@ -72,6 +72,24 @@ def faults_named(folder: Path, doing: str = ""):
         raise DiskFault(exc.errno, folder, doing) from exc
 
 
+def write_new(path: Path, data: bytes, mode: int = 0o644) -> bool:
+    """Create ``path`` with ``data`` in one step, never replacing a file: False when ``path`` exists.
+
+    Written to a temporary file first, then hard-linked to its name (``link`` fails on an
+    existing name, atomically), so a reader sees the whole file or none.
+    """
+    path = Path(path)
+    tmp = write_temp(path, data, mode)
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        return False
+    finally:
+        tmp.unlink(missing_ok=True)
+    fsync_dir(path.parent)
+    return True
+
+
 def fsync_dir(folder: Path) -> None:
     """Make a rename in ``folder`` durable."""
     fd = os.open(folder, os.O_RDONLY)

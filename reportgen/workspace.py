@@ -7,7 +7,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import fnmatch
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -18,7 +20,7 @@ from reportgen import cycle
 from reportgen.errors import InvalidInput, Problem
 from reportgen.periods import Period
 from reportgen.schema import MAX_PROBLEMS, Config, Limits, Meeting
-from reportgen.sources.guard import Refused, check_inside, check_unpacked, read_inside, shorten, visible
+from reportgen.sources.guard import Refused, check_inside, check_size, check_unpacked, read_inside, shorten, visible
 from reportgen.sources.photo import load_photo
 from reportgen.sources.structured import load_config, load_meeting
 from reportgen.sources.tables import Table, UnreadableFile, read_table
@@ -67,9 +69,16 @@ class Workspace:
         return self.root / "templates"
 
 
-def load_workspace(root: Path) -> Workspace:
-    """Read and validate everything; raise InvalidInput with all errors if any."""
+def load_workspace(root: Path, pending: Mapping[str, bytes | None] | None = None) -> Workspace:
+    """Read and validate everything; raise InvalidInput with all errors if any.
+
+    ``pending``: the workspace as a change would leave it, before anything is written (the web
+    page's upload and meeting form): a figures file, meeting file or photo, by its path in the
+    workspace (``figures/x.csv``), with its new bytes, or None for a file the change removes.
+    Everything else is read from ``root`` as always.
+    """
     root = Path(root)
+    pending = {_key(name): data for name, data in (pending or {}).items()}
     if not root.is_dir():
         raise InvalidInput([Problem(str(root), "không tìm thấy thư mục dữ liệu (workspace)")])
     problems: list[Problem] = []
@@ -78,12 +87,12 @@ def load_workspace(root: Path) -> Workspace:
     limits = config.limits if config else Limits()
     units, found = _load_units(root, limits)
     problems += found
-    figures, found = _load_figures(root, units, config, limits)
+    figures, found = _load_figures(root, units, config, limits, pending)
     problems += found
     period_of = periods_of(figures)
     end_day = (config or Config()).cutoff.ngay_chot
     problems += cycle.before_founding(figures, units, period_of, end_day) + cycle.disagreements(figures, period_of)
-    meetings, files, photos, found = _load_meetings(root, units, figures, limits)
+    meetings, files, photos, found = _load_meetings(root, units, figures, limits, pending)
     problems += found
     if config:
         problems += _late_cutoffs(config, meetings)
@@ -198,9 +207,24 @@ def figure_files(root: Path) -> list[Path]:
                   if p.suffix.lower() in (".csv", ".xlsx") and not p.name.startswith("~$"))
 
 
-def _load_figures(root: Path, units: pd.DataFrame, config: Config | None, limits: Limits):
+def _key(name: str | Path) -> str:
+    """A workspace path as ``pending`` names it: ``figures/x.csv`` (``./`` and repeated ``/`` dropped)."""
+    return "/".join(part for part in str(name).replace("\\", "/").split("/") if part not in ("", "."))
+
+
+def _with_pending(folder: str, names: list[str], pending: Mapping[str, bytes | None]) -> list[str]:
+    """The file names of ``folder`` once ``pending`` is applied, sorted."""
+    inside = {key.split("/", 1)[1]: data for key, data in pending.items()
+              if key.startswith(folder + "/") and "/" not in key.split("/", 1)[1]}
+    return sorted({n for n in names if inside.get(n, b"") is not None} | {n for n, d in inside.items() if d is not None})
+
+
+def _load_figures(root: Path, units: pd.DataFrame, config: Config | None, limits: Limits,
+                  pending: Mapping[str, bytes | None] = {}):
     folder, problems = _folder(root, FIGURES_DIR)
-    files = figure_files(root) if folder else []
+    names = _with_pending(FIGURES_DIR, [p.name for p in figure_files(root)] if folder else [], pending)
+    files = [root / FIGURES_DIR / n for n in names
+             if Path(n).suffix.lower() in (".csv", ".xlsx") and not n.startswith("~$")]
     if not files:
         return check_figures([], units)[0], problems or [Problem(FIGURES_DIR, "không có tệp số liệu .csv hoặc .xlsx")]
     sheet = config.sources.excel_sheet if config else None
@@ -208,7 +232,8 @@ def _load_figures(root: Path, units: pd.DataFrame, config: Config | None, limits
     for path in files:
         label = f"{FIGURES_DIR}/{path.name}"
         try:
-            data = read_inside(root, label, limits.figures_bytes, "figures_file_mb")
+            data = (check_size(pending[label], limits.figures_bytes, "figures_file_mb") if label in pending
+                    else read_inside(root, label, limits.figures_bytes, "figures_file_mb"))
             if path.suffix.lower() == ".xlsx":
                 check_unpacked(data, limits.figures_bytes, "figures_file_mb")
         except Refused as exc:
@@ -225,13 +250,15 @@ def _load_figures(root: Path, units: pd.DataFrame, config: Config | None, limits
     return figures, problems + found
 
 
-def _load_meetings(root: Path, units: pd.DataFrame, figures: pd.DataFrame, limits: Limits):
+def _load_meetings(root: Path, units: pd.DataFrame, figures: pd.DataFrame, limits: Limits,
+                   pending: Mapping[str, bytes | None] = {}):
     folder, problems = _folder(root, MEETINGS_DIR)
-    paths = sorted(folder.glob("*.y*ml")) if folder else []
+    names = _with_pending(MEETINGS_DIR, [p.name for p in folder.glob("*.y*ml")] if folder else [], pending)
+    paths = [root / MEETINGS_DIR / n for n in names if fnmatch.fnmatch(n, "*.y*ml")]
     meetings, files, photos = {}, {}, {}
     for path in paths:
         label = f"{MEETINGS_DIR}/{path.name}"
-        meeting, found = load_meeting(root, label, limits)
+        meeting, found = load_meeting(root, label, limits, pending.get(label))
         problems += found
         if meeting is None:
             continue
@@ -239,7 +266,7 @@ def _load_meetings(root: Path, units: pd.DataFrame, figures: pd.DataFrame, limit
         photo = None
         if meeting.anh is not None and meeting.anh.tep:
             try:
-                photo = load_photo(root, meeting.anh.tep, limits.photo_bytes)
+                photo = load_photo(root, meeting.anh.tep, limits.photo_bytes, pending.get(_key(meeting.anh.tep)))
             except Refused as exc:
                 found.append(Problem(label, f"ảnh: {exc}", column="anh.tep", value=visible(meeting.anh.tep)))
         problems += found

@@ -78,8 +78,8 @@ def test_a_valid_upload_is_kept_under_a_generated_name(site):
     page = upload(client, "so lieu quy 2.csv", (HEADER + SAMPLE_ROW).encode("utf-8"))
     assert page.status_code == 200, page.text
     written = re.search(r"Đã nhận tệp và lưu thành <code>figures/(tai-len-[0-9-]+\.csv)</code>", page.text).group(1)
-    assert figures(ws) == sorted(before + [written])
-    assert "so lieu quy 2" not in " ".join(figures(ws))
+    assert figures(ws) == sorted(before + [written, written + ".ten-goc.txt"])
+    assert (ws / "figures" / (written + ".ten-goc.txt")).read_text(encoding="utf-8") == "so lieu quy 2.csv"
     assert (ws / "figures" / written).read_bytes() == (HEADER + SAMPLE_ROW).encode("utf-8")
     assert "2022-Q2" in client.get("/").text
 
@@ -238,7 +238,7 @@ def test_an_existing_meeting_opens_for_editing_and_is_saved_in_its_own_file(site
     html = client.get("/cuoc-hop?ky=2022-Q1&don_vi=TM").text
     assert 'name="chu_tri.ho_ten" type="text" value="Trần Thị Quý"' in html
     assert 'value="Bưu điện huyện"' in html
-    assert 'name="chi_dao.thoi_han" type="date" value="2022-03-31"' in html
+    assert 'name="chi_dao.thoi_han" type="text" inputmode="numeric" placeholder="dd/mm/yyyy" autocomplete="off" class="date" value="31/03/2022"' in html
     form = {**MEETING_FORM, "don_vi": "TM", "chu_tri.ho_ten": "Trần Thị Quý", "chu_tri.danh_xung": "bà",
             "chu_tri.chuc_vu": "Chủ tịch Ủy ban nhân dân huyện Tháp Mười"}
     page = client.post("/cuoc-hop", data={"csrf": token(client), **form})
@@ -251,7 +251,7 @@ def test_an_existing_meeting_opens_for_editing_and_is_saved_in_its_own_file(site
 def test_meeting_errors_come_back_next_to_their_field_and_nothing_is_written(site):
     client, ws, _ = site
     form = {**MEETING_FORM, "ngay": "2022-02-30", "chu_tri.ho_ten": "", "thanh_phan": ["", ""],
-            "chi_dao.thoi_han": ["31/03/2022", ""]}
+            "chi_dao.thoi_han": ["32/03/2022", ""]}
     page = client.post("/cuoc-hop", data={"csrf": token(client), **form})
     assert page.status_code == 422
     html = page.text
@@ -484,4 +484,96 @@ def test_a_photo_that_is_not_an_image_is_refused_next_to_its_field(site):
     assert ('<span class="field-error" id="loi-anh_moi">không phải tệp ảnh đọc được: cần ảnh JPEG hoặc PNG</span>'
             in page.text)
     assert not (ws / "meetings" / "2022-Q1-TM-MH.yaml").exists()
+    assert not (ws / "anh").exists()
+
+
+# ---- issue 21: uploads against the real workspace, stored names, meeting checks -------------------
+
+def test_an_upload_after_a_meeting_photo_is_checked_with_the_photo_in_place(site, cli):
+    client, ws, _ = site
+    page = client.post("/cuoc-hop", data={"csrf": token(client), **MEETING_FORM, "anh.tep": ""},
+                       files={"anh_moi": ("anh.jpg", _jpeg_with_exif(), "image/jpeg")})
+    assert page.status_code == 303, page.text
+    new = upload(client, "quy2.csv", (HEADER + SAMPLE_ROW).encode("utf-8"))
+    assert new.status_code == 200, new.text
+    assert "Đã nhận tệp" in new.text and "không có tệp này" not in new.text
+    replaced = upload(client, "q1.csv", (ws / "figures" / "mot-cua-2021-q1.csv").read_bytes(),
+                      thay_the="mot-cua-2021-q1.csv", xac_nhan="on")
+    assert replaced.status_code == 200, replaced.text
+    assert cli("validate", "--workspace", ws).exit_code == 0
+
+
+class _SameSecond(__import__("datetime").datetime):
+    @classmethod
+    def now(cls, tz=None):
+        return cls(2026, 12, 7, 13, 56, 56)
+
+
+def test_two_uploads_in_the_same_second_keep_both_files(site, monkeypatch):
+    import datetime
+    import types
+    client, ws, _ = site
+    monkeypatch.setattr(web_app, "dt", types.SimpleNamespace(datetime=_SameSecond, date=datetime.date))
+    first = upload(client, "quy 2.csv", (HEADER + SAMPLE_ROW).encode("utf-8"))
+    second = upload(client, "quy 3.csv", (HEADER + SAMPLE_ROW.replace("2022-Q2", "2022-Q3")).encode("utf-8"))
+    assert first.status_code == second.status_code == 200, second.text
+    stored = sorted(p.name for p in (ws / "figures").glob("tai-len-*.csv"))
+    assert stored == ["tai-len-20261207-135656-2.csv", "tai-len-20261207-135656.csv"]
+    assert "2022-Q3" in (ws / "figures" / stored[0]).read_text(encoding="utf-8")
+    assert "2022-Q2" in (ws / "figures" / stored[1]).read_text(encoding="utf-8")
+    assert (ws / "figures" / (stored[0] + ".ten-goc.txt")).read_text(encoding="utf-8") == "quy 3.csv"
+
+
+def test_a_stored_name_taken_meanwhile_is_never_overwritten(workspace):
+    import datetime
+
+    from reportgen.files import write_new
+    from reportgen.web import figures_upload
+    taken = workspace / "figures" / "tai-len-20261207-135656.csv"
+    assert write_new(taken, b"old") and not write_new(taken, b"new")
+    assert taken.read_bytes() == b"old"
+    taken.unlink()
+    outcome = figures_upload.accept(workspace, "q2.csv", (HEADER + SAMPLE_ROW).encode(), None,
+                                    datetime.datetime(2026, 12, 7, 13, 56, 56))
+    assert outcome.written == "figures/tai-len-20261207-135656.csv"
+
+
+@pytest.mark.parametrize("field, value, label, message", [
+    ("ngay", "10/03/2030", "Ngày họp", "ngày ngoài khoảng hợp lý của kỳ 2022-Q1: cần từ 01/01/2022 đến"),
+    ("chu_tri.ho_ten", "Phạm " * 60, "Họ và tên người chủ trì", "tên quá dài: 299 ký tự, tối đa 100"),
+    ("chu_tri.chuc_vu", "Chủ tịch\u202eUBND", "Chức vụ người chủ trì", "ký tự điều khiển U+202E ở vị trí 9"),
+    ("anh.tep", "../../../etc/passwd", "Ảnh", "ảnh: đường dẫn ra ngoài thư mục dữ liệu: không đọc"),
+    ("anh.tep", "anh/khong-co.jpg", "Ảnh", "ảnh: không có tệp này trong thư mục dữ liệu"),
+    ("chi_dao.thoi_han", ["31/12/2031", ""], "Thời hạn thực hiện", "ngày ngoài khoảng hợp lý"),
+])
+def test_each_value_the_loader_refuses_is_refused_by_the_form(site, field, value, label, message):
+    client, ws, _ = site
+    before = sorted(p.name for p in (ws / "meetings").iterdir())
+    page = client.post("/cuoc-hop", data={"csrf": token(client), **MEETING_FORM, field: value})
+    assert page.status_code == 422, page.text
+    summary = page.text.split('id="tom-tat-loi"')[1].split("</div>")[0]
+    assert re.search(rf'<li><a href="#f-[a-z_-]+(-1)?">{label}</a>: [^<]*{re.escape(message)}', summary), summary
+    assert sorted(p.name for p in (ws / "meetings").iterdir()) == before
+    assert not (ws / "anh").exists()
+    assert load_workspace(ws).meetings.keys() == {("2022-Q1", "TM")}
+
+
+def test_dates_are_typed_and_shown_as_day_month_year(site):
+    client, ws, _ = site
+    page = client.post("/cuoc-hop", data={"csrf": token(client), **MEETING_FORM, "ngay": "10/3/2022",
+                                          "chi_dao.thoi_han": ["31/03/2022", ""]})
+    assert page.status_code == 303, page.text
+    saved = yaml.safe_load((ws / "meetings" / "2022-Q1-TM-MH.yaml").read_text(encoding="utf-8"))
+    assert saved["ngay"].isoformat() == "2022-03-10" and saved["chi_dao"][0]["thoi_han"].isoformat() == "2022-03-31"
+    html = client.get("/cuoc-hop?ky=2022-Q1&don_vi=TM-MH").text
+    assert 'name="ngay" type="text" inputmode="numeric" placeholder="dd/mm/yyyy" autocomplete="off" class="date" value="10/03/2022"' in html
+
+
+def test_a_photo_chosen_with_an_error_elsewhere_is_said_to_be_chosen_again(site):
+    client, ws, _ = site
+    page = client.post("/cuoc-hop", data={"csrf": token(client), **MEETING_FORM, "tac_gia.ho_ten": ""},
+                       files={"anh_moi": ("anh.jpg", _jpeg_with_exif(), "image/jpeg")})
+    assert page.status_code == 422
+    assert '<span class="field-error" id="loi-anh_moi">ảnh đã chọn chưa được lưu: hãy chọn lại ảnh trước khi lưu</span>' in page.text
+    assert '<li><a href="#f-tac_gia-ho_ten">Tác giả</a>: cần nhập mục này</li>' in page.text
     assert not (ws / "anh").exists()

@@ -415,3 +415,50 @@ def test_a_title_of_an_implausible_year_is_one_error_at_its_cell(workspace: Path
         f"{dt.date.today().year + 1} (đặt [limits] first_year, last_year trong reportgen.toml để đổi) "
         "(giá trị: 'BIỂU TỔNG HỢP KẾT QUẢ GIẢI QUYẾT TTHC QUÝ I/3000')"]
     assert cli("validate", "--workspace", workspace).exit_code == 2
+
+
+# --- the lines under the table (issue 21) ------------------------------------------------
+
+def add_footer(ws) -> int:
+    """The lines an office writes under its table: place and date, the signers' titles, their names.
+    Returns the row of the first line. Text lands in number columns too (the signature block)."""
+    first = ws.max_row + 2
+    ws.cell(first, 2, "Người lập biểu")
+    ws.cell(first, 10, "Tháp Mười, ngày 20 tháng 3 năm 2022")
+    ws.cell(first + 1, 2, "NGƯỜI LẬP BIỂU")
+    ws.cell(first + 1, 10, "KT. CHỦ TỊCH")
+    ws.cell(first + 2, 10, "PHÓ CHỦ TỊCH")
+    ws.cell(first + 5, 2, "Nguyễn Văn A")
+    ws.cell(first + 5, 10, "Trần Thị Quý")
+    return first
+
+
+def test_footer_lines_under_the_last_total_are_ignored(workspace: Path):
+    expected = csv_rows(workspace)
+    book, ws = office_sheet(workspace)
+    add_footer(ws)
+    put(workspace, book)
+    loaded = load_workspace(workspace)
+    assert figures_of(loaded) == expected
+    assert loaded.warnings == []
+
+
+def test_a_row_with_a_number_under_the_last_total_is_still_read(workspace: Path):
+    book, ws = office_sheet(workspace)
+    first = add_footer(ws)
+    ws.cell(first + 3, 2, "Xã Không Có")
+    ws.cell(first + 3, 3, 12)
+    put(workspace, book)
+    assert messages(workspace, only_figures=True)[0].startswith(
+        f"figures/bieu-2022-q1.xlsx, ô B{first + 3}: tên đơn vị không có trong units.csv")
+
+
+def test_text_in_number_columns_above_the_last_total_stays_an_error(workspace: Path):
+    book, ws = office_sheet(workspace)
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value == "Cộng cấp xã")
+    ws.insert_rows(row)
+    ws.cell(row, 2, "NGƯỜI LẬP BIỂU")
+    ws.cell(row, 10, "KT. CHỦ TỊCH")
+    put(workspace, book)
+    assert messages(workspace, only_figures=True)[0].startswith(
+        f"figures/bieu-2022-q1.xlsx, ô B{row}: tên đơn vị không có trong units.csv")

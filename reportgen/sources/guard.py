@@ -90,6 +90,14 @@ def check_unpacked(data: bytes, limit: int, limit_key: str | None) -> None:
                       f"{vi_int(UNPACKED_FACTOR * limit)} byte, {UNPACKED_FACTOR} lần giới hạn tệp{how}")
 
 
+def check_size(data: bytes, limit: int, limit_key: str | None) -> bytes:
+    """``data`` when it holds at most ``limit`` bytes, else Refused as ``read_inside`` refuses a file
+    (for bytes not read from a file yet: the web page's pending files)."""
+    if len(data) > limit:
+        raise Refused(_too_big(len(data), limit, limit_key))
+    return data
+
+
 def _too_big(size: int, limit: int, limit_key: str | None) -> str:
     how = f" (đặt [limits] {limit_key} trong reportgen.toml để nâng)" if limit_key else ""
     return f"tệp quá lớn: {vi_int(size)} byte, tối đa {vi_int(limit)} byte{how}"

@@ -13,20 +13,23 @@ import warnings
 
 from PIL import Image, ImageOps
 
-from reportgen.sources.guard import Refused, check_inside, read_inside
+from reportgen.sources.guard import Refused, check_inside, check_size, read_inside
 
 MAX_SIDE = 1600  # pixels; about 2.5 times the bulletin's text width at 150 dpi
 JPEG_QUALITY = 88
 FORMATS = {"JPEG": "jpg", "PNG": "png"}  # Pillow's format name -> the prepared file's extension
 
 
-def load_photo(root, relative: str, limit: int) -> tuple[str, bytes]:
+def load_photo(root, relative: str, limit: int, data: bytes | None = None) -> tuple[str, bytes]:
     """(extension, prepared bytes) of the photo ``relative`` to the workspace ``root``; Refused if
-    it is missing, unreadable, larger than ``limit`` bytes or not a JPEG/PNG image."""
-    if not os.path.lexists(check_inside(root, relative)):
-        raise Refused("không có tệp này trong thư mục dữ liệu")
-    data = read_inside(root, relative, limit, "photo_file_mb")
-    return prepare(data)
+    it is missing, unreadable, larger than ``limit`` bytes or not a JPEG/PNG image.
+    ``data``: the photo's bytes when it is not written yet (checked at the same path)."""
+    path = check_inside(root, relative)
+    if data is None:
+        if not os.path.lexists(path):
+            raise Refused("không có tệp này trong thư mục dữ liệu")
+        data = read_inside(root, relative, limit, "photo_file_mb")
+    return prepare(check_size(data, limit, "photo_file_mb"))
 
 
 def prepare(data: bytes) -> tuple[str, bytes]:

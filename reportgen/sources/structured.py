@@ -27,7 +27,7 @@ from reportgen.errors import Problem
 from reportgen.periods import PERIOD_FORMAT_MESSAGE, Period
 from reportgen.schema import (CONFIG_FILE_BYTES, DEADLINE_MONTHS_AFTER, MEETING_MONTHS_AFTER, YAML_MAX_DEPTH,
                               YAML_MAX_NODES, Config, Limits, Meeting)
-from reportgen.sources.guard import Refused, bad_character, first_bad_line, read_inside
+from reportgen.sources.guard import Refused, bad_character, check_size, first_bad_line, read_inside
 from reportgen.sources.text import decode_bytes, nfc
 from reportgen.validate import check_meeting_text
 
@@ -125,12 +125,17 @@ def _written_nodes(text: str) -> int:
     return written
 
 
-def load_meeting(root: Path, name: str, limits: Limits | None = None) -> tuple[Meeting | None, list[Problem]]:
-    """Parse and check one meeting file, ``root / name`` (label ``name``)."""
+def load_meeting(root: Path, name: str, limits: Limits | None = None,
+                 data: bytes | None = None) -> tuple[Meeting | None, list[Problem]]:
+    """Parse and check one meeting file, ``root / name`` (label ``name``); ``data``: its bytes
+    when they are not written yet (the web page's meeting form checks what it would save)."""
     limits = limits or Limits()
     label = name
     try:
-        text = decode_bytes(read_inside(root, name, limits.meeting_bytes, "meeting_file_mb")).text
+        if data is None:
+            data = read_inside(root, name, limits.meeting_bytes, "meeting_file_mb")
+        check_size(data, limits.meeting_bytes, "meeting_file_mb")
+        text = decode_bytes(data).text
     except Refused as exc:
         return None, [Problem(label, str(exc))]
     except UnicodeDecodeError as exc:

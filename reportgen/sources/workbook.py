@@ -468,7 +468,10 @@ class _Reader:
         by_field = {c.field: c for c in columns}
         name_col = by_field.get("ten_don_vi") or by_field.get("ma_don_vi")
         records, segment, everything = [], [], []
+        last_total = self.last_total(start, name_col, by_field.get("stt"))
         for row in range(start, self.sheet.max_row + 1):
+            if last_total and row > last_total and self.footer(row, columns):
+                continue  # the lines under the table: place and date, "NGƯỜI LẬP BIỂU", the signer's name
             known = len(self.problems)
             cells = {c.field: self.value(row, c.index) for c in columns}
             if len(self.problems) > known:  # a formula without its value: the row cannot be read
@@ -509,6 +512,26 @@ class _Reader:
             segment.append(counts)
             everything.append(counts)
         return records
+
+    def last_total(self, start: int, name_col: Column, stt: Column | None) -> int | None:
+        """The row of the table's last total row (Cộng, Tổng cộng), if it has one."""
+        rows = [row for row in range(start, self.sheet.max_row + 1)
+                if _row_kind(self.sheet.text(row, name_col.index), self.sheet.text(row, stt.index) if stt else "")
+                == "total"]
+        return rows[-1] if rows else None
+
+    def footer(self, row: int, columns: list[Column]) -> bool:
+        """True for a row under the last total that carries no number in the number columns."""
+        for column in columns:
+            if column.field in COUNTS or column.field in PARTS:
+                raw = self.sheet.raw(row, column.index)
+                if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+                    return False
+                if raw is None and self.sheet.formula(row, column.index):
+                    return False
+                if isinstance(raw, str) and NUMBER_TEXT.match(raw.strip().replace("\u00a0", " ")):
+                    return False
+        return True
 
     def row_period(self, row: int, cells: dict, by_field: dict, period: Period | None) -> str | None:
         if "ky" not in by_field or not cells.get("ky"):
@@ -570,6 +593,7 @@ class _Reader:
                          f"cộng các dòng đơn vị được {sum(values)}", row, column.index, severity="warning")
 
 
+NUMBER_TEXT = re.compile(r"^[-+]?\d[\d., ]*$")  # a number written as text, well formed or not
 COUNT_TEXT = re.compile(r"^(\d+|\d{1,3}(\.\d{3})+|\d{1,3}( \d{3})+)$")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
+import os
 import secrets
 import zipfile
 from pathlib import Path
@@ -25,7 +26,7 @@ from starlette.staticfiles import StaticFiles
 
 from reportgen import batch
 from reportgen.errors import InvalidInput, Problem, ReportgenError
-from reportgen.files import write_atomic
+from reportgen.files import write_atomic, write_new
 from reportgen.kinds import KINDS
 from reportgen.plan import Selection, plan
 from reportgen.web import figures_upload, guard, meeting_form, signing_form
@@ -68,6 +69,7 @@ class Site:
         values.setdefault("problems", [])
         text = self.pages.get_template(page).render(
             request=request, csrf=guard.csrf_token(request.session), site=self, kinds=KINDS,
+            summary=meeting_form.summary,
             logged_in=bool(request.session.get("auth")), **values)
         return HTMLResponse(text, status_code=status, headers=SECURITY_HEADERS)
 
@@ -196,31 +198,54 @@ async def meetings_page(site: Site, request: Request, form):
 
 
 def _save_meeting(site: Site, request: Request, ws, form):
+    """Check the meeting as the workspace loader would read it (with its photo); write only then."""
     data = meeting_form.data_from_form(form)
     photo, photo_error = _photo_upload(site, form)
-    if photo:
-        data.setdefault("anh", {"chu_thich": ""})["tep"] = "anh/(tải lên)"  # validated with a placeholder
+    photo_name = None
+    if photo:  # kept under a new generated name, never the uploaded one, nor made of what was typed
+        known = data["ky"] in ws.periods and data["don_vi"] in ws.units.index
+        photo_name = _free_photo_name(site, f"{data['ky']}-{data['don_vi']}" if known else "anh", photo[0])
+        data.setdefault("anh", {"chu_thich": ""})["tep"] = photo_name
     meeting, errors = meeting_form.validate(data)
+    general: list[str] = []
     if meeting is not None:
         errors.update(_workspace_errors(ws, meeting))
+    if meeting is not None and not errors:
+        key = (meeting.ky, meeting.don_vi)
+        path = ws.meeting_files.get(key) or site.root / MEETINGS_DIR / f"{meeting.ky}-{meeting.don_vi}.yaml"
+        label = f"{MEETINGS_DIR}/{path.name}"
+        text = meeting_form.to_yaml(meeting, ws.units.at[meeting.don_vi, "ten_don_vi"])
+        pending = {label: text, **({photo_name: photo[1]} if photo else {})}
+        try:
+            load_workspace(site.root, pending)
+        except InvalidInput as exc:
+            errors, general = meeting_form.loader_errors(exc.problems, label)
+            if not errors and not general:  # the meeting is fine; another file of the workspace is not
+                errors, general = {}, []
     if photo_error:
         errors["anh_moi"] = photo_error
-    if errors:
+    if errors or general:
         if photo:
             data["anh"].pop("tep")
-        return site.render(request, "meetings.html", status=422, ws=ws, errors=errors,
+            errors.setdefault("anh_moi", "ảnh đã chọn chưa được lưu: hãy chọn lại ảnh trước khi lưu")
+        return site.render(request, "meetings.html", status=422, ws=ws, errors=errors, general=general,
                            values=meeting_form.form_values(None, data))
-    if photo:  # kept under a generated name, never the uploaded one
-        extension, prepared = photo
-        name = f"{PHOTO_DIR}/{meeting.ky}-{meeting.don_vi}-{dt.datetime.now():%Y%m%d-%H%M%S}.{extension}"
+    if photo:
         (site.root / PHOTO_DIR).mkdir(exist_ok=True)
-        write_atomic(site.root / name, prepared)
-        meeting = meeting.model_copy(update={"anh": meeting.anh.model_copy(update={"tep": name})})
-    key = (meeting.ky, meeting.don_vi)
-    path = ws.meeting_files.get(key) or site.root / MEETINGS_DIR / f"{meeting.ky}-{meeting.don_vi}.yaml"
+        if not write_new(site.root / photo_name, photo[1]):
+            raise guard.Refused(409, "Một ảnh khác vừa được lưu cùng tên; hãy gửi lại biểu mẫu.")
     path.parent.mkdir(exist_ok=True)
-    write_atomic(path, meeting_form.to_yaml(meeting, ws.units.at[meeting.don_vi, "ten_don_vi"]))
+    write_atomic(path, text)
     return RedirectResponse(f"/cuoc-hop?ky={meeting.ky}&don_vi={meeting.don_vi}&da_luu=1", status_code=303)
+
+
+def _free_photo_name(site: Site, prefix: str, extension: str) -> str:
+    """``anh/<period>-<unit>-<time>.<ext>``, numbered when taken: never an existing file."""
+    stem = f"{PHOTO_DIR}/{prefix}-{dt.datetime.now():%Y%m%d-%H%M%S}"
+    number = 1
+    while os.path.lexists(site.root / (name := f"{stem}{'' if number == 1 else f'-{number}'}.{extension}")):
+        number += 1
+    return name
 
 
 def _photo_upload(site: Site, form) -> tuple[tuple[str, bytes] | None, str | None]:

@@ -1,28 +1,32 @@
 """Uploading a figures file: checked, then validated with the whole workspace, then kept.
 
-The upload is tried in a temporary copy of the workspace with exactly the same loader as
-``reportgen validate``, so the page lists the same problems as the command line. Only an
-upload without errors is written into ``figures/``, atomically, under a generated name
-(never the uploaded one). Replacing a file keeps the old one as a dated copy in
+The upload is checked by the same loader as ``reportgen validate``, over the real workspace
+with the upload pending in it (``load_workspace(root, pending)``), so the page lists the same
+problems as the command line. Only an upload without errors is written into ``figures/``,
+atomically, under a new generated name (never the uploaded one, never over another file),
+with the uploaded name kept beside it. Replacing a file keeps the old one as a dated copy in
 ``luu-cu/figures/`` (outside ``figures/``, so it is not read as figures).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
-import shutil
-import tempfile
+import threading
 from dataclasses import dataclass, field
+from dataclasses import replace as replace_fields
 from pathlib import Path
 
 from reportgen.errors import InvalidInput, Problem
-from reportgen.files import fsync_dir, write_atomic
+from reportgen.files import fsync_dir, write_atomic, write_new
 from reportgen.workspace import FIGURES_DIR, Workspace, figure_files, load_workspace
 
 KINDS = {".csv": "CSV", ".xlsx": "Excel (.xlsx)"}
 OLD_COPIES = Path("luu-cu") / FIGURES_DIR
 ZIP_MAGIC = b"PK\x03\x04"
+ORIGINAL_SUFFIX = ".ten-goc.txt"  # beside an uploaded file: the name it had on the user's computer
+_WRITING = threading.Lock()  # one upload checked and written at a time
 
 
 @dataclass
@@ -31,6 +35,7 @@ class Outcome:
 
     written: str | None = None
     kept_copy: str | None = None
+    original: str | None = None
     problems: list[Problem] = field(default_factory=list)
     workspace: Workspace | None = None
 
@@ -53,47 +58,71 @@ def check_file(filename: str, data: bytes, limit: int) -> list[Problem]:
 
 
 def accept(root: Path, filename: str, data: bytes, replace: str | None, now: dt.datetime) -> Outcome:
-    """Validate the upload with the workspace; write it only when there is no error."""
+    """Validate the upload with the workspace as it is; write it only when there is no error.
+
+    The loader reads the real workspace (its meetings, their photos, every figures file) with
+    the upload in place of ``figures/<replace>``; nothing is copied. The stored name is new
+    (created exclusively, never replacing a file), and the name the user chose is kept beside
+    it (``<stored>`` + ``ORIGINAL_SUFFIX``).
+    """
     suffix = Path(filename).suffix.lower()
-    name = f"tai-len-{now:%Y%m%d-%H%M%S}{suffix}"
-    with tempfile.TemporaryDirectory(prefix="reportgen-upload-") as tmp:
-        trial = _copy_workspace(root, Path(tmp) / "ws", skip=replace)
-        (trial / FIGURES_DIR).mkdir(exist_ok=True)
-        (trial / FIGURES_DIR / name).write_bytes(data)
+    with _WRITING:
+        name = _free_name(root, f"tai-len-{now:%Y%m%d-%H%M%S}", suffix)
+        pending = {f"{FIGURES_DIR}/{name}": data}
+        if replace:
+            pending[f"{FIGURES_DIR}/{replace}"] = None
         try:
-            ws = load_workspace(trial)
+            ws = load_workspace(root, pending)
         except InvalidInput as exc:
             return Outcome(problems=[_relabel(p, name, filename) for p in exc.problems])
-    kept = _keep_old(root, replace, now) if replace else None
-    write_atomic(root / FIGURES_DIR / name, data)
-    return Outcome(written=f"{FIGURES_DIR}/{name}", kept_copy=kept,
+        kept = _keep_old(root, replace, now) if replace else None
+        folder = root / FIGURES_DIR
+        folder.mkdir(exist_ok=True)
+        while not write_new(folder / name, data):  # another process took the name meanwhile
+            name = _free_name(root, f"tai-len-{now:%Y%m%d-%H%M%S}", suffix)
+        write_atomic(folder / (name + ORIGINAL_SUFFIX), filename.encode("utf-8"))
+    return Outcome(written=f"{FIGURES_DIR}/{name}", kept_copy=kept, original=filename,
                    problems=[_relabel(p, name, filename) for p in ws.warnings])
+
+
+def _free_name(root: Path, stem: str, suffix: str) -> str:
+    """``stem + suffix``, or ``stem-2 + suffix`` ... : the first name not taken in figures/."""
+    folder = root / FIGURES_DIR
+    for number in itertools.count(1):
+        name = f"{stem}{'' if number == 1 else f'-{number}'}{suffix}"
+        if not os.path.lexists(folder / name):
+            return name
+    raise AssertionError("unreachable")
+
+
+def original_name(root: Path, stored: str) -> str | None:
+    """The name the user's file had when it was uploaded as ``figures/<stored>``, if known."""
+    from reportgen.sources.guard import Refused, read_inside
+    try:
+        return read_inside(root, f"{FIGURES_DIR}/{stored}{ORIGINAL_SUFFIX}", 4096, None).decode("utf-8").strip() or None
+    except (Refused, UnicodeDecodeError):
+        return None
 
 
 def _relabel(problem: Problem, stored: str, uploaded: str) -> Problem:
     """Problems of the upload name the file as the user chose it."""
     if problem.file == f"{FIGURES_DIR}/{stored}":
-        return Problem(uploaded, problem.message, problem.row, problem.column, problem.value, problem.severity)
+        return replace_fields(problem, file=uploaded)
     return problem
 
 
-def _copy_workspace(root: Path, trial: Path, skip: str | None) -> Path:
-    """The workspace's input files (regular files only) in ``trial``, without ``figures/<skip>``."""
-    def ignore(folder, names):
-        here = Path(folder)
-        return [n for n in names if (here / n).is_symlink() or (here == root / FIGURES_DIR and n == skip)
-                or (here == root and n not in ("reportgen.toml", "units.csv", FIGURES_DIR, "meetings", "templates"))]
-    shutil.copytree(root, trial, ignore=ignore)
-    return trial
-
-
 def _keep_old(root: Path, replace: str, now: dt.datetime) -> str:
-    """Move ``figures/<replace>`` to a dated copy; return the copy's path in the workspace."""
+    """Move ``figures/<replace>`` (and its original name) to a dated copy; the copy's path in the workspace."""
     old = root / FIGURES_DIR / replace
     folder = root / OLD_COPIES
     folder.mkdir(parents=True, exist_ok=True)
-    copy = folder / f"{old.stem}-{now:%Y%m%d-%H%M%S}{old.suffix}"
+    stem = f"{old.stem}-{now:%Y%m%d-%H%M%S}"
+    number = 1
+    while os.path.lexists(copy := folder / f"{stem}{'' if number == 1 else f'-{number}'}{old.suffix}"):
+        number += 1
     os.replace(old, copy)
+    if (old.parent / (old.name + ORIGINAL_SUFFIX)).is_file():
+        os.replace(old.parent / (old.name + ORIGINAL_SUFFIX), folder / (copy.name + ORIGINAL_SUFFIX))
     fsync_dir(folder)
     return str(OLD_COPIES / copy.name)
 

@@ -10,11 +10,14 @@ block lists and Vietnamese text unescaped.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import yaml
 from pydantic import ValidationError
 
+from reportgen.errors import Problem
 from reportgen.schema import Meeting
+from reportgen.sources.guard import bad_character
 
 LISTS = ("thanh_phan", "ket_qua", "thao_luan.noi_dung", "nguyen_nhan", "han_che", "nhiem_vu")
 DIRECTION_FIELDS = ("noi_dung", "don_vi", "thoi_han")
@@ -23,9 +26,47 @@ KEY_ORDER = ("don_vi", "ky", "ngay", "buoi", "loai_hop", "chu_tri", "thanh_phan"
              "ngay_thong_bao")
 
 
+DATES = ("ngay", "ngay_bao_cao", "so_lieu_den", "ngay_thong_bao", "chi_dao.thoi_han")
+# Each field in words, for the summary of errors at the top of the form.
+LABELS = {
+    "ngay": "Ngày họp", "buoi": "Buổi", "don_vi": "Đơn vị", "ky": "Kỳ",
+    "chu_tri.ho_ten": "Họ và tên người chủ trì", "chu_tri.danh_xung": "Danh xưng người chủ trì",
+    "chu_tri.chuc_vu": "Chức vụ người chủ trì", "thanh_phan": "Thành phần dự họp", "ket_qua": "Kết quả đã làm",
+    "thao_luan.noi_dung": "Nội dung thảo luận", "chi_dao": "Ý kiến chỉ đạo", "chi_dao.noi_dung": "Nội dung chỉ đạo",
+    "chi_dao.don_vi": "Đơn vị thực hiện", "chi_dao.thoi_han": "Thời hạn thực hiện",
+    "khen_thuong.hinh_thuc": "Hình thức khen thưởng", "khen_thuong.tap_the": "Số tập thể được khen",
+    "khen_thuong.ca_nhan": "Số cá nhân được khen", "khen_thuong.noi_dung": "Lý do khen thưởng",
+    "anh.chu_thich": "Chú thích ảnh", "anh_moi": "Ảnh", "nguyen_nhan": "Nguyên nhân tồn tại",
+    "nhiem_vu": "Nhiệm vụ kỳ tới", "tac_gia.ho_ten": "Tác giả", "tac_gia.don_vi": "Đơn vị của tác giả",
+    "bao_cao_boi": "Cơ quan trình bày báo cáo", "ngay_bao_cao": "Ngày báo cáo", "so_lieu_den": "Số liệu tính đến ngày",
+    "ngay_thong_bao": "Ngày thông báo",
+}
+_DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+
+
+def iso_date(text: str) -> str:
+    """``09/03/2022`` -> ``2022-03-09`` (a date as typed); anything else is returned as it is, to be refused."""
+    match = _DAY_MONTH_YEAR.match(text)
+    if not match:
+        return text
+    day, month, year = (int(g) for g in match.groups())
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def shown_date(value) -> str:
+    """A date as the form shows it: ``09/03/2022``; text that is not a date stays as typed."""
+    if isinstance(value, dt.date):
+        return f"{value:%d/%m/%Y}"
+    try:
+        return f"{dt.date.fromisoformat(value):%d/%m/%Y}" if value else ""
+    except (TypeError, ValueError):
+        return value or ""
+
+
 def _text(form, name: str) -> str:
     value = form.get(name)
-    return value.strip() if isinstance(value, str) else ""
+    text = value.strip() if isinstance(value, str) else ""
+    return iso_date(text) if name in DATES else text
 
 
 def _items(form, name: str) -> list[str]:
@@ -66,8 +107,8 @@ def _directions(form) -> list[dict]:
     columns = [form.getlist(f"chi_dao.{name}") for name in DIRECTION_FIELDS]
     rows = []
     for values in zip(*columns):
-        row = {name: value.strip() for name, value in zip(DIRECTION_FIELDS, values)
-               if isinstance(value, str) and value.strip()}
+        row = {name: (iso_date(value.strip()) if name == "thoi_han" else value.strip())
+               for name, value in zip(DIRECTION_FIELDS, values) if isinstance(value, str) and value.strip()}
         if row:
             rows.append(row)
     return rows
@@ -80,11 +121,61 @@ def validate(data: dict) -> tuple[Meeting | None, dict[str, str]]:
     """The meeting, or the errors keyed by form field (``chi_dao.noi_dung`` for a row's field)."""
     errors = {name: "cần nhập mục này" for name in REQUIRED_TEXT
               if not data[name.split(".")[0]][name.split(".")[1]]}
+    errors.update(_bad_characters(data))
     try:
         meeting = Meeting.model_validate(data)
     except ValidationError as exc:
         return None, {_field_of(err["loc"]): _message(err) for err in exc.errors()} | errors
     return (None, errors) if errors else (meeting, {})
+
+
+def _bad_characters(data, loc: tuple = ()) -> dict[str, str]:
+    """Control and bidirectional characters, by field: the loader refuses them in the file."""
+    found: dict[str, str] = {}
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+    for key, value in items:
+        if isinstance(value, str) and (bad := bad_character(value)):
+            found.setdefault(_field_of(loc + (key,)), bad)
+        elif isinstance(value, (dict, list)):
+            for name, message in _bad_characters(value, loc + (key,)).items():
+                found.setdefault(name, message)
+    return found
+
+
+ANCHORS = {"buoi": "f-buoi", "chi_dao": "f-cd-nd-1", "chi_dao.noi_dung": "f-cd-nd-1", "chi_dao.don_vi": "f-cd-dv-1",
+           "chi_dao.thoi_han": "f-cd-th-1", "anh_moi": "f-anh_moi", "don_vi": None, "ky": None}
+
+
+def field_id(name: str) -> str | None:
+    """The id of the (first) input of a form field, for the summary's links and the focus."""
+    if name in ANCHORS:
+        return ANCHORS[name]
+    base = "f-" + name.replace(".", "-")
+    return base + "-1" if name in LISTS or name in ("nguyen_nhan", "nhiem_vu") else base
+
+
+def summary(errors: dict[str, str]) -> list[tuple[str | None, str, str]]:
+    """(input id, field in words, message) of each error, in the form's order."""
+    order = list(LABELS)
+    return [(field_id(name), LABELS.get(name, name), message)
+            for name, message in sorted(errors.items(), key=lambda item: order.index(item[0])
+                                        if item[0] in order else len(order))]
+
+
+def loader_errors(problems: list[Problem], label: str) -> tuple[dict[str, str], list[str]]:
+    """The workspace loader's errors about the meeting file ``label``: by form field, and the rest."""
+    by_field: dict[str, str] = {}
+    rest: list[str] = []
+    for problem in problems:
+        if problem.file != label or problem.severity != "error":
+            continue
+        field = _field_of(tuple(p for p in (problem.column or "").split(".") if p and not p.isdigit()))
+        field = "anh_moi" if field == "anh.tep" else field
+        if field in LABELS:
+            by_field.setdefault(field, problem.message)
+        else:
+            rest.append(problem.message)
+    return by_field, rest
 
 
 def _field_of(loc: tuple) -> str:
@@ -98,7 +189,7 @@ def _message(err: dict) -> str:
     if kind == "too_short":
         return "cần ít nhất một dòng"
     if kind.startswith("date"):
-        return "ngày không hợp lệ: cần dạng năm-tháng-ngày, ví dụ 2022-03-09"
+        return "ngày không hợp lệ: cần ngày/tháng/năm, ví dụ 09/03/2022"
     if kind == "literal_error":
         return "hãy chọn một giá trị trong danh sách"
     if kind.startswith("int") or kind == "greater_than_equal":
@@ -124,8 +215,7 @@ def form_values(meeting: Meeting | None, data: dict | None = None) -> dict:
     """Values to fill the form with: from a meeting file, or from what was typed."""
     if data is None:
         data = meeting.model_dump(mode="python") if meeting else {}
-    def date_text(value):
-        return value.isoformat() if isinstance(value, dt.date) else (value or "")
+    date_text = shown_date
     chair = data.get("chu_tri") or {}
     discussion = data.get("thao_luan") or {}
     return {

@@ -8,16 +8,19 @@ document.addEventListener("click", (event) => {
     const rows = list.querySelectorAll("[data-row]");
     const copy = rows[rows.length - 1].cloneNode(true);
     const n = rows.length + 1;
-    copy.querySelectorAll("input").forEach((input) => { input.value = ""; input.id = input.id.replace(/-\d+$/, "-" + n); });
+    copy.querySelectorAll("input, textarea").forEach((input) => {
+      input.value = ""; input.id = input.id.replace(/-\d+$/, "-" + n);
+      input.removeAttribute("aria-invalid"); input.removeAttribute("aria-describedby");
+    });
     copy.querySelectorAll("label").forEach((label) => { label.htmlFor = label.htmlFor.replace(/-\d+$/, "-" + n); });
     add.before(copy);
-    copy.querySelector("input").focus();
+    copy.querySelector("input, textarea").focus();
   }
   const remove = event.target.closest("[data-remove]");
   if (remove) {
     const list = remove.closest("[data-list]");
     const row = remove.closest("[data-row]");
-    if (list.querySelectorAll("[data-row]").length > 1) { row.remove(); } else { row.querySelectorAll("input").forEach((i) => { i.value = ""; }); }
+    if (list.querySelectorAll("[data-row]").length > 1) { row.remove(); } else { row.querySelectorAll("input, textarea").forEach((i) => { i.value = ""; }); }
   }
   const preview = event.target.closest("[data-preview]");
   if (preview) {
@@ -34,4 +37,10 @@ if (progress) {
     if (count) { count.textContent = state.done + "/" + state.total; }
     if (!state.running) { clearInterval(timer); window.location.replace("/lap"); }
   }, 700);
+}
+// After an error: the first wrong field is focused and scrolled to (the summary links to each).
+const wrong = document.querySelector("[aria-invalid=true]");
+if (wrong) {
+  wrong.scrollIntoView({ block: "center" });
+  wrong.focus({ preventScroll: true });
 }
