@@ -546,44 +546,56 @@ def _VIETNAM():  # noqa: N802
 @main.command("serve")
 @WORKSPACE
 @click.option("--out", "-o", type=click.Path(path_type=Path), default=Path("outputs"), show_default=True,
-              help="Output root the page builds into and serves files from.")
+              help="Thư mục văn bản đã lập: trang lập văn bản vào đây và tải tệp từ đây (như build).")
 @click.option("--archive", "-a", "archive_root", type=click.Path(path_type=Path), default=ARCHIVE_ROOT,
-              show_default=True, help="Archive folder.")
+              show_default=True, help="Thư mục kho lưu trữ (như archive).")
 @click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on; beyond 127.0.0.1 a password is required.")
-@click.option("--port", type=click.IntRange(1, 65535), default=8080, show_default=True)
+              help="Địa chỉ mở trang; ngoài 127.0.0.1 (máy này) phải có mật khẩu.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8080, show_default=True, help="Cổng mở trang.")
 @click.option("--password-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="File holding the login password (or set REPORTGEN_PASSWORD).")
-@click.option("--office-p12", type=_FILE, help="The office's key (PKCS#12) for the clerk's signing page.")
-@click.option("--office-password-file", type=_FILE, help="File whose first line is that file's password.")
-@click.option("--office-pkcs11-lib", type=_FILE, help="Or the office's token attached to the server: its library.")
-@click.option("--office-token-label", help="The office token's label.")
-@click.option("--office-pin-file", type=_FILE, help="File whose first line is the office token's PIN.")
-@click.option("--seal-image", type=_FILE, help="The seal, red PNG, transparent (with an office key).")
+              help="Tệp chứa mật khẩu đăng nhập (hoặc đặt biến môi trường REPORTGEN_PASSWORD).")
+@click.option("--ten-may", "names", multiple=True, metavar="TÊN",
+              help="Tên khác của máy này mà người dùng gõ trên trình duyệt (ví dụ may-chu.ubnd.local); "
+                   "yêu cầu mang tên máy khác bị từ chối. Dùng được nhiều lần.")
+@click.option("--cert", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Tệp chứng chỉ TLS (PEM) để mở trang bằng https:// trong mạng cơ quan; cần cùng --key.")
+@click.option("--key", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Tệp khóa riêng TLS (PEM) của chứng chỉ --cert.")
+@click.option("--office-p12", type=_FILE, help="Khóa của văn phòng (PKCS#12) cho trang ký số của văn thư.")
+@click.option("--office-password-file", type=_FILE, help="Tệp có dòng đầu là mật khẩu của tệp khóa đó.")
+@click.option("--office-pkcs11-lib", type=_FILE, help="Hoặc thư viện của token văn phòng gắn vào máy chủ.")
+@click.option("--office-token-label", help="Nhãn (label) của token văn phòng.")
+@click.option("--office-pin-file", type=_FILE, help="Tệp có dòng đầu là mã PIN của token văn phòng.")
+@click.option("--seal-image", type=_FILE, help="Ảnh con dấu, PNG màu đỏ, nền trong suốt (cùng khóa văn phòng).")
 def serve(workspace: Path, out: Path, archive_root: Path, host: str, port: int, password_file: Path | None,
-          office_p12, office_password_file, office_pkcs11_lib, office_token_label, office_pin_file,
-          seal_image) -> None:
-    """Start the local web page for office staff: figures, meeting form, build, preview, archive.
+          names: tuple[str, ...], cert: Path | None, key: Path | None, office_p12, office_password_file,
+          office_pkcs11_lib, office_token_label, office_pin_file, seal_image) -> None:
+    """Mở trang web cho cán bộ văn phòng: số liệu, cuộc họp, lập văn bản, xem trước, lưu trữ, ký số.
 
-    Listens on 127.0.0.1 (this machine only) unless --host is given; listening beyond
-    loopback needs a password (--password-file or REPORTGEN_PASSWORD), and the page then
-    asks for it. Stop with Ctrl-C.
+    Chỉ mở trên máy này (127.0.0.1) nếu không có --host; mở ra mạng cơ quan thì phải có mật
+    khẩu (--password-file hoặc REPORTGEN_PASSWORD), nên dùng thêm --cert/--key để mở bằng
+    https://. Dừng bằng Ctrl-C.
 
     \b
-    Example:
+    Ví dụ:
         reportgen serve --workspace inputs
-        reportgen serve --workspace inputs --host 0.0.0.0 --password-file /etc/reportgen-mat-khau
+        reportgen serve --workspace inputs --host 0.0.0.0 --password-file /etc/reportgen-mat-khau \\
+            --cert may-chu.pem --key may-chu-khoa.pem --ten-may may-chu.ubnd.local
     """
     from reportgen.web import guard
 
     password = (password_file.read_text(encoding="utf-8").strip() if password_file
                 else os.environ.get("REPORTGEN_PASSWORD") or None)
     guard.check_listen(host, password)
+    if (cert is None) != (key is None):
+        raise InvalidInput([Problem("--key" if key is None else "--cert",
+                                    "cần cả --cert (chứng chỉ) và --key (khóa riêng) để mở trang bằng https://")])
     if not Path(workspace).is_dir():
         raise InvalidInput([Problem(str(workspace), "không tìm thấy thư mục dữ liệu (workspace)")])
     import uvicorn
 
     from reportgen.web import create_app
+    from reportgen.web.shield import TimedH11Protocol
 
     office = None
     if office_p12 or office_pkcs11_lib:
@@ -594,6 +606,13 @@ def serve(workspace: Path, out: Path, archive_root: Path, host: str, port: int, 
             raise InvalidInput([Problem("--seal-image", "cần ảnh con dấu (PNG) cho trang ký số của văn thư")])
         office = OfficeKey(KeySource(office_p12, office_password_file, office_pkcs11_lib, office_token_label, None,
                                      office_pin_file), seal_image)
-    app = create_app(workspace, out, archive_root, password, office=office)
-    click.echo(f"reportgen: trang web tại http://{host}:{port}/ (Ctrl-C để dừng)", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False, proxy_headers=False)
+    app = create_app(workspace, out, archive_root, password, host=host, port=port, names=names,
+                     tls=cert is not None, office=office)
+    scheme = "https" if cert else "http"
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    click.echo(f"reportgen: trang web tại {scheme}://{shown}:{port}/ (Ctrl-C để dừng)", err=True)
+    click.echo(f"reportgen: văn bản lập vào {Path(out).resolve()}, kho lưu trữ {Path(archive_root).resolve()}",
+               err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False, proxy_headers=False,
+                http=TimedH11Protocol, timeout_keep_alive=5, h11_max_incomplete_event_size=64 * 1024,
+                ssl_certfile=str(cert) if cert else None, ssl_keyfile=str(key) if key else None)

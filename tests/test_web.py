@@ -17,6 +17,7 @@ from reportgen.web import create_app
 from reportgen.workspace import load_workspace
 from reportgen.web import app as web_app
 
+BASE = "http://127.0.0.1:8080"  # the address served: a request naming another host is refused
 SAMPLE_ROW = "2022-Q2,TM-MH,8,201,3,12,150,60,0,14,0\n"
 HEADER = "ky,ma_don_vi,truc_tuyen,truc_tiep,buu_chinh,ky_truoc,truoc_han,dung_han,qua_han,dang_trong_han,dang_qua_han\n"
 
@@ -24,7 +25,7 @@ HEADER = "ky,ma_don_vi,truc_tuyen,truc_tiep,buu_chinh,ky_truoc,truoc_han,dung_ha
 @pytest.fixture
 def site(workspace, tmp_path):
     app = create_app(workspace, tmp_path / "out", tmp_path / "archive")
-    client = TestClient(app, raise_server_exceptions=False, follow_redirects=False)
+    client = TestClient(app, base_url=BASE, raise_server_exceptions=False, follow_redirects=False)
     return client, workspace, tmp_path
 
 
@@ -124,7 +125,7 @@ def test_wrongly_typed_uploads_are_refused(site, name, data, message):
 
 
 def test_an_oversized_upload_is_refused(workspace, tmp_path):
-    client = TestClient(create_app(workspace, tmp_path / "out", tmp_path / "a", upload_limit=1024 * 1024))
+    client = TestClient(create_app(workspace, tmp_path / "out", tmp_path / "a", upload_limit=1024 * 1024), base_url=BASE)
     before = figures(workspace)
     page = upload(client, "lon.csv", (HEADER + SAMPLE_ROW * 30000).encode("utf-8"))
     assert page.status_code == 422
@@ -392,7 +393,7 @@ def test_server_errors_show_no_traceback(site, monkeypatch):
 
 def test_password_mode_needs_a_login(workspace, tmp_path):
     client = TestClient(create_app(workspace, tmp_path / "o", tmp_path / "a", password="mật khẩu 1"),
-                        follow_redirects=False)
+                        base_url=BASE, follow_redirects=False)
     assert client.get("/").headers["location"] == "/dang-nhap"
     assert client.get("/tep/2022-Q1/TM/bao-cao.pdf").status_code == 303
     wrong = client.post("/dang-nhap", data={"csrf": token(client, "/dang-nhap"), "mat_khau": "sai"})

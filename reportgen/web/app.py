@@ -6,6 +6,7 @@ served only from the build's output folder, found by period, unit, kind and form
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import io
 import logging
@@ -20,7 +21,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -29,12 +32,18 @@ from reportgen.errors import InvalidInput, Problem, ReportgenError
 from reportgen.files import write_atomic, write_new
 from reportgen.kinds import KINDS
 from reportgen.plan import Selection, plan
-from reportgen.web import figures_upload, guard, meeting_form, signing_form
+from reportgen.sources.guard import Refused, read_inside
+from reportgen.web import figures_upload, guard, meeting_form, shield, signing_form
 from reportgen.web.runner import Runner
 from reportgen.workspace import MEETINGS_DIR, load_workspace
 
 HERE = Path(__file__).resolve().parent
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the period's ZIP is the same bytes for the same files
 UPLOAD_LIMIT = 20 * 1024 * 1024
+FORM_ALLOWANCE = 1024 * 1024  # a request's body beyond its file: the form's other fields
+MAX_FIELDS = 2000
+SESSION_SECONDS = 8 * 3600
+OUTPUT_LIMIT = 1024 * 1024 * 1024  # bytes of one output file served
 PHOTO_DIR = "anh"  # the workspace folder for photos uploaded with a meeting
 LOG = logging.getLogger("reportgen.web")
 LEVEL_ORDER = {"tinh": 0, "huyen": 1, "xa": 2}
@@ -47,13 +56,16 @@ class Site:
     """The state of one server: its workspace, output and archive folders, and the build runner."""
 
     def __init__(self, workspace: Path, out: Path, archive_root: Path, password: str | None,
-                 upload_limit: int = UPLOAD_LIMIT, office: signing_form.OfficeKey | None = None):
+                 upload_limit: int = UPLOAD_LIMIT, throttle: guard.Throttle | None = None,
+                 office: signing_form.OfficeKey | None = None):
         self.root = Path(workspace).resolve()
         self.out = Path(out).resolve()
         self.archive_root = Path(archive_root).resolve()
         self.password = password
         self.upload_limit = upload_limit
         self.office = office
+        self.sessions = guard.Sessions(SESSION_SECONDS)
+        self.throttle = throttle or guard.Throttle()
         self.runner = Runner()
         self.pages = Environment(loader=FileSystemLoader(HERE / "pages"), autoescape=select_autoescape(default=True),
                                  trim_blocks=True, lstrip_blocks=True)
@@ -65,27 +77,29 @@ class Site:
         except InvalidInput as exc:
             return None, exc.problems
 
+    def logged_in(self, request: Request) -> bool:
+        return self.sessions.valid(request.session.get("sid"))
+
     def render(self, request: Request, page: str, status: int = 200, **values) -> HTMLResponse:
         values.setdefault("problems", [])
         text = self.pages.get_template(page).render(
             request=request, csrf=guard.csrf_token(request.session), site=self, kinds=KINDS,
             summary=meeting_form.summary,
-            logged_in=bool(request.session.get("auth")), **values)
-        return HTMLResponse(text, status_code=status, headers=SECURITY_HEADERS)
-
-
-SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'self'; frame-src 'self'; "
-                               "frame-ancestors 'self'; form-action 'self'; base-uri 'none'",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-}
+            logged_in=self.logged_in(request), **values)
+        return HTMLResponse(text, status_code=status, headers={"Cache-Control": "no-store"})
 
 
 def create_app(workspace: Path, out: Path, archive_root: Path, password: str | None = None,
-               upload_limit: int = UPLOAD_LIMIT, office: signing_form.OfficeKey | None = None) -> Starlette:
-    """The application for one workspace; ``password`` turns on the login page, ``office`` the signing form."""
-    site = Site(workspace, out, archive_root, password, upload_limit, office)
+               upload_limit: int = UPLOAD_LIMIT, host: str = "127.0.0.1", port: int | None = None,
+               names: tuple[str, ...] = (), tls: bool = False,
+               body_seconds: float = shield.BODY_SECONDS, throttle: guard.Throttle | None = None,
+               office: signing_form.OfficeKey | None = None) -> Starlette:
+    """The application for one workspace; ``password`` turns on the login page, ``office`` the signing form.
+
+    ``host``/``port``: the address served (a request naming another is refused), ``names``:
+    other names of this machine the office uses; ``tls``: served over HTTPS (Secure cookie).
+    """
+    site = Site(workspace, out, archive_root, password, upload_limit, throttle, office)
     routes = [
         Route("/", _handler(site, overview)),
         Route("/so-lieu", _handler(site, figures_page), methods=["GET", "POST"]),
@@ -100,8 +114,10 @@ def create_app(workspace: Path, out: Path, archive_root: Path, password: str | N
         Route("/dang-xuat", _handler(site, logout), methods=["POST"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
-    middleware = [Middleware(SessionMiddleware, secret_key=secrets.token_urlsafe(32), session_cookie="reportgen",
-                             same_site="strict", https_only=False, max_age=8 * 3600)]
+    middleware = [Middleware(shield.Shield, hosts=shield.host_names(host, names), port=port,
+                             body_limit=upload_limit + FORM_ALLOWANCE, body_seconds=body_seconds),
+                  Middleware(SessionMiddleware, secret_key=secrets.token_urlsafe(32), session_cookie="reportgen",
+                             same_site="strict", https_only=tls, max_age=SESSION_SECONDS)]
     app = Starlette(routes=routes, middleware=middleware)
     app.state.site = site
     return app
@@ -111,15 +127,23 @@ def _handler(site: Site, view):
     """Wrap a view: login when a password is set, CSRF on POST, refusals and errors as pages."""
     async def endpoint(request: Request):
         try:
-            if site.password and view is not login and not request.session.get("auth"):
+            if site.password and view is not login and not site.logged_in(request):
                 return RedirectResponse("/dang-nhap", status_code=303)
             form = None
             if request.method == "POST":
-                form = await request.form(max_files=2, max_fields=2000, max_part_size=site.upload_limit + 1)
+                form = await request.form(max_files=1, max_fields=MAX_FIELDS, max_part_size=site.upload_limit + 1)
                 guard.check_csrf(request.session, form)
             return await view(site, request, form)
+        except (shield.BodyTooLarge, shield.BodyTooSlow):
+            raise  # answered by the shield (413, 408)
         except guard.Refused as exc:
             return site.render(request, "error.html", status=exc.status, message=exc.message)
+        except HTTPException as exc:  # the form parser's refusals: too many files or fields, a malformed body
+            return site.render(request, "error.html", status=exc.status_code if 400 <= exc.status_code < 500 else 400,
+                               message="Biểu mẫu gửi lên không hợp lệ (quá nhiều tệp hoặc quá nhiều mục, hoặc "
+                                       "nội dung hỏng). Hãy tải lại trang rồi gửi lại.")
+        except ClientDisconnect:
+            return Response(status_code=400)
         except Exception:  # never a traceback in the browser: it goes to the log
             LOG.exception("lỗi khi xử lý %s %s", request.method, request.url.path)
             return site.render(request, "error.html", status=500,
@@ -318,20 +342,30 @@ async def output_file(site: Site, request: Request, form):
     names.update({extra: extra.rsplit(".", 1)[-1] for kind in KINDS.values() for extra in _extras(kind.name, kind.formats)})
     names.update({f"{kind}.{step}.pdf": "pdf" for kind in KINDS for step in ("signed", "issued")})
     name = guard.one_of(request.path_params["name"], names, "tệp")
-    path = site.out / str(period) / unit / name
-    if not path.is_file() or path.is_symlink():
+    data = _output(site, f"{period}/{unit}/{name}")
+    if data is None:
         raise guard.Refused(404, "Chưa lập tệp này; hãy lập văn bản trước.")
     current = batch.current_outputs(ws, site.out, period)
     signed_of_a_planned_document = (name.endswith((".signed.pdf", ".issued.pdf"))  # written by `sign`, not build
                                     and (unit, name.split(".", 1)[0]) in {(j.unit, j.kind) for j, _, _ in current})
-    if path not in {found for _, _, found in current} and not signed_of_a_planned_document:
+    if site.out / str(period) / unit / name not in {found for _, _, found in current} and not signed_of_a_planned_document:
         raise guard.Refused(404, "Tệp này không còn trong kế hoạch lập (dữ liệu đã đổi); hãy lập lại văn bản.")
-    inline = request.query_params.get("xem") == "1" and names[name] in ("pdf", "html")
-    headers = dict(SECURITY_HEADERS)
-    if names[name] == "html":  # the bulletin page: shown in a sandboxed frame, never with scripts
-        headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; sandbox"
-    return FileResponse(path, media_type=MEDIA[names[name]], headers=headers,
-                        filename=f"{period}-{unit}-{name}", content_disposition_type="inline" if inline else "attachment")
+    inline = request.query_params.get("xem") == "1" and names[name] in ("pdf", "html", "jpg", "png")
+    headers = {"Content-Disposition": f"{'inline' if inline else 'attachment'}; "
+                                      f"filename=\"{period}-{unit}-{name}\""}
+    if names[name] == "html":  # the bulletin page: never with scripts, never framed
+        headers["Content-Security-Policy"] = ("default-src 'none'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                                              "frame-ancestors 'none'; sandbox")
+    return Response(data, media_type=MEDIA[names[name]], headers=headers)
+
+
+def _output(site: Site, relative: str) -> bytes | None:
+    """The bytes of an output file, read only if it lies really inside the output folder: no
+    symbolic link on the way (a linked folder included), a regular file; None otherwise."""
+    try:
+        return read_inside(site.out, relative, OUTPUT_LIMIT, None)
+    except Refused:
+        return None
 
 
 async def period_zip(site: Site, request: Request, form):
@@ -343,12 +377,15 @@ async def period_zip(site: Site, request: Request, form):
     count = 0
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for job, suffix, path in batch.current_outputs(ws, site.out, period):  # the current plan's files only
-            archive.write(path, f"{period}/{job.unit}/{job.kind}.{suffix}")
-            count += 1
+            data = _output(site, path.relative_to(site.out).as_posix())  # read_inside: no link on the way
+            if data is not None:
+                archive.writestr(zipfile.ZipInfo(f"{period}/{job.unit}/{job.kind}.{suffix}", ZIP_TIME), data,
+                                 zipfile.ZIP_DEFLATED)
+                count += 1
     if not count:
         raise guard.Refused(404, f"Chưa có tệp nào của kỳ {period}; hãy lập văn bản trước.")
     return Response(buffer.getvalue(), media_type="application/zip", headers={
-        **SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="reportgen-{period}.zip"'})
+        "Content-Disposition": f'attachment; filename="reportgen-{period}.zip"'})
 
 
 def _extras(kind: str, formats) -> list[str]:
@@ -407,16 +444,29 @@ async def signing_page(site: Site, request: Request, form):
 async def login(site: Site, request: Request, form):
     if not site.password:
         return RedirectResponse("/", status_code=303)
-    error = None
-    if form is not None:
+    client = request.client.host if request.client else "?"
+    error, status = None, 200
+    if waiting := site.throttle.locked(client):
+        error, status = _locked_out(waiting), 429
+    elif form is not None:
         if guard.password_matches(str(form.get("mat_khau") or ""), site.password):
+            site.throttle.success(client)
+            site.sessions.end(request.session.get("sid"))
             request.session.clear()
-            request.session["auth"] = True
+            request.session["sid"] = site.sessions.start()
             return RedirectResponse("/", status_code=303)
-        error = "Mật khẩu không đúng."
-    return site.render(request, "login.html", status=401 if error else 200, error=error)
+        delay, locked = site.throttle.failure(client)
+        await asyncio.sleep(delay)
+        error, status = (_locked_out(site.throttle.lockout), 429) if locked else ("Mật khẩu không đúng.", 401)
+    return site.render(request, "login.html", status=status, error=error)
+
+
+def _locked_out(seconds: float) -> str:
+    return (f"Đã nhập sai mật khẩu nhiều lần; hãy thử lại sau {max(1, round(seconds / 60))} phút. "
+            "Nếu quên mật khẩu, hãy hỏi người quản trị máy chủ.")
 
 
 async def logout(site: Site, request: Request, form):
+    site.sessions.end(request.session.get("sid"))
     request.session.clear()
     return RedirectResponse("/dang-nhap" if site.password else "/", status_code=303)

@@ -1,4 +1,5 @@
-"""Security of the web page: the password login, CSRF tokens, and request parameters.
+"""Security of the web page: the password login (server-side sessions, throttling), CSRF
+tokens, and request parameters.
 
 Nothing a request names is used as a path: periods, units, kinds and formats are checked
 against the workspace's own lists, and files are found by looking them up, never by
@@ -9,11 +10,15 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+import logging
 import secrets
+import threading
+import time
 
 from reportgen.errors import InvalidInput, Problem
 from reportgen.periods import Period
 
+LOG = logging.getLogger("reportgen.web")
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
 CSRF_FIELD = "csrf"
 
@@ -82,3 +87,62 @@ def one_of(value, allowed, what: str):
     if value is None or value not in set(allowed):
         raise Refused(404, f"Không có {what} này.")
     return value
+
+
+class Sessions:
+    """Logged-in sessions, kept by the server: the cookie only names one, and logout ends it
+    (a copy of the cookie kept by someone is worth nothing afterwards)."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self._ends: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def start(self) -> str:
+        sid = secrets.token_urlsafe(32)
+        with self._lock:
+            now = time.monotonic()
+            self._ends = {k: end for k, end in self._ends.items() if end > now}
+            self._ends[sid] = now + self.seconds
+        return sid
+
+    def valid(self, sid) -> bool:
+        with self._lock:
+            return isinstance(sid, str) and self._ends.get(sid, 0) > time.monotonic()
+
+    def end(self, sid) -> None:
+        with self._lock:
+            self._ends.pop(sid, None)
+
+
+class Throttle:
+    """Wrong passwords per client: each failure is answered after a growing delay (``base``,
+    doubled each time, at most ``longest`` seconds); after ``tries`` failures the client is
+    locked out for ``lockout`` seconds. A right password clears the count."""
+
+    def __init__(self, base: float = 0.5, longest: float = 8.0, tries: int = 5, lockout: float = 300.0):
+        self.base, self.longest, self.tries, self.lockout = base, longest, tries, lockout
+        self._failures: dict[str, tuple[int, float]] = {}  # client -> (failures, locked until)
+        self._lock = threading.Lock()
+
+    def locked(self, client: str) -> float:
+        """Seconds the client must still wait; 0 when it may try."""
+        with self._lock:
+            _, until = self._failures.get(client, (0, 0.0))
+        return max(0.0, until - time.monotonic())
+
+    def failure(self, client: str) -> tuple[float, bool]:
+        """Count a wrong password: (seconds to wait before answering, whether the client is now locked out)."""
+        with self._lock:
+            count, _ = self._failures.get(client, (0, 0.0))
+            count += 1
+            locked = count >= self.tries
+            self._failures[client] = (0 if locked else count, time.monotonic() + self.lockout if locked else 0.0)
+        delay = min(self.longest, self.base * 2 ** (count - 1))
+        LOG.warning("mật khẩu sai từ %s (lần %d)%s", client, count,
+                    f"; khóa {self.lockout:.0f} giây" if locked else "")
+        return delay, locked
+
+    def success(self, client: str) -> None:
+        with self._lock:
+            self._failures.pop(client, None)
