@@ -294,13 +294,21 @@ def _wait(client: TestClient) -> dict:
 def test_build_lists_results_and_serves_preview_download_and_zip(site):
     client, ws, tmp_path = site
     page = client.post("/lap", data={"csrf": token(client, "/lap"), "ky": "2022-Q1", "don_vi": "TM-MH"})
-    assert page.status_code == 200
-    assert "Đã bắt đầu lập 1 văn bản." in page.text
+    assert page.status_code == 303 and page.headers["location"] == "/lap"  # a refresh does not build again
     state = _wait(client)
-    assert state == {"running": False, "done": 1, "total": 1, "label": "kỳ 2022-Q1, đơn vị TM-MH", "error": None}
+    assert state == {"running": False, "done": 1, "total": 1, "label": "Quý I/2022, Xã Mỹ Hòa", "error": None}
     html = client.get("/lap").text
-    assert '<td>2022-Q1</td><td>TM-MH</td><td>bao-cao</td><td>pdf</td>' in html
-    assert 'data-preview="/tep/2022-Q1/TM-MH/bao-cao.pdf?xem=1"' in html
+    assert "Kết quả lượt vừa lập: Quý I/2022, Xã Mỹ Hòa" in html
+    zip_link = html.index('<a class="button" href="/tai-ky/2022-Q1">Tải tất cả văn bản của Quý I/2022 (một tệp ZIP)</a>')
+    group = html.index("<h3>Xã Mỹ Hòa</h3>")
+    assert zip_link < group
+    document = html[group:].split("</li>")[0]
+    assert '<span class="doc-title">Báo cáo</span>' in document and "đã lập" in document
+    assert re.findall(r'<a class="file" href="([^"]+)">([^<]+)</a>', document) == [
+        ("/tep/2022-Q1/TM-MH/bao-cao.docx", "Word"), ("/tep/2022-Q1/TM-MH/bao-cao.pdf", "PDF"),
+        ("/tep/2022-Q1/TM-MH/bao-cao.xlsx", "Bảng tính Excel")]
+    assert ('<a class="preview" target="_blank" rel="noopener" href="/tep/2022-Q1/TM-MH/bao-cao.pdf?xem=1">'
+            "Xem trước bản PDF</a>") in document
     preview = client.get("/tep/2022-Q1/TM-MH/bao-cao.pdf?xem=1")
     assert preview.status_code == 200 and preview.headers["content-type"] == "application/pdf"
     assert preview.headers["content-disposition"].startswith("inline")
@@ -313,6 +321,7 @@ def test_build_lists_results_and_serves_preview_download_and_zip(site):
     assert bundle.headers["content-type"] == "application/zip"
     assert sorted(zipfile.ZipFile(io.BytesIO(bundle.content)).namelist()) == [
         "2022-Q1/TM-MH/bao-cao.docx", "2022-Q1/TM-MH/bao-cao.pdf", "2022-Q1/TM-MH/bao-cao.xlsx"]
+    assert client.get("/tai-ky/2022-Q1").content == bundle.content  # the same files, the same ZIP
 
 
 @pytest.mark.parametrize("path", [
@@ -345,7 +354,9 @@ def test_a_second_build_while_one_runs_is_told_so(site, monkeypatch):
 
     monkeypatch.setattr(web_app.batch, "build", gated)
     first = client.post("/lap", data={"csrf": token(client, "/lap"), "ky": "2022-Q1", "don_vi": "TM-MH"})
-    assert "Đã bắt đầu lập 1 văn bản." in first.text
+    assert first.status_code == 303
+    running = client.get("/lap").text
+    assert 'disabled aria-disabled="true">Đang lập văn bản…</button>' in running
     second = client.post("/lap", data={"csrf": token(client, "/lap"), "ky": "2021-Q1", "don_vi": "TM-MH"})
     assert second.status_code == 409
     assert "Đang có một lượt lập văn bản chạy; hãy chờ lượt đó xong rồi lập tiếp." in second.text

@@ -145,20 +145,21 @@ def test_a_clerk_uploads_fills_in_builds_previews_and_downloads(server, browser)
     assert "thanh_phan:\n- lãnh đạo các cơ quan chuyên môn thuộc UBND huyện\n- Bưu điện huyện\n" in saved
 
     browser.get(f"{base}/lap")
-    Select(browser.find_element(By.ID, "ky")).select_by_visible_text("2022-Q1")
+    Select(browser.find_element(By.ID, "ky")).select_by_visible_text("Quý I/2022")
     Select(browser.find_element(By.ID, "don_vi")).select_by_value("TM")
     browser.find_element(By.CSS_SELECTOR, "form.card button[type=submit]").click()
     wait.until(lambda d: "Kết quả lượt vừa lập" in d.find_element(By.TAG_NAME, "main").text)
     links = [a.get_attribute("href").rsplit("/", 1)[-1]
-             for a in browser.find_elements(By.CSS_SELECTOR, "main table tbody td a:first-child")]
+             for a in browser.find_elements(By.CSS_SELECTOR, ".doc-files a.file")]
     assert sorted(links) == ["bao-cao.docx", "bao-cao.pdf", "bao-cao.xlsx", "thong-bao.docx", "thong-bao.pdf", "tin-tuc.docx",
                              "tin-tuc.fragment.html", "tin-tuc.html", "tin-tuc.pdf"]
-    browser.find_element(By.CSS_SELECTOR, "[data-preview*='tin-tuc.html']").click()
-    frame = browser.find_element(By.ID, "khung-xem")
-    wait.until(lambda d: frame.get_attribute("src").endswith("/tep/2022-Q1/TM/tin-tuc.html?xem=1"))
-    browser.switch_to.frame(frame)
+    page = browser.current_window_handle
+    browser.find_element(By.CSS_SELECTOR, "a.preview[href$='tin-tuc.html?xem=1']").click()
+    wait.until(lambda d: len(d.window_handles) == 2)
+    browser.switch_to.window(next(h for h in browser.window_handles if h != page))
     assert "Tháp Mười" in wait.until(lambda d: d.find_element(By.TAG_NAME, "body").text)
-    browser.switch_to.default_content()
+    browser.close()
+    browser.switch_to.window(page)
     shoot(browser, "lap-van-ban")
 
     browser.find_element(By.CSS_SELECTOR, "a[href='/tep/2022-Q1/TM/bao-cao.pdf']").click()

@@ -51,6 +51,7 @@ def _chart(fig: dict, ws) -> dict[str, bytes]:
 KIND = Kind(
     name="bao-cao",
     title="Báo cáo kết quả giải quyết TTHC của UBND",
+    short="Báo cáo",
     formats=("docx", "pdf", "xlsx"),  # xlsx: the appendix table as a workbook (render/to_xlsx.py)
     template="bao-cao.html.j2",
     build=build,

@@ -26,6 +26,7 @@ class Kind:
     formats: tuple[str, ...]     # the files a build writes ("docx", "pdf", "html")
     template: str                # templates/<template>
     build: Builder               # the context builder (see reportgen.context for the parts)
+    short: str = ""              # its name in a list, for people ("Báo cáo"); "" for the title
     doc_type: str = ""           # the printed type line ("BÁO CÁO"); "" for none
     archive_type: str = ""       # the record's document type when there is no type line
     needs_figures: bool = True   # figures of the unit or a unit below it for the period

@@ -57,6 +57,7 @@ def _office(level: str) -> Issuer:
 KIND = Kind(
     name="thong-bao",
     title="Thông báo kết luận của Chủ tịch UBND tại cuộc họp",
+    short="Thông báo kết luận",
     formats=("docx", "pdf"),
     template="thong-bao.html.j2",
     build=build,

@@ -65,6 +65,7 @@ def _news(ws: Workspace, fig: dict, unit: dict, meeting: Meeting) -> dict:
 KIND = Kind(
     name="tin-tuc",
     title="Tin bài đăng Cổng thông tin điện tử",
+    short="Tin bài",
     formats=("docx", "pdf", "html"),
     template="tin-tuc.html.j2",
     build=build,

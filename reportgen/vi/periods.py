@@ -38,6 +38,12 @@ def period(p: Period | str) -> str:
     return f"{name} năm {value.year}" if name else f"năm {value.year}"
 
 
+def period_title(p: Period | str) -> str:
+    """``"2022-Q2"`` -> ``"Quý II/2022"``: a period as a heading or a list names it."""
+    value = as_period(p)
+    return f"Quý {roman(value.quarter)}/{value.year}"
+
+
 def period_upper(p: Period | str) -> str:
     """``"2022-Q1"`` -> ``"QUÝ I NĂM 2022"`` for upper-case titles."""
     return period(p).upper()
@@ -54,4 +60,4 @@ def cutoff_window(p: Period | str, end_day: int = 14) -> str:
     return f"từ ngày {date_table(start)} đến ngày {date_table(end)}"
 
 
-__all__ = ["period", "period_upper", "quarter_name", "cutoff_dates", "cutoff_window"]
+__all__ = ["period", "period_title", "period_upper", "quarter_name", "cutoff_dates", "cutoff_window"]

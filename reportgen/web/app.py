@@ -33,7 +33,7 @@ from reportgen.files import write_atomic, write_new
 from reportgen.kinds import KINDS
 from reportgen.plan import Selection, plan
 from reportgen.sources.guard import Refused, read_inside
-from reportgen.web import figures_upload, guard, meeting_form, shield, signing_form
+from reportgen.web import figures_upload, guard, meeting_form, shield, signing_form, words
 from reportgen.web.runner import Runner
 from reportgen.workspace import MEETINGS_DIR, load_workspace
 
@@ -69,6 +69,8 @@ class Site:
         self.runner = Runner()
         self.pages = Environment(loader=FileSystemLoader(HERE / "pages"), autoescape=select_autoescape(default=True),
                                  trim_blocks=True, lstrip_blocks=True)
+        self.pages.filters.update(words.FILTERS)
+        self.pages.globals["unit_words"] = words.unit_words
 
     def load(self):
         """The workspace, or None and the problems that stop it loading."""
@@ -300,30 +302,53 @@ def _workspace_errors(ws, meeting) -> dict[str, str]:
 
 async def build_page(site: Site, request: Request, form):
     ws, problems = site.load()
-    message = None
+    message, status = None, 200
     if form is not None and ws is not None:
-        message = _start_build(site, ws, form)
+        message, started = _start_build(site, ws, form)
+        if started:  # POST -> redirect -> GET: a refresh does not start the build again
+            return RedirectResponse("/lap", status_code=303)
+        status = 409 if site.runner.busy else 422
     state = site.runner.state
-    return site.render(request, "build.html", status=409 if message and message.startswith("Đang") else 200,
-                       ws=ws, problems=problems, state=state, message=message,
-                       files=[r for r in state.results if r.path] if not state.running else [],
-                       failures=[r for r in state.results if not r.path] if not state.running else [])
+    done = [] if state.running else state.results
+    return site.render(request, "build.html", status=status, ws=ws, problems=problems, state=state,
+                       message=message, documents=_documents(ws, done) if ws else [],
+                       failures=[r for r in done if not r.path],
+                       period=next((r.period for r in done), None))
 
 
-def _start_build(site: Site, ws, form) -> str:
+def _documents(ws, results) -> list[tuple[str, list[tuple[str, list]]]]:
+    """The files built, by unit (units.csv's order) and document (the kinds' order): the page's groups."""
+    by_document: dict[tuple[str, str], list] = {}
+    for result in results:
+        if result.path:
+            by_document.setdefault((result.unit, result.kind), []).append(result)
+    units = {code: i for i, code in enumerate(ws.units.index)}
+    kinds = {name: i for i, name in enumerate(KINDS)}
+    grouped: dict[str, list] = {}
+    for (unit, kind), files in sorted(by_document.items(), key=lambda item: (units.get(item[0][0], len(units)),
+                                                                              kinds.get(item[0][1], len(kinds)))):
+        grouped.setdefault(unit, []).append((kind, sorted(files, key=lambda r: _FILE_ORDER.get(r.path.rsplit(".", 1)[-1], 9))))
+    return list(grouped.items())
+
+
+_FILE_ORDER = {"docx": 0, "pdf": 1, "xlsx": 2, "html": 3, "jpg": 4, "png": 4}
+
+
+def _start_build(site: Site, ws, form) -> tuple[str, bool]:
     period = guard.period(form.get("ky"), ws.periods)
     units = [guard.one_of(form.get("don_vi"), ws.units.index, "đơn vị")] if form.get("don_vi") else []
     jobs = plan(ws, [period], units)
     ready = [job for job in jobs if job.reason is None]
     if not ready:
-        return "Không có văn bản nào lập được cho lựa chọn này."
+        return "Không có văn bản nào lập được cho lựa chọn này: hãy xem bước còn thiếu ở trang Tổng quan.", False
     selection = Selection((period,), tuple(units))
-    started = site.runner.start(f"kỳ {period}" + (f", đơn vị {units[0]}" if units else ""), len(jobs),
+    label = words.period_words(period) + (f", {words.unit_words(ws, units[0])}" if units else ", tất cả đơn vị")
+    started = site.runner.start(label, len(jobs),
                                 lambda step: batch.build(ws, jobs, site.out, progress=step, workers=1,
                                                          selection=selection))
     if not started:
-        return "Đang có một lượt lập văn bản chạy; hãy chờ lượt đó xong rồi lập tiếp."
-    return f"Đã bắt đầu lập {len(ready)} văn bản."
+        return "Đang có một lượt lập văn bản chạy; hãy chờ lượt đó xong rồi lập tiếp.", False
+    return f"Đã bắt đầu lập {len(ready)} văn bản.", True
 
 
 async def build_status(site: Site, request: Request, form):

@@ -27,6 +27,13 @@ document.addEventListener("click", (event) => {
     document.getElementById("khung-xem").src = preview.dataset.preview;
   }
 });
+// A build or archive form: its button is disabled once sent (no second run by a double click).
+document.querySelectorAll("[data-busy-form]").forEach((form) => {
+  form.addEventListener("submit", () => {
+    const button = form.querySelector("button[type=submit]");
+    if (button) { button.disabled = true; button.textContent = "Đang thực hiện…"; }
+  });
+});
 const progress = document.querySelector("[data-progress][data-running=true]");
 if (progress) {
   const timer = setInterval(async () => {

@@ -1,0 +1,47 @@
+"""The clerk's words for what the library names by code: periods, kinds, formats, statuses.
+
+Pages show these; a code appears at most as a secondary hint.
+"""
+
+from __future__ import annotations
+
+from reportgen.kinds import KINDS
+from reportgen.vi.periods import period_title
+
+BUILD_STATUS = {"built": "đã lập", "unchanged": "không đổi (đã lập từ trước)"}
+ARCHIVE_STATUS = {"archived": "đã đưa vào kho", "new-version": "đã đưa vào kho (phiên bản mới)",
+                  "unchanged": "đã có trong kho, không đổi", "failed": "không đưa vào kho được",
+                  "skipped": "chưa đủ dữ liệu để lập"}
+FILE_WORDS = {"docx": "Word", "pdf": "PDF", "xlsx": "Bảng tính Excel", "html": "Trang tin (HTML)",
+              "fragment.html": "Đoạn HTML dán vào Cổng thông tin", "anh.jpg": "Ảnh", "anh.png": "Ảnh"}
+
+
+def period_words(code: str) -> str:
+    """``2022-Q2`` -> ``Quý II/2022``; a code that is no period stays as it is."""
+    try:
+        return period_title(code)
+    except (ValueError, TypeError):
+        return str(code)
+
+
+def kind_words(name: str) -> str:
+    """``thong-bao`` -> ``Thông báo kết luận``."""
+    kind = KINDS.get(name)
+    return (kind.short or kind.title) if kind else name
+
+
+def file_words(file_name: str) -> str:
+    """``tin-tuc.fragment.html`` -> ``Đoạn HTML dán vào Cổng thông tin``; ``bao-cao.pdf`` -> ``PDF``."""
+    tail = file_name.split(".", 1)[1] if "." in file_name else file_name
+    return FILE_WORDS.get(tail, tail)
+
+
+def unit_words(ws, code: str) -> str:
+    """A unit's name from units.csv; the code when the unit is unknown."""
+    try:
+        return str(ws.units.at[code, "ten_don_vi"])
+    except (KeyError, AttributeError):
+        return code
+
+
+FILTERS = {"ky": period_words, "van_ban": kind_words, "tep": file_words}
