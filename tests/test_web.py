@@ -38,6 +38,19 @@ def upload(client, name: str, data: bytes, **fields):
     return client.post("/so-lieu", data={"csrf": token(client), **fields}, files={"tep": (name, data, "text/csv")})
 
 
+def row(*cells: str) -> str:
+    """A problem's row as the page writes it: each cell with its label (rows become cards on a phone)."""
+    labels = ("Mức", "Tệp", "Ô / dòng", "Cột", "Giá trị", "Cần sửa")
+    return "".join(f'<td data-label="{label}">{cell}</td>' for label, cell in zip(labels, cells))
+
+
+def accepted(client, page) -> str:
+    """The page an accepted upload redirects to (POST -> redirect -> GET)."""
+    assert page.status_code == 303, page.text
+    assert page.headers["location"].startswith("/so-lieu?ket-qua=")
+    return client.get(page.headers["location"]).text
+
+
 def figures(ws: Path) -> list[str]:
     return sorted(p.name for p in (ws / "figures").iterdir())
 
@@ -67,8 +80,8 @@ def test_overview_lists_validation_problems_as_the_cli_does(site):
         load_workspace(ws)
     (problem,) = raised.value.problems
     assert str(problem).startswith("figures/mot-cua-2022-q1.csv, dòng 5, cột truc_tuyen: không phải số")
-    assert (f"<td>Lỗi</td><td>figures/mot-cua-2022-q1.csv</td><td>5</td><td>truc_tuyen</td>"
-            f"<td><code>bảy</code></td><td>{problem.message}</td>") in html
+    assert row("Lỗi", "figures/mot-cua-2022-q1.csv", "dòng 5", "truc_tuyen (Trực tuyến)",
+               '<code class="value">bảy</code>', problem.message) in html
 
 
 # ---- figures upload ------------------------------------------------------------------------------
@@ -76,9 +89,11 @@ def test_overview_lists_validation_problems_as_the_cli_does(site):
 def test_a_valid_upload_is_kept_under_a_generated_name(site):
     client, ws, _ = site
     before = figures(ws)
-    page = upload(client, "so lieu quy 2.csv", (HEADER + SAMPLE_ROW).encode("utf-8"))
-    assert page.status_code == 200, page.text
-    written = re.search(r"Đã nhận tệp và lưu thành <code>figures/(tai-len-[0-9-]+\.csv)</code>", page.text).group(1)
+    html = accepted(client, upload(client, "so lieu quy 2.csv", (HEADER + SAMPLE_ROW).encode("utf-8")))
+    written = re.search(r"Đã nhận tệp <strong>so lieu quy 2.csv</strong> \(lưu là <code>figures/(tai-len-[0-9-]+\.csv)"
+                        r"</code>\)", html).group(1)
+    assert ("Nhận ra: số liệu Quý II/2022 của 1 đơn vị; tổng số hồ sơ nhận giải quyết 224, đã giải quyết 210, "
+            "đang giải quyết 14.") in html
     assert figures(ws) == sorted(before + [written, written + ".ten-goc.txt"])
     assert (ws / "figures" / (written + ".ten-goc.txt")).read_text(encoding="utf-8") == "so lieu quy 2.csv"
     assert (ws / "figures" / written).read_bytes() == (HEADER + SAMPLE_ROW).encode("utf-8")
@@ -92,9 +107,10 @@ def test_an_upload_with_errors_shows_every_problem_and_writes_nothing(site):
     page = upload(client, "quy2.csv", bad.encode("utf-8"))
     assert page.status_code == 422
     assert "Tệp chưa được lưu" in page.text
-    assert ("<td>Lỗi</td><td>quy2.csv</td><td>2</td><td>ma_don_vi</td><td><code>TM-XX</code></td>"
-            "<td>mã đơn vị không có trong units.csv</td>") in page.text
-    assert "<td>quy2.csv</td><td>3</td><td>buu_chinh</td><td><code>198.5</code></td>" in page.text
+    assert row("Lỗi", "quy2.csv", "dòng 2", "ma_don_vi (Mã đơn vị)", '<code class="value">TM-XX</code>',
+               "mã đơn vị không có trong units.csv") in page.text
+    assert row("Lỗi", "quy2.csv", "dòng 3", "buu_chinh (Bưu chính công ích)", '<code class="value">198.5</code>') in page.text
+    assert page.text.index("TM-XX") < page.text.index("198.5")  # in row order
     assert figures(ws) == before
 
 
@@ -141,9 +157,8 @@ def test_replacing_a_file_asks_for_confirmation_and_keeps_a_dated_copy(site):
     assert unconfirmed.status_code == 422
     assert "hãy đánh dấu ô xác nhận để thay thế tệp figures/mot-cua-2021-q1.csv" in unconfirmed.text
     assert old.is_file()
-    page = upload(client, "q1.csv", text.encode("utf-8"), thay_the="mot-cua-2021-q1.csv", xac_nhan="on")
-    assert page.status_code == 200, page.text
-    kept = re.search(r"Tệp cũ được giữ tại <code>(luu-cu/figures/mot-cua-2021-q1-[0-9-]+\.csv)</code>", page.text).group(1)
+    html = accepted(client, upload(client, "q1.csv", text.encode("utf-8"), thay_the="mot-cua-2021-q1.csv", xac_nhan="on"))
+    kept = re.search(r"Tệp cũ được giữ tại <code>(luu-cu/figures/mot-cua-2021-q1-[0-9-]+\.csv)</code>", html).group(1)
     assert (ws / kept).read_text(encoding="utf-8") == text
     assert not old.exists()
 
@@ -153,7 +168,10 @@ def test_without_replacing_a_duplicate_upload_is_an_error(site):
     text = (ws / "figures" / "mot-cua-2021-q1.csv").read_bytes()
     page = upload(client, "q1.csv", text)
     assert page.status_code == 422
-    assert "trùng kỳ và đơn vị với figures/mot-cua-2021-q1.csv" in page.text
+    assert ("<p>Số liệu Quý I/2021 đã có trong tệp <strong>mot-cua-2021-q1.csv</strong>. Nếu tệp mới thay cho tệp đó, "
+            "hãy chọn lại tệp, đánh dấu ô xác nhận thay thế bên dưới rồi gửi: tệp cũ được giữ lại một bản.</p>") in page.text
+    assert "trùng kỳ và đơn vị" not in page.text  # one sentence, not one row per unit
+    assert '<option value="mot-cua-2021-q1.csv" selected>' in page.text  # the replacement offered
 
 
 def test_replace_names_only_an_existing_figures_file(site):
@@ -506,12 +524,9 @@ def test_an_upload_after_a_meeting_photo_is_checked_with_the_photo_in_place(site
     page = client.post("/cuoc-hop", data={"csrf": token(client), **MEETING_FORM, "anh.tep": ""},
                        files={"anh_moi": ("anh.jpg", _jpeg_with_exif(), "image/jpeg")})
     assert page.status_code == 303, page.text
-    new = upload(client, "quy2.csv", (HEADER + SAMPLE_ROW).encode("utf-8"))
-    assert new.status_code == 200, new.text
-    assert "Đã nhận tệp" in new.text and "không có tệp này" not in new.text
-    replaced = upload(client, "q1.csv", (ws / "figures" / "mot-cua-2021-q1.csv").read_bytes(),
-                      thay_the="mot-cua-2021-q1.csv", xac_nhan="on")
-    assert replaced.status_code == 200, replaced.text
+    assert "Đã nhận tệp" in accepted(client, upload(client, "quy2.csv", (HEADER + SAMPLE_ROW).encode("utf-8")))
+    assert "Đã nhận tệp" in accepted(client, upload(client, "q1.csv", (ws / "figures" / "mot-cua-2021-q1.csv").read_bytes(),
+                                                    thay_the="mot-cua-2021-q1.csv", xac_nhan="on"))
     assert cli("validate", "--workspace", ws).exit_code == 0
 
 
@@ -528,7 +543,7 @@ def test_two_uploads_in_the_same_second_keep_both_files(site, monkeypatch):
     monkeypatch.setattr(web_app, "dt", types.SimpleNamespace(datetime=_SameSecond, date=datetime.date))
     first = upload(client, "quy 2.csv", (HEADER + SAMPLE_ROW).encode("utf-8"))
     second = upload(client, "quy 3.csv", (HEADER + SAMPLE_ROW.replace("2022-Q2", "2022-Q3")).encode("utf-8"))
-    assert first.status_code == second.status_code == 200, second.text
+    assert first.status_code == second.status_code == 303, second.text
     stored = sorted(p.name for p in (ws / "figures").glob("tai-len-*.csv"))
     assert stored == ["tai-len-20261207-135656-2.csv", "tai-len-20261207-135656.csv"]
     assert "2022-Q3" in (ws / "figures" / stored[0]).read_text(encoding="utf-8")
@@ -589,3 +604,67 @@ def test_a_photo_chosen_with_an_error_elsewhere_is_said_to_be_chosen_again(site)
     assert '<span class="field-error" id="loi-anh_moi">ảnh đã chọn chưa được lưu: hãy chọn lại ảnh trước khi lưu</span>' in page.text
     assert '<li><a href="#f-tac_gia-ho_ten">Tác giả</a>: cần nhập mục này</li>' in page.text
     assert not (ws / "anh").exists()
+
+
+def _office_workbook(ws: Path, heading: str = "Qua dịch vụ bưu chính công ích", footer: bool = False) -> bytes:
+    """The sample's 2022-Q1 figures as an office's workbook (tests/test_workbook.py), as bytes."""
+    import io
+
+    from test_workbook import add_footer, office_sheet
+    book, sheet = office_sheet(ws)
+    for row in sheet.iter_rows(min_row=5, max_row=5):
+        for cell in row:
+            if cell.value == "Qua dịch vụ bưu chính công ích":
+                cell.value = heading
+    if footer:
+        add_footer(sheet)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_an_office_workbook_with_its_footer_is_accepted(site):
+    client, ws, _ = site
+    data = _office_workbook(ws, footer=True)
+    (ws / "figures" / "mot-cua-2022-q1.csv").unlink()
+    html = accepted(client, client.post("/so-lieu", data={"csrf": token(client)}, files={
+        "tep": ("Bieu tong hop Q1.xlsx", data, "application/octet-stream")}))
+    assert "Nhận ra: số liệu Quý I/2022 của 14 đơn vị" in html
+
+
+def test_an_unknown_heading_is_mapped_from_the_page_keeping_the_config_comments(site, cli):
+    client, ws, _ = site
+    data = _office_workbook(ws, heading="Qua BCCI")
+    (ws / "figures" / "mot-cua-2022-q1.csv").unlink()
+    page = client.post("/so-lieu", data={"csrf": token(client)}, files={"tep": ("bieu.xlsx", data, "application/octet-stream")})
+    assert page.status_code == 422
+    assert '<input type="hidden" name="tieu_de" value="Số hồ sơ nhận giải quyết / Qua BCCI">' in page.text
+    before = (ws / "reportgen.toml").read_text(encoding="utf-8")
+    mapped = client.post("/so-lieu/tieu-de", data={"csrf": token(client), "tieu_de": "Số hồ sơ nhận giải quyết / Qua BCCI",
+                                                   "truong": "buu_chinh"})
+    assert mapped.status_code == 303
+    assert "Đã ghi tiêu đề “Số hồ sơ nhận giải quyết / Qua BCCI” vào [sources.columns]" in client.get(mapped.headers["location"]).text
+    after = (ws / "reportgen.toml").read_text(encoding="utf-8")
+    assert after.startswith(before)  # every line and comment kept, the table added at the end
+    assert after[len(before):] == '\n[sources.columns]\n"Số hồ sơ nhận giải quyết / Qua BCCI" = "buu_chinh"\n'
+    assert "Đã nhận tệp" in accepted(client, client.post("/so-lieu", data={"csrf": token(client)},
+                                                        files={"tep": ("bieu.xlsx", data, "application/octet-stream")}))
+    assert cli("validate", "--workspace", ws).exit_code == 0
+
+
+@pytest.mark.parametrize("field, heading", [("khong-co", "Qua BCCI"), ("buu_chinh", "Qua\u202eBCCI"), ("buu_chinh", "")])
+def test_a_heading_mapping_that_would_not_load_writes_nothing(site, field, heading):
+    client, ws, _ = site
+    before = (ws / "reportgen.toml").read_bytes()
+    page = client.post("/so-lieu/tieu-de", data={"csrf": token(client), "tieu_de": heading, "truong": field})
+    assert page.status_code == 422
+    assert (ws / "reportgen.toml").read_bytes() == before
+
+
+def test_the_replace_choice_survives_an_error(site):
+    client, ws, _ = site
+    page = upload(client, "q1.csv", b"ky,ma_don_vi\n", thay_the="mot-cua-2021-q1.csv", xac_nhan="on")
+    assert page.status_code == 422
+    assert '<option value="mot-cua-2021-q1.csv" selected>' in page.text
+    assert '<input type="checkbox" name="xac_nhan" id="xac_nhan" checked>' in page.text
+    assert "hãy chọn lại tệp" in page.text

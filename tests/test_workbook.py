@@ -462,3 +462,11 @@ def test_text_in_number_columns_above_the_last_total_stays_an_error(workspace: P
     put(workspace, book)
     assert messages(workspace, only_figures=True)[0].startswith(
         f"figures/bieu-2022-q1.xlsx, ô B{row}: tên đơn vị không có trong units.csv")
+
+
+def test_a_rejected_unit_row_brings_no_warning_about_the_totals_over_it(workspace: Path):
+    book, ws = office_sheet(workspace, names={"TM-MD": "Xã Mỹ Đong"})
+    put(workspace, book)
+    with pytest.raises(InvalidInput) as caught:
+        load_workspace(workspace)
+    assert [p.severity for p in caught.value.problems if p.file.startswith("figures/")] == ["error"]

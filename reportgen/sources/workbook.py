@@ -502,10 +502,14 @@ class _Reader:
                 if code is None:
                     if has_counts:
                         self.problem(reason, row, name_col.index, value=name)
+                        segment.append(None)  # a total over it cannot be checked: no warning that follows
+                        everything.append(None)  # from this error
                     continue
             figures = {f: (counts.get(f) or "") for f in KEYS if f in by_field}
             ky = self.row_period(row, cells, by_field, period)
             if ky is None:
+                segment.append(None)
+                everything.append(None)
                 continue
             records.append((row, {"ky": ky, "ma_don_vi": code, **figures}))
             self.check_parts(row, counts, by_field)

@@ -14,6 +14,7 @@ import os
 import secrets
 import zipfile
 from pathlib import Path
+from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
@@ -66,6 +67,7 @@ class Site:
         self.office = office
         self.sessions = guard.Sessions(SESSION_SECONDS)
         self.throttle = throttle or guard.Throttle()
+        self.outcomes: dict[str, object] = {}  # an accepted upload's outcome, shown after the redirect
         self.runner = Runner()
         self.pages = Environment(loader=FileSystemLoader(HERE / "pages"), autoescape=select_autoescape(default=True),
                                  trim_blocks=True, lstrip_blocks=True)
@@ -78,6 +80,17 @@ class Site:
             return load_workspace(self.root), []
         except InvalidInput as exc:
             return None, exc.problems
+
+    def remember(self, outcome) -> str:
+        """Keep an upload's outcome for the page the browser is sent to; its key."""
+        key = secrets.token_urlsafe(12)
+        self.outcomes[key] = outcome
+        while len(self.outcomes) > 50:
+            self.outcomes.pop(next(iter(self.outcomes)))
+        return key
+
+    def recall(self, key: str):
+        return self.outcomes.get(key)
 
     def logged_in(self, request: Request) -> bool:
         return self.sessions.valid(request.session.get("sid"))
@@ -105,6 +118,7 @@ def create_app(workspace: Path, out: Path, archive_root: Path, password: str | N
     routes = [
         Route("/", _handler(site, overview)),
         Route("/so-lieu", _handler(site, figures_page), methods=["GET", "POST"]),
+        Route("/so-lieu/tieu-de", _handler(site, heading_page), methods=["POST"]),
         Route("/cuoc-hop", _handler(site, meetings_page), methods=["GET", "POST"]),
         Route("/lap", _handler(site, build_page), methods=["GET", "POST"]),
         Route("/lap/trang-thai", _handler(site, build_status)),
@@ -184,11 +198,31 @@ async def figures_page(site: Site, request: Request, form):
     outcome = None
     if form is not None:
         outcome = _upload(site, form)
-    files = figures_upload.replaceable(site.root)
+        if outcome.written:  # POST -> redirect -> GET: a refresh does not send the file again
+            return RedirectResponse(f"/so-lieu?ket-qua={site.remember(outcome)}", status_code=303)
+    elif request.query_params.get("ket-qua"):
+        outcome = site.recall(request.query_params["ket-qua"])
+    ws, _ = site.load()
+    files = [(name, figures_upload.original_name(site.root, name)) for name in figures_upload.replaceable(site.root)]
     status = 422 if outcome and outcome.written is None else 200
-    return site.render(request, "figures.html", status=status, files=files, outcome=outcome,
-                       limit_mb=site.upload_limit // (1024 * 1024),
-                       problems=outcome.problems if outcome else [])
+    chosen = {"thay_the": (form.get("thay_the") or "") if form else "", "xac_nhan": bool(form and form.get("xac_nhan"))}
+    if outcome and outcome.duplicate_of and not chosen["thay_the"]:
+        chosen["thay_the"] = outcome.duplicate_of[0]
+    return site.render(request, "figures.html", status=status, ws=ws, files=files, outcome=outcome, chosen=chosen,
+                       limit_mb=site.upload_limit // (1024 * 1024), fields=figures_upload.HEADING_FIELDS,
+                       problems=outcome.problems if outcome and not outcome.duplicate_of else [],
+                       mapped=request.query_params.get("da-ghi-tieu-de"))
+
+
+async def heading_page(site: Site, request: Request, form):
+    """Map an unknown heading to a field: written into [sources.columns] of reportgen.toml."""
+    heading, field_name = str(form.get("tieu_de") or ""), str(form.get("truong") or "")
+    problems = figures_upload.map_heading(site.root, heading, field_name)
+    if problems:
+        return site.render(request, "figures.html", status=422, ws=None, files=[], outcome=None, chosen={},
+                           limit_mb=site.upload_limit // (1024 * 1024), fields=figures_upload.HEADING_FIELDS,
+                           problems=problems, mapped=None)
+    return RedirectResponse("/so-lieu?" + urlencode({"da-ghi-tieu-de": heading.strip()}), status_code=303)
 
 
 def _upload(site: Site, form) -> figures_upload.Outcome:

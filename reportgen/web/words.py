@@ -44,4 +44,25 @@ def unit_words(ws, code: str) -> str:
         return code
 
 
-FILTERS = {"ky": period_words, "van_ban": kind_words, "tep": file_words}
+COLUMN_WORDS = {"truc_tuyen": "Trực tuyến", "truc_tiep": "Trực tiếp", "buu_chinh": "Bưu chính công ích",
+                "ky_truoc": "Kỳ trước chuyển qua", "truoc_han": "Đã giải quyết trước hạn",
+                "dung_han": "Đã giải quyết đúng hạn", "qua_han": "Đã giải quyết quá hạn",
+                "dang_trong_han": "Đang giải quyết trong hạn", "dang_qua_han": "Đang giải quyết quá hạn",
+                "ky": "Kỳ", "ma_don_vi": "Mã đơn vị", "ten_don_vi": "Tên đơn vị", "anh.tep": "Ảnh (tệp)",
+                "ngay": "Ngày họp", "don_vi": "Đơn vị", "chu_tri.ho_ten": "Người chủ trì",
+                "tac_gia.ho_ten": "Tác giả", "so_lieu_den": "Số liệu tính đến ngày",
+                "ngay_bao_cao": "Ngày báo cáo", "ngay_thong_bao": "Ngày thông báo"}
+
+
+def column_words(column: str) -> str:
+    """A column as the file writes it, with its meaning when that is a code: ``truc_tuyen (Trực tuyến)``."""
+    meaning = COLUMN_WORDS.get(column)
+    return f"{column} ({meaning})" if meaning else column
+
+
+def count_words(n: int) -> str:
+    """``4792`` -> ``4.792``: a count as Vietnamese writes it."""
+    return f"{int(n):,}".replace(",", ".")
+
+
+FILTERS = {"so": count_words, "ky": period_words, "van_ban": kind_words, "tep": file_words, "cot": column_words}
