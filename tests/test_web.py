@@ -62,13 +62,34 @@ def test_overview_lists_units_as_a_tree_periods_meetings_and_the_plan(site):
     page = client.get("/")
     assert page.status_code == 200
     html = page.text
-    assert '<li class="depth-0"><span class="code">TM</span> Huyện Tháp Mười <span class="muted">(cấp huyện)</span></li>' in html
-    assert '<li class="depth-1"><span class="code">TM-MH</span> Xã Mỹ Hòa <span class="muted">(cấp xã)</span></li>' in html
-    assert html.index(">TM-TT<") < html.index(">TM-DBK<")  # units.csv's order, not the codes'
-    assert [p for p in re.findall(r'<span class="tag">([^<]+)</span>', html)] == ["2021-Q1", "2021-Q4", "2022-Q1"]
-    assert "2022-Q1 · Huyện Tháp Mười</a> (09/03/2022)" in html
-    assert "44 văn bản sẽ lập, 0 không lập được." in html
+    assert '<li class="depth-0">Huyện Tháp Mười <span class="muted">(cấp huyện; mã TM)</span></li>' in html
+    assert '<li class="depth-1">Xã Mỹ Hòa <span class="muted">(cấp xã; mã TM-MH)</span></li>' in html
+    assert html.index("mã TM-TT)") < html.index("mã TM-DBK)")  # units.csv's order, not the codes'
+    assert re.findall(r'<span class="tag">([^<]+)</span>', html) == ["Quý I/2022", "Quý IV/2021", "Quý I/2021"]
+    assert "Quý I/2022 · Huyện Tháp Mười</a> (họp ngày 09/03/2022)" in html
+    assert "44 văn bản lập được, 0 chưa đủ dữ liệu để lập." in html
     assert page.headers["content-security-policy"].startswith("default-src 'self'")
+
+
+def steps(html: str) -> list[tuple[str, str, str]]:
+    return [(title, state, link) for title, state, link in re.findall(
+        r'<span class="step-title">([^<]+)</span>\s*<span class="step-state">([^<]+)</span>\s*'
+        r'(?:<a class="step-link" href="([^"]+)")?', html)]
+
+
+def test_the_overview_is_the_clerks_steps_for_the_newest_period(site):
+    client, ws, tmp_path = site
+    html = client.get("/").text
+    assert "<h1>Các bước của Quý I/2022</h1>" in html
+    assert steps(html) == [
+        ("Số liệu", "✓ đã có số liệu Quý I/2022 của 14/14 đơn vị", "/so-lieu"),
+        ("Cuộc họp", "✓ đã có cuộc họp của 1 đơn vị: Huyện Tháp Mười", "/cuoc-hop?ky=2022-Q1&amp;don_vi=TM"),
+        ("Nội dung báo cáo", "✓ theo lời văn mẫu (thư mục templates/ của dữ liệu nếu có)", ""),
+        ("Lập văn bản", "đã lập 0/16 văn bản", "/lap?ky=2022-Q1"),
+        ("Lưu trữ", "chưa đưa văn bản nào vào kho", "/luu-tru?ky=2022-Q1")]
+    (ws / "meetings" / "2022-q1-thap-muoi.yaml").unlink()
+    assert steps(client.get("/").text)[1] == ("Cuộc họp", "chưa có cuộc họp", "/cuoc-hop?ky=2022-Q1&amp;don_vi=TM")
+    assert 'selected>Quý I/2022</option>' in client.get("/lap?ky=2022-Q1").text
 
 
 def test_overview_lists_validation_problems_as_the_cli_does(site):
@@ -385,28 +406,38 @@ def test_a_second_build_while_one_runs_is_told_so(site, monkeypatch):
 
 # ---- archive --------------------------------------------------------------------------------------
 
-def test_archive_files_the_built_documents_and_shows_verify(site):
+def test_archive_files_the_built_documents_lists_them_and_shows_verify(site):
     client, _, tmp_path = site
     client.post("/lap", data={"csrf": token(client, "/lap"), "ky": "2022-Q1", "don_vi": "TM-MH"})
     assert _wait(client)["error"] is None
     page = client.post("/luu-tru", data={"csrf": token(client, "/luu-tru"), "ky": "2022-Q1", "don_vi": "TM-MH"})
     assert page.status_code == 200
-    archived = re.findall(r"<li class=\"\">đã lưu trữ: 2022-Q1 TM-MH bao-cao → <code>([^<]+)</code></li>", page.text)
-    assert archived == ["2022/2022-Q1/TM-MH/BC-UBND_bao-cao.pdf"]
-    assert (tmp_path / "archive" / archived[0]).is_file()
-    assert '<p class="ok">Tất cả hồ sơ khớp manifest.</p>' in page.text
+    assert re.findall(r'<li class="ok-line">([^<]+)</li>', page.text) == ["Báo cáo, Xã Mỹ Hòa: đã đưa vào kho"]
+    assert (tmp_path / "archive" / "2022/2022-Q1/TM-MH/BC-UBND_bao-cao.pdf").is_file()
+    listed = client.get("/luu-tru?ky=2022-Q1").text
+    assert "<h2>Hồ sơ trong kho của Quý I/2022</h2>" in listed
+    row = listed.split("<tbody>")[1].split("</tr>")[0]
+    assert '<td data-label="Văn bản">Báo cáo</td><td data-label="Đơn vị">Xã Mỹ Hòa</td>' in row
+    assert '<td data-label="Phiên bản">1</td>' in row
+    assert '<a href="/kho/2022/2022-Q1/TM-MH/BC-UBND_bao-cao.pdf">Tải hồ sơ PDF</a>' in row
+    record = client.get("/kho/2022/2022-Q1/TM-MH/BC-UBND_bao-cao.pdf")
+    assert record.content == (tmp_path / "archive" / "2022/2022-Q1/TM-MH/BC-UBND_bao-cao.pdf").read_bytes()
+    assert client.get("/kho/manifest.jsonl").status_code == 404  # only the records the manifest lists
+    assert client.get("/kho/..%2F..%2Fetc%2Fpasswd").status_code == 404
+    assert "Kho lưu trữ nguyên vẹn: mọi hồ sơ khớp với sổ ghi của kho (manifest)" in listed
     again = client.post("/luu-tru", data={"csrf": token(client, "/luu-tru"), "ky": "2022-Q1", "don_vi": "TM"})
-    refused = re.findall(r'<li class="error">LỖI: 2022-Q1 TM ([a-z-]+): chưa lập văn bản: không có ([^;]+);', again.text)
-    assert refused == [(kind, str(tmp_path / "out" / "2022-Q1" / "TM" / f"{kind}.docx"))
-                       for kind in ("bao-cao", "thong-bao", "tin-tuc")]
-    (tmp_path / "archive" / archived[0]).write_bytes(b"%PDF-1.7 sua")
+    refused = re.findall(r'<li class="error">([^:]+): không đưa vào kho được: chưa lập văn bản', again.text)
+    assert refused == ["Báo cáo, Huyện Tháp Mười", "Thông báo kết luận, Huyện Tháp Mười", "Tin bài, Huyện Tháp Mười"]
+    (tmp_path / "archive" / "2022/2022-Q1/TM-MH/BC-UBND_bao-cao.pdf").write_bytes(b"%PDF-1.7 sua")
     changed = client.get("/luu-tru").text
-    assert "điểm không khớp manifest:" in changed and "BC-UBND_bao-cao.pdf" in changed
+    assert re.search(r"Có \d+ điểm không khớp với sổ ghi của kho \(manifest\)", changed) and "BC-UBND_bao-cao.pdf" in changed
 
 
 def test_archive_page_says_when_there_is_no_archive_yet(site):
     client, _, tmp_path = site
-    assert f"Chưa có kho lưu trữ tại <code>{tmp_path / 'archive'}</code>." in client.get("/luu-tru").text
+    html = client.get("/luu-tru").text
+    assert f"Chưa có kho lưu trữ: hồ sơ đầu tiên sẽ được ghi vào <code>{tmp_path / 'archive'}</code>." in html
+    assert "<p>Chưa có hồ sơ nào của Quý I/2022 trong kho.</p>" in html
 
 
 # ---- errors and the password mode -----------------------------------------------------------------
@@ -668,3 +699,12 @@ def test_the_replace_choice_survives_an_error(site):
     assert '<option value="mot-cua-2021-q1.csv" selected>' in page.text
     assert '<input type="checkbox" name="xac_nhan" id="xac_nhan" checked>' in page.text
     assert "hãy chọn lại tệp" in page.text
+
+
+@pytest.mark.parametrize("page", ["/lap", "/luu-tru", "/cuoc-hop"])
+def test_every_period_picker_defaults_to_the_newest_period_in_words(site, page):
+    client, _, _ = site
+    html = client.get(page).text
+    options = re.findall(r'<option value="(20\d\d-Q\d)"( selected)?>([^<]+)</option>', html)
+    assert options == [("2022-Q1", " selected", "Quý I/2022"), ("2021-Q4", "", "Quý IV/2021"), ("2021-Q1", "", "Quý I/2021")]
+    assert '<option value="TM-MH">Xã Mỹ Hòa</option>' in html

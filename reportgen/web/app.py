@@ -13,6 +13,7 @@ import logging
 import os
 import secrets
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -126,6 +127,7 @@ def create_app(workspace: Path, out: Path, archive_root: Path, password: str | N
         Route("/tai-ky/{period}", _handler(site, period_zip)),
         Route("/luu-tru", _handler(site, archive_page), methods=["GET", "POST"]),
         Route("/ky-so", _handler(site, signing_page), methods=["GET", "POST"]),
+        Route("/kho/{path:path}", _handler(site, archive_file)),
         Route("/dang-nhap", _handler(site, login), methods=["GET", "POST"]),
         Route("/dang-xuat", _handler(site, logout), methods=["POST"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
@@ -173,8 +175,61 @@ async def overview(site: Site, request: Request, form):
     ws, problems = site.load()
     jobs = plan(ws) if ws else []
     return site.render(request, "overview.html", ws=ws, problems=problems or (ws.warnings if ws else []),
-                       tree=_unit_tree(ws) if ws else [], jobs=jobs,
+                       tree=_unit_tree(ws) if ws else [], jobs=jobs, steps=_steps(site, ws, jobs),
                        ready=sum(job.reason is None for job in jobs))
+
+
+@dataclass
+class Step:
+    """One step of the clerk's path for the newest period: its state in words, and its page."""
+
+    title: str
+    state: str
+    done: bool
+    link: str | None
+    action: str
+
+
+def _steps(site: Site, ws, jobs) -> list[Step]:
+    """figures -> meeting -> report text -> build -> archive, for the newest period."""
+    if ws is None:
+        return [Step("Số liệu", "dữ liệu đang có lỗi: hãy sửa các lỗi dưới đây trước", False, "/so-lieu", "Mở trang Số liệu")]
+    period = ws.periods[-1]
+    words_period = words.period_words(period)
+    units = list(ws.units.index)
+    with_figures = set(ws.figures.loc[ws.figures["ky"] == period, "ma_don_vi"])
+    meetings = [unit for (ky, unit) in ws.meetings if ky == period]
+    top = units[0] if units else ""
+    current = [job for job in jobs if job.period == period]
+    ready = [job for job in current if job.reason is None]
+    built = [job for job in ready if _built(site, job)]
+    archived = _archived(site, period)
+    return [
+        Step("Số liệu", f"đã có số liệu {words_period} của {len(with_figures & set(units))}/{len(units)} đơn vị",
+             len(with_figures) >= len(units), "/so-lieu", "Tải lên hoặc thay tệp số liệu"),
+        Step("Cuộc họp", (f"đã có cuộc họp của {len(meetings)} đơn vị: "
+                          + ", ".join(words.unit_words(ws, u) for u in sorted(meetings, key=units.index)))
+             if meetings else "chưa có cuộc họp", bool(meetings),
+             f"/cuoc-hop?{urlencode({'ky': period, 'don_vi': top})}", "Nhập hoặc sửa cuộc họp"),
+        Step("Nội dung báo cáo", "theo lời văn mẫu (thư mục templates/ của dữ liệu nếu có)", True, None, ""),
+        Step("Lập văn bản", f"đã lập {len(built)}/{len(ready)} văn bản"
+             + (f"; {len(current) - len(ready)} văn bản chưa đủ dữ liệu để lập" if len(current) > len(ready) else ""),
+             bool(ready) and len(built) == len(ready), f"/lap?{urlencode({'ky': period})}", "Lập văn bản"),
+        Step("Lưu trữ", f"đã đưa {archived} văn bản vào kho" if archived else "chưa đưa văn bản nào vào kho",
+             archived > 0 and archived >= len(ready), f"/luu-tru?{urlencode({'ky': period})}", "Lưu trữ"),
+    ]
+
+
+def _built(site: Site, job) -> bool:
+    kind = KINDS[job.kind]
+    return all(os.path.isfile(site.out / job.period / job.unit / f"{job.kind}.{fmt}") for fmt in kind.formats)
+
+
+def _archived(site: Site, period: str) -> int:
+    """How many documents of the period the archive's manifest lists (latest versions)."""
+    from reportgen.archive import manifest
+    rows, _ = manifest.read_jsonl(site.archive_root) if site.archive_root.is_dir() else ([], [])
+    return len({(row["unit"], row["kind"]) for row in rows if row.get("period") == period})
 
 
 def _unit_tree(ws) -> list[tuple[int, str, str, str]]:
@@ -345,9 +400,16 @@ async def build_page(site: Site, request: Request, form):
     state = site.runner.state
     done = [] if state.running else state.results
     return site.render(request, "build.html", status=status, ws=ws, problems=problems, state=state,
+                       chosen=_chosen_period(ws, request),
                        message=message, documents=_documents(ws, done) if ws else [],
                        failures=[r for r in done if not r.path],
                        period=next((r.period for r in done), None))
+
+
+def _chosen_period(ws, request: Request) -> str | None:
+    """The period a link asks for (``?ky=``), if the workspace has it; else None (the newest)."""
+    wanted = request.query_params.get("ky")
+    return wanted if ws is not None and wanted in ws.periods else None
 
 
 def _documents(ws, results) -> list[tuple[str, list[tuple[str, list]]]]:
@@ -454,8 +516,9 @@ def _extras(kind: str, formats) -> list[str]:
 
 async def archive_page(site: Site, request: Request, form):
     from reportgen import archive as archiving
+    from reportgen.archive import manifest
     ws, problems = site.load()
-    results, mismatches, error = None, None, None
+    results, mismatches, error, period = None, None, None, _chosen_period(ws, request)
     if form is not None and ws is not None:
         period = guard.period(form.get("ky"), ws.periods)
         units = [guard.one_of(form.get("don_vi"), ws.units.index, "đơn vị")] if form.get("don_vi") else []
@@ -468,10 +531,31 @@ async def archive_page(site: Site, request: Request, form):
             except ReportgenError as exc:
                 error = str(exc)
                 problems = getattr(exc, "problems", [])
+    period = period or (ws.periods[-1] if ws is not None and ws.periods else None)
+    records = []
     if archiving.not_an_archive(site.archive_root) is None:
         mismatches = [str(m) for m in await run_in_threadpool(archiving.verify, site.archive_root)]
-    return site.render(request, "archive.html", ws=ws, problems=problems, results=results, mismatches=mismatches,
-                       error=error)
+        rows, _ = manifest.read_jsonl(site.archive_root)
+        units = {code: i for i, code in enumerate(ws.units.index)} if ws is not None else {}
+        records = sorted((row for row in rows if row.get("period") == period),
+                         key=lambda row: (units.get(row["unit"], len(units)), list(KINDS).index(row["kind"])
+                                          if row["kind"] in KINDS else 9, row["version"]))
+    return site.render(request, "archive.html", status=422 if error else 200, ws=ws, problems=problems,
+                       results=results, mismatches=mismatches, error=error, records=records, period=period,
+                       statuses=words.ARCHIVE_STATUS)
+
+
+async def archive_file(site: Site, request: Request, form):
+    """A record of the archive, by the path its manifest lists (nothing else is served)."""
+    from reportgen.archive import manifest
+    rows, _ = manifest.read_jsonl(site.archive_root) if site.archive_root.is_dir() else ([], [])
+    path = guard.one_of(request.path_params["path"], [row["path"] for row in rows], "hồ sơ lưu trữ")
+    try:
+        data = read_inside(site.archive_root, path, OUTPUT_LIMIT, None)
+    except Refused:
+        raise guard.Refused(404, "Không đọc được hồ sơ này trong kho; hãy xem kết quả kiểm tra kho.") from None
+    return Response(data, media_type="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{path.rsplit("/", 1)[-1]}"'})
 
 
 async def signing_page(site: Site, request: Request, form):

@@ -65,4 +65,13 @@ def count_words(n: int) -> str:
     return f"{int(n):,}".replace(",", ".")
 
 
-FILTERS = {"so": count_words, "ky": period_words, "van_ban": kind_words, "tep": file_words, "cot": column_words}
+def date_words(text: str) -> str:
+    """``2022-03-09`` or ``2026-12-07T13:56:56+00:00`` -> ``09/03/2022``; other text as it is."""
+    import datetime as dt
+    try:
+        return f"{dt.date.fromisoformat(str(text)[:10]):%d/%m/%Y}"
+    except ValueError:
+        return str(text)
+
+
+FILTERS = {"ngay": date_words, "so": count_words, "ky": period_words, "van_ban": kind_words, "tep": file_words, "cot": column_words}
