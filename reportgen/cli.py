@@ -24,8 +24,49 @@ from reportgen import __version__
 from reportgen.errors import Interrupted, InvalidInput, Problem, ReportgenError, describe_failure, exit_code_of
 from reportgen.results import Result, run_exit_code
 
+# click's own words (usage line, section headings, the help and version options, its most
+# common errors) in Vietnamese, like every other message: its modules look up ``_`` at call time.
+CLICK_WORDS = {
+    "Usage:": "Cách dùng:", "Options": "Tùy chọn", "Commands": "Lệnh", "Positional arguments": "Tham số",
+    "Show this message and exit.": "In hướng dẫn này rồi thoát.", "Show the version and exit.": "In phiên bản rồi thoát.",
+    "default: {default}": "mặc định: {default}", "required": "bắt buộc", "Error": "Lỗi", "Missing command.": "Thiếu lệnh.",
+    "No such option: {name}": "Không có tùy chọn {name}", "No such command {name!r}.": "Không có lệnh {name!r}.",
+    "Missing argument": "Thiếu tham số", "Missing option": "Thiếu tùy chọn",
+    "Option {name!r} requires an argument.": "Tùy chọn {name!r} cần một giá trị.",
+    "Try {command!r} for help.": "Xem hướng dẫn: {command!r}.", "Invalid value": "Giá trị không hợp lệ",
+    "Invalid value for {param_hint}": "Giá trị không hợp lệ cho {param_hint}", "Aborted!": "Đã dừng.",
+    "{value!r} is not one of {choices}.": "{value!r} không phải một trong {choices}.",
+    "{value!r} is not a valid {number_type}.": "{value!r} không phải số hợp lệ.",
+    "{len_type} {name!r} does not exist.": "{len_type} {name!r} không tồn tại.", "File": "Tệp", "Directory": "Thư mục",
+    "Path": "Đường dẫn", "(dynamic)": "(tùy lúc chạy)", "Error: {message}": "Lỗi: {message}",
+    "Try '{command} {option}' for help.": "Xem hướng dẫn: '{command} {option}'.",
+    "No such option {name!r}.": "Không có tùy chọn {name!r}.", "Invalid value: {message}": "Giá trị không hợp lệ: {message}",
+    "Invalid value for {param_hint}: {message}": "Giá trị không hợp lệ cho {param_hint}: {message}",
+    "Missing parameter": "Thiếu tham số", "Missing parameter: {param_name}": "Thiếu tham số: {param_name}",
+}
+
+
+def _click_words(text: str) -> str:
+    return CLICK_WORDS.get(text, text)
+
+
+for _module in ("core", "decorators", "exceptions", "formatting", "parser", "types", "termui"):
+    _loaded = sys.modules.get(f"click.{_module}")
+    if _loaded is not None and hasattr(_loaded, "_"):
+        _loaded._ = _click_words
+
 WORKSPACE = click.option("--workspace", "-w", type=click.Path(path_type=Path), default=Path("inputs"),
-                         show_default=True, help="Workspace folder (reportgen.toml, units.csv, figures/, meetings/).")
+                         show_default=True, help="Thư mục dữ liệu (workspace: reportgen.toml, units.csv, figures/, "
+                         "meetings/); tạo mới bằng reportgen init.")
+
+def _periods(ctx, param, values) -> tuple:
+    """``--period``: written as the user likes it (``2022-q1``, `` 2022-Q1``), read as ``2022-Q1``."""
+    return tuple(str(value).strip().upper() for value in values)
+
+
+PERIOD = click.option("--period", "-p", multiple=True, callback=_periods,
+                      help="Kỳ báo cáo, ví dụ 2022-Q1 hoặc 2022-q1 (dùng được nhiều lần).")
+UNIT = click.option("--unit", "-u", multiple=True, help="Mã đơn vị trong units.csv (dùng được nhiều lần).")
 
 # What the report says of each result, and the closing summary of each command.
 LABELS = {"built": "đã ghi", "unchanged": "không đổi", "removed": "đã xoá", "archived": "đã lưu trữ",
@@ -76,7 +117,7 @@ class _KindOption(click.Option):
     def get_help_record(self, ctx):
         from reportgen.kinds import KINDS
 
-        self.help = f"Document kind: {', '.join(KINDS)} (repeatable)."
+        self.help = f"Loại văn bản: {', '.join(KINDS)} (dùng được nhiều lần)."
         return super().get_help_record(ctx)
 
 
@@ -120,10 +161,12 @@ def _unique(values) -> tuple:
 @click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="reportgen")
 def main() -> None:
-    """reportgen: official Vietnamese documents (Decree 30/2020) from one-stop-shop figures.
+    """reportgen: lập văn bản hành chính (Nghị định 30/2020) từ số liệu Bộ phận Một cửa.
+
+    Báo cáo, thông báo kết luận và tin bài, dạng Word, PDF (PDF/A) và HTML.
 
     \b
-    Example:
+    Ví dụ:
         reportgen init my-district
         reportgen validate --workspace my-district
         reportgen build --workspace my-district --out outputs
@@ -135,32 +178,39 @@ def main() -> None:
 @click.option("--mau", "sample", type=click.Choice(["2022", "2025"]), default="2022", show_default=True,
               help="Mẫu: 2022 = huyện Tháp Mười (ba cấp); 2025 = tỉnh hai cấp (tỉnh, xã, phường, đặc khu).")
 def init(directory: Path, sample: str) -> None:
-    """Create a new workspace DIRECTORY with the sample config and data.
+    """Tạo thư mục dữ liệu (workspace) mới DIRECTORY từ cấu hình và số liệu mẫu.
+
+    Chỉ thêm reportgen.toml, units.csv, figures/ và meetings/; tệp khác đã có trong thư
+    mục được giữ nguyên. Thư mục đã có một trong các mục đó thì không ghi gì.
 
     \b
-    Example:
+    Ví dụ:
         reportgen init huyen-thap-muoi
         reportgen init tinh-an-giang --mau 2025
     """
-    from reportgen.init import init_workspace
+    from reportgen.init import SAMPLE_PARTS, init_workspace, others
 
+    kept = others(directory)
     written = init_workspace(directory, sample)
     for path in written:
         click.echo(str(path))
     click.echo(f"Đã tạo workspace {directory} ({len(written)} tệp).")
+    if kept:
+        shown = ", ".join(kept[:5]) + (f" và {len(kept) - 5} mục khác" if len(kept) > 5 else "")
+        click.echo(f"Thư mục đã có {len(kept)} mục khác ({shown}): giữ nguyên, không sửa hay xóa; reportgen chỉ "
+                   f"thêm {', '.join(SAMPLE_PARTS)} và chỉ đọc các mục đó.", err=True)
 
 
 @main.command()
 @WORKSPACE
 def validate(workspace: Path) -> None:
-    """Check every file of a workspace and list every problem at once.
+    """Kiểm tra mọi tệp của thư mục dữ liệu và liệt kê mọi vấn đề một lần.
 
-    Exit code 0 when valid (warnings are shown), 2 when there are errors, 3 when a
-    template cannot be used at all (as build: syntax, a missing include, a link out of
-    the template folders).
+    Mã thoát 0 khi hợp lệ (có in cảnh báo), 2 khi có lỗi, 3 khi một mẫu văn bản không dùng
+    được (như khi lập: sai cú pháp, thiếu tệp được include, liên kết ra ngoài thư mục mẫu).
 
     \b
-    Example:
+    Ví dụ:
         reportgen validate --workspace inputs
     """
     from reportgen.workspace import load_workspace
@@ -189,31 +239,30 @@ def _load_and_plan(workspace: Path, period, unit, kind, formats=()):
 @main.command()
 @WORKSPACE
 @click.option("--out", "-o", type=click.Path(path_type=Path), default=Path("outputs"), show_default=True,
-              help="Output root; documents go to <out>/<period>/<unit>/<kind>.<format>.")
-@click.option("--period", "-p", multiple=True, help="Period such as 2022-Q1 (repeatable).")
-@click.option("--unit", "-u", multiple=True, help="Unit code from units.csv (repeatable).")
-@click.option("--kind", "-k", multiple=True, cls=_KindOption, help="Document kind (repeatable).")
+              help="Thư mục văn bản lập ra: <out>/<kỳ>/<đơn vị>/<loại>.<định dạng>.")
+@PERIOD
+@UNIT
+@click.option("--kind", "-k", multiple=True, cls=_KindOption, help="Loại văn bản (dùng được nhiều lần).")
 @click.option("--format", "-f", "formats", multiple=True, type=_FormatChoice(),
-              help="Output format (repeatable); default: every format of each kind.")
-@click.option("--dry-run", is_flag=True, help="Print the plan and write nothing.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per document file.")
+              help="Định dạng (dùng được nhiều lần); mặc định: mọi định dạng của từng loại.")
+@click.option("--dry-run", is_flag=True, help="Chỉ in kế hoạch lập, không ghi gì.")
+@click.option("--json", "as_json", is_flag=True, help="In một đối tượng JSON cho mỗi tệp.")
 @click.option("--jobs", "-j", "workers", type=click.IntRange(0), default=0, show_default=True,
-              help="Worker processes for rendering; 0 = one per CPU core, 1 = no workers.")
-@click.option("--force", is_flag=True, help="Rebuild every file, even those whose inputs did not change.")
+              help="Số tiến trình dàn trang; 0 = mỗi lõi CPU một tiến trình, 1 = không dùng tiến trình phụ.")
+@click.option("--force", is_flag=True, help="Lập lại mọi tệp, kể cả tệp có dữ liệu không đổi.")
 def build(workspace: Path, out: Path, period, unit, kind, formats, dry_run: bool, as_json: bool,
           workers: int, force: bool) -> None:
-    """Validate the workspace, plan the documents and build them.
+    """Kiểm tra dữ liệu, lập kế hoạch và lập văn bản.
 
-    Builds every kind for every unit and period that has what the kind needs;
-    --period, --unit, --kind and --format narrow the selection. A file whose inputs
-    did not change since the last build into the same --out is not built again
-    ("không đổi"); --force rebuilds everything. Exit code 1 when some documents could
-    not be built (the others are written), 2 on invalid input, 3 when a template
-    cannot be used at all, 4 without a Vietnamese font, 130/143 when stopped by
-    Ctrl-C/SIGTERM (finished files are kept, nothing is left half-written).
+    Lập mọi loại văn bản cho mọi đơn vị và kỳ có đủ dữ liệu; --period, --unit, --kind
+    và --format thu hẹp lựa chọn. Tệp có dữ liệu không đổi từ lần lập trước vào cùng
+    --out thì không lập lại ("không đổi"); --force lập lại tất cả. Mã thoát 1 khi có văn
+    bản không lập được (các văn bản khác vẫn được ghi), 2 khi dữ liệu không hợp lệ, 3
+    khi mẫu văn bản không dùng được, 4 khi thiếu phông chữ tiếng Việt, 130/143 khi bị
+    dừng bằng Ctrl-C/SIGTERM (tệp đã xong được giữ, không có tệp ghi dở).
 
     \b
-    Example:
+    Ví dụ:
         reportgen build --period 2022-Q1 --unit TM --kind bao-cao
         reportgen build --unit TM-MH --format pdf --json
         reportgen build --dry-run
@@ -331,40 +380,39 @@ ARCHIVE_ROOT = Path("archive")
 @main.command("archive")
 @WORKSPACE
 @click.option("--archive", "-a", "archive_root", type=click.Path(path_type=Path), default=ARCHIVE_ROOT,
-              show_default=True, help="Archive folder; records go to <archive>/<year>/<period>/<unit>/.")
-@click.option("--period", "-p", multiple=True, help="Period such as 2022-Q1 (repeatable).")
-@click.option("--unit", "-u", multiple=True, help="Unit code from units.csv (repeatable).")
-@click.option("--kind", "-k", multiple=True, cls=_KindOption, help="Document kind (repeatable).")
+              show_default=True, help="Thư mục kho lưu trữ; hồ sơ ghi vào <archive>/<năm>/<kỳ>/<đơn vị>/.")
+@PERIOD
+@UNIT
+@click.option("--kind", "-k", multiple=True, cls=_KindOption, help="Loại văn bản (dùng được nhiều lần).")
 @click.option("--built", "built_root", type=click.Path(path_type=Path), default=Path("outputs"), show_default=True,
-              help="The build's output folder: only documents built there, from the same data, are archived.")
-@click.option("--without-build", is_flag=True, help="Archive straight from the workspace, without the check.")
+              help="Thư mục văn bản đã lập: chỉ lưu trữ văn bản đã lập ở đó từ cùng dữ liệu.")
+@click.option("--without-build", is_flag=True, help="Lưu trữ thẳng từ dữ liệu, không kiểm tra bản đã lập.")
 @click.option("--json", "as_json", is_flag=True,
-              help="Print one JSON object per document (path relative to the archive folder).")
+              help="In một đối tượng JSON cho mỗi văn bản (đường dẫn tính từ thư mục kho).")
 @click.option("--seal-p12", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="The office's key (PKCS#12): seal the manifest with it after the run (docs/archive.md).")
+              help="Khóa của văn phòng (PKCS#12): đóng dấu manifest sau lượt lưu trữ (docs/archive.md).")
 @click.option("--seal-password-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="File whose first line is that PKCS#12 file's password.")
+              help="Tệp có dòng đầu là mật khẩu của tệp PKCS#12 đó.")
 @click.option("--seal-pkcs11-lib", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Or the office's token: its PKCS#11 library.")
-@click.option("--seal-token-label", help="The office token's label.")
+              help="Hoặc token của văn phòng: thư viện PKCS#11 của nó.")
+@click.option("--seal-token-label", help="Nhãn (label) của token văn phòng.")
 @click.option("--seal-pin-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="File whose first line is the office token's PIN.")
+              help="Tệp có dòng đầu là mã PIN của token văn phòng.")
 def archive_command(workspace: Path, archive_root: Path, period, unit, kind, built_root: Path,
                     without_build: bool, as_json: bool, seal_p12, seal_password_file, seal_pkcs11_lib,
                     seal_token_label, seal_pin_file) -> None:
-    """Archive built documents as PDF/A-3b records, written once, listed in the manifest.
+    """Đưa văn bản đã lập vào kho lưu trữ: hồ sơ PDF/A-3b ghi một lần, có trong manifest.
 
-    Each record embeds its figure rows (CSV), meeting file (YAML) and the built DOCX. A
-    document not built yet, or built from other data, is refused with the reason. A record
-    signed since (<kind>.issued.pdf or <kind>.signed.pdf beside the build) is filed as
-    signed, byte for byte. With --seal-p12 (or a token) the manifest is sealed with the
-    office's key.
-    Identical content already archived is left as is ("không đổi"); different content
-    becomes a new version (..._v2.pdf). Exit code 1 when some documents failed, 2 on
-    invalid input, 4 without a Vietnamese font.
+    Mỗi hồ sơ kèm các dòng số liệu (CSV), tệp cuộc họp (YAML) và bản Word đã lập. Văn bản
+    chưa lập, hoặc lập từ dữ liệu khác, bị từ chối kèm lý do. Bản đã ký sau đó
+    (<kind>.issued.pdf hoặc <kind>.signed.pdf cạnh bản đã lập) được lưu nguyên từng byte
+    như bản đã ký. Có --seal-p12 (hoặc token) thì manifest được đóng dấu bằng khóa văn
+    phòng. Nội dung đã có trong kho được giữ nguyên ("không đổi"); nội dung khác thành
+    phiên bản mới (..._v2.pdf). Mã thoát 1 khi có văn bản lỗi, 2 khi dữ liệu không hợp lệ,
+    4 khi thiếu phông chữ.
 
     \b
-    Example:
+    Ví dụ:
         reportgen archive --period 2022-Q1 --unit TM
         reportgen archive --archive /srv/luu-tru --kind bao-cao
     """
@@ -391,26 +439,25 @@ def _echo_repairs(done: list[str]) -> None:
 @main.command("verify")
 @click.argument("archive_root", metavar="[ARCHIVE]", required=False, default=ARCHIVE_ROOT,
                 type=click.Path(path_type=Path))
-@click.option("--repair", is_flag=True, help="First complete or roll back what an interrupted archive run left "
-                                             "(never deletes a record), and say what was done.")
+@click.option("--repair", is_flag=True, help="Trước hết hoàn tất hoặc hủy phần việc dở của lần lưu trữ bị ngắt "
+                                             "(không bao giờ xóa hồ sơ), và in việc đã làm.")
 @click.option("--seal-cert", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="The office's certificate: the manifest must be sealed with its key.")
+              help="Chứng thư của văn phòng: manifest phải được đóng dấu bằng khóa của nó.")
 @click.option("--trust-root", "trust_roots", multiple=True, type=click.Path(exists=True, dir_okay=False,
-              path_type=Path), help="For a signed PDF given instead of an archive: a trusted root (repeatable).")
+              path_type=Path), help="Với một PDF đã ký thay cho kho: chứng thư gốc tin cậy (dùng được nhiều lần).")
 def verify_command(archive_root: Path, repair: bool, seal_cert: Path | None, trust_roots) -> None:
-    """Check every record of ARCHIVE (default: archive/) against its manifest.
+    """Kiểm tra mọi hồ sơ của kho ARCHIVE (mặc định: archive/) với manifest của kho.
 
-    Given a signed PDF instead, check its signatures as verify-signature does.
+    Nếu thay kho bằng một PDF đã ký: kiểm tra chữ ký của nó như verify-signature.
 
-    Checksum, size, readable PDF, PDF/A-3b identification, embedded fonts and
-    attachments, metadata, path and identity of each row, the signatures of a signed
-    record, the manifest's seal; also missing files, files the manifest does not list and
-    an interrupted archive run. Exit code 1 when anything does
-    not match, 2 when there is no archive there (no such folder, a file, or a folder without
-    manifest.jsonl, manifest.csv or the archive's lock: never used by reportgen archive).
+    Mã băm, kích thước, PDF đọc được, nhận dạng PDF/A-3b, phông chữ và tệp đính kèm,
+    siêu dữ liệu, đường dẫn và danh tính từng dòng, chữ ký của hồ sơ đã ký, dấu của
+    manifest; cả tệp bị mất, tệp manifest không ghi và lần lưu trữ bị ngắt. Mã thoát 1 khi
+    có điểm không khớp, 2 khi không có kho ở đó (không có thư mục, là một tệp, hoặc thư
+    mục chưa từng dùng làm kho).
 
     \b
-    Example:
+    Ví dụ:
         reportgen verify
         reportgen verify --repair /srv/luu-tru
     """
@@ -591,7 +638,8 @@ def serve(workspace: Path, out: Path, archive_root: Path, host: str, port: int, 
         raise InvalidInput([Problem("--key" if key is None else "--cert",
                                     "cần cả --cert (chứng chỉ) và --key (khóa riêng) để mở trang bằng https://")])
     if not Path(workspace).is_dir():
-        raise InvalidInput([Problem(str(workspace), "không tìm thấy thư mục dữ liệu (workspace)")])
+        from reportgen.workspace import NO_WORKSPACE
+        raise InvalidInput([Problem(str(workspace), NO_WORKSPACE)])
     import uvicorn
 
     from reportgen.web import create_app

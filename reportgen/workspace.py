@@ -31,6 +31,8 @@ CONFIG_FILE = "reportgen.toml"
 UNITS_FILE = "units.csv"
 FIGURES_DIR = "figures"
 MEETINGS_DIR = "meetings"
+NO_WORKSPACE = ("không tìm thấy thư mục dữ liệu (workspace): tạo mới bằng `reportgen init TÊN-THƯ-MỤC`, "
+                "hoặc chỉ đến thư mục có sẵn bằng --workspace THƯ-MỤC")
 
 
 @dataclass
@@ -80,7 +82,7 @@ def load_workspace(root: Path, pending: Mapping[str, bytes | None] | None = None
     root = Path(root)
     pending = {_key(name): data for name, data in (pending or {}).items()}
     if not root.is_dir():
-        raise InvalidInput([Problem(str(root), "không tìm thấy thư mục dữ liệu (workspace)")])
+        raise InvalidInput([Problem(str(root), NO_WORKSPACE)])
     problems: list[Problem] = []
     config, found = load_config(root, CONFIG_FILE)
     problems += found

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from pathlib import Path
 
 
@@ -9,10 +11,10 @@ from reportgen.cli import main
 
 
 def test_every_command_has_help_with_an_example(cli):
-    assert main.help and "Example:" in main.help
+    assert main.help and "Ví dụ:" in main.help
     for name, command in main.commands.items():
         assert command.help, name
-        assert "Example:" in command.help, name
+        assert "Ví dụ:" in command.help, name
         result = cli(name, "--help")
         assert result.exit_code == 0
         assert f"reportgen {name}" in result.output
@@ -47,13 +49,52 @@ def test_init_creates_a_workspace_that_validates(cli, tmp_path):
     assert cli("validate", "--workspace", target).exit_code == 0
 
 
-def test_init_refuses_a_non_empty_folder(cli, tmp_path):
+def test_init_beside_unrelated_files_keeps_them_and_says_so(cli, tmp_path):
     (tmp_path / "x").mkdir()
     (tmp_path / "x" / "keep.txt").write_text("giữ")
     result = cli("init", tmp_path / "x")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "x").iterdir()) == ["figures", "keep.txt", "meetings", "reportgen.toml",
+                                                                  "units.csv"]
+    assert (tmp_path / "x" / "keep.txt").read_text() == "giữ"
+    assert result.stderr == ("Thư mục đã có 1 mục khác (keep.txt): giữ nguyên, không sửa hay xóa; reportgen chỉ thêm "
+                             "reportgen.toml, units.csv, figures, meetings và chỉ đọc các mục đó.\n")
+    assert cli("validate", "--workspace", tmp_path / "x").exit_code == 0
+
+
+def test_init_refuses_a_folder_with_part_of_a_workspace(cli, tmp_path):
+    (tmp_path / "x").mkdir()
+    (tmp_path / "x" / "units.csv").write_text("giữ")
+    result = cli("init", tmp_path / "x")
     assert result.exit_code == 2
-    assert "thư mục đã có dữ liệu" in result.stderr
-    assert sorted(p.name for p in (tmp_path / "x").iterdir()) == ["keep.txt"]
+    assert ("thư mục đã có dữ liệu của một workspace (units.csv); reportgen init không ghi đè gì: hãy chọn một thư mục "
+            "mới hoặc rỗng, hoặc dùng thư mục này bằng --workspace") in result.stderr
+    assert sorted(p.name for p in (tmp_path / "x").iterdir()) == ["units.csv"]
+    assert (tmp_path / "x" / "units.csv").read_text() == "giữ"
+
+
+def test_build_without_a_workspace_says_how_to_make_one(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = cli("build")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("LỖI: inputs: không tìm thấy thư mục dữ liệu (workspace): tạo mới bằng "
+                                    "`reportgen init TÊN-THƯ-MỤC`, hoặc chỉ đến thư mục có sẵn bằng --workspace THƯ-MỤC\n")
+
+
+def test_a_period_is_accepted_in_lower_case(cli, workspace, tmp_path):
+    result = cli("build", "-w", workspace, "--out", tmp_path / "o", "--period", "2022-q1", "--unit", "TM", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "2022-Q1  TM       bao-cao    sẽ lập" in result.stdout
+
+
+@pytest.mark.parametrize("command", [[], ["build"], ["validate"], ["init"], ["archive"], ["verify"], ["serve"]])
+def test_help_is_in_vietnamese(cli, command):
+    result = cli(*command, "--help")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Cách dùng: ")
+    assert "In hướng dẫn này rồi thoát." in result.stdout and "Tùy chọn:" in result.stdout
+    for english in ("Show this message", "Options:", "Usage:", "(repeatable)", "Example:", "folder"):
+        assert english not in result.stdout, english
 
 
 def test_dry_run_plan_for_one_unit(cli, workspace, tmp_path):
@@ -86,7 +127,7 @@ def test_python_dash_m(tmp_path):
 
     done = subprocess.run([sys.executable, "-m", "reportgen", "--help"], capture_output=True, text=True)
     assert done.returncode == 0
-    assert "Usage:" in done.stdout and "validate" in done.stdout
+    assert "Cách dùng:" in done.stdout and "validate" in done.stdout
 
 
 def test_a_kind_without_the_asked_format_is_an_error(cli, workspace, tmp_path):

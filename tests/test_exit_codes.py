@@ -309,7 +309,7 @@ def test_build_help_lists_the_kinds_of_the_registry(cli):
 
     result = cli("build", "--help")
     assert result.exit_code == 0
-    assert f"Document kind: {', '.join(KINDS)}" in " ".join(result.stdout.split())
+    assert f"Loại văn bản: {', '.join(KINDS)}" in " ".join(result.stdout.split())
 
 
 def test_help_imports_no_renderer_and_no_pandas():
