@@ -116,11 +116,11 @@ def test_a_clerk_uploads_fills_in_builds_previews_and_downloads(server, browser)
     browser.find_element(By.ID, "tep").send_keys(str(SAMPLE / "figures" / "mot-cua-2022-q1.csv"))
     browser.find_element(By.CSS_SELECTOR, "form.card button[type=submit]").click()
     status = wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "p.ok")).text
-    assert status.startswith("Đã nhận tệp và lưu thành figures/tai-len-")
+    assert status.startswith("Đã nhận tệp mot-cua-2022-q1.csv (lưu là figures/tai-len-")
     assert len(list((ws / "figures").glob("tai-len-*.csv"))) == 1
 
     browser.get(f"{base}/")
-    assert "2022-Q1" in browser.find_element(By.TAG_NAME, "main").text
+    assert "Các bước của Quý I/2022" in browser.find_element(By.TAG_NAME, "main").text
     shoot(browser, "tong-quan")
 
     browser.get(f"{base}/cuoc-hop?ky=2022-Q1&don_vi=TM")
