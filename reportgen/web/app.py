@@ -342,8 +342,8 @@ def _save_meeting(site: Site, request: Request, ws, form):
     if errors or general:
         if photo:
             data["anh"].pop("tep")
-            errors.setdefault("anh_moi", "ảnh đã chọn chưa được lưu: hãy chọn lại ảnh trước khi lưu")
         return site.render(request, "meetings.html", status=422, ws=ws, errors=errors, general=general,
+                           photo_again=bool(photo) and "anh_moi" not in errors,
                            values=meeting_form.form_values(None, data))
     if photo:
         (site.root / PHOTO_DIR).mkdir(exist_ok=True)
