@@ -315,3 +315,65 @@ def test_an_upload_without_a_length_is_cut_off_once_past_the_limit(server, works
     # kernel's socket buffers (a few MiB on loopback), unread
     assert sent < 12 * 1024 * 1024
     assert figures(workspace) == before
+
+
+# ---- TLS: reportgen serve --cert --key ------------------------------------------------------------
+
+def test_serve_over_tls_marks_the_session_cookie_secure(workspace, tmp_path):
+    import http.client
+    import shutil
+    import ssl
+    import subprocess
+    import sys
+
+    if not shutil.which("openssl"):
+        pytest.skip("openssl not installed")
+    cert, key = tmp_path / "may-chu.pem", tmp_path / "may-chu-khoa.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    (tmp_path / "mat-khau.txt").write_text("mật khẩu 1\n", encoding="utf-8")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "reportgen", "serve", "-w", str(workspace), "--port", str(port),
+                               "--password-file", str(tmp_path / "mat-khau.txt"), "--cert", str(cert), "--key", str(key),
+                               "-o", str(tmp_path / "o"), "-a", str(tmp_path / "a")],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        context = ssl.create_default_context(cafile=str(cert))
+        context.check_hostname = False
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                connection = http.client.HTTPSConnection("127.0.0.1", port, context=context, timeout=10)
+                connection.request("GET", "/dang-nhap")
+                page = connection.getresponse()
+                break
+            except (ConnectionRefusedError, ssl.SSLError, OSError):
+                if time.monotonic() > deadline or server.poll() is not None:
+                    pytest.fail(server.stdout.read().decode() if server.poll() is not None else "no server")
+                time.sleep(0.3)
+        body = page.read().decode("utf-8")
+        assert page.status == 200
+        cookie = page.getheader("set-cookie")
+        csrf = re.search(r'name="csrf" value="([^"]+)"', body).group(1)
+        from urllib.parse import urlencode
+        connection.request("POST", "/dang-nhap", body=urlencode({"csrf": csrf, "mat_khau": "mật khẩu 1"}),
+                           headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie.split(";")[0],
+                                    "Origin": f"https://127.0.0.1:{port}"})
+        answer = connection.getresponse()
+        answer.read()
+        assert answer.status == 303
+        assert "secure" in answer.getheader("set-cookie").lower()
+        plain = socket.create_connection(("127.0.0.1", port))  # plain HTTP on the TLS port gets nothing
+        plain.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        assert not _read_all(plain, 3)[0].startswith(b"HTTP/1.1 200")
+        plain.close()
+        connection.close()
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
