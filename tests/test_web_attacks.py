@@ -377,3 +377,12 @@ def test_serve_over_tls_marks_the_session_cookie_secure(workspace, tmp_path):
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+def test_listening_on_all_addresses_the_address_reached_is_accepted_not_a_name_pointing_at_it(workspace, tmp_path):
+    app = create_app(workspace, tmp_path / "o", tmp_path / "a", host="0.0.0.0", port=8080, password="x")
+    office = client_of(app, "http://192.168.1.10:8080")  # the test client says it reached 192.168.1.10
+    assert office.get("/dang-nhap").status_code == 200
+    rebinding = office.get("/dang-nhap", headers={"host": "rebind.evil.example:8080"})  # resolves to 192.168.1.10
+    assert rebinding.status_code == 421
+    assert office.get("/dang-nhap", headers={"host": "10.0.0.9:8080"}).status_code == 421  # another address

@@ -2,8 +2,9 @@
 
 An ASGI middleware (``Shield``) around the whole application, static files and errors
 included:
-- the ``Host`` header must name the address served (or a name given with ``--ten-may``):
-  a DNS-rebinding page, whose requests carry its own name, gets 421;
+- the ``Host`` header must name the address served (or a name given with ``--ten-may``, or,
+  listening on all addresses, the IP address the connection reached): a DNS-rebinding page,
+  whose requests carry its own name, gets 421;
 - a POST whose ``Origin`` (or, without one, ``Referer``) is another site's is refused (403);
 - a request body larger than the limit is refused by its ``Content-Length`` before it is
   read (413), and one sent without a length is cut off once it passes the limit;
@@ -77,6 +78,14 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+def _is_address(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+        return True
+    except ValueError:
+        return False
+
+
 def split_host(value: str) -> tuple[str, int | None] | None:
     """``example:8080`` -> (``example``, 8080); ``[::1]:80`` -> (``::1``, 80); None if malformed."""
     try:
@@ -146,7 +155,9 @@ class Shield:
         if host is None or not host[0]:
             return 400, "Yêu cầu thiếu hoặc sai tên máy (Host)."
         name, port = host
-        if name not in self.hosts or (self.port is not None and port not in (None, self.port)):
+        arrived = str((scope.get("server") or ("",))[0]).lower()  # the address the connection reached
+        known = name in self.hosts or (name == arrived and _is_address(name))
+        if not known or (self.port is not None and port not in (None, self.port)):
             return 421, ("Trang này chỉ phục vụ địa chỉ của chính nó; tên máy trong yêu cầu không đúng. "
                          "Hãy mở trang bằng địa chỉ reportgen serve đã in ra.")
         if scope["method"] not in ("GET", "HEAD", "OPTIONS"):
