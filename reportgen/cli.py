@@ -488,33 +488,33 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 @main.command("sign")
 @click.argument("pdf", type=_FILE)
 @click.option("--role", type=click.Choice(["signer", "office"]), required=True,
-              help="signer: the person's signature at the signature block; office: the clerk fills the number "
-                   "and date, then the body's signature with its seal.")
-@click.option("--p12", type=_FILE, help="PKCS#12 file holding the key and certificate.")
-@click.option("--password-file", type=_FILE, help="File whose first line is the PKCS#12 password.")
-@click.option("--pkcs11-lib", type=_FILE, help="The token's PKCS#11 library (.so).")
-@click.option("--token-label", help="Label of the token (USB key).")
-@click.option("--key-label", help="Label of the key on the token (default: its only key).")
-@click.option("--pin-file", type=_FILE, help="File whose first line is the token's PIN.")
-@click.option("--signature-image", type=_FILE, help="signer: the handwritten signature, blue PNG, transparent.")
-@click.option("--seal-image", type=_FILE, help="office: the seal, red PNG, transparent.")
-@click.option("--number", type=click.IntRange(1), help="office: the document's number.")
-@click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), help="office: the issuing date, YYYY-MM-DD.")
-@click.option("--tsa-url", help="RFC 3161 time-stamp server: PAdES B-T instead of B-B.")
+              help="signer: chữ ký của người có thẩm quyền ở khối chữ ký; office: văn thư điền số, ngày rồi "
+                   "ký số của cơ quan kèm con dấu.")
+@click.option("--p12", type=_FILE, help="Tệp PKCS#12 chứa khóa và chứng thư.")
+@click.option("--password-file", type=_FILE, help="Tệp có dòng đầu là mật khẩu của tệp PKCS#12.")
+@click.option("--pkcs11-lib", type=_FILE, help="Thư viện PKCS#11 (.so) của thiết bị ký số (token).")
+@click.option("--token-label", help="Nhãn (label) của token (khóa USB).")
+@click.option("--key-label", help="Nhãn của khóa trên token (mặc định: khóa duy nhất).")
+@click.option("--pin-file", type=_FILE, help="Tệp có dòng đầu là mã PIN của token.")
+@click.option("--signature-image", type=_FILE, help="signer: ảnh chữ ký tay, PNG màu xanh, nền trong suốt.")
+@click.option("--seal-image", type=_FILE, help="office: ảnh con dấu, PNG màu đỏ, nền trong suốt.")
+@click.option("--number", type=click.IntRange(1), help="office: số của văn bản.")
+@click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), help="office: ngày ban hành, NĂM-THÁNG-NGÀY.")
+@click.option("--tsa-url", help="Máy chủ dấu thời gian RFC 3161: PAdES B-T thay cho B-B.")
 @click.option("--archive", "-a", "archive_root", type=click.Path(path_type=Path), default=ARCHIVE_ROOT,
-              show_default=True, help="Archive whose numbers are already used.")
+              show_default=True, help="Kho lưu trữ có các số văn bản đã dùng.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="Output file (default: <kind>.signed.pdf beside the input).")
+              help="Tệp ghi ra (mặc định: <loại>.signed.pdf cạnh tệp vào).")
 def sign_command(pdf: Path, role: str, p12, password_file, pkcs11_lib, token_label, key_label, pin_file,
                  signature_image, seal_image, number, on, tsa_url, archive_root, output) -> None:
-    """Sign a PDF reportgen built, as Decree 30/2020 lays it out (PAdES; see docs/signing.md).
+    """Ký số một PDF reportgen đã lập, theo bố cục Nghị định 30/2020 (PAdES; xem docs/signing.md).
 
-    The password and PIN are read from files, never from the command line. The input is
-    never changed. Exit code 2 for anything refused (wrong PIN, expired certificate,
-    number already used...), with the reason; nothing is written then.
+    Mật khẩu và mã PIN đọc từ tệp, không bao giờ từ dòng lệnh. Tệp vào không bị sửa. Mã
+    thoát 2 cho mọi trường hợp bị từ chối (sai PIN, chứng thư hết hạn, số đã dùng...),
+    kèm lý do; khi đó không ghi gì.
 
     \b
-    Example:
+    Ví dụ:
         reportgen sign outputs/2022-Q1/TM/bao-cao.pdf --role signer --p12 chu-tich.p12 \\
             --password-file mat-khau.txt --signature-image chu-ky.png
         reportgen sign outputs/2022-Q1/TM/bao-cao.signed.pdf --role office --number 5 --date 2022-03-15 \\
@@ -534,14 +534,14 @@ def sign_command(pdf: Path, role: str, p12, password_file, pkcs11_lib, token_lab
 @main.command("verify-signature")
 @click.argument("pdf", type=_FILE)
 @click.option("--trust-root", "trust_roots", multiple=True, type=_FILE,
-              help="A trusted root certificate, PEM or DER (repeatable).")
+              help="Chứng thư gốc tin cậy, PEM hoặc DER (dùng được nhiều lần).")
 def verify_signature_command(pdf: Path, trust_roots) -> None:
-    """Check every signature of a signed PDF: signer, chain, time, changes after it, number and date.
+    """Kiểm tra mọi chữ ký số của một PDF: người ký, chuỗi chứng thư, thời điểm, thay đổi sau khi ký, số và ngày.
 
-    Exit code 1 when a signature is broken or not trusted, or the file has none.
+    Mã thoát 1 khi có chữ ký hỏng hoặc không tin cậy, hoặc tệp không có chữ ký nào.
 
     \b
-    Example:
+    Ví dụ:
         reportgen verify-signature outputs/2022-Q1/TM/bao-cao.issued.pdf --trust-root root-ca.pem
     """
     _check_signatures(pdf, trust_roots)

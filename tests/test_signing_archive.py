@@ -159,10 +159,10 @@ def test_the_clerk_signs_from_the_web_page(tmp_path, pki):
     built = out / PERIOD / UNIT
     assert run("sign", built / "thong-bao.pdf", "--role", "signer", *p12_args(pki.signer, pki),
                "--signature-image", pki.signature_png).exit_code == 0
-    bare = TestClient(create_app(SAMPLE, out, tmp_path / "archive"))
+    bare = TestClient(create_app(SAMPLE, out, tmp_path / "archive"), base_url="http://127.0.0.1:8080")
     assert "Máy chủ chưa được cấu hình khóa của cơ quan" in bare.get("/ky-so").text
     office = OfficeKey(KeySource(p12=pki.office.p12, password_file=pki.password_file), pki.seal_png)
-    client = TestClient(create_app(SAMPLE, out, tmp_path / "archive", office=office))
+    client = TestClient(create_app(SAMPLE, out, tmp_path / "archive", office=office), base_url="http://127.0.0.1:8080")
     page = client.get("/ky-so").text
     assert '<option value="thong-bao">' in page and "tin-tuc" not in page
     assert 'type="file"' not in page  # the key is never uploaded
