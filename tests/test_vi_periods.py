@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 
 from reportgen.periods import Period
-from reportgen.vi.periods import cutoff_dates, cutoff_window, period, period_upper, quarter_name
+from reportgen.vi.periods import cutoff_dates, cutoff_window, period, period_title, period_upper, quarter_name
 
 
 @pytest.mark.parametrize(
@@ -26,6 +26,16 @@ def test_period_upper(value, expected):
 @pytest.mark.parametrize("value, expected", [("2022-Q1", "quý I"), (Period(2022, 4), "quý IV")])
 def test_quarter_name(value, expected):
     assert quarter_name(value) == expected
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [("2022-Q2", "Quý II/2022"), (Period(2021, 4), "Quý IV/2021"), (Period(2026, 1, 2), "6 tháng đầu năm 2026"),
+     (Period(2026, 1, 3), "9 tháng đầu năm 2026"), (Period(2026, 1, 4), "Năm 2026"), ("2026-6T", "6 tháng đầu năm 2026")],
+)
+def test_period_title(value, expected):
+    """A period as the web page's pickers and headings name it (issue 21), every kind of period."""
+    assert period_title(value) == expected
 
 
 def test_period_works_with_period_arithmetic():

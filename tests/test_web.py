@@ -13,6 +13,7 @@ from starlette.testclient import TestClient
 
 from conftest import replace_in
 from reportgen.errors import InvalidInput
+from reportgen.periods import Period
 from reportgen.web import create_app
 from reportgen.workspace import load_workspace
 from reportgen.web import app as web_app
@@ -613,7 +614,7 @@ def test_each_value_the_loader_refuses_is_refused_by_the_form(site, field, value
     assert re.search(rf'<li><a href="#f-[a-z_-]+(-1)?">{label}</a>: [^<]*{re.escape(message)}', summary), summary
     assert sorted(p.name for p in (ws / "meetings").iterdir()) == before
     assert not (ws / "anh").exists()
-    assert load_workspace(ws).meetings.keys() == {("2022-Q1", "TM")}
+    assert load_workspace(ws).meetings.keys() == {(Period(2022, 1), "TM")}
 
 
 def test_dates_are_typed_and_shown_as_day_month_year(site):

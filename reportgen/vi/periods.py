@@ -39,9 +39,13 @@ def period(p: Period | str) -> str:
 
 
 def period_title(p: Period | str) -> str:
-    """``"2022-Q2"`` -> ``"Quý II/2022"``: a period as a heading or a list names it."""
+    """``"2022-Q2"`` -> ``"Quý II/2022"``: a period as a heading or a list names it; a longer
+    period in words (``"6 tháng đầu năm 2026"``, ``"9 tháng đầu năm 2026"``, ``"Năm 2026"``)."""
     value = as_period(p)
-    return f"Quý {roman(value.quarter)}/{value.year}"
+    if value.is_quarter:
+        return f"Quý {roman(value.quarter)}/{value.year}"
+    text = period(value)
+    return text[:1].upper() + text[1:]
 
 
 def period_upper(p: Period | str) -> str:

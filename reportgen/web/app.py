@@ -33,6 +33,7 @@ from reportgen import batch
 from reportgen.errors import InvalidInput, Problem, ReportgenError
 from reportgen.files import write_atomic, write_new
 from reportgen.kinds import KINDS
+from reportgen.periods import Period
 from reportgen.plan import Selection, plan
 from reportgen.sources.guard import Refused, read_inside
 from reportgen.web import figures_upload, guard, meeting_form, shield, signing_form, words
@@ -197,7 +198,7 @@ def _steps(site: Site, ws, jobs) -> list[Step]:
     period = ws.periods[-1]
     words_period = words.period_words(period)
     units = list(ws.units.index)
-    with_figures = set(ws.figures.loc[ws.figures["ky"] == period, "ma_don_vi"])
+    with_figures = set(ws.figures.loc[ws.figures["ky"].map(ws.period_of) == period, "ma_don_vi"])
     meetings = [unit for (ky, unit) in ws.meetings if ky == period]
     top = units[0] if units else ""
     current = [job for job in jobs if job.period == period]
@@ -222,14 +223,14 @@ def _steps(site: Site, ws, jobs) -> list[Step]:
 
 def _built(site: Site, job) -> bool:
     kind = KINDS[job.kind]
-    return all(os.path.isfile(site.out / job.period / job.unit / f"{job.kind}.{fmt}") for fmt in kind.formats)
+    return all(os.path.isfile(site.out / str(job.period) / job.unit / f"{job.kind}.{fmt}") for fmt in kind.formats)
 
 
-def _archived(site: Site, period: str) -> int:
+def _archived(site: Site, period: Period) -> int:
     """How many documents of the period the archive's manifest lists (latest versions)."""
     from reportgen.archive import manifest
     rows, _ = manifest.read_jsonl(site.archive_root) if site.archive_root.is_dir() else ([], [])
-    return len({(row["unit"], row["kind"]) for row in rows if row.get("period") == period})
+    return len({(row["unit"], row["kind"]) for row in rows if row.get("period") == str(period)})
 
 
 def _unit_tree(ws) -> list[tuple[int, str, str, str]]:
@@ -318,8 +319,9 @@ def _save_meeting(site: Site, request: Request, ws, form):
     photo, photo_error = _photo_upload(site, form)
     photo_name = None
     if photo:  # kept under a new generated name, never the uploaded one, nor made of what was typed
-        known = data["ky"] in ws.periods and data["don_vi"] in ws.units.index
-        photo_name = _free_photo_name(site, f"{data['ky']}-{data['don_vi']}" if known else "anh", photo[0])
+        period = _period_of(ws, data["ky"])
+        known = period is not None and data["don_vi"] in ws.units.index
+        photo_name = _free_photo_name(site, f"{period}-{data['don_vi']}" if known else "anh", photo[0])
         data.setdefault("anh", {"chu_thich": ""})["tep"] = photo_name
     meeting, errors = meeting_form.validate(data)
     general: list[str] = []
@@ -406,10 +408,17 @@ async def build_page(site: Site, request: Request, form):
                        period=next((r.period for r in done), None))
 
 
-def _chosen_period(ws, request: Request) -> str | None:
+def _chosen_period(ws, request: Request) -> Period | None:
     """The period a link asks for (``?ky=``), if the workspace has it; else None (the newest)."""
-    wanted = request.query_params.get("ky")
-    return wanted if ws is not None and wanted in ws.periods else None
+    return _period_of(ws, request.query_params.get("ky"))
+
+
+def _period_of(ws, text) -> Period | None:
+    """The workspace's period a request's field spells (read once, here); None if it names none."""
+    try:
+        return guard.period(text, ws.periods) if ws is not None and text else None
+    except guard.Refused:
+        return None
 
 
 def _documents(ws, results) -> list[tuple[str, list[tuple[str, list]]]]:
@@ -537,7 +546,7 @@ async def archive_page(site: Site, request: Request, form):
         mismatches = [str(m) for m in await run_in_threadpool(archiving.verify, site.archive_root)]
         rows, _ = manifest.read_jsonl(site.archive_root)
         units = {code: i for i, code in enumerate(ws.units.index)} if ws is not None else {}
-        records = sorted((row for row in rows if row.get("period") == period),
+        records = sorted((row for row in rows if row.get("period") == str(period)),
                          key=lambda row: (units.get(row["unit"], len(units)), list(KINDS).index(row["kind"])
                                           if row["kind"] in KINDS else 9, row["version"]))
     return site.render(request, "archive.html", status=422 if error else 200, ws=ws, problems=problems,

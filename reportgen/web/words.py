@@ -16,8 +16,9 @@ FILE_WORDS = {"docx": "Word", "pdf": "PDF", "xlsx": "Bảng tính Excel", "html"
               "fragment.html": "Đoạn HTML dán vào Cổng thông tin", "anh.jpg": "Ảnh", "anh.png": "Ảnh"}
 
 
-def period_words(code: str) -> str:
-    """``2022-Q2`` -> ``Quý II/2022``; a code that is no period stays as it is."""
+def period_words(code) -> str:
+    """A Period (or a result's ``2022-Q2``) -> ``Quý II/2022``, ``6 tháng đầu năm 2026``; a code
+    that is no period stays as it is."""
     try:
         return period_title(code)
     except (ValueError, TypeError):
