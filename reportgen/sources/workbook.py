@@ -527,7 +527,7 @@ class _Reader:
     def footer(self, row: int, columns: list[Column]) -> bool:
         """True for a row under the last total that carries no number in the number columns."""
         for column in columns:
-            if column.field in COUNTS or column.field in PARTS:
+            if column.field in KEYS or column.field in PARTS:  # every number column, optional indicators too
                 raw = self.sheet.raw(row, column.index)
                 if isinstance(raw, (int, float)) and not isinstance(raw, bool):
                     return False
