@@ -10,13 +10,15 @@ LOCK   := requirements.lock
 PIP_TOOLS := pip-tools==7.7.0
 LOCKENV   := .venv-lock
 
-.PHONY: demo test test-long bench lock system-deps system-deps-test clean help
+.PHONY: demo test test-long bench lock mutate system-deps system-deps-test clean help
 help:
 	@echo "make demo    set up, then build every sample document into outputs/"
 	@echo "make test    set up (with the tests' system packages), then run the whole test suite"
 	@echo "make test-long  the incremental-build property test with many more edit sequences (every format)"
 	@echo "make lock    after changing pyproject.toml's dependencies: refresh requirements.lock"
 	@echo "             (make lock UPGRADE=1: also move every pin to the newest allowed version)"
+	@echo "make mutate  mutation testing (mutmut) of the modules that hold rules; not part of make test"
+	@echo "             (make mutate MUTANTS='reportgen.vi.numbers*': only those; results in docs/testing.md)"
 	@echo "make bench   time builds at province scale, against LibreOffice (docs/performance.md)"
 
 # the environment is rebuilt from scratch when the lock changes: nothing installed before stays.
@@ -52,6 +54,15 @@ $(LOCKENV)/.stamp:
 
 lock: $(LOCKENV)/.stamp
 	CUSTOM_COMPILE_COMMAND="make lock" $(LOCKENV)/bin/pip-compile -q $(if $(UPGRADE),--upgrade) pyproject.toml
+	CUSTOM_COMPILE_COMMAND="make lock" $(LOCKENV)/bin/pip-compile -q --extra mutate --constraint $(LOCK) \
+		-o requirements-mutate.lock pyproject.toml
+
+# mutmut, pinned in requirements-mutate.lock (the same pins as the lock, and mutmut's own),
+# into the same environment; mutants are made and tested under mutants/
+mutate: $(STAMP) system-deps-test
+	$(BIN)/python -m pip install -q --require-hashes --no-deps -r requirements-mutate.lock
+	$(BIN)/mutmut run $(MUTANTS) || true
+	$(BIN)/mutmut results
 
 bench: $(STAMP) system-deps-test
 	$(BIN)/python scripts/bench.py --runs 3

@@ -585,9 +585,10 @@ def _deadline(seconds: float):
         sys.settrace(previous_trace)
 
 
-def check_templates(names: Iterable[str], workspace_templates: Path | None = None) -> None:
+def check_templates(names: Iterable[str], workspace_templates: Path | None = None) -> list[str]:
     """Load and compile ``names`` and every template they name statically, and refuse a file of
-    the workspace's folder linked outside it; raise TemplateFailure.
+    the workspace's folder linked outside it; raise TemplateFailure. Returns the names checked,
+    in the order they were loaded.
 
     Run before a build renders anything: a template that cannot be used at all fails the
     run once, instead of once per document.
@@ -597,11 +598,13 @@ def check_templates(names: Iterable[str], workspace_templates: Path | None = Non
         _check_linked_files(Path(os.path.realpath(workspace_templates)))
     todo = [(name, None) for name in dict.fromkeys(names)]
     seen: set[str] = set()
+    seen_order: list[str] = []
     while todo:
         name, parent = todo.pop(0)
         if name in seen:
             continue
         seen.add(name)
+        seen_order.append(name)
         try:
             template = env.get_template(name)
             source = env.loader.get_source(env, name)[0]
@@ -612,6 +615,7 @@ def check_templates(names: Iterable[str], workspace_templates: Path | None = Non
             raise TemplateFailure(_syntax_message(exc)) from None
         display = _display_name(template.filename) if template.filename else name
         todo += [(child, display) for child in _referenced(env.parse(source, name, template.filename))]
+    return list(seen_order)
 
 
 def _check_linked_files(root: Path) -> None:

@@ -88,6 +88,41 @@ def test_formula_in_meeting_author_is_neutralised_in_csv_and_exact_in_jsonl(work
         f"phải ghi {chr(39) + DDE!r}"]
 
 
+def test_a_formula_in_every_column_of_both_manifests(tmp_path):
+    """Every column of manifest.csv is neutralised (a formula start in each: = + - @ tab return,
+    and a leading quote), manifest.jsonl keeps each value exactly, and the two agree. (sha256
+    is 64 hex digits in any row read back: it cannot start like a formula.)"""
+    starts = ["=1+1", "+84 912", "-5", "@SUM(A1:A2)", "\t=1+1", "\r=1+1", "'trích"]
+    row, texts = {}, iter(starts * 5)
+    for column in manifest.COLUMNS:
+        if column == "path":
+            row[column] = "=2022/2022-Q1/TM/x.pdf"
+        elif column == "sha256":
+            row[column] = "a" * 64
+        elif column in manifest.INTEGERS:
+            row[column] = -7  # written as "-7": a formula start too
+        elif column == "attachments":
+            row[column] = [{"name": "=so-lieu.csv", "sha256": "0" * 64}]
+        else:
+            row[column] = next(texts)
+    root = tmp_path / "archive"
+    root.mkdir()
+    manifest.save(root, [row, {**row, "signer": HYPERLINK, "issuer": DDE}])
+    [cells, cells2] = csv_table(root)
+    assert list(cells) == list(manifest.COLUMNS)
+    formulas = [c for c in manifest.COLUMNS if str(row[c] if c != "attachments" else "=")[:1] in "=+-@\t\r'"]
+    assert formulas == [c for c in manifest.COLUMNS if c != "sha256"]  # a formula start in every other column
+    assert {c: v for c, v in cells.items() if manifest.is_formula(v)} == {}
+    assert [c for c, v in cells.items() if not v.startswith("'")] == ["sha256"]
+    assert {c: manifest.csv_value(v) for c, v in cells.items() if c != "attachments"} == {
+        c: str(row[c]) for c in manifest.COLUMNS if c != "attachments"}
+    assert cells["attachments"] == "'=so-lieu.csv:" + "0" * 64
+    assert (cells2["signer"], cells2["issuer"]) == ("'" + HYPERLINK, "'" + DDE)
+    rows, problems = manifest.read_jsonl(root)
+    assert problems == [] and rows[0] == row  # JSONL: exact
+    assert manifest.disagreements(rows, manifest.read_csv(root)) == []
+
+
 # ---- 3. verify checks identity --------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

@@ -164,6 +164,12 @@ def test_notice_content(sample_build):
 
 def test_no_leftovers_in_any_output(sample_build):
     out, records = sample_build
+    # every format of both units is there to be read: TM's 3 kinds (9 files), TM-MH's report (3)
+    assert sorted((r["unit"], r["kind"], r["format"]) for r in records) == sorted(
+        [("TM", "bao-cao", f) for f in ("docx", "pdf", "xlsx")] + [("TM", "thong-bao", f) for f in ("docx", "pdf")]
+        + [("TM", "tin-tuc", f) for f in ("docx", "pdf", "html", "fragment.html")]
+        + [("TM-MH", "bao-cao", f) for f in ("docx", "pdf", "xlsx")])
+    assert all(Path(r["path"]).is_file() for r in records)
     for r in records:
         path = Path(r["path"])
         if r["format"] == "pdf":

@@ -128,7 +128,11 @@ def test_notice_signed_by_deputy(other):
 
 
 def test_no_leftovers(other):
-    _, records = other
+    folder, records = other
+    assert sorted(Path(r["path"]).name for r in records) == sorted(
+        ["bao-cao.docx", "bao-cao.pdf", "bao-cao.xlsx", "thong-bao.docx", "thong-bao.pdf", "tin-tuc.docx",
+         "tin-tuc.pdf", "tin-tuc.html", "tin-tuc.fragment.html"])
+    assert all(Path(r["path"]).parent == folder and Path(r["path"]).is_file() for r in records)
     for r in records:
         path = Path(r["path"])
         text = {"pdf": pdf_text, "docx": docx_text, "xlsx": xlsx_text}.get(

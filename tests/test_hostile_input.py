@@ -86,6 +86,32 @@ def test_a_folder_symlinked_out_of_the_workspace_is_refused(cli, workspace, tmp_
     assert f"{folder}: {SYMLINK}" in errors(result)
 
 
+# every shape of path the workspace is read through (reportgen.toml and units.csv have no folder)
+READ_PATHS = [FIGURES, "figures/bieu-tong-hop.xlsx", MEETING, "anh/hop.jpg", "anh/2022/q1/hop.jpg"]
+
+
+@pytest.mark.parametrize("relative", READ_PATHS)
+def test_a_folder_symlinked_anywhere_in_a_read_path_is_refused(tmp_path, relative):
+    """Each folder on the way, linked to a real folder outside holding the rest of the path:
+    refused by check_inside and read_inside, whichever part is the link."""
+    from reportgen.sources.guard import Refused, check_inside, read_inside
+
+    parts = Path(relative).parts
+    assert len(parts) >= 2
+    for depth in range(1, len(parts)):
+        root = tmp_path / f"ws-{depth}"
+        outside = tmp_path / f"outside-{depth}"
+        (outside / Path(*parts[depth:])).parent.mkdir(parents=True, exist_ok=True)
+        (outside / Path(*parts[depth:])).write_text(SECRET, encoding="utf-8")
+        (root / Path(*parts[:depth])).parent.mkdir(parents=True, exist_ok=True)
+        (root / Path(*parts[:depth])).symlink_to(outside, target_is_directory=True)
+        assert (root / relative).read_text(encoding="utf-8") == SECRET  # the link does lead outside
+        with pytest.raises(Refused, match=f"^{re.escape(SYMLINK)}$"):
+            check_inside(root, relative)
+        with pytest.raises(Refused, match=f"^{re.escape(SYMLINK)}$"):
+            read_inside(root, relative, 1 << 20, None)
+
+
 def test_a_meeting_symlinked_out_cannot_reach_a_build(cli, workspace, secret, tmp_path):
     outside = tmp_path / "meeting.yaml"
     outside.write_text((workspace / MEETING).read_text(encoding="utf-8").replace(

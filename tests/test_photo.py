@@ -7,6 +7,7 @@ written beside the fragment that links it by name. A bad photo is an input error
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 from pathlib import Path
@@ -150,6 +151,16 @@ def _prepare(case: str, workspace: Path) -> str:
         _rotated_jpeg(workspace.parent / "ngoai.jpg")
         os.symlink(workspace.parent / "ngoai.jpg", folder / "hop.jpg")
         return "anh/hop.jpg"
+    if case in ("folder symlinked out", "subfolder symlinked out"):
+        # a real photo in a folder outside, reached through a linked folder in the middle of the path
+        outside = workspace.parent / "ngoai"
+        _rotated_jpeg(outside / "hop.jpg")
+        if case == "folder symlinked out":
+            folder.rmdir()
+            folder.symlink_to(outside)
+            return "anh/hop.jpg"
+        (folder / "2022").symlink_to(outside)
+        return "anh/2022/hop.jpg"
     if case == "folder":
         return "anh"
     if case == "absolute":
@@ -168,6 +179,10 @@ BAD = {
                                  "(đặt [limits] photo_file_mb trong reportgen.toml để nâng)"),
     "symlink": ("anh/hop.jpg", "là liên kết tượng trưng (symlink): không đọc; "
                                "reportgen chỉ đọc tệp nằm thật trong thư mục dữ liệu"),
+    "folder symlinked out": ("anh/hop.jpg", "là liên kết tượng trưng (symlink): không đọc; "
+                                            "reportgen chỉ đọc tệp nằm thật trong thư mục dữ liệu"),
+    "subfolder symlinked out": ("anh/2022/hop.jpg", "là liên kết tượng trưng (symlink): không đọc; "
+                                                    "reportgen chỉ đọc tệp nằm thật trong thư mục dữ liệu"),
     "folder": ("anh", "không phải tệp thông thường (thư mục, thiết bị hoặc đường ống): không đọc"),
     "absolute": ("/etc/hostname", "đường dẫn ra ngoài thư mục dữ liệu: không đọc"),
     "parent": ("../ngoai.jpg", "đường dẫn ra ngoài thư mục dữ liệu: không đọc"),
@@ -201,9 +216,30 @@ def test_a_larger_limit_in_the_config_admits_a_larger_photo(workspace, tmp_path,
     assert cli("validate", "-w", workspace).exit_code == 0
 
 
-def test_the_prepared_photo_is_reproducible(workspace):
-    from reportgen.sources.photo import prepare
+PREPARE = ("import hashlib, sys; from reportgen.sources.photo import prepare; "
+           "kind, data = prepare(open(sys.argv[1], 'rb').read()); print(kind, len(data), hashlib.sha256(data).hexdigest())")
 
-    buffer = io.BytesIO()
-    Image.effect_noise((300, 200), 50).convert("RGB").save(buffer, "JPEG")
-    assert prepare(buffer.getvalue()) == prepare(buffer.getvalue())
+
+def test_the_prepared_photo_is_reproducible(tmp_path):
+    """The same photo gives the same bytes in separate processes (another hash seed each), and
+    they are the photo scaled and stripped, not the original passed through."""
+    import subprocess
+    import sys
+
+    source = tmp_path / "hop.jpg"
+    image = Image.effect_noise((3000, 2000), 50).convert("RGB")
+    exif = image.getexif()
+    exif[0x010F] = "Máy ảnh"  # Make: metadata that must not survive
+    image.save(source, "JPEG", exif=exif)
+    runs = [subprocess.run([sys.executable, "-c", PREPARE, str(source)], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")]
+    assert runs[0] == runs[1]
+    kind, size, digest = runs[0].split()
+    assert kind == "jpg" and len(digest) == 64
+    from reportgen.sources.photo import MAX_SIDE, prepare
+    _, data = prepare(source.read_bytes())
+    assert (len(data), hashlib.sha256(data).hexdigest()) == (int(size), digest)
+    assert data != source.read_bytes()
+    with Image.open(io.BytesIO(data)) as prepared:
+        assert prepared.size == (MAX_SIDE, 1067)  # 3000 x 2000 scaled to 1600 wide, rounded
+        assert dict(prepared.getexif()) == {}

@@ -173,7 +173,11 @@ def test_a_recursive_macro_is_named(folder):
 # ---- check_templates: what a build loads before rendering ----------------------------------
 
 def test_check_templates_passes_the_builtin_templates():
-    check_templates(["bao-cao.html.j2", "thong-bao.html.j2", "tin-tuc.html.j2"])
+    checked = check_templates(["bao-cao.html.j2", "thong-bao.html.j2", "tin-tuc.html.j2"])
+    # the three documents, then what they extend, import and include, each once
+    assert checked[:3] == ["bao-cao.html.j2", "thong-bao.html.j2", "tin-tuc.html.j2"]
+    assert {"base.html.j2", "macros.html.j2", "phrases.html.j2"} <= set(checked[3:])
+    assert len(checked) == len(set(checked))
 
 
 def test_check_templates_finds_a_syntax_error_in_an_imported_template(folder):

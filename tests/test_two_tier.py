@@ -144,7 +144,14 @@ def test_every_kind_and_format_is_built(built):
 
 @pytest.mark.parametrize("which", ["built", "sample"])
 def test_no_district_no_empty_level_no_leftovers(which, request):
-    for name, text in request.getfixturevalue(which).items():
+    texts_ = request.getfixturevalue(which)
+    # every unit's report of every period, in both formats, is among the texts read:
+    # 4 units x 2 periods here, 7 units x 2 periods in inputs/mau-2025
+    reports = sorted(name for name in texts_ if name.endswith("/bao-cao.pdf"))
+    assert len(reports) == {"built": 8, "sample": 14}[which]
+    assert all(name[:-3] + "docx" in texts_ for name in reports)
+    assert [name for name, text in texts_.items() if not text.strip()] == []
+    for name, text in texts_.items():
         assert not DISTRICT.search(text), (name, DISTRICT.search(text).group(0))
         assert "cấp huyện" not in text.lower(), name
         assert not LEFTOVERS.search(text), (name, LEFTOVERS.search(text).group(0))
@@ -194,7 +201,7 @@ def test_a_single_commune_speaks_of_itself_by_name(built, sample):
     for fmt in ("pdf", "docx"):
         assert "Phường Nha Trang: tiếp nhận 2.999 hồ sơ dịch vụ công trực tuyến" in built[f"2025-Q4/KH-NT/bao-cao.{fmt}"]
         notice = built[f"2025-Q4/KH-TS/thong-bao.{fmt}"]
-        assert "- Đặc khu Trường Sa: tiếp nhận 100 hồ sơ" in notice or "Đặc khu Trường Sa: tiếp nhận 100 hồ sơ" in notice
+        assert "Kết quả cụ thể: - Đặc khu Trường Sa: tiếp nhận 100 hồ sơ, trong đó 50 hồ sơ" in notice
         assert "Đặc khu Trường Sa còn 03 hồ sơ giải quyết quá hạn" in built[f"2025-Q4/KH-TS/bao-cao.{fmt}"]
     assert "Phường Long Xuyên: tiếp nhận 1.391 hồ sơ" in sample["2025-Q4/AG-LX/bao-cao.pdf"]
 
@@ -205,8 +212,12 @@ def test_level_words_of_a_special_zone(built):
         assert "ĐẶC KHU TRƯỜNG SA" in notice
         assert "Trường Sa, ngày 17 tháng 12 năm 2025" in notice
         assert "Chủ tịch UBND đặc khu kết luận như sau" in notice
-        assert "Đặc khu Trường Sa" not in notice.split("kết luận như sau")[0].replace("ĐẶC KHU", "")[1:] \
-            or "Ủy ban nhân dân (UBND) đặc khu Trường Sa" in notice
+        # before the conclusions the zone is named mid-sentence, its level word in lower case
+        opening = notice.split("kết luận như sau")[0]
+        assert "Đặc khu Trường Sa" not in opening
+        assert "Kết luận của Chủ tịch Ủy ban nhân dân đặc khu Trường Sa tại cuộc họp" in opening
+        assert "ông Hồ Văn Em, Chủ tịch Ủy ban nhân dân (UBND) đặc khu Trường Sa chủ trì" in opening
+        assert "Sau khi nghe UBND đặc khu Trường Sa báo cáo" in opening
         province = built[f"2025-Q4/KH/bao-cao.{fmt}"]
         assert "gồm: đặc khu Trường Sa 03 hồ sơ" in province
     assert "ĐẶC KHU TRƯỜNG SA: " in built["2025-Q4/KH-TS/tin-tuc.html"]

@@ -4,6 +4,7 @@ the communes' workbooks into a province's figures."""
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime as dt
 import io
@@ -252,3 +253,36 @@ def test_build_format_xlsx_only_for_the_report(workspace: Path, tmp_path: Path, 
                  "--format", "xlsx")
     assert result.exit_code == 2
     assert "--format: thong-bao không có định dạng xlsx; có: docx, pdf" in result.stderr
+
+
+FORMULAS = ["=HYPERLINK(\"http://x.invalid\",\"bấm\")", "+84 912", "-5+3", "@SUM(A1:A2)", "\t=1+1", "\r=1+1"]
+
+
+def test_a_formula_in_every_text_column_stays_text(sample, tmp_path: Path):
+    """OWASP's formula starts (= + - @ tab return) in every text the workbook shows: issuing
+    body, title, note, column labels, level labels, unit names. Each is a text cell with exactly
+    that text; the sheet holds no formula."""
+    context = copy.deepcopy(build_context(sample, Job("bao-cao", "TM", "2022-Q1"))[1])
+    texts = iter(FORMULAS * 10)
+    context["doc"]["issuer"]["lines"] = [next(texts) for _ in context["doc"]["issuer"]["lines"]]
+    labels = context["labels"]["columns"]
+    for key in ("truc_tuyen", "truc_tiep", "buu_chinh", "ky_truoc", "truoc_han", "dung_han", "qua_han",
+                "dang_trong_han", "dang_qua_han"):
+        labels[key] = next(texts)
+    for level in context["fig"]["levels"]:
+        level["label"] = next(texts)
+        for unit in level["units"]:
+            unit["row_name"] = unit["name"] = next(texts)
+    data = render_xlsx(context)
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        sheet = package.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert "<f>" not in sheet and "<f " not in sheet
+    book = load_workbook(io.BytesIO(data))
+    cells = [c for row in book.active.iter_rows() for c in row if c.value is not None]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    shown = {c.value for c in cells if isinstance(c.value, str)}
+    injected = {*context["doc"]["issuer"]["lines"], *(labels[k] for k in ("truc_tuyen", "qua_han", "dang_qua_han")),
+                *(u["name"] for level in context["fig"]["levels"] for u in level["units"])}
+    assert len(injected) == 6 and injected <= shown  # every start, exactly as written
+    names = [c.value for c in book.active["B"] if isinstance(c.value, str) and c.value[:1] in "=+-@\t\r"]
+    assert len(names) == sum(len(level["units"]) for level in context["fig"]["levels"]) + len(context["fig"]["levels"])

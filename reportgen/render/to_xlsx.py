@@ -7,6 +7,8 @@ numbers (1)…(15), group rows ("I | Cấp huyện"), unit rows and total rows (
 "Tổng cộng") as values. Times New Roman, thin borders, fixed column widths, the header
 frozen and repeated on every printed page, A4 landscape within the report's margins.
 Counts carry a Vietnamese number format (``1.850``, ``99,51``) whatever the viewer's locale.
+Every text is a text cell, never a formula: a unit named ``=HYPERLINK(...)`` shows as typed
+(each cell's type is stored, so text starting with ``+ - @``, a tab or a return is inert too).
 
 The bytes are reproducible: the workbook's created/modified dates are the document's
 date and every zip entry gets a fixed timestamp.
