@@ -156,3 +156,11 @@ def test_share_cell_keeps_two_decimals_and_never_prints_100_short_of_it():
     assert share_cell(1) == "100,00"
     assert share_cell(0.97) == "97,00"
     assert share_cell(0.9982) == "99,82"
+
+
+def test_share_cell_never_reaches_a_target_it_falls_short_of():
+    """A survivor of make mutate: short_of was never given. 94,996% of a 95% target is not "95,00"."""
+    from reportgen.vi import share_cell
+    assert share_cell(0.94996) == "95,00"
+    assert share_cell(0.94996, short_of=0.95) == "94,996"
+    assert share_cell(0.95, short_of=0.95) == "95,00"  # reaching it exactly is reaching it
