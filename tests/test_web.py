@@ -234,7 +234,8 @@ def test_a_post_from_a_fresh_session_is_refused_on_every_form(workspace, tmp_pat
     token in the form. Refused on every form, /dang-nhap included, with the right password."""
     app = create_app(workspace, tmp_path / "out", tmp_path / "archive", password=password)
     paths = post_routes(app)
-    assert paths == ["/cuoc-hop", "/dang-nhap", "/dang-xuat", "/lap", "/luu-tru", "/so-lieu"]
+    # every form of the page (a form added later, like /ky-so, is in the loop without listing it)
+    assert {"/cuoc-hop", "/dang-nhap", "/dang-xuat", "/lap", "/luu-tru", "/so-lieu"} <= set(paths)
     before = sorted(p.relative_to(workspace) for p in workspace.rglob("*"))
     forms = {"/dang-nhap": {"mat_khau": "mật khẩu 1"}, "/cuoc-hop": MEETING_FORM,
              "/lap": {"ky": "2022-Q1", "don_vi": "TM-MH"}, "/luu-tru": {"ky": "2022-Q1", "don_vi": "TM-MH"}}
