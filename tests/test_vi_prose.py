@@ -220,6 +220,7 @@ EXPECTED_FILTERS = {
     "number", "decimal", "percent", "count", "roman", "date_prose", "date_line", "date_table", "date_news",
     "part_of_day", "period", "period_upper", "quarter_name", "cutoff_window", "number_line", "document_number",
     "join_prose", "count_change", "share_change", "upper_first", "point_letter", "percent_exact", "share_cell",
+    "share", "share_table", "score",
 }
 
 
