@@ -16,10 +16,11 @@ import pandas as pd
 
 from reportgen import indicators as ind
 from reportgen.columns import BY_KEY, COUNT, KEYS, OPTIONAL, appendix_groups
-from reportgen.context_types import Common, Doc, Figures, Unit
+from reportgen.context_types import Common, Doc, Figures, OwnText, Unit
 from reportgen.errors import InvalidInput, Problem
 from reportgen.periods import Period
-from reportgen.schema import Signer
+from reportgen.schema import SECTION_KEYS, Signer
+from reportgen.vi import cutoff_dates
 from reportgen.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ def unit_info(ws: Workspace, code: str) -> Unit:
     row = ws.units.loc[code]
     name = row["ten_don_vi"]
     level = row["cap"]
-    return {
+    info = {
         "code": code,
         "name": name,
         "name_lower": lower_level_word(name),
@@ -45,7 +46,15 @@ def unit_info(ws: Workspace, code: str) -> Unit:
         "level_label": ws.config.labels.levels.get(level, level),
         "level_word": level_word(name),
         "place": row["dia_danh"] or _strip_level_word(name),
+        "has_below": bool((ws.units["ma_cap_tren"] == code).any()),
     }
+    info["office"] = _in_words(ws.config.labels.office.get(level, ""), info)
+    return info
+
+
+def _in_words(template: str, info: dict) -> str:
+    """A [labels] name of a unit's office: {cap} the unit's level word, {don_vi} its name in running text."""
+    return template.replace("{cap}", info["level_word"]).replace("{don_vi}", info["name_lower"])
 
 
 def _strip_level_word(name: str) -> str:
@@ -214,8 +223,44 @@ def own_office_name(ws: Workspace, code: str) -> str:
     template = ws.config.labels.own_office.get(ws.units.at[code, "cap"])
     if not template:
         return ws.units.at[code, "ten_don_vi"]
-    info = unit_info(ws, code)
-    return template.replace("{cap}", info["level_word"]).replace("{don_vi}", info["name_lower"])
+    return _in_words(template, unit_info(ws, code))
+
+
+def own_text(ws: Workspace, job: Job, meeting: dict | None) -> OwnText:
+    """The office's own text of a report, by section (schema.SectionTexts), each section from
+    the first of: the unit's noi-dung file for the period; the meeting file (ket_qua, left
+    to the template's sentence, nguyen_nhan, nhiem_vu); ``[noi_dung.don_vi.<unit>]``;
+    ``tasks_next_quarter`` (tasks of the workspace's highest unit only, a unit without
+    ma_cap_tren); ``[noi_dung.cap.<level>]``. ``{don_vi}`` and ``{mot_cua}`` are replaced
+    by the unit's name and its office's; an empty list: nothing given (the template's own
+    sentence, or no paragraph)."""
+    defaults = ws.config.noi_dung
+    code, info = job.unit, unit_info(ws, job.unit)
+    file = ws.texts.get((job.period, code))
+    said = meeting or {}
+    layers = [
+        file.model_dump() if file else {},
+        {"chi_dao_dieu_hanh": MEETING_SAYS if said.get("ket_qua") else [],
+         "nguyen_nhan": said.get("nguyen_nhan") or [], "nhiem_vu": said.get("nhiem_vu") or []},
+        defaults.don_vi[code].model_dump() if code in defaults.don_vi else {},
+        {} if ws.units.at[code, "ma_cap_tren"] else {"nhiem_vu": ws.config.tasks_next_quarter},
+        defaults.cap[info["level"]].model_dump() if info["level"] in defaults.cap else {},
+    ]
+    words = {"{don_vi}": info["name_lower"], "{mot_cua}": info["office"]}
+    text = {}
+    for key in SECTION_KEYS:
+        found = next((layer[key] for layer in layers if layer.get(key)), [])
+        text[key] = [] if found is MEETING_SAYS else [_replaced(item, words) for item in found]
+    return text
+
+
+MEETING_SAYS = ["(the meeting file's sentence)"]  # a section the template words from the meeting file
+
+
+def _replaced(text: str, words: dict[str, str]) -> str:
+    for placeholder, value in words.items():
+        text = text.replace(placeholder, value)
+    return text
 
 
 def _all_targets_met(levels: list[dict]) -> bool:

@@ -24,6 +24,8 @@ class Unit(TypedDict):
     level_label: str    # "cấp huyện" ([labels] levels)
     level_word: str     # "huyện"; "" when the name has none
     place: str          # "Tháp Mười" (the date line's place)
+    has_below: bool     # units.csv has units under it (a district, a province)
+    office: str         # its own office in running text ([labels.office]): "Trung tâm Phục vụ hành chính công phường"
 
 
 class Counts(TypedDict):
@@ -222,9 +224,24 @@ class Common(TypedDict):
     labels: dict[str, Any]           # [labels] of reportgen.toml (schema.Labels)
 
 
+class OwnText(TypedDict):
+    """The office's own text of a report by section (noi-dung/*.yaml, else the defaults of
+    reportgen.toml): paragraphs, placeholders replaced; [] where nothing is given."""
+
+    chi_dao_dieu_hanh: list[str]   # I. 1 (empty: the meeting's ket_qua, else the template's sentence)
+    cong_khai: list[str]           # I. 2 a) publication and disclosure of procedures
+    ra_soat: list[str]             # I. 2 b) review and simplification
+    phan_anh_kien_nghi: list[str]  # I. 2 c) feedback on administrative rules received and handled
+    ton_tai: list[str]             # II. shortcomings, after those the figures show
+    nguyen_nhan: list[str]         # II. causes
+    nhiem_vu: list[str]            # III. tasks for the next period
+    de_xuat: list[str]             # IV. proposals
+
+
 class ReportContext(Common):
     doc: Doc
-    tasks: list[str]
+    text: OwnText
+    tasks: list[str]                 # text.nhiem_vu (the name older templates use)
     chart: str | None                # the chart's file name, None without a chart
     units_named_max: int             # reportgen.toml units_named_max: units a sentence names at most
 
@@ -242,5 +259,5 @@ class BulletinContext(Common):
     photo: str | None  # the photo's file name among the document's assets (anh.tep), or None
 
 
-__all__ = ["Common", "ReportContext", "NoticeContext", "BulletinContext", "Doc", "BulletinDoc", "Unit",
+__all__ = ["Common", "OwnText", "ReportContext", "NoticeContext", "BulletinContext", "Doc", "BulletinDoc", "Unit",
            "Figures", "Level", "Counts", "LevelTotals", "UnitFigures", "Change", "News", "NewsLevel"]

@@ -12,13 +12,14 @@ way the user knows it, so that a difference can be explained ("figures/mot-cua-2
     (WeasyPrint, python-docx, matplotlib, ...).
 ``phông chữ``
     the font files fontconfig offers for the documents' families (path and content).
-``reportgen.toml``, ``units.csv``, ``figures/<file>``, ``meetings/<file>``
+``reportgen.toml``, ``units.csv``, ``figures/<file>``, ``meetings/<file>``, ``noi-dung/<file>``
     the inputs the document's context is built from: the whole configuration; the
     units.csv rows of the unit, its ancestors and every unit below it, in the file's order
     (the documents list units in that order); the figure rows (every column) of the unit
     and every unit below it for the document's period and all earlier periods
     (comparisons look back, never forward), grouped by the file they come from, in the
-    files' order; the meeting file of the unit and period, and its photo's bytes.
+    files' order; the meeting file of the unit and period, and its photo's bytes; the
+    report's own text of the unit and period (for a kind that states it).
 ``mẫu <name>``
     each template file the document may use: the template and ``phrases.html.j2`` (which
     Python renders itself), every template they extend, include or import (every file of
@@ -321,6 +322,7 @@ class Inputs:
         parts = {"reportgen.toml": self.config_digest, "units.csv": sha256_bytes(canonical_json(unit_rows))}
         parts |= {label: sha256_bytes(canonical_json(sorted(digests))) for label, digests in by_file.items()}
         parts |= self._meeting_part(job)
+        parts |= self._text_part(job)
         parts |= self.other_files
         return parts
 
@@ -336,7 +338,7 @@ class Inputs:
 
         By construction rather than by list: every file under the workspace folder is an
         input of every document unless it is one the parts above stand for (reportgen.toml,
-        units.csv, the figure files and meeting files the loader read, the photos the
+        units.csv, the figure, meeting and report text files the loader read, the photos the
         meetings name, the templates folder) or under the output folder. A file a new
         version of the loader reads, or nothing reads, is therefore never ignored: changing
         it renders every document. An unreadable file or one that is not a regular file gets
@@ -348,6 +350,7 @@ class Inputs:
         known = {CONFIG_FILE, UNITS_FILE}
         known |= {f"{FIGURES_DIR}/{p.name}" for p in figure_files(root)}
         known |= {p.relative_to(root).as_posix() for p in self.ws.meeting_files.values()}
+        known |= {p.relative_to(root).as_posix() for p in self.ws.text_files.values()}
         known |= {Path(m.anh.tep).as_posix() for key, m in self.ws.meetings.items()
                   if key in self.ws.photos and m.anh is not None and m.anh.tep}
         skip = {os.path.realpath(self.ws.templates_dir)} | {os.path.realpath(p) for p in self.skip_folders}
@@ -356,6 +359,16 @@ class Inputs:
             if relative not in known:
                 parts[OTHER_PREFIX + relative] = digest
         return parts
+
+    def _text_part(self, job) -> dict[str, str]:
+        """The unit's own text of the period (noi-dung/*.yaml), for a kind that states it."""
+        from reportgen.kinds import KINDS  # noqa: PLC0415
+
+        key = (job.period, job.unit)
+        text = self.ws.texts.get(key)
+        if text is None or not KINDS[job.kind].uses_report_text:
+            return {}
+        return {f"noi-dung/{self.ws.text_files[key].name}": sha256_bytes(canonical_json(text.model_dump(mode="json")))}
 
     # -- the fingerprint -----------------------------------------------------------------
     def fingerprint(self, job, fmt: str, template: str) -> Fingerprint:

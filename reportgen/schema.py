@@ -8,9 +8,11 @@ configuration with a default, never in code.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator, field_validator, model_validator
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, PlainValidator,
+                      field_validator, model_validator)
 
 from reportgen.columns import KEYS as COLUMN_KEYS
 from reportgen.columns import LABELS as COLUMN_LABELS
@@ -33,6 +35,14 @@ def _period(value) -> Period:
 
 # A period in reportgen.toml or a meeting file: parsed once, written back in its canonical spelling
 PeriodValue = Annotated[Period, PlainValidator(_period), PlainSerializer(str, return_type=str)]
+
+
+def known_levels(value: dict) -> dict:
+    """``value`` whose keys are levels (schema.LEVELS), or the error naming the others."""
+    unknown = sorted(set(value) - set(LEVELS))
+    if unknown:
+        raise ValueError(f"cấp không có: {', '.join(unknown)}; các cấp: {', '.join(LEVELS)}")
+    return value
 
 
 class Strict(BaseModel):
@@ -93,6 +103,12 @@ class Labels(Strict):
     # not read as the total); {cap}: the unit's level word, {don_vi}: its name in running text
     # (a level left out keeps the unit's name, as the district of the 2022 sample does)
     own_office: dict[str, str] = {"tinh": "Trung tâm Phục vụ hành chính công {cap}"}
+    # the name of a unit's own office that receives and returns files, per level, in running
+    # text ({mot_cua} in the report's own text): since Decree 118/2025 each commune, ward and
+    # special zone has its own public administration service centre; {cap}, {don_vi} as above
+    office: dict[str, str] = {"tinh": "Trung tâm Phục vụ hành chính công {cap}",
+                              "huyen": "Bộ phận Một cửa {cap}",
+                              "xa": "Trung tâm Phục vụ hành chính công {cap}"}
     columns: dict[str, str] = dict(COLUMN_LABELS)  # reportgen.columns: every column's default label
 
     @field_validator("columns")
@@ -104,6 +120,12 @@ class Labels(Strict):
         if unknown:
             raise ValueError(f"cột không có: {', '.join(unknown)}; các cột: {', '.join(defaults)}")
         return {**defaults, **value}
+
+    @field_validator("office")
+    @classmethod
+    def _every_level(cls, value: dict[str, str]) -> dict[str, str]:
+        """A partial [labels.office] keeps the default name of every level it leaves out."""
+        return {**cls.model_fields["office"].default, **known_levels(value)}
 
 
 class Targets(Strict):
@@ -255,6 +277,75 @@ class News(Strict):
         return {**DEFAULT_BYLINE, **value}
 
 
+# The report's own text (noi-dung/*.yaml, and [noi_dung] defaults of reportgen.toml): each
+# section is a list of paragraphs (or list items) written by the office; these names may
+# stand in them for the unit's words.
+TEXT_PLACEHOLDERS = {"{don_vi}": "the unit's name in running text (phường Long Xuyên)",
+                     "{mot_cua}": "its own office ([labels.office] of its level)"}
+TEXT_ITEM_CHARS = 5000  # the longest paragraph of the report's own text
+
+
+def _paragraph(item: str) -> str:
+    """A paragraph of the report's own text: not empty, bounded, only known placeholders."""
+    if not item.strip():
+        raise ValueError("đoạn văn trống: viết nội dung hoặc xóa dòng đó")
+    if len(item) > TEXT_ITEM_CHARS:
+        raise ValueError(f"đoạn văn quá dài: {len(item)} ký tự, tối đa {TEXT_ITEM_CHARS}")
+    unknown = sorted(set(re.findall(r"\{[^{}]*\}", item)) - set(TEXT_PLACEHOLDERS))
+    if unknown:
+        raise ValueError(f"chỗ thay không có: {', '.join(unknown)}; chỉ dùng được {', '.join(TEXT_PLACEHOLDERS)}")
+    return item
+
+
+def _one_or_many(value):
+    """One text stands for a list of one."""
+    return [value] if isinstance(value, str) else value
+
+
+Paragraphs = Annotated[list[Annotated[str, AfterValidator(_paragraph)]], BeforeValidator(_one_or_many)]
+
+
+class SectionTexts(Strict):
+    """The office's own text of a report, by section (bao-cao-2026.md §3); empty: not given.
+
+    I. 1 ``chi_dao_dieu_hanh``; I. 2 ``cong_khai``, ``ra_soat``, ``phan_anh_kien_nghi``
+    (control of procedures: publication and disclosure, review and simplification, feedback
+    received and handled); II ``ton_tai``, ``nguyen_nhan``; III ``nhiem_vu``; IV ``de_xuat``.
+    """
+
+    chi_dao_dieu_hanh: Paragraphs = []
+    cong_khai: Paragraphs = []
+    ra_soat: Paragraphs = []
+    phan_anh_kien_nghi: Paragraphs = []
+    ton_tai: Paragraphs = []
+    nguyen_nhan: Paragraphs = []
+    nhiem_vu: Paragraphs = []
+    de_xuat: Paragraphs = []
+
+
+SECTION_KEYS = tuple(SectionTexts.model_fields)
+
+
+class ReportText(SectionTexts):
+    """One unit's own text for one period's report (``noi-dung/*.yaml``)."""
+
+    don_vi: str
+    ky: PeriodValue
+
+
+class TextDefaults(Strict):
+    """``[noi_dung]`` of reportgen.toml: section texts for a unit without its own file,
+    per level (``[noi_dung.cap.xa]``) and per unit (``[noi_dung.don_vi.AG-LX]``)."""
+
+    cap: dict[str, SectionTexts] = {}
+    don_vi: dict[str, SectionTexts] = {}
+
+    @field_validator("cap")
+    @classmethod
+    def _levels(cls, value: dict[str, SectionTexts]) -> dict[str, SectionTexts]:
+        return known_levels(value)
+
+
 class Config(Strict):
     """The whole of ``reportgen.toml``."""
 
@@ -266,7 +357,10 @@ class Config(Strict):
     limits: Limits = Limits()
     issuers: dict[str, Issuer] = {}
     signers: dict[str, dict[str, Signer]] = {}
-    tasks_next_quarter: list[str] = []
+    # the next period's tasks of the workspace's highest unit (a unit without ma_cap_tren);
+    # other units take [noi_dung] (see TextDefaults)
+    tasks_next_quarter: Paragraphs = []
+    noi_dung: TextDefaults = TextDefaults()
     # a report names at most this many units in a sentence (those with the most late files,
     # the lowest shares); the others are counted and left to the appendix, which lists all
     units_named_max: int = Field(10, ge=1, le=1000)

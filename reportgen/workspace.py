@@ -19,10 +19,10 @@ import pandas as pd
 from reportgen import cycle
 from reportgen.errors import InvalidInput, Problem
 from reportgen.periods import Period
-from reportgen.schema import MAX_PROBLEMS, Config, Limits, Meeting
+from reportgen.schema import MAX_PROBLEMS, Config, Limits, Meeting, ReportText
 from reportgen.sources.guard import Refused, check_inside, check_size, check_unpacked, read_inside, shorten, visible
 from reportgen.sources.photo import load_photo
-from reportgen.sources.structured import load_config, load_meeting
+from reportgen.sources.structured import load_config, load_meeting, load_report_text
 from reportgen.sources.tables import Table, UnreadableFile, read_table
 from reportgen.sources.workbook import is_plain_table, read_figures_workbook
 from reportgen.validate import check_figures, check_issuers, check_task_recipients, check_units, empty_units
@@ -31,6 +31,7 @@ CONFIG_FILE = "reportgen.toml"
 UNITS_FILE = "units.csv"
 FIGURES_DIR = "figures"
 MEETINGS_DIR = "meetings"
+TEXTS_DIR = "noi-dung"  # the report's own text, one file per unit and period
 NO_WORKSPACE = ("không tìm thấy thư mục dữ liệu (workspace): tạo mới bằng `reportgen init TÊN-THƯ-MỤC`, "
                 "hoặc chỉ đến thư mục có sẵn bằng --workspace THƯ-MỤC")
 
@@ -48,6 +49,9 @@ class Workspace:
     warnings: list[Problem] = field(default_factory=list)
     # (period, unit) -> (extension, bytes) of the meeting's photo (anh.tep), prepared
     photos: dict[tuple[Period, str], tuple[str, bytes]] = field(default_factory=dict)
+    # (period, unit) -> the report's own text (noi-dung/*.yaml), and the file it came from
+    texts: dict[tuple[Period, str], ReportText] = field(default_factory=dict)
+    text_files: dict[tuple[Period, str], Path] = field(default_factory=dict)
 
     @cached_property
     def period_of(self) -> dict[str, Period]:
@@ -96,8 +100,10 @@ def load_workspace(root: Path, pending: Mapping[str, bytes | None] | None = None
     problems += cycle.before_founding(figures, units, period_of, end_day) + cycle.disagreements(figures, period_of)
     meetings, files, photos, found = _load_meetings(root, units, figures, limits, pending)
     problems += found
+    texts, text_files, found = _load_texts(root, units, figures, limits, pending)
+    problems += found
     if config:
-        problems += _late_cutoffs(config, meetings)
+        problems += _late_cutoffs(config, meetings) + _unknown_text_units(config, units)
         from reportgen.kinds import KINDS  # the kinds' modules import this one
 
         problems += check_issuers(config, units, KINDS.values())
@@ -105,7 +111,13 @@ def load_workspace(root: Path, pending: Mapping[str, bytes | None] | None = None
     if any(p.severity == "error" for p in problems):
         raise bounded(problems)
     return Workspace(root, config or Config(), units, figures, meetings, files,
-                     [shown(p) for p in problems if p.severity == "warning"], photos)
+                     [shown(p) for p in problems if p.severity == "warning"], photos, texts, text_files)
+
+
+def _unknown_text_units(config: Config, units: pd.DataFrame) -> list[Problem]:
+    """An error for each ``[noi_dung.don_vi.<code>]`` whose code units.csv does not have."""
+    return [Problem(CONFIG_FILE, "mã đơn vị không có trong units.csv", column=f"noi_dung.don_vi.{code}", value=code)
+            for code in config.noi_dung.don_vi if code not in units.index]
 
 
 def periods_of(figures: pd.DataFrame) -> dict[str, Period]:
@@ -264,7 +276,7 @@ def _load_meetings(root: Path, units: pd.DataFrame, figures: pd.DataFrame, limit
         problems += found
         if meeting is None:
             continue
-        found = _check_meeting(meeting, label, units, figures, files, limits)
+        found = _check_unit_period(meeting.don_vi, meeting.ky, label, units, figures, files, limits, "cuộc họp")
         photo = None
         if meeting.anh is not None and meeting.anh.tep:
             try:
@@ -281,16 +293,38 @@ def _load_meetings(root: Path, units: pd.DataFrame, figures: pd.DataFrame, limit
     return meetings, files, photos, problems
 
 
-def _check_meeting(meeting: Meeting, label: str, units, figures, files, limits: Limits) -> list[Problem]:
+def _load_texts(root: Path, units: pd.DataFrame, figures: pd.DataFrame, limits: Limits,
+                pending: Mapping[str, bytes | None] = {}):
+    """The report's own text of each unit and period: ``noi-dung/*.yaml``, read as meeting files are."""
+    folder, problems = _folder(root, TEXTS_DIR)
+    names = _with_pending(TEXTS_DIR, [p.name for p in folder.glob("*.y*ml")] if folder else [], pending)
+    paths = [root / TEXTS_DIR / n for n in names if fnmatch.fnmatch(n, "*.y*ml")]
+    texts, files = {}, {}
+    for path in paths:
+        label = f"{TEXTS_DIR}/{path.name}"
+        text, found = load_report_text(root, label, limits, pending.get(label))
+        if text is not None:
+            found += _check_unit_period(text.don_vi, text.ky, label, units, figures, files, limits,
+                                        "nội dung báo cáo")
+        problems += found
+        if text is not None and not any(p.severity == "error" for p in found):
+            texts[(text.ky, text.don_vi)] = text
+            files[(text.ky, text.don_vi)] = path
+    return texts, files, problems
+
+
+def _check_unit_period(unit: str, ky: Period, label: str, units, figures, files, limits: Limits,
+                       what: str) -> list[Problem]:
+    """A meeting's or a report text's unit and period: known, with figures, not given twice."""
     problems = []
-    if meeting.don_vi not in units.index:
-        problems.append(Problem(label, "mã đơn vị không có trong units.csv", column="don_vi", value=meeting.don_vi))
-    if limits.period_problem(meeting.ky):
-        return problems  # load_meeting reported it, on its line
-    if not cycle.available(figures, meeting.ky):
-        problems.append(Problem(label, "không có số liệu của kỳ này trong figures/", column="ky", value=str(meeting.ky)))
-    key = (meeting.ky, meeting.don_vi)
+    if unit not in units.index:
+        problems.append(Problem(label, "mã đơn vị không có trong units.csv", column="don_vi", value=unit))
+    if limits.period_problem(ky):
+        return problems  # the file's loader reported it, on its line
+    if not cycle.available(figures, ky):
+        problems.append(Problem(label, "không có số liệu của kỳ này trong figures/", column="ky", value=str(ky)))
+    key = (ky, unit)
     if key in files:
-        problems.append(Problem(label, f"trùng cuộc họp với meetings/{files[key].name}", column="ky, don_vi",
-                                value=f"{meeting.ky}, {meeting.don_vi}"))
+        problems.append(Problem(label, f"trùng {what} với {files[key].parent.name}/{files[key].name}",
+                                column="ky, don_vi", value=f"{ky}, {unit}"))
     return problems

@@ -622,7 +622,7 @@ def test_last_year_before_first_year(cli, workspace):
     with open(workspace / "reportgen.toml", "a", encoding="utf-8") as handle:
         handle.write("\n[limits]\nfirst_year = 2022\nlast_year = 2021\n")
     assert invalid(cli, workspace) == [
-        "reportgen.toml, cột limits: giá trị không hợp lệ: Value error, last_year (2021) phải từ first_year (2022) "
+        "reportgen.toml, cột limits: giá trị không hợp lệ: last_year (2021) phải từ first_year (2022) "
         "trở đi"]
 
 

@@ -18,6 +18,7 @@ from reportgen.vi.prose import (
     count_change,
     join_prose,
     number_line,
+    sentence,
     share_change,
 )
 from reportgen.templating import phrase
@@ -220,7 +221,7 @@ EXPECTED_FILTERS = {
     "number", "decimal", "percent", "count", "roman", "date_prose", "date_line", "date_table", "date_news",
     "part_of_day", "period", "period_upper", "quarter_name", "cutoff_window", "number_line", "document_number",
     "join_prose", "count_change", "share_change", "upper_first", "point_letter", "percent_exact", "share_cell",
-    "share", "share_table", "score",
+    "share", "share_table", "score", "sentence",
 }
 
 
@@ -295,3 +296,14 @@ def test_point_letter_refuses_zero():
 
     with pytest.raises(ValueError, match="point number must be 1 or more"):
         point_letter(0)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("niêm yết công khai thủ tục", "Niêm yết công khai thủ tục."),
+    ("Đã xong.", "Đã xong."),
+    ("gồm:", "Gồm:"),
+    ("có thật không?  ", "Có thật không?"),
+    ("ước đạt…", "Ước đạt…"),
+])
+def test_sentence_starts_upper_and_ends_with_a_stop(text, expected):
+    assert sentence(text) == expected

@@ -13,6 +13,7 @@ from reportgen.cells import neutralise
 from reportgen.columns import BY_KEY, OPTIONAL, POINTS
 from reportgen.indicators import scope_of
 from reportgen.job import Job
+from reportgen.kinds import KINDS
 from reportgen.periods import Period
 from reportgen.render.to_pdf import PdfAttachment
 from reportgen.workspace import Workspace
@@ -28,6 +29,10 @@ def figures_name(job: Job) -> str:
 
 def meeting_name(job: Job) -> str:
     return f"cuoc-hop_{job.period}_{job.unit}.yaml"
+
+
+def text_name(job: Job) -> str:
+    return f"noi-dung_{job.period}_{job.unit}.yaml"
 
 
 def docx_name(job: Job) -> str:
@@ -80,5 +85,9 @@ def attachments(ws: Workspace, job: Job, docx: bytes) -> list[PdfAttachment]:
     if meeting is not None:
         files.append(PdfAttachment(meeting_name(job), meeting.read_bytes(), YAML_TYPE, "Source",
                                    f"Tệp cuộc họp (meetings/{meeting.name})"))
+    text = ws.text_files.get((job.period, job.unit))
+    if text is not None and KINDS[job.kind].uses_report_text:
+        files.append(PdfAttachment(text_name(job), text.read_bytes(), YAML_TYPE, "Source",
+                                   f"Nội dung báo cáo (noi-dung/{text.name})"))
     files.append(PdfAttachment(docx_name(job), docx, DOCX_TYPE, "Alternative", "Văn bản dạng DOCX"))
     return files

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from reportgen.charts import online_share_chart
-from reportgen.context import common, document_frame, figures_taken
+from reportgen.context import common, document_frame, figures_taken, own_text
 from reportgen.context_types import ReportContext
 from reportgen.kinds.kind import Kind
 from reportgen.schema import Issuer
@@ -28,7 +28,8 @@ def build(ws: Workspace, job: Job) -> tuple[ReportContext, dict[str, bytes]]:
     # the window ends on the day the figures were taken, never after the report's date
     ctx["fig"]["cutoff"]["end"] = figures_taken(ws, job, date, ctx["fig"]["cutoff"]["end"])
     ctx["doc"] = document_frame(ws, job, KIND, phrase("report_subject", ws.templates_dir, period=period), date)
-    ctx["tasks"] = (meeting or {}).get("nhiem_vu") or ws.config.tasks_next_quarter
+    ctx["text"] = own_text(ws, job, meeting)
+    ctx["tasks"] = ctx["text"]["nhiem_vu"]
     ctx["units_named_max"] = ws.config.units_named_max
     assets = _chart(ctx["fig"], ws)
     ctx["chart"] = next(iter(assets), None)
@@ -59,4 +60,5 @@ KIND = Kind(
     issuer=Issuer(symbol="BC-UBND"),
     signer=("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"),
     chair_signs=True,
+    uses_report_text=True,
 )

@@ -39,6 +39,7 @@ class Kind:
     default_forms: dict[str, str] = field(default_factory=dict)
     signer: tuple[str | None, str] | None = None  # default (authority, title), or None: no signature block
     chair_signs: bool = False    # units.csv's nguoi_ky (the chair) signs when no [signers] entry
+    uses_report_text: bool = False  # states the unit's own text (noi-dung/*.yaml, [noi_dung])
 
     def default_issuer(self, level: str) -> Issuer:
         if level in self.issuer_by_level:

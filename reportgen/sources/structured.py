@@ -26,7 +26,7 @@ from pydantic import BaseModel, ValidationError
 from reportgen.errors import Problem
 from reportgen.periods import PERIOD_FORMAT_MESSAGE, Period
 from reportgen.schema import (CONFIG_FILE_BYTES, DEADLINE_MONTHS_AFTER, MEETING_MONTHS_AFTER, YAML_MAX_DEPTH,
-                              YAML_MAX_NODES, Config, Limits, Meeting)
+                              YAML_MAX_NODES, Config, Limits, Meeting, ReportText)
 from reportgen.sources.guard import Refused, bad_character, check_size, first_bad_line, read_inside
 from reportgen.sources.text import decode_bytes, nfc
 from reportgen.validate import check_meeting_text
@@ -130,6 +130,39 @@ def load_meeting(root: Path, name: str, limits: Limits | None = None,
     """Parse and check one meeting file, ``root / name`` (label ``name``); ``data``: its bytes
     when they are not written yet (the web page's meeting form checks what it would save)."""
     limits = limits or Limits()
+    meeting, lines, problems = load_yaml_model(root, name, Meeting, limits, "tệp cuộc họp", "don_vi, ky, ngay, ...",
+                                               data)
+    if meeting is None:
+        return None, problems
+    # The meeting is returned with these errors so that the workspace's checks run too.
+    return meeting, (_check_names(meeting, name, lines, limits) + _check_dates(meeting, name, lines, limits)
+                     + check_meeting_text(meeting, name, lines))
+
+
+def load_report_text(root: Path, name: str, limits: Limits | None = None,
+                     data: bytes | None = None) -> tuple[ReportText | None, list[Problem]]:
+    """Parse and check one file of a report's own text (``noi-dung/*.yaml``), bounded as a
+    meeting file is (its size limit is ``meeting_file_mb``); ``data``: its bytes when they are
+    not written yet."""
+    limits = limits or Limits()
+    text, lines, problems = load_yaml_model(root, name, ReportText, limits, "tệp nội dung báo cáo",
+                                            "don_vi, ky, nhiem_vu, ...", data)
+    if text is None:
+        return None, problems
+    implausible = limits.period_problem(text.ky)
+    found = [Problem(name, implausible, row=lines(("ky",)), column="ky", value=str(text.ky))] if implausible else []
+    return text, found + repeated_items(text.model_dump(), name, lines)
+
+
+def load_yaml_model(root: Path, name: str, model: type[BaseModel], limits: Limits, what: str, keys: str,
+                    data: bytes | None = None):
+    """``root / name`` (label ``name``; ``data``: its bytes when given) read within
+    ``meeting_file_mb``, parsed by the bounded loader, every text checked and NFC, then
+    validated as ``model``.
+
+    Returns (the model or None, the line of a key path, problems); ``what`` names the file in
+    messages ("tệp cuộc họp"), ``keys`` its first keys.
+    """
     label = name
     try:
         if data is None:
@@ -137,12 +170,12 @@ def load_meeting(root: Path, name: str, limits: Limits | None = None,
         check_size(data, limits.meeting_bytes, "meeting_file_mb")
         text = decode_bytes(data).text
     except Refused as exc:
-        return None, [Problem(label, str(exc))]
+        return None, None, [Problem(label, str(exc))]
     except UnicodeDecodeError as exc:
-        return None, [Problem(label, f"không đọc được mã ký tự ở byte {exc.start}: cần UTF-8")]
+        return None, None, [Problem(label, f"không đọc được mã ký tự ở byte {exc.start}: cần UTF-8")]
     bad = first_bad_line(text)
     if bad:  # PyYAML would refuse it too, in English and without the line
-        return None, [Problem(label, bad[1], row=bad[0])]
+        return None, None, [Problem(label, bad[1], row=bad[0])]
     root_node = None
     try:
         try:
@@ -154,36 +187,32 @@ def load_meeting(root: Path, name: str, limits: Limits | None = None,
         try:
             root_node = loader.get_single_node()
             if root_node is None:
-                return None, [Problem(label, "tệp cuộc họp rỗng: cần các khóa don_vi, ky, ngay, ...")]
+                return None, None, [Problem(label, f"{what} rỗng: cần các khóa {keys}")]
             problems = _check_graph(root_node, label, loader.written if written is None else written)
             if problems:
-                return None, problems
+                return None, None, problems
             data = loader.construct_document(root_node)
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         syntax = "" if isinstance(exc, TooDeep) else "YAML sai cú pháp: "
-        return None, [Problem(label, f"{syntax}{exc.problem}", row=line)]
+        return None, None, [Problem(label, f"{syntax}{exc.problem}", row=line)]
     except ValueError as exc:  # PyYAML's date constructor: 2022-13-09, 2022-02-30
         node = _bad_date_node(root_node) if root_node is not None else None
-        return None, [Problem(label, f"ngày không có thật: {exc}; cần NĂM-THÁNG-NGÀY, ví dụ 2022-03-09",
-                              row=node.start_mark.line + 1 if node else None,
-                              value=node.value if node else None)]
+        return None, None, [Problem(label, f"ngày không có thật: {exc}; cần NĂM-THÁNG-NGÀY, ví dụ 2022-03-09",
+                                    row=node.start_mark.line + 1 if node else None,
+                                    value=node.value if node else None)]
     except yaml.YAMLError as exc:
-        return None, [Problem(label, f"không đọc được YAML: {exc}")]
+        return None, None, [Problem(label, f"không đọc được YAML: {exc}")]
     if not isinstance(data, dict):
-        return None, [Problem(label, "tệp cuộc họp phải là một bảng khóa: giá trị (don_vi, ky, ngay, ...)")]
+        return None, None, [Problem(label, f"{what} phải là một bảng khóa: giá trị ({keys})")]
     lines = _LineIndex(root_node)
     data, problems = _clean_tree(data, label, lines)
     if problems:
-        return None, problems
-    meeting, problems = _validated(Meeting, data, label, lines)
-    if meeting is None:
-        return None, problems
-    # The meeting is returned with these errors so that the workspace's checks run too.
-    return meeting, (_check_names(meeting, label, lines, limits) + _check_dates(meeting, label, lines, limits)
-                     + check_meeting_text(meeting, label, lines))
+        return None, lines, problems
+    result, problems = _validated(model, data, label, lines)
+    return result, lines, problems
 
 
 _INT_TAG = "tag:yaml.org,2002:int"
@@ -385,6 +414,8 @@ def _schema_problem(err: dict, data: dict, label: str, line_of) -> Problem:
         message = "thiếu khóa bắt buộc"
     elif err["type"] == "value_error" and str(err.get("ctx", {}).get("error")) == PERIOD_FORMAT_MESSAGE:
         message = PERIOD_FORMAT_MESSAGE  # a period, as every reader of periods says it
+    elif err["type"] == "value_error":  # reportgen's own checks, already in Vietnamese
+        message = f"giá trị không hợp lệ: {err['ctx']['error']}"
     else:
         message = f"giá trị không hợp lệ: {err['msg']}"
     value = err.get("input") if err["type"] != "missing" else None

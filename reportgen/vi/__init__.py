@@ -24,6 +24,7 @@ from reportgen.vi.prose import (
     join_prose,
     number_line,
     point_letter,
+    sentence,
     share_change,
     upper_first,
 )
@@ -54,6 +55,7 @@ FILTERS: dict[str, Callable[..., object]] = {
     "count_change": count_change,
     "share_change": share_change,
     "upper_first": upper_first,
+    "sentence": sentence,
     "point_letter": point_letter,
 }
 
@@ -63,6 +65,6 @@ __all__ = [
     "share", "share_table", "share_rounded", "score",
     "date_prose", "date_line", "date_table", "date_news", "part_of_day",
     "period", "period_upper", "quarter_name", "cutoff_dates", "cutoff_window",
-    "document_number", "number_line", "join_prose", "upper_first", "point_letter",
+    "document_number", "number_line", "join_prose", "upper_first", "sentence", "point_letter",
     "CountChange", "ShareChange", "count_change", "share_change",
 ]

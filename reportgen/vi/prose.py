@@ -115,6 +115,13 @@ def upper_first(text: object) -> str:
     return _capitalize(nfc(text))
 
 
+def sentence(text: object) -> str:
+    """A paragraph as a sentence: first letter upper-cased, a full stop added when it ends
+    without one (``.``, ``!``, ``?``, ``…`` or ``:`` kept)."""
+    text = upper_first(text).rstrip()
+    return text if text.endswith((".", "!", "?", "…", ":")) else text + "."
+
+
 class Abbreviations:
     """Spell an abbreviation out at its first use in one document, short after.
 
