@@ -226,17 +226,17 @@ def own_office_name(ws: Workspace, code: str) -> str:
     return _in_words(template, unit_info(ws, code))
 
 
-def own_text(ws: Workspace, job: Job, meeting: dict | None) -> OwnText:
+def own_text(ws: Workspace, job: Job, meeting: dict | None, with_file: bool = True) -> OwnText:
     """The office's own text of a report, by section (schema.SectionTexts), each section from
     the first of: the unit's noi-dung file for the period; the meeting file (ket_qua, left
     to the template's sentence, nguyen_nhan, nhiem_vu); ``[noi_dung.don_vi.<unit>]``;
     ``tasks_next_quarter`` (tasks of the workspace's highest unit only, a unit without
     ma_cap_tren); ``[noi_dung.cap.<level>]``. ``{don_vi}`` and ``{mot_cua}`` are replaced
     by the unit's name and its office's; an empty list: nothing given (the template's own
-    sentence, or no paragraph)."""
+    sentence, or no paragraph). ``with_file=False``: what the report says without the file."""
     defaults = ws.config.noi_dung
     code, info = job.unit, unit_info(ws, job.unit)
-    file = ws.texts.get((job.period, code))
+    file = ws.texts.get((job.period, code)) if with_file else None
     said = meeting or {}
     layers = [
         file.model_dump() if file else {},

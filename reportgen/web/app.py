@@ -15,6 +15,7 @@ import secrets
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -36,9 +37,9 @@ from reportgen.kinds import KINDS
 from reportgen.periods import Period
 from reportgen.plan import Selection, plan
 from reportgen.sources.guard import Refused, read_inside
-from reportgen.web import figures_upload, guard, meeting_form, shield, signing_form, words
+from reportgen.web import figures_upload, guard, meeting_form, report_text_form, shield, signing_form, words
 from reportgen.web.runner import Runner
-from reportgen.workspace import MEETINGS_DIR, load_workspace
+from reportgen.workspace import MEETINGS_DIR, TEXTS_DIR, load_workspace
 
 HERE = Path(__file__).resolve().parent
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the period's ZIP is the same bytes for the same files
@@ -122,6 +123,7 @@ def create_app(workspace: Path, out: Path, archive_root: Path, password: str | N
         Route("/so-lieu", _handler(site, figures_page), methods=["GET", "POST"]),
         Route("/so-lieu/tieu-de", _handler(site, heading_page), methods=["POST"]),
         Route("/cuoc-hop", _handler(site, meetings_page), methods=["GET", "POST"]),
+        Route("/noi-dung", _handler(site, report_text_page), methods=["GET", "POST"]),
         Route("/lap", _handler(site, build_page), methods=["GET", "POST"]),
         Route("/lap/trang-thai", _handler(site, build_status)),
         Route("/tep/{period}/{unit}/{name}", _handler(site, output_file)),
@@ -389,6 +391,42 @@ def _workspace_errors(ws, meeting) -> dict[str, str]:
     if meeting.ky not in ws.periods:
         errors["ky"] = "không có số liệu của kỳ này trong figures/"
     return errors
+
+
+async def report_text_page(site: Site, request: Request, form):
+    """The report's own text of a unit and period (noi-dung/*.yaml), edited as the meeting is."""
+    ws, problems = site.load()
+    if ws is None:
+        return site.render(request, "report_text.html", ws=None, problems=problems, values=None, errors={},
+                           defaults={})
+    if form is not None:
+        return _save_report_text(site, request, ws, form)
+    period, unit = request.query_params.get("ky"), request.query_params.get("don_vi")
+    values = None
+    if period or unit:
+        period = guard.period(period, ws.periods)
+        guard.one_of(unit, ws.units.index, "đơn vị")
+        values = report_text_form.form_values(ws.texts.get((period, unit)), None if (period, unit) in ws.texts
+                                              else {"ky": period, "don_vi": unit})
+    return site.render(request, "report_text.html", ws=ws, values=values, errors={},
+                       sections=report_text_form.SECTIONS, saved=request.query_params.get("da_luu"),
+                       defaults=report_text_form.defaults(ws, period, unit) if values else {})
+
+
+def _save_report_text(site: Site, request: Request, ws, form):
+    data = report_text_form.data_from_form(form)
+    errors = _workspace_errors(ws, SimpleNamespace(don_vi=data["don_vi"], ky=_period_of(ws, data["ky"])))
+    if not errors:
+        content, text, errors = report_text_form.checked(data, ws.units.at[data["don_vi"], "ten_don_vi"],
+                                                         ws.config.limits)
+    if errors:
+        return site.render(request, "report_text.html", status=422, ws=ws, errors=errors, defaults={},
+                           sections=report_text_form.SECTIONS, values=report_text_form.form_values(None, data))
+    key = (text.ky, text.don_vi)
+    path = ws.text_files.get(key) or site.root / TEXTS_DIR / f"{text.ky}-{text.don_vi}.yaml"
+    path.parent.mkdir(exist_ok=True)
+    write_atomic(path, content)
+    return RedirectResponse(f"/noi-dung?ky={text.ky}&don_vi={text.don_vi}&da_luu=1", status_code=303)
 
 
 async def build_page(site: Site, request: Request, form):

@@ -1,4 +1,4 @@
-// reportgen web page: add/remove rows in the meeting form, poll the build's progress,
+// reportgen web page: add/remove rows in the meeting and report text forms, poll the build's progress,
 // open previews in the frame. The page works without it (blank rows, reload for progress).
 "use strict";
 document.addEventListener("click", (event) => {
