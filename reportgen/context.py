@@ -20,7 +20,6 @@ from reportgen.context_types import Common, Doc, Figures, OwnText, Unit
 from reportgen.errors import InvalidInput, Problem
 from reportgen.periods import Period
 from reportgen.schema import SECTION_KEYS, Signer
-from reportgen.vi import cutoff_dates
 from reportgen.workspace import Workspace
 
 if TYPE_CHECKING:

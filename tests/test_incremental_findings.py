@@ -92,17 +92,35 @@ def test_a_dot_named_partial_is_fingerprinted(cli, ws, tmp_path):
 
 
 def test_a_file_no_part_accounts_for_renders_every_document(cli, ws, tmp_path):
-    """A new input a newer loader reads (noi-dung/...) is covered by construction."""
+    """A new input a newer loader may read (tai-lieu/...) is covered by construction."""
     out = tmp_path / "out"
     assert build(cli, ws, out, "-f", "html").exit_code == 0
-    (ws / "noi-dung").mkdir()
-    (ws / "noi-dung" / "2022-Q1-P.yaml").write_text("tieu_de: mới\n", encoding="utf-8")
+    (ws / "tai-lieu").mkdir()
+    (ws / "tai-lieu" / "2022-Q1-P.yaml").write_text("tieu_de: mới\n", encoding="utf-8")
     store = fp.Store.load(out)[0]
     again = build(cli, ws, out, "-f", "html")
     after = fp.Store.load(out)[0]
     assert again.exit_code == 0
-    assert all("tệp noi-dung/2022-Q1-P.yaml" in e.fingerprint.parts for e in after.entries.values())
+    assert all("tệp tai-lieu/2022-Q1-P.yaml" in e.fingerprint.parts for e in after.entries.values())
     assert all(store.entries[k].fingerprint != e.fingerprint for k, e in after.entries.items())
+
+
+def test_a_report_text_is_a_part_of_its_own_report_only(cli, ws, tmp_path):
+    """noi-dung/*.yaml has its own part (the unit's report of the period), never also ``tệp``."""
+    out = tmp_path / "out"
+    assert build(cli, ws, out, "-f", "docx").exit_code == 0
+    (ws / "noi-dung").mkdir()
+    (ws / "noi-dung" / "2022-Q1-P-D01-X001.yaml").write_text(
+        "don_vi: P-D01-X001\nky: 2022-Q1\nde_xuat:\n  - Đề nghị bổ sung máy quét.\n", encoding="utf-8")
+    store = fp.Store.load(out)[0]
+    again = build(cli, ws, out, "-f", "docx")
+    after = fp.Store.load(out)[0]
+    assert again.exit_code == 0, again.output
+    changed = sorted(k for k, e in after.entries.items() if store.entries[k].fingerprint != e.fingerprint)
+    assert changed == ["2022-Q1/P-D01-X001/bao-cao.docx"]
+    assert "noi-dung/2022-Q1-P-D01-X001.yaml" in after.entries[changed[0]].fingerprint.parts
+    assert not any(part.startswith(fp.OTHER_PREFIX + "noi-dung/")
+                   for e in after.entries.values() for part in e.fingerprint.parts)
 
 
 def test_an_unreadable_input_makes_a_new_digest_every_build(ws, monkeypatch):

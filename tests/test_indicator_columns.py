@@ -229,10 +229,10 @@ def office_workbook(path: Path, headings=OFFICE_HEADINGS, values=LX_VALUES) -> P
 
 
 def only_figures(mau: Path) -> None:
-    for name in (mau / "figures").iterdir():
-        name.unlink()
-    for name in (mau / "meetings").iterdir():
-        name.unlink()
+    """No figures, meetings or report texts: a test writes the figures it needs (and no other period)."""
+    for folder in ("figures", "meetings", "noi-dung"):
+        for name in (mau / folder).iterdir():
+            name.unlink()
 
 
 def test_the_office_workbook_headings_of_the_new_columns(mau):

@@ -22,7 +22,8 @@ from docx import Document
 
 from reportgen.cli import main
 from reportgen.context import own_text
-from reportgen.plan import Job
+from reportgen.job import Job
+from reportgen.periods import PERIOD_FORMAT_MESSAGE, Period
 from reportgen.workspace import load_workspace
 from tests.conftest import replace_in
 from tests.test_documents import flat, pdf_text
@@ -186,6 +187,7 @@ def workspace(tmp_path) -> Path:
 
 def _text(root: Path, unit: str, period: str = "2025-Q4") -> dict[str, list[str]]:
     ws = load_workspace(root)
+    period = Period.parse(period)
     meeting = ws.meetings.get((period, unit))
     return own_text(ws, Job("bao-cao", unit, period), meeting.model_dump() if meeting else None)
 
@@ -256,7 +258,8 @@ BAD_TEXT = {
                      f"{TEXT}, cột don_vi: mã đơn vị không có trong units.csv (giá trị: 'AG-XX')"),
     "period without figures": ("ky: 2025-Q4", "ky: 2025-Q2",
                                f"{TEXT}, cột ky: không có số liệu của kỳ này trong figures/ (giá trị: '2025-Q2')"),
-    "period misspelt": ("ky: 2025-Q4", "ky: Q4-2025", f"{TEXT}, cột ky: "),
+    "period misspelt": ("ky: 2025-Q4", "ky: Q4-2025",  # said by the loader, on its line, as a meeting's
+                        f"{TEXT}, dòng 4, cột ky: {PERIOD_FORMAT_MESSAGE} (giá trị: 'Q4-2025')"),
 }
 
 
