@@ -240,7 +240,7 @@ def test_a_post_from_a_fresh_session_is_refused_on_every_form(workspace, tmp_pat
     forms = {"/dang-nhap": {"mat_khau": "mật khẩu 1"}, "/cuoc-hop": MEETING_FORM,
              "/lap": {"ky": "2022-Q1", "don_vi": "TM-MH"}, "/luu-tru": {"ky": "2022-Q1", "don_vi": "TM-MH"}}
     for path in paths:
-        client = TestClient(app, raise_server_exceptions=False, follow_redirects=False)  # a fresh session each
+        client = TestClient(app, base_url=BASE, raise_server_exceptions=False, follow_redirects=False)  # a fresh session each
         data = {**forms.get(path, {}), **({} if csrf is None else {"csrf": csrf})}
         files = {"tep": ("a.csv", (HEADER + SAMPLE_ROW).encode(), "text/csv")} if path == "/so-lieu" else None
         page = client.post(path, data=data, files=files)
@@ -252,7 +252,7 @@ def test_a_post_from_a_fresh_session_is_refused_on_every_form(workspace, tmp_pat
     assert sorted(p.relative_to(workspace) for p in workspace.rglob("*")) == before
     assert not (tmp_path / "out").exists() and not (tmp_path / "archive").exists()
     if password:  # the refused login did not log anybody in
-        client = TestClient(app, follow_redirects=False)
+        client = TestClient(app, base_url=BASE, follow_redirects=False)
         client.post("/dang-nhap", data={"mat_khau": "mật khẩu 1"})
         assert client.get("/").headers["location"] == "/dang-nhap"
 
@@ -344,8 +344,8 @@ def test_meeting_errors_come_back_next_to_their_field_and_nothing_is_written(sit
     assert field_values(html, "chu_tri.ho_ten") == [""]
     assert "Phạm Văn Tài" not in html
     assert field_values(html, "tac_gia.ho_ten") == ["Lê Thị Hoa"]
-    assert field_values(html, "ngay") == ["2022-02-30"]
-    assert field_values(html, "chi_dao.thoi_han") == ["31/03/2022", ""]
+    assert field_values(html, "ngay") == ["30/02/2022"]  # dates are shown day first (issue 21)
+    assert field_values(html, "chi_dao.thoi_han") == ["32/03/2022", ""]
     assert field_values(html, "thanh_phan") == ["", ""]
     assert not (ws / "meetings" / "2022-Q1-TM-MH.yaml").exists()
 

@@ -43,6 +43,7 @@ LABELS = {
     "ngay_thong_bao": "Ngày thông báo",
 }
 _DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+_YEAR_MONTH_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 
 def iso_date(text: str) -> str:
@@ -61,7 +62,9 @@ def shown_date(value) -> str:
     try:
         return f"{dt.date.fromisoformat(value):%d/%m/%Y}" if value else ""
     except (TypeError, ValueError):
-        return value or ""
+        # not a real date (32/03/2022 typed, iso_date made it 2022-03-32): shown day first again
+        match = _YEAR_MONTH_DAY.match(value) if isinstance(value, str) else None
+        return f"{match[3]}/{match[2]}/{match[1]}" if match else (value or "")
 
 
 def _text(form, name: str) -> str:
