@@ -114,7 +114,7 @@ def test_a_formula_in_every_column_of_both_manifests(tmp_path):
     assert formulas == [c for c in manifest.COLUMNS if c != "sha256"]  # a formula start in every other column
     assert {c: v for c, v in cells.items() if manifest.is_formula(v)} == {}
     assert [c for c, v in cells.items() if not v.startswith("'")] == ["sha256"]
-    assert {c: manifest.csv_value(v) for c, v in cells.items() if c != "attachments"} == {
+    assert {c: restore(v) for c, v in cells.items() if c != "attachments"} == {  # read back: the text written
         c: str(row[c]) for c in manifest.COLUMNS if c != "attachments"}
     assert cells["attachments"] == "'=so-lieu.csv:" + "0" * 64
     assert (cells2["signer"], cells2["issuer"]) == ("'" + HYPERLINK, "'" + DDE)
