@@ -99,7 +99,9 @@ def test_every_quarter_has_its_neighbours(text, before, after):
 
 def test_a_badly_written_period_names_the_form():
     from reportgen.periods import PERIOD_FORMAT_MESSAGE, period_format_message
-    assert PERIOD_FORMAT_MESSAGE == "kỳ sai định dạng: cần NĂM-Qn, ví dụ 2022-Q1"
-    assert period_format_message("[sources] ky") == "[sources] ky sai định dạng: cần NĂM-Qn, ví dụ 2022-Q1"
-    with pytest.raises(ValueError, match=r"^kỳ sai định dạng: cần NĂM-Qn, ví dụ 2022-Q1 \(giá trị: '2022-Q5'\)$"):
+    form = ("sai định dạng: cần NĂM-Qn (quý n), NĂM-6T (6 tháng), NĂM-9T (9 tháng) hoặc NĂM (cả năm), "
+            "ví dụ 2026-Q1, 2026-6T, 2026")  # every period spelling of the 2026 cycle (issue 19)
+    assert PERIOD_FORMAT_MESSAGE == "kỳ " + form
+    assert period_format_message("[sources] ky") == "[sources] ky " + form
+    with pytest.raises(ValueError, match=r"^kỳ sai định dạng: cần NĂM-Qn .* \(giá trị: '2022-Q5'\)$"):
         Period.parse("2022-Q5")

@@ -262,7 +262,7 @@ def test_a_formula_in_every_text_column_stays_text(sample, tmp_path: Path):
     """OWASP's formula starts (= + - @ tab return) in every text the workbook shows: issuing
     body, title, note, column labels, level labels, unit names. Each is a text cell with exactly
     that text; the sheet holds no formula."""
-    context = copy.deepcopy(build_context(sample, Job("bao-cao", "TM", "2022-Q1"))[1])
+    context = copy.deepcopy(build_context(sample, Job("bao-cao", "TM", Period(2022, 1)))[1])
     texts = iter(FORMULAS * 10)
     context["doc"]["issuer"]["lines"] = [next(texts) for _ in context["doc"]["issuer"]["lines"]]
     labels = context["labels"]["columns"]
