@@ -39,8 +39,8 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 from pathlib import Path
 
+from reportgen import chart_cache, noop
 from reportgen import fingerprint as fp
-from reportgen import noop
 from reportgen.errors import DiskFault, ReportgenError, TemplateFailure
 from reportgen.files import RunFolder, faults_named, remove_stray_temps, write_atomic
 from reportgen.kinds import KINDS, build_context, tin_tuc
@@ -147,12 +147,16 @@ def build(ws: Workspace, jobs: list[Job], out_root: Path, formats: tuple[str, ..
     if workers > 1 and len(todo) > 1:
         _preload({fmt for d in todo for fmt in d.formats})
         pool = _Pool(ws, min(workers, len(todo)))
-    with pool or nullcontext():  # an exception (an input problem, Ctrl-C) kills the workers
-        _contexts(ws, todo, results, pool)  # phase 1: before anything is written (or any folder made)
+    # charts drawn before by a build into this output root are not drawn again (same bytes)
+    charts_stored = chart_cache.stored_in(fp.state_dir(out_root), fp.sha256_bytes(
+        f"{inputs.engine}\0{inputs.fonts}".encode())) if todo else nullcontext()
+    with pool or nullcontext(), charts_stored:  # an exception (an input problem, Ctrl-C) kills the workers
+        drawn = _contexts(ws, todo, results, pool)  # phase 1: before anything is written (or any folder made)
         if template_failure:
             raise template_failure
         with RunFolder(fp.state_dir(out_root) / TEMP_DIR) as run:
             cleaned = run.cleaned + remove_stray_temps(out_root, skip=fp.STATE_DIR)
+            chart_cache.save(drawn, run.path)
             if progress:
                 for index in sorted(results):
                     progress(jobs[index])
@@ -328,8 +332,9 @@ def _remember(store: fp.Store, inputs: fp.Inputs, document: _Document, outputs: 
 
 # ---- contexts and rendering, here or in workers ----------------------------------------------
 
-def _contexts(ws: Workspace, todo: list[_Document], results: dict, pool: _Pool | None) -> None:
-    """Phase 1: build every context, here or in the pool's workers (biggest first).
+def _contexts(ws: Workspace, todo: list[_Document], results: dict, pool: _Pool | None) -> dict[str, bytes]:
+    """Phase 1: build every context, here or in the pool's workers (biggest first); return the
+    charts drawn (:func:`chart_cache.take_drawn`) for the build to store once it writes.
 
     An input problem (a ReportgenError) stops the run: with workers, the first in plan order
     once every context is built, as a build in one process would have stopped at it. A
@@ -349,20 +354,24 @@ def _contexts(ws: Workspace, todo: list[_Document], results: dict, pool: _Pool |
         stop = next((outcomes[d.index] for d in todo if isinstance(outcomes[d.index], ReportgenError)), None)
         if stop is not None:
             raise stop
+    drawn: dict[str, bytes] = {}
     for document in list(todo):
         outcome = outcomes[document.index]
         if isinstance(outcome, list):  # failed: a bug, or its worker died
             results[document.index] = document.fresh + outcome
             todo.remove(document)
         else:
-            document.template, document.context, document.assets = outcome
+            document.template, document.context, document.assets, charts = outcome
+            drawn |= charts
+    return drawn
 
 
 def _context_of(ws: Workspace, job: Job):
-    """(template, context, assets) of one document; an input problem is returned (to stop the
-    run), a bug is returned as the document's failure (reported and logged; the others go on)."""
+    """(template, context, assets, charts drawn) of one document; an input problem is returned
+    (to stop the run), a bug is returned as the document's failure (reported and logged; the
+    others go on)."""
     try:
-        return build_context(ws, job)
+        return (*build_context(ws, job), chart_cache.take_drawn())
     except ReportgenError as exc:
         return exc
     except Exception as exc:

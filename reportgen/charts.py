@@ -1,14 +1,21 @@
 """Charts for the documents: matplotlib, Vietnamese labels, the documents' serif font.
 
 Output is deterministic (no timestamp or version metadata in the PNG), so a rebuild gives
-byte-identical documents. matplotlib is imported on the first chart, not with this module,
-so that planning (which reads the kinds) and the CLI's quick commands never load it.
+byte-identical documents. matplotlib is imported on the first chart drawn, not with this
+module, so that planning (which reads the kinds) and the CLI's quick commands never load it.
+
+A chart is drawn once: its constrained layout is computed, then the figure is drawn once
+into the PNG (``savefig`` with a layout engine draws the figure twice, the first time only
+to lay it out). A chart whose data and words have not changed is not drawn again: it comes
+from :mod:`reportgen.chart_cache` (this process's memory, or the build's output store),
+with the same bytes.
 """
 
 from __future__ import annotations
 
 import io
 
+from reportgen import chart_cache
 from reportgen.vi import percent, share
 
 FONT = ["Times New Roman", "Liberation Serif", "DejaVu Serif"]
@@ -16,6 +23,7 @@ FONT = ["Times New Roman", "Liberation Serif", "DejaVu Serif"]
 # units' shares sorted (a distribution, one thin bar each, no names; the appendix table
 # names them) at the height of LABELLED_MAX labelled bars, so its size and cost stay bounded.
 LABELLED_MAX = 40
+DPI = 150
 
 
 def _height_cm(count: int) -> float:
@@ -31,16 +39,30 @@ def online_share_chart(names: list[str], shares: list[float | None], target: flo
     The words are the caller's (macros of templates/phrases.html.j2): ``title``, the legend of
     the target line ``target_label`` and ``no_data``, the label of a unit without a share.
     """
+    key = chart_cache.key("online_share_chart", LABELLED_MAX, FONT, names,
+                          [None if s is None else float(s) for s in shares],
+                          None if target is None else float(target), title, target_label, no_data)
+    png = chart_cache.get(key)
+    if png is None:
+        png = _draw_online_share(names, shares, target, title, target_label, no_data)
+        chart_cache.put(key, png)
+    return png
+
+
+def _draw_online_share(names: list[str], shares: list[float | None], target: float | None, title: str,
+                       target_label: str, no_data: str) -> bytes:
     plt, FuncFormatter = _pyplot()
     values = [0.0 if s is None else s * 100 for s in shares]
     labelled = len(names) <= LABELLED_MAX
     # Names come from data: "$" must never start matplotlib's mathtext, nor TeX run.
     with plt.rc_context({"font.family": "serif", "font.serif": FONT, "font.size": 9,
                          "svg.hashsalt": "reportgen", "axes.unicode_minus": False,
-                         "text.parse_math": False, "text.usetex": False}):
+                         "text.parse_math": False, "text.usetex": False,
+                         "figure.autolayout": False, "figure.constrained_layout.use": False}):
         # constrained layout: the legend sits outside the axes, under them, so it never
-        # covers a bar or a bar's value label
-        fig, ax = plt.subplots(figsize=(16 / 2.54, _height_cm(len(names)) / 2.54), layout="constrained")
+        # covers a bar or a bar's value label. The figure is made at the PNG's resolution,
+        # so that the layout computed before savefig is the one savefig would compute.
+        fig, ax = plt.subplots(figsize=(16 / 2.54, _height_cm(len(names)) / 2.54), layout="constrained", dpi=DPI)
         if labelled:
             bars = ax.barh(range(len(names)), values, color="#3b6ea5")
             ax.set_yticks(range(len(names)), labels=names)
@@ -62,8 +84,12 @@ def online_share_chart(names: list[str], shares: list[float | None], target: flo
         ax.set_xlim(0, max(values + [(target or 0) * 100]) * 1.25 or 1)
         ax.set_title(title, fontsize=10, fontweight="bold")
         ax.spines[["top", "right"]].set_visible(False)
+        # Lay out once, then take the engine away: savefig then draws once (with an engine it
+        # draws the whole figure a first time just to run it). Same bytes as savefig alone.
+        fig.get_layout_engine().execute(fig)
+        fig.set_layout_engine(None)
         buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=150, metadata={"Software": None})
+        fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
         plt.close(fig)
     return buffer.getvalue()
 
