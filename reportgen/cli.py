@@ -188,7 +188,7 @@ def init(directory: Path, sample: str) -> None:
         reportgen init huyen-thap-muoi
         reportgen init tinh-an-giang --mau 2025
     """
-    from reportgen.init import SAMPLE_PARTS, init_workspace, others
+    from reportgen.new_workspace import SAMPLE_PARTS, init_workspace, others
 
     kept = others(directory)
     written = init_workspace(directory, sample)

@@ -8,7 +8,7 @@ meeting's ``ky``, ``[sources] ky``, the web page), from ``2026-Q1`` … ``2026-Q
 A period is the run of quarters ``first``..``last`` of its year: a quarter is one, six months
 are Q1–Q2, nine months Q1–Q3, the year Q1–Q4. The second half (Q3–Q4, "6 tháng cuối năm") is
 a value too, the one a six-month report's next tasks look to; it is not a period one reports on,
-so it is never parsed. Wording lives in :mod:`reportgen.vi.periods`; this module knows what a
+so it is never parsed. Wording lives in :mod:`reportgen.vi.period_words`; this module knows what a
 period is, which quarters it holds, and its cut-off window.
 """
 

@@ -19,7 +19,7 @@ from reportgen.columns import COUNTS, IN_PROGRESS, KEYS, OPTIONAL, RECEIVED, RES
 from reportgen.errors import Problem
 from reportgen.periods import Period, period_format_message
 from reportgen.schema import LEVELS, Limits
-from reportgen.sources.guard import bad_character, vi_int
+from reportgen.sources.boundary import bad_character, vi_int
 from reportgen.sources.tables import Table
 
 SAFE_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")

@@ -20,7 +20,7 @@ from reportgen import cycle
 from reportgen.errors import InvalidInput, Problem
 from reportgen.periods import Period
 from reportgen.schema import MAX_PROBLEMS, Config, Limits, Meeting, ReportText
-from reportgen.sources.guard import Refused, check_inside, check_size, check_unpacked, read_inside, shorten, visible
+from reportgen.sources.boundary import Refused, check_inside, check_size, check_unpacked, read_inside, shorten, visible
 from reportgen.sources.photo import load_photo
 from reportgen.sources.structured import load_config, load_meeting, load_report_text
 from reportgen.sources.tables import Table, UnreadableFile, read_table

@@ -20,7 +20,7 @@ import random
 import sys
 from pathlib import Path
 
-from reportgen.init import init_workspace
+from reportgen.new_workspace import init_workspace
 
 PERIODS = ("2021-Q1", "2021-Q4", "2022-Q1")
 HEADER = ("ky,ma_don_vi,truc_tuyen,truc_tiep,buu_chinh,ky_truoc,truoc_han,dung_han,qua_han,"

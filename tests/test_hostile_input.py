@@ -94,7 +94,7 @@ READ_PATHS = [FIGURES, "figures/bieu-tong-hop.xlsx", MEETING, "anh/hop.jpg", "an
 def test_a_folder_symlinked_anywhere_in_a_read_path_is_refused(tmp_path, relative):
     """Each folder on the way, linked to a real folder outside holding the rest of the path:
     refused by check_inside and read_inside, whichever part is the link."""
-    from reportgen.sources.guard import Refused, check_inside, read_inside
+    from reportgen.sources.boundary import Refused, check_inside, read_inside
 
     parts = Path(relative).parts
     assert len(parts) >= 2

@@ -270,7 +270,7 @@ def test_the_one_rule_for_csv_and_workbook(text):
 
 
 def test_figure_rows_embedded_in_a_record_are_neutralised(ws):
-    from reportgen.archive.sources import figure_rows_csv
+    from reportgen.archive.attachments import figure_rows_csv
     from reportgen.job import Job
     from reportgen.periods import Period
     from reportgen.workspace import load_workspace

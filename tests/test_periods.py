@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reportgen.periods import PERIOD_FORMAT_MESSAGE, Period
-from reportgen.vi.periods import cutoff_window, period, period_upper
+from reportgen.vi.period_words import cutoff_window, period, period_upper
 
 KINDS = [(1, 1), (2, 2), (3, 3), (4, 4), (1, 2), (1, 3), (1, 4)]
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from reportgen import fingerprint as fp
-from reportgen.archive import sources
+from reportgen.archive import attachments
 from reportgen.archive.records import Record
 from reportgen.batch import output_path
 from reportgen.fingerprint import sha256_file
@@ -48,7 +48,7 @@ class BuildCheck:
     def after(self, record: Record) -> str | None:
         """Why the record's embedded DOCX is not the built one (None: byte-identical)."""
         docx = output_path(self.root, record.job, "docx")
-        embedded = next(a["sha256"] for a in record.attachments if a["name"] == sources.docx_name(record.job))
+        embedded = next(a["sha256"] for a in record.attachments if a["name"] == attachments.docx_name(record.job))
         if sha256_file(docx) == embedded:
             return None
         return _refused([f"{docx} khác với văn bản lập từ dữ liệu hiện tại"])

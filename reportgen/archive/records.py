@@ -19,7 +19,7 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from reportgen import __version__
-from reportgen.archive import sources, xmp
+from reportgen.archive import attachments, xmp
 from reportgen.archive.pdf_facts import INTERPOLATED, interpolated_images
 from reportgen.errors import TemplateFailure
 from reportgen.kinds import KINDS, build_context
@@ -55,7 +55,7 @@ def make_record(ws: Workspace, job: Job) -> Record:
     with tempfile.TemporaryDirectory(prefix="reportgen-") as tmp:
         folder = Path(tmp)
         document = documents.read_document(template, context, assets, ws, folder)
-        files = sorted(sources.attachments(ws, job, documents.docx_bytes(document, context)), key=_name_tree_key)
+        files = sorted(attachments.attachments(ws, job, documents.docx_bytes(document, context)), key=_name_tree_key)
         pdf = render_pdf(document, documents.ASSETS_BASE, documents.allowed_roots(ws, folder), pdf_variant=PDF_VARIANT,
                          metadata=documents.pdf_metadata(context), attachments=files,
                          xmp=lambda pages: xmp.rdf_xml(fields, pages))

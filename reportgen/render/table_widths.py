@@ -9,7 +9,7 @@ its longest unbreakable cell (numbers and row labels do not wrap), and the room 
 shared in proportion to what each column would need to set its cells on one line. When
 the page cannot hold every column's minimum (a 100-character name without a space), the
 widest columns are cut down to one width and that label breaks inside its cell.
-Text is measured with the built-in Times New Roman metrics (:mod:`docx_metrics`), so the
+Text is measured with the built-in Times New Roman metrics (:mod:`text_widths`), so the
 widths do not depend on the fonts of the machine and the output stays reproducible.
 
 Pure arithmetic on :class:`reportgen.render.subset.Cell`: no python-docx, no WeasyPrint.
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from reportgen.render.docx_metrics import text_width_pt
+from reportgen.render.text_widths import text_width_pt
 
 MIN_CONTENT_PT = 6  # an empty column still gets this much besides its padding
 

@@ -10,7 +10,7 @@ Decisions (see also docx_styles and docx_parts):
   empty, 2 pt high paragraph whose left and right indents leave the rule its length: Word
   and LibreOffice both draw a paragraph border between the indents, and both keep it when
   the text is edited. The motto's rule is as long as the motto's line, measured with the
-  built-in Times New Roman metrics of :mod:`docx_metrics` at the style's size.
+  built-in Times New Roman metrics of :mod:`text_widths` at the style's size.
 - A page break is "page break before" on the next paragraph (an empty rule-sized
   paragraph when the next block is a table); on a page that has nothing yet it is ignored.
 - ``<section class="landscape">`` is a section of its own, A4 turned with the portrait
@@ -38,7 +38,7 @@ from reportgen.files import write_atomic
 from reportgen.render import docx_parts as parts
 from reportgen.render import docx_runs
 from reportgen.render import subset
-from reportgen.render.docx_metrics import text_width_pt
+from reportgen.render.text_widths import text_width_pt
 from reportgen.render.docx_styles import load_base_document
 from reportgen.render.docx_tables import data_table
 

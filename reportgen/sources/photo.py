@@ -1,5 +1,5 @@
 """The bulletin's photo (``anh.tep`` of a meeting file): read through the workspace
-boundary (:mod:`reportgen.sources.guard`), checked to be a JPEG or PNG that Pillow opens,
+boundary (:mod:`reportgen.sources.boundary`), checked to be a JPEG or PNG that Pillow opens,
 and prepared once for every format: turned upright (EXIF orientation), shrunk to at most
 :data:`MAX_SIDE` pixels on its longer side, and re-encoded without any metadata (no EXIF,
 no GPS, no ICC profile, no text chunks). The same bytes give the same prepared photo.
@@ -13,7 +13,7 @@ import warnings
 
 from PIL import Image, ImageOps
 
-from reportgen.sources.guard import Refused, check_inside, check_size, read_inside
+from reportgen.sources.boundary import Refused, check_inside, check_size, read_inside
 
 MAX_SIDE = 1600  # pixels; about 2.5 times the bulletin's text width at 150 dpi
 JPEG_QUALITY = 88

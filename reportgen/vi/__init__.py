@@ -12,7 +12,7 @@ from collections.abc import Callable
 from reportgen.vi.dates import date_line, date_news, date_prose, date_table, part_of_day
 from reportgen.vi.figures import score, share, share_rounded, share_table
 from reportgen.vi.numbers import count, decimal, number, percent, percent_exact, roman, share_cell
-from reportgen.vi.periods import cutoff_dates, cutoff_window, period, period_upper, quarter_name
+from reportgen.vi.period_words import cutoff_dates, cutoff_window, period, period_upper, quarter_name
 from reportgen.vi.prose import (
     BLANK_NUMBER,
     DEFAULT_ABBREVIATIONS,

@@ -36,7 +36,7 @@ from reportgen.files import write_atomic, write_new
 from reportgen.kinds import KINDS
 from reportgen.periods import Period
 from reportgen.plan import Selection, plan
-from reportgen.sources.guard import Refused, read_inside
+from reportgen.sources.boundary import Refused, read_inside
 from reportgen.web import figures_upload, guard, meeting_form, report_text_form, shield, signing_form, words
 from reportgen.web.runner import Runner
 from reportgen.workspace import MEETINGS_DIR, TEXTS_DIR, load_workspace
@@ -369,7 +369,7 @@ def _free_photo_name(site: Site, prefix: str, extension: str) -> str:
 
 def _photo_upload(site: Site, form) -> tuple[tuple[str, bytes] | None, str | None]:
     """The uploaded photo prepared (upright, without metadata), or the reason it is refused."""
-    from reportgen.sources.guard import Refused
+    from reportgen.sources.boundary import Refused
     from reportgen.sources.photo import prepare
 
     upload = form.get("anh_moi")

@@ -152,7 +152,7 @@ def _free_name(root: Path, stem: str, suffix: str) -> str:
 
 def original_name(root: Path, stored: str) -> str | None:
     """The name the user's file had when it was uploaded as ``figures/<stored>``, if known."""
-    from reportgen.sources.guard import Refused, read_inside
+    from reportgen.sources.boundary import Refused, read_inside
     try:
         return read_inside(root, f"{FIGURES_DIR}/{stored}{ORIGINAL_SUFFIX}", 4096, None).decode("utf-8").strip() or None
     except (Refused, UnicodeDecodeError):
@@ -204,7 +204,7 @@ def map_heading(root: Path, heading: str, field_name: str) -> list[Problem]:
     import tomlkit
 
     from reportgen.schema import CONFIG_FILE_BYTES, SOURCE_FIELDS
-    from reportgen.sources.guard import Refused, bad_character, read_inside
+    from reportgen.sources.boundary import Refused, bad_character, read_inside
     from reportgen.sources.structured import load_config
 
     label = "reportgen.toml"

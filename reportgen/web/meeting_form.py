@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from reportgen.errors import Problem
 from reportgen.schema import Meeting
-from reportgen.sources.guard import bad_character
+from reportgen.sources.boundary import bad_character
 
 LISTS = ("thanh_phan", "ket_qua", "thao_luan.noi_dung", "nguyen_nhan", "han_che", "nhiem_vu")
 DIRECTION_FIELDS = ("noi_dung", "don_vi", "thoi_han")

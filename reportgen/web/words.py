@@ -6,7 +6,7 @@ Pages show these; a code appears at most as a secondary hint.
 from __future__ import annotations
 
 from reportgen.kinds import KINDS
-from reportgen.vi.periods import period_title
+from reportgen.vi.period_words import period_title
 
 BUILD_STATUS = {"built": "đã lập", "unchanged": "không đổi (đã lập từ trước)"}
 ARCHIVE_STATUS = {"archived": "đã đưa vào kho", "new-version": "đã đưa vào kho (phiên bản mới)",

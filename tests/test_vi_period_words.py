@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 
 from reportgen.periods import Period
-from reportgen.vi.periods import cutoff_dates, cutoff_window, period, period_title, period_upper, quarter_name
+from reportgen.vi.period_words import cutoff_dates, cutoff_window, period, period_title, period_upper, quarter_name
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,8 @@
 """Approximate widths of a line of Times New Roman text, without any font on the machine.
 
-The DOCX renderer needs text widths twice: the rule under the motto is as long as the
-motto's line, and the columns of a figures table get room for their longest word. Word
-lays the text out later, on the office's machine, so an estimate is all we can have.
+Both formats need text widths: the DOCX's rule under the motto is as long as the motto's
+line, and the columns of a figures table (``table_widths``, for the DOCX and the PDF alike)
+get room for their longest word. Word lays the text out later, on the office's machine, so an estimate is all we can have.
 Measuring with a system font would make the output depend on the fonts installed (and
 break byte-identical builds), so the advance widths are built in: those of Liberation
 Serif 2 (Regular, Bold), which is metric-compatible with Times New Roman by design, in
