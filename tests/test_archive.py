@@ -133,7 +133,7 @@ def test_record_is_pdfa3b_with_document_metadata(archived):
         "vb:signer": "Trần Thị Quý", "vb:signerTitle": "CHỦ TỊCH", "vb:documentType": "BÁO CÁO",
         "vb:number": "", "vb:symbol": "BC-UBND", "vb:issueDate": "2022-03-09",
         "vb:issuer": "Ủy ban nhân dân huyện Tháp Mười", "vb:kind": "bao-cao", "vb:unit": "TM",
-        "vb:period": "2022-Q1", "vb:generator": "reportgen", "vb:generatorVersion": __version__,
+        "vb:period": "2022-Q1", "vb:periodName": "quý I năm 2022", "vb:generator": "reportgen", "vb:generatorVersion": __version__,
         "xmp:CreatorTool": f"reportgen {__version__}", "xmp:CreateDate": "2022-03-09",
     }
     assert {prop: xmp_value(tree, prop) for prop in expected} == expected

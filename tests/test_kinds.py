@@ -163,3 +163,14 @@ def test_a_parent_without_own_figures_is_planned_when_a_child_reported(workspace
     assert not index.has_figures("TM", Period(2020, 1))
     jobs = {j.key: j.reason for j in plan(ws, ["2022-Q1"], ["TM"], ["bao-cao"])}
     assert jobs == {"2022-Q1/TM/bao-cao": None}
+
+
+def test_a_six_month_record_names_its_period_in_words():
+    """An archived record's metadata states the period as the title does (issue 19: "the archive
+    metadata use the words"), beside the period's code the archive's folders use."""
+    ws = load_workspace(SAMPLE / "mau-2025")
+    job = Job("bao-cao", "AG-LX", Period.parse("2026-6t"))
+    _, context, _ = build_context(ws, job)
+    fields = record_fields(context, job)
+    assert (fields["period"], fields["period_name"]) == ("2026-6T", "6 tháng đầu năm 2026")
+    assert "6 THÁNG ĐẦU NĂM 2026" in fields["title"].upper()

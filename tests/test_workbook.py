@@ -144,6 +144,34 @@ def test_period_in_titles(text: str):
     assert str(period_in_text(text)) == "2022-Q1"
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("BÁO CÁO KẾT QUẢ GIẢI QUYẾT TTHC 6 THÁNG ĐẦU NĂM 2026", "2026-6T"),
+    ("Biểu tổng hợp 9 tháng đầu năm 2026", "2026-9T"),
+    ("BIỂU TỔNG HỢP KẾT QUẢ GIẢI QUYẾT TTHC NĂM 2026", "2026"),
+    ("Tình hình giải quyết TTHC năm 2025", "2025"),
+    # a date's year, the second half (no report period) and a quarter written wrong are no period
+    ("Tháp Mười, ngày 14 tháng 3 năm 2022", "None"),
+    ("Kết quả 6 tháng cuối năm 2026", "None"),
+    ("Biểu tổng hợp quý V năm 2026", "None"),
+])
+def test_periods_of_the_cycle_in_titles(text: str, expected: str):
+    assert str(period_in_text(text)) == expected
+
+
+@pytest.mark.parametrize("title, period", [("BIỂU TỔNG HỢP KẾT QUẢ GIẢI QUYẾT TTHC 6 THÁNG ĐẦU NĂM 2022", "2022-6T"),
+                                           ("BIỂU TỔNG HỢP KẾT QUẢ GIẢI QUYẾT TTHC NĂM 2022", "2022")])
+def test_a_six_month_or_year_workbook_reads_as_that_period(workspace, title, period):
+    """An office's workbook of a cumulative period gives its rows directly for that period (issue 19)."""
+    expected = csv_rows(workspace)
+    book, _ = office_sheet(workspace, title=title)
+    put(workspace, book)
+    for meeting in (workspace / "meetings").glob("*.yaml"):  # the sample's meeting is of 2022-Q1
+        meeting.unlink()
+    ws = load_workspace(workspace)
+    assert figures_of(ws, period) == expected
+    assert "2022-Q1" not in set(ws.figures["ky"])  # the rows are the period's own, not a quarter's
+
+
 def test_standard_headings_in_any_spelling():
     assert classify("Số hồ sơ nhận giải quyết", "Trực tuyến") == "truc_tuyen"
     assert classify(None, "Số mới tiếp nhận trực tuyến") == "truc_tuyen"

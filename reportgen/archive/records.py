@@ -27,6 +27,7 @@ from reportgen.job import Job
 from reportgen.render import documents
 from reportgen.render.to_pdf import render_pdf
 from reportgen.vi import document_number
+from reportgen.vi.periods import period as period_words
 from reportgen.workspace import Workspace
 
 PDF_VARIANT = "pdf/a-3b"
@@ -95,6 +96,7 @@ def record_fields(context: dict, job: Job) -> dict[str, str]:
         "kind": job.kind,
         "unit": job.unit,
         "period": str(job.period),
+        "period_name": period_words(job.period),
     }
 
 

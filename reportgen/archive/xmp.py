@@ -9,7 +9,7 @@ its public ``xmp_metadata`` option (WeasyPrint 68+), with:
 - ``dc:language`` (``vi``) and ``xmpTPg:NPages`` (page count), from standard schemas;
 - the ``vb:`` properties (namespace :data:`VB`): ``documentType``, ``number``, ``symbol``,
   ``issueDate``, ``issuer``, ``signer``, ``signerTitle``, ``kind``, ``unit``, ``period``,
-  ``generator``, ``generatorVersion``;
+  ``periodName`` (the period in words, as the title says it), ``generator``, ``generatorVersion``;
 - the PDF/A extension schema that declares the ``vb:`` properties, as PDF/A requires for
   properties outside its predefined schemas.
 """
@@ -48,6 +48,7 @@ VB_FIELDS = {
     "kind": ("kind", "Loại văn bản trong reportgen"),
     "unit": ("unit", "Mã đơn vị"),
     "period": ("period", "Kỳ báo cáo (2022-Q1)"),
+    "periodName": ("period_name", "Kỳ báo cáo bằng chữ (quý I năm 2022, 6 tháng đầu năm 2026)"),
     "generator": ("generator", "Phần mềm lập văn bản"),
     "generatorVersion": ("generator_version", "Phiên bản phần mềm"),
 }

@@ -154,11 +154,14 @@ def _share_of(heading: str) -> str:
 ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 QUARTER_RE = re.compile(r"\bquy (iv|iii|ii|i|[1-4]) (?:nam |/ |- )?(\d{4})\b")
 MONTHS_RE = re.compile(r"\b(6|9) thang dau nam (\d{4})\b")  # "6 tháng đầu năm 2026", "9 THÁNG ĐẦU NĂM 2026"
+# "BÁO CÁO ... NĂM 2026": the year, but not the year of a date ("ngày 14 tháng 3 năm 2022") nor of
+# "6 tháng cuối năm 2026" (no report period), nor of a quarter written wrong ("quý V năm 2026")
+YEAR_RE = re.compile(r"(?<![0-9] )(?<!cuoi )\bnam (\d{4})\b")
 
 
 def period_in_text(text: str) -> Period | None:
     """``Quý I năm 2022``, ``QUÝ I/2022``, ``quý 1 năm 2022``, ``6 tháng đầu năm 2026``, ``9 tháng
-    đầu năm 2026``, or a spelling such as ``2022-Q1``, ``2026-6T``, ``2026``; None if none."""
+    đầu năm 2026``, ``năm 2026`` (a title of the year report, not a date's year), or a spelling such as ``2022-Q1``, ``2026-6T``, ``2026``; None if none."""
     try:
         return Period.parse(str(text).strip())
     except ValueError:
@@ -170,6 +173,9 @@ def period_in_text(text: str) -> Period | None:
     match = MONTHS_RE.search(words)
     if match:
         return Period(int(match.group(2)), 1, int(match.group(1)) // 3)
+    match = YEAR_RE.search(words)
+    if match and not re.search(r"\b(quy|thang)\b", words):
+        return Period(int(match.group(1)), 1, 4)
     return None
 
 
