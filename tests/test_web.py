@@ -754,3 +754,12 @@ def test_every_period_picker_defaults_to_the_newest_period_in_words(site, page):
     options = re.findall(r'<option value="(20\d\d-Q\d)"( selected)?>([^<]+)</option>', html)
     assert options == [("2022-Q1", " selected", "Quý I/2022"), ("2021-Q4", "", "Quý IV/2021"), ("2021-Q1", "", "Quý I/2021")]
     assert '<option value="TM-MH">Xã Mỹ Hòa</option>' in html
+
+
+def test_an_upload_names_its_periods_in_the_cycle_order(site):
+    """Periods are values: a six-month row comes after the second quarter, not before it as its code
+    ("2022-6T" < "2022-Q2") would sort."""
+    client, _, _ = site
+    six_months = SAMPLE_ROW.replace("2022-Q2", "2022-6T").replace("TM-MH", "TM-MQ")
+    html = accepted(client, upload(client, "hai ky.csv", (HEADER + six_months + SAMPLE_ROW).encode("utf-8")))
+    assert "Nhận ra: số liệu Quý II/2022, 6 tháng đầu năm 2022 của 2 đơn vị;" in html

@@ -102,3 +102,16 @@ def test_an_empty_section_shows_what_the_report_says_without_it(site):  # noqa: 
     assert ('name="nhiem_vu" rows="3" placeholder="Để trống thì dùng: Tiếp tục rà soát, công khai đầy đủ, kịp thời '
             'thủ tục hành chính tại Bộ phận Một cửa các cấp / Đẩy mạnh') in html
     assert 'name="de_xuat" rows="3">' in html  # nothing to fall back on
+
+
+def test_the_page_names_periods_and_units_in_words(site):  # noqa: F811
+    """The chooser, the list of saved texts and the form's heading say "Quý I/2022" and the unit's
+    name, newest period first, as the meeting page does; the codes stay only in values and links."""
+    client, ws, _ = site
+    (ws / "noi-dung").mkdir()
+    (ws / "noi-dung" / "my-hoa.yaml").write_text(EXPECTED_YAML, encoding="utf-8")
+    html = client.get("/noi-dung?ky=2022-Q1&don_vi=TM-MH").text
+    assert '<option value="2022-Q1" selected>Quý I/2022</option>' in html
+    assert '<a href="/noi-dung?ky=2022-Q1&amp;don_vi=TM-MH">Quý I/2022 · Xã Mỹ Hòa</a>' in html
+    assert "<p>Đơn vị <strong>Xã Mỹ Hòa</strong>, kỳ <strong>Quý I/2022</strong>" in html
+    assert ">2022-Q1<" not in html and "(TM-MH)" not in html

@@ -134,7 +134,7 @@ def _recognised(ws: Workspace, label: str) -> Recognised:
     rows = ws.figures[ws.figures["_file"] == label]
     def total(*names):
         return int(sum(int(rows[n].astype(int).sum()) for n in names))
-    return Recognised(periods=sorted(set(rows["ky"])), units=int(rows["ma_don_vi"].nunique()),
+    return Recognised(periods=sorted(set(rows["ky"].map(ws.period_of))), units=int(rows["ma_don_vi"].nunique()),
                       received=total("truc_tuyen", "truc_tiep", "buu_chinh", "ky_truoc"),
                       resolved=total("truoc_han", "dung_han", "qua_han"),
                       in_progress=total("dang_trong_han", "dang_qua_han"))
