@@ -90,9 +90,16 @@ def test_the_overview_is_the_clerks_steps_for_the_newest_period(site):
     assert steps(html) == [
         ("Số liệu", "✓ đã có số liệu Quý I/2022 của 14/14 đơn vị", "/so-lieu"),
         ("Cuộc họp", "✓ đã có cuộc họp của 1 đơn vị: Huyện Tháp Mười", "/cuoc-hop?ky=2022-Q1&amp;don_vi=TM"),
-        ("Nội dung báo cáo", "✓ theo lời văn mẫu (thư mục templates/ của dữ liệu nếu có)", ""),
+        ("Nội dung báo cáo", "✓ chưa có nội dung riêng: báo cáo dùng nội dung mặc định theo cấp trong reportgen.toml",
+         "/noi-dung?ky=2022-Q1&amp;don_vi=TM"),
         ("Lập văn bản", "đã lập 0/16 văn bản", "/lap?ky=2022-Q1"),
         ("Lưu trữ", "chưa đưa văn bản nào vào kho", "/luu-tru?ky=2022-Q1")]
+    (ws / "noi-dung").mkdir()
+    (ws / "noi-dung" / "my-hoa.yaml").write_text("don_vi: TM-MH\nky: 2022-Q1\nde_xuat:\n- Cấp thêm 01 máy quét\n",
+                                                  encoding="utf-8")
+    assert steps(client.get("/").text)[2] == (
+        "Nội dung báo cáo", "✓ đã có nội dung riêng của 1 đơn vị: Xã Mỹ Hòa; đơn vị khác dùng nội dung mặc định "
+        "theo cấp trong reportgen.toml", "/noi-dung?ky=2022-Q1&amp;don_vi=TM")
     (ws / "meetings" / "2022-q1-thap-muoi.yaml").unlink()
     assert steps(client.get("/").text)[1] == ("Cuộc họp", "chưa có cuộc họp", "/cuoc-hop?ky=2022-Q1&amp;don_vi=TM")
     assert 'selected>Quý I/2022</option>' in client.get("/lap?ky=2022-Q1").text

@@ -202,6 +202,7 @@ def _steps(site: Site, ws, jobs) -> list[Step]:
     units = list(ws.units.index)
     with_figures = set(ws.figures.loc[ws.figures["ky"].map(ws.period_of) == period, "ma_don_vi"])
     meetings = [unit for (ky, unit) in ws.meetings if ky == period]
+    texts = [unit for (ky, unit) in ws.texts if ky == period]
     top = units[0] if units else ""
     current = [job for job in jobs if job.period == period]
     ready = [job for job in current if job.reason is None]
@@ -214,7 +215,11 @@ def _steps(site: Site, ws, jobs) -> list[Step]:
                           + ", ".join(words.unit_words(ws, u) for u in sorted(meetings, key=units.index)))
              if meetings else "chưa có cuộc họp", bool(meetings),
              f"/cuoc-hop?{urlencode({'ky': period, 'don_vi': top})}", "Nhập hoặc sửa cuộc họp"),
-        Step("Nội dung báo cáo", "theo lời văn mẫu (thư mục templates/ của dữ liệu nếu có)", True, None, ""),
+        Step("Nội dung báo cáo", (f"đã có nội dung riêng của {len(texts)} đơn vị: "
+                                  + ", ".join(words.unit_words(ws, u) for u in sorted(texts, key=units.index))
+                                  + "; đơn vị khác dùng nội dung mặc định theo cấp trong reportgen.toml") if texts
+             else "chưa có nội dung riêng: báo cáo dùng nội dung mặc định theo cấp trong reportgen.toml", True,
+             f"/noi-dung?{urlencode({'ky': period, 'don_vi': top})}", "Viết hoặc sửa nội dung báo cáo"),
         Step("Lập văn bản", f"đã lập {len(built)}/{len(ready)} văn bản"
              + (f"; {len(current) - len(ready)} văn bản chưa đủ dữ liệu để lập" if len(current) > len(ready) else ""),
              bool(ready) and len(built) == len(ready), f"/lap?{urlencode({'ky': period})}", "Lập văn bản"),
