@@ -27,7 +27,7 @@ from reportgen.job import Job
 from reportgen.render import documents
 from reportgen.render.to_pdf import render_pdf
 from reportgen.vi import document_number
-from reportgen.vi.periods import period as period_words
+from reportgen.vi.period_words import period as period_words
 from reportgen.workspace import Workspace
 
 PDF_VARIANT = "pdf/a-3b"
