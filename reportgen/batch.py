@@ -27,6 +27,7 @@ CLI) kills the workers, removes the run's temporary folder and keeps what was fi
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 import os
 import shutil
@@ -34,7 +35,7 @@ import signal
 import sys
 import tempfile
 from collections.abc import Callable
-from contextlib import closing, nullcontext
+from contextlib import closing, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 from pathlib import Path
@@ -150,13 +151,16 @@ def build(ws: Workspace, jobs: list[Job], out_root: Path, formats: tuple[str, ..
     # charts drawn before by a build into this output root are not drawn again (same bytes)
     charts_stored = chart_cache.stored_in(fp.state_dir(out_root), fp.sha256_bytes(
         f"{inputs.engine}\0{inputs.fonts}".encode())) if todo else nullcontext()
-    with pool or nullcontext(), charts_stored:  # an exception (an input problem, Ctrl-C) kills the workers
+    with pool or nullcontext(), charts_stored, _frozen():  # an exception (an input problem, Ctrl-C) kills the workers
         drawn = _contexts(ws, todo, results, pool)  # phase 1: before anything is written (or any folder made)
         if template_failure:
             raise template_failure
         with RunFolder(fp.state_dir(out_root) / TEMP_DIR) as run:
             cleaned = run.cleaned + remove_stray_temps(out_root, skip=fp.STATE_DIR)
             chart_cache.save(drawn, run.path)
+            if todo:  # the render stack imported (here too when rendering in this process), then kept out of the GC
+                _preload({fmt for d in todo for fmt in d.formats})
+                gc.freeze()
             if progress:
                 for index in sorted(results):
                     progress(jobs[index])
@@ -396,6 +400,22 @@ def _run(ws: Workspace, todo: list[_Document], out_root: Path, temp_dir: Path, p
         if progress:
             progress(document.job)
         yield document, outputs
+
+
+@contextmanager
+def _frozen():
+    """Everything alive so far (imported modules, the workspace, then the contexts and the render
+    stack: a second ``gc.freeze()`` before phase 2) is left out of the cyclic garbage collector's
+    passes until the build ends. Python's full collections otherwise walk those ~200,000 objects
+    again and again while WeasyPrint allocates: 12 % of the PDF time of the sample's documents,
+    4-5 % once frozen. Frozen objects still go when their last reference does; a cycle among
+    them waits for ``gc.unfreeze()`` at the end. Forked workers inherit the frozen objects
+    (and, as Python advises, do not copy their pages on a collection)."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _preload(formats: set[str]) -> None:

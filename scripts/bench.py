@@ -48,6 +48,7 @@ import synthetic  # noqa: E402
 
 REPORTGEN = Path(sys.executable).with_name("reportgen")
 PERIOD = "2022-Q1"
+PARTS = ("help", "sample", "mix", "province", "district", "libreoffice")
 
 
 # ---- measuring a command ----------------------------------------------------------------------
@@ -211,6 +212,56 @@ def bench_libreoffice(province: Path, count: int, runs: int, tmp: Path) -> None:
          f"(batches of 1/{count}: reportgen {rg_one:.2f}/{rg_many:.2f} s, LibreOffice {lo_one:.2f}/{lo_many:.2f} s)")
 
 
+def bench_mix(runs: int, tmp: Path) -> None:
+    """The sample's own mix (inputs/: reports with charts and appendices, notices, bulletins):
+    reportgen's PDF per document against LibreOffice converting the same DOCX, side by side.
+
+    Start-up is removed from both as a slope: a batch of the mix's first document (the
+    district's report, with its chart: both sides pay for their imports there) and a batch of
+    the whole mix, each timed as a whole process; (all - one) / (documents - 1). Runs
+    alternate (LibreOffice, reportgen, ...) so that the machine's drift falls on both.
+    """
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        line("sample mix against LibreOffice", "skipped: soffice is not installed")
+        return
+    sample = ROOT / "inputs"
+    source = tmp / "mix-docx"
+    _, _, _, stdout = run(reportgen("build", "-w", sample, "-o", source, "-f", "docx", "--jobs", "1", "--json"))
+    built = [json.loads(text) for text in stdout.splitlines() if text.startswith("{")]
+    docs = [(o["period"], o["unit"], o["kind"], Path(o["path"])) for o in built if o.get("format") == "docx"]
+    count = len(docs)
+    kinds = {kind: sum(1 for d in docs if d[2] == kind) for kind in dict.fromkeys(d[2] for d in docs)}
+    first = docs[0]
+    profile = (tmp / "lo-profile").as_uri()
+
+    def libreoffice(files, i):
+        out = tmp / f"mix-lo-{len(files)}-{i}"
+        return run([soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(out), *map(str, files)])[0]
+
+    def ours(whole, i):
+        only = () if whole else ("-p", first[0], "-u", first[1], "-k", first[2])
+        return run(reportgen("build", "-w", sample, "-o", tmp / f"mix-rg-{whole}-{i}", "-f", "pdf", "--jobs", "1",
+                             *only))[0]
+
+    libreoffice([first[3]], "warm")  # the first start creates the profile
+    ours(False, "warm")
+    times = {"lo1": [], "loN": [], "rg1": [], "rgN": []}
+    for i in range(runs):
+        times["lo1"].append(libreoffice([first[3]], i))
+        times["rg1"].append(ours(False, i))
+        times["loN"].append(libreoffice([d[3] for d in docs], i))
+        times["rgN"].append(ours(True, i))
+    lo = (median(times["loN"]) - median(times["lo1"])) / (count - 1)
+    rg = (median(times["rgN"]) - median(times["rg1"])) / (count - 1)
+    mix = ", ".join(f"{n} {kind}" for kind, n in kinds.items())
+    line(f"PDF per document, the sample's mix ({count}: {mix})",
+         f"reportgen {rg:.3f} s, LibreOffice {lo:.3f} s: ratio {rg / lo:.2f}x "
+         f"(batches of 1/{count}: reportgen {median(times['rg1']):.2f}/{median(times['rgN']):.2f} s, "
+         f"LibreOffice {median(times['lo1']):.2f}/{median(times['loN']):.2f} s)")
+
+
 def profile_build(province: Path, top: int = 25) -> None:
     from reportgen import batch
     from reportgen.plan import plan
@@ -238,19 +289,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=120,
                         help="give up on the big district's report after this many seconds (default 120)")
     parser.add_argument("--profile", action="store_true", help="also print a cProfile of a serial build")
+    parser.add_argument("--only", action="append", choices=PARTS,
+                        help="only these figures (repeatable; default: all)")
     args = parser.parse_args(argv)
+    only = set(args.only or PARTS)
     started = time.perf_counter()
-    print(f"reportgen bench: {os.cpu_count()} cores, {args.runs} runs per figure, medians", flush=True)
+    print(f"reportgen bench: {os.cpu_count()} cores, {args.runs} runs per figure, medians; "
+          f"load average {os.getloadavg()[0]:.1f}", flush=True)
     with tempfile.TemporaryDirectory(prefix="reportgen-bench-") as tmp:
         tmp = Path(tmp)
-        bench_help(args.runs)
-        bench_sample(args.runs, tmp)
-        province = bench_province(args.province, args.runs, tmp)
-        bench_district(args.district, args.runs, tmp, args.timeout)
-        bench_libreoffice(province, args.lo_docs, args.runs, tmp)
-        if args.profile:
-            profile_build(province)
-    line("bench total", f"{time.perf_counter() - started:.0f} s")
+        if "help" in only:
+            bench_help(args.runs)
+        if "sample" in only:
+            bench_sample(args.runs, tmp)
+        if "mix" in only:
+            bench_mix(args.runs, tmp)
+        if only & {"province", "libreoffice"} or args.profile:
+            province = bench_province(args.province, args.runs, tmp) if "province" in only else \
+                synthetic.make_province(tmp / "province", args.province)
+            if "libreoffice" in only:
+                bench_libreoffice(province, args.lo_docs, args.runs, tmp)
+            if args.profile:
+                profile_build(province)
+        if "district" in only:
+            bench_district(args.district, args.runs, tmp, args.timeout)
+    line("bench total", f"{time.perf_counter() - started:.0f} s; load average now {os.getloadavg()[0]:.1f}")
     return 0
 
 

@@ -6,15 +6,12 @@ the document succeeded.
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
-
-from pypdf import PdfReader
 
 from reportgen import __version__
 from reportgen.render import subset
 from reportgen.render.portal import portal_fragment, portal_page
-from reportgen.render.to_pdf import render_pdf
+from reportgen.render.to_pdf import render_pdf_pages
 from reportgen.render.to_xlsx import render_xlsx
 from reportgen.templating import BUILTIN_TEMPLATES, render_html
 from reportgen.workspace import Workspace
@@ -59,8 +56,7 @@ def render_all(template: str, context: dict, assets: dict[str, bytes], formats: 
     if "docx" in formats:
         out["docx"] = (docx_bytes(document, context), None)
     if "pdf" in formats:
-        pdf = render_pdf(document, ASSETS_BASE, allowed_roots(ws, assets_dir), metadata=pdf_metadata(context))
-        out["pdf"] = (pdf, len(PdfReader(io.BytesIO(pdf)).pages))
+        out["pdf"] = render_pdf_pages(document, ASSETS_BASE, allowed_roots(ws, assets_dir), metadata=pdf_metadata(context))
     if "html" in formats:
         out["html"] = (portal_page(document).encode("utf-8"), None)
         out["fragment.html"] = (portal_fragment(document).encode("utf-8"), None)

@@ -169,19 +169,27 @@ def render_pdf(html: str | subset.Document, base_dir: Path, allowed_roots: list[
     WeasyPrint adds to its XMP packet (its public ``xmp_metadata`` option).
     Raises TemplateFailure (refused resource, bad markup) or MissingSystemDependency (font).
     """
+    return render_pdf_pages(html, base_dir, allowed_roots, out_path, pdf_variant, metadata, attachments, xmp)[0]
+
+
+def render_pdf_pages(html: str | subset.Document, base_dir: Path, allowed_roots: list[Path],
+                     out_path: Path | None = None, pdf_variant: str | None = None,
+                     metadata: Mapping[str, object] | None = None, attachments: Sequence[PdfAttachment] = (),
+                     xmp: Callable[[int], bytes] | None = None) -> tuple[bytes, int]:
+    """:func:`render_pdf`, and the page count of the layout (not read back from the PDF)."""
     document = html if isinstance(html, subset.Document) else subset.read(html, "(HTML)", base_dir)
     ensure_vietnamese_font()
     with _PROCESS_STATE:
-        pdf = _render(document, base_dir, RestrictedFetcher(base_dir, allowed_roots), pdf_variant, metadata or {},
-                      attachments, xmp)
+        pdf, pages = _render(document, base_dir, RestrictedFetcher(base_dir, allowed_roots), pdf_variant,
+                             metadata or {}, attachments, xmp)
     if out_path is not None:
         write_atomic(Path(out_path), pdf)
-    return pdf
+    return pdf, pages
 
 
 def _render(source: subset.Document, base_dir: Path, fetcher: RestrictedFetcher, pdf_variant: str | None,
             metadata: Mapping[str, object], attachments: Sequence[PdfAttachment] = (),
-            xmp: Callable[[int], bytes] | None = None) -> bytes:
+            xmp: Callable[[int], bytes] | None = None) -> tuple[bytes, int]:
     cache = _image_cache()  # emptied, if full, only here: between documents, never within one
     document = _layout(source, base_dir, fetcher, cache)
     _apply_metadata(document.metadata, metadata)
@@ -195,7 +203,7 @@ def _render(source: subset.Document, base_dir: Path, fetcher: RestrictedFetcher,
                                  finisher=_unique_associated_files if files else None, cache=cache,
                                  **extra)
     _raise_errors(errors, "khi xuất PDF")
-    return pdf
+    return pdf, len(document.pages)
 
 
 def _unique_associated_files(document: weasyprint.Document, pdf: pydyf.PDF) -> None:
