@@ -72,3 +72,13 @@ def bump_online(ws: Path, unit: str, period: str = "2022-Q1") -> None:
     cells[5] = str(int(cells[5]) + 7)  # ky_truoc
     lines[row] = ",".join(cells)
     figures.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def sample_builds(tmp_path_factory) -> tuple[Path, dict[str, dict[str, Path]]]:
+    """The golden samples built once per run (scripts/golden.build_all): the folder they were built
+    in (``<tmp>/mau-2025-out`` ...) and their files; read-only for every test that shares them."""
+    from scripts import golden
+
+    tmp = Path(tmp_path_factory.mktemp("samples"))
+    return tmp, golden.build_all(tmp)

@@ -26,8 +26,8 @@ class GoldenNarrowed(UserWarning):
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> dict[str, dict[str, Path]]:
-    return golden.build_all(Path(tmp_path_factory.mktemp("golden")))
+def built(sample_builds) -> dict[str, dict[str, Path]]:
+    return sample_builds[1]
 
 
 @pytest.mark.parametrize("name", golden.NAMES)

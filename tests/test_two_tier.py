@@ -128,12 +128,9 @@ def built(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    out = tmp_path_factory.mktemp("mau-2025-out")
-    result = CliRunner().invoke(main, ["build", "--workspace", str(ROOT / "inputs" / "mau-2025"), "--out", str(out)],
-                                catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return texts(out)
+def sample(sample_builds):
+    """inputs/mau-2025 built as `reportgen build` builds it by default (the golden test's build, shared)."""
+    return texts(sample_builds[0] / "mau-2025-out")
 
 
 def test_every_kind_and_format_is_built(built):
