@@ -37,12 +37,6 @@ from tests.conftest import SAMPLE
 from tests.test_docx import PROPS, page
 
 
-def _build(workspace: Path, out: Path, *args: str) -> list[Path]:
-    result = CliRunner().invoke(main, ["build", "-w", str(workspace), "-o", str(out), "-f", "docx", *args])
-    assert result.exit_code == 0, result.output
-    return sorted(out.rglob("*.docx"))
-
-
 @pytest.fixture(scope="module")
 def second(tmp_path_factory) -> Path:
     """The second district's workspace (tests/test_documents_other_district.py)."""
@@ -57,13 +51,12 @@ def second(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def every_docx(tmp_path_factory, second) -> list[Path]:
+def every_docx(sample_builds) -> list[Path]:
     """Every DOCX of the samples (inputs/ and the 2025 province of inputs/mau-2025, all periods and
-    units) and of the second district, and base.docx."""
-    root = tmp_path_factory.mktemp("conformance")
-    sample = _build(SAMPLE, root / "sample")
-    province = _build(SAMPLE / "mau-2025", root / "mau-2025")
-    district = _build(second, root / "second")
+    units) and of the second district, and base.docx: the golden test's builds, shared."""
+    root = sample_builds[0]
+    sample, province, district = (sorted((root / name).rglob("*.docx"))
+                                  for name in ("sample-out", "mau-2025-out", "chau-thanh-out"))
     assert (len(sample), len(province), len(district)) == (44, 32, 10)  # mau-2025: 2026-Q1 and 2026-6T too
     return [BASE_DOCX, *sample, *province, *district]
 
