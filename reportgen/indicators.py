@@ -78,14 +78,31 @@ class Scope:
 
 def scope_of(units: pd.DataFrame, unit: str) -> Scope:
     """The unit's own level, then each lower level among its descendants."""
-    members: dict[str, list[str]] = {units.at[unit, "cap"]: [unit]}
+    children, levels = _tree(units)
+    members: dict[str, list[str]] = {levels[unit]: [unit]}
     stack = [unit]
     while stack:
         parent = stack.pop(0)
-        for child in units.index[units["ma_cap_tren"] == parent]:
-            members.setdefault(units.at[child, "cap"], []).append(child)
+        for child in children.get(parent, ()):
+            members.setdefault(levels[child], []).append(child)
             stack.append(child)
-    return Scope(unit, units.at[unit, "cap"], {lv: tuple(codes) for lv, codes in members.items()})
+    return Scope(unit, levels[unit], {lv: tuple(codes) for lv, codes in members.items()})
+
+
+def _tree(units: pd.DataFrame) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """(parent code -> its children in units.csv's order, code -> level) of a units table, made once
+    per table (remembered with it, as :func:`period_counts` is): a document's scope then costs its
+    own units, not a scan of every unit per parent (which made a province's documents quadratic)."""
+    global _TREE
+    if _TREE[0] is not units:
+        children: dict[str, list[str]] = {}
+        for code, parent in zip(units.index, units["ma_cap_tren"]):
+            children.setdefault(parent, []).append(code)
+        _TREE = (units, (children, dict(zip(units.index, units["cap"]))))
+    return _TREE[1]
+
+
+_TREE: tuple[pd.DataFrame | None, tuple[dict, dict]] = (None, ({}, {}))
 
 
 def period_counts(figures: pd.DataFrame, period: Period) -> pd.DataFrame:
