@@ -91,3 +91,19 @@ def test_province_scope_sums_each_level():
     assert list(totals["truc_tuyen"]) == [100, 30, 6]
     assert list(totals["units_reporting"]) == [1, 2, 3]
     assert totals.at["xa", "new"] == 6 + 3 + 3  # online + in person (1 each) + postal (1 each)
+
+
+@pytest.mark.parametrize("workspace", [SAMPLE, SAMPLE / "mau-2025"])
+def test_level_totals_on_arrays_is_the_frame_pandas_makes(workspace):
+    """level_totals adds up on the period table's arrays: the same frame, dtypes and number types as
+    add_up per level (its pandas way), for every unit and period, the one before and the year before
+    (cumulative periods and the 766 score of the 2025 sample included)."""
+    ws = load_workspace(workspace)
+    for unit in ws.units.index:
+        scope = ind.scope_of(ws.units, unit)
+        for period in ws.periods:
+            for other in (period, period.previous(), period.year_before()):
+                fast = ind.level_totals(ws.figures, scope, other)
+                slow = ind._level_totals_pandas(ind.period_counts(ws.figures, other), scope)
+                pd.testing.assert_frame_equal(fast, slow, check_exact=True)
+                assert [type(v) for v in fast.iloc[-1]] == [type(v) for v in slow.iloc[-1]]
