@@ -42,10 +42,12 @@ from pathlib import Path
 
 from reportgen import chart_cache, noop
 from reportgen import fingerprint as fp
+from reportgen import formats as registry
 from reportgen.errors import DiskFault, ReportgenError, TemplateFailure
 from reportgen.files import RunFolder, faults_named, remove_stray_temps, write_atomic
-from reportgen.kinds import KINDS, build_context, tin_tuc
+from reportgen.kinds import KINDS, build_context
 from reportgen.job import Job
+from reportgen.layout import output_path, parse, relative_path
 from reportgen.plan import Selection
 from reportgen.results import Result
 from reportgen.templating import check_templates
@@ -59,8 +61,6 @@ WORKER_RSS_LIMIT_MB = 170
 WORKER_GROWTH_MB = 24
 # What a worker is asked to do with a document: build its context (phase 1), render it (phase 2).
 _CONTEXT, _RENDER = "context", "render"
-# File suffixes each asked format produces.
-FILES = {"docx": ("docx",), "pdf": ("pdf",), "html": ("html", "fragment.html")}
 
 
 class Outputs(list):
@@ -91,11 +91,6 @@ class _Document:
     template: str = ""
     context: dict = field(default_factory=dict)
     assets: dict = field(default_factory=dict)
-
-
-def output_path(out_root: Path, job: Job, fmt: str) -> Path:
-    """``<out>/<period>/<unit>/<kind>.<fmt>``; unit codes are validated safe for paths."""
-    return Path(out_root) / str(job.period) / job.unit / f"{job.kind}.{fmt}"
 
 
 def build(ws: Workspace, jobs: list[Job], out_root: Path, formats: tuple[str, ...] = (),
@@ -135,7 +130,8 @@ def build(ws: Workspace, jobs: list[Job], out_root: Path, formats: tuple[str, ..
         else:
             results[index] = []
     if not store.entries and not warning and not force and any(
-            output_path(out_root, d.job, suffix).exists() for d in todo for f in d.formats for suffix in _files(f)):
+            output_path(out_root, d.job, suffix).exists()
+            for d in todo for f in d.formats for suffix in registry.files_of(f)):
         warnings.append(f"{store.path}: không có dấu vân tay của lần lập trước; lập lại mọi văn bản")
     # A template unusable at all stops the run (after an input problem of phase 1, which
     # comes first). Compiled here, before any worker is forked, the templates are shared.
@@ -192,7 +188,7 @@ def build(ws: Workspace, jobs: list[Job], out_root: Path, formats: tuple[str, ..
 
 def planned_files(ws: Workspace, jobs: list[Job], formats: tuple[str, ...] = ()) -> dict[str, tuple[Job, str]]:
     """Store key (``<period>/<unit>/<kind>.<suffix>``) -> (job, suffix) of every file ``jobs`` make."""
-    return {fp.relative_path(job, suffix): (job, suffix) for job in jobs if not job.reason
+    return {relative_path(job, suffix): (job, suffix) for job in jobs if not job.reason
             for fmt in _wanted(job, formats) for suffix in _suffixes(ws, job, fmt)}
 
 
@@ -225,8 +221,8 @@ def remove_stale(store: fp.Store, out_root: Path, ws: Workspace, jobs: list[Job]
     for relpath in sorted(store.entries):
         if relpath in planned:
             continue
-        parsed = _parse_key(relpath)
-        if parsed is None or not selection.covers(*parsed[:3], asked_format(parsed[3])):
+        parsed = parse(relpath, KINDS)
+        if parsed is None or not selection.covers(*parsed[:3], asked_format(parsed[2], parsed[3])):
             continue
         period, unit, kind, suffix = parsed
         path = Path(out_root) / relpath
@@ -250,20 +246,13 @@ def remove_stale(store: fp.Store, out_root: Path, ws: Workspace, jobs: list[Job]
     return removed
 
 
-def _parse_key(relpath: str) -> tuple[str, str, str, str] | None:
-    """(period, unit, kind, suffix) of a store key; None when it is not one."""
-    parts = relpath.split("/")
-    if len(parts) != 3 or "." not in parts[2]:
-        return None
-    kind = next((k for k in sorted(KINDS, key=len, reverse=True) if parts[2].startswith(k + ".")),
-                parts[2].split(".", 1)[0])
-    return parts[0], parts[1], kind, parts[2][len(kind) + 1:]
-
-
-def asked_format(suffix: str) -> str:
-    """The format asked for that makes a file of ``suffix`` (``fragment.html``, ``anh.jpg``: ``html``)."""
-    return next((fmt for fmt, suffixes in FILES.items() if suffix in suffixes),
-                "html" if suffix.startswith(tin_tuc.PHOTO_PREFIX) else suffix)
+def asked_format(kind: str, suffix: str) -> str:
+    """The format asked for that makes a file of ``suffix`` (``fragment.html``, the bulletin's
+    ``anh.jpg``: ``html``)."""
+    fmt = registry.format_of(suffix)
+    if fmt is not None:
+        return fmt.name
+    return (KINDS[kind].extra_format(suffix) if kind in KINDS else None) or suffix
 
 
 def _wanted(job: Job, formats: tuple[str, ...]) -> list[str]:
@@ -272,9 +261,9 @@ def _wanted(job: Job, formats: tuple[str, ...]) -> list[str]:
 
 
 def _suffixes(ws: Workspace, job: Job, fmt: str) -> tuple[str, ...]:
-    """The files an asked format of ``job`` makes: the bulletin's HTML also writes its photo."""
-    photo = tin_tuc.photo_suffix(ws, job) if fmt == "html" and job.kind == tin_tuc.KIND.name else None
-    return _files(fmt) + ((photo,) if photo else ())
+    """The files an asked format of ``job`` makes: its own, and its kind's extra files (the
+    bulletin's HTML also writes its photo)."""
+    return registry.files_of(fmt) + KINDS[job.kind].extra_suffixes(ws, job, fmt)
 
 
 def _unchanged(store: fp.Store, ws: Workspace, jobs: list[Job], out_root: Path, formats) -> list[Result] | None:
@@ -287,7 +276,7 @@ def _unchanged(store: fp.Store, ws: Workspace, jobs: list[Job], out_root: Path, 
             continue
         for fmt in _wanted(job, formats):
             for suffix in _suffixes(ws, job, fmt):
-                entry = store.entry(fp.relative_path(job, suffix))
+                entry = store.entry(relative_path(job, suffix))
                 if entry is None:
                     return None
                 results.append(Result(job.kind, job.unit, job.period, "unchanged", format=suffix,
@@ -296,18 +285,13 @@ def _unchanged(store: fp.Store, ws: Workspace, jobs: list[Job], out_root: Path, 
     return results
 
 
-def _files(fmt: str) -> tuple[str, ...]:
-    """The file suffixes an asked format produces."""
-    return FILES.get(fmt, (fmt,))
-
-
 def _decide(store: fp.Store, inputs: fp.Inputs, out_root: Path, job: Job, wanted: list[str], force: bool):
     """(formats to build, Results of the files that are up to date)."""
     stale, fresh = [], []
     for fmt in wanted:
         outputs = []
         for suffix in _suffixes(inputs.ws, job, fmt):
-            entry = None if force else store.entry(fp.relative_path(job, suffix))
+            entry = None if force else store.entry(relative_path(job, suffix))
             path = output_path(out_root, job, suffix)
             if (entry is None or not path.is_file()
                     or inputs.fingerprint(job, suffix, entry.template) != entry.fingerprint
@@ -326,7 +310,7 @@ def _decide(store: fp.Store, inputs: fp.Inputs, out_root: Path, job: Job, wanted
 def _remember(store: fp.Store, inputs: fp.Inputs, document: _Document, outputs: list[Result]):
     for output in outputs:
         if output.status in ("built", "unchanged") and output.format:
-            relpath = fp.relative_path(document.job, output.format)
+            relpath = relative_path(document.job, output.format)
             if any(o.status == "failed" for o in outputs):
                 store.forget(relpath)
             else:
@@ -423,10 +407,9 @@ def _preload(formats: set[str]) -> None:
     worker that replaces a retired one) shares them instead of importing them again: about
     1.5 s of CPU each for WeasyPrint, python-docx and matplotlib. Only a build that renders
     gets here, so a no-op build and ``--help`` stay light."""
-    from reportgen.render import documents  # noqa: F401,PLC0415  (WeasyPrint, the PDF and xlsx writers)
+    from reportgen.render import documents  # noqa: F401,PLC0415  (the subset, templating)
 
-    if "docx" in formats:
-        from reportgen.render import to_docx  # noqa: F401,PLC0415  (python-docx)
+    registry.preload(formats)  # each format's renderer (WeasyPrint, python-docx, openpyxl...)
 
 
 def _task(document: _Document, out_root: Path, temp_dir: Path) -> tuple:
@@ -442,7 +425,7 @@ def _render_one(ws: Workspace, task) -> list[Result]:
         with faults_named(temp_dir, "tạo thư mục tạm của văn bản"):
             assets_dir = Path(tempfile.mkdtemp(prefix="assets-", dir=temp_dir))
         try:
-            rendered = documents.render_all(template, context, assets, wanted, ws, assets_dir)
+            rendered = documents.render_all(template, context, assets, wanted, ws.templates_dir, assets_dir)
         finally:
             shutil.rmtree(assets_dir, ignore_errors=True)
         return [_write(job, fmt, data, pages, out_root, temp_dir) for fmt, (data, pages) in rendered.items()]

@@ -283,8 +283,9 @@ def build(workspace: Path, out: Path, period, unit, kind, formats, dry_run: bool
     if dry_run:
         _print_plan(jobs)
         return
-    if not formats or "pdf" in formats:
-        _require_font()
+    from reportgen.formats import FORMATS, check_machine
+
+    check_machine(formats or FORMATS)  # before rendering anything: the PDF's font (exit 4)
     try:
         with _stop_on_signals():
             selection = Selection(_unique(period), _unique(unit), _unique(kind), _unique(formats))

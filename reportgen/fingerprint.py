@@ -24,8 +24,9 @@ way the user knows it, so that a difference can be explained ("figures/mot-cua-2
     each template file the document may use: the template and ``phrases.html.j2`` (which
     Python renders itself), every template they extend, include or import (every file of
     the template folders when a reference is dynamic or a template cannot be parsed),
-    every other file of the template folders but ``base.docx``, and ``base.docx`` for a
-    DOCX; any name (``.ghi-chu.html.j2`` too), each found as the loader finds it (the
+    every other file of the template folders but those one format reads alone
+    (``Format.template_files`` of :mod:`reportgen.formats`: ``base.docx``), and those of
+    the file's own format (``base.docx`` for a DOCX); any name (``.ghi-chu.html.j2`` too), each found as the loader finds it (the
     workspace's ``templates/`` before the built-in one, through links that stay inside
     the folder), so adding an override changes the part too.
 ``tệp <path>``
@@ -74,7 +75,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from reportgen import __version__
+from reportgen import __version__, formats
+from reportgen.layout import relative_path
 from reportgen.periods import Period
 from reportgen.resources import BUILTIN_TEMPLATES
 
@@ -225,10 +227,10 @@ class Inputs:
         return self._closures[template]
 
     def _template_parts(self, template: str, fmt: str) -> dict[str, str]:
+        others, own = formats.template_files(fmt)  # base.docx is the DOCX's alone
         names = set(self._template_closure(template))
-        names |= {n for n in self.template_files if not n.endswith(".j2") and Path(n).name != "base.docx"}
-        if fmt == "docx":
-            names.add("base.docx")
+        names |= {n for n in self.template_files if not n.endswith(".j2") and Path(n).name not in others}
+        names |= set(own)
         parts = {}
         for name in sorted(names):
             origin, path = self.template_files.get(name, ("không có", None))
@@ -550,11 +552,6 @@ class Store:
 def state_dir(out_root: Path) -> Path:
     """``<out>/.reportgen``: the build's own files (fingerprints, temporary folder)."""
     return Path(out_root) / STATE_DIR
-
-
-def relative_path(job, fmt: str) -> str:
-    """``<period>/<unit>/<kind>.<fmt>``, the store's key (the output's path under the root)."""
-    return f"{job.period}/{job.unit}/{job.kind}.{fmt}"
 
 
 def built_differences(store: Store, inputs: Inputs, job, fmt: str) -> list[str]:

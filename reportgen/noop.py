@@ -63,6 +63,7 @@ from pathlib import Path
 
 from reportgen import __version__
 from reportgen import fingerprint as fp
+from reportgen import layout
 from reportgen.errors import Problem
 from reportgen.files import STRAY_TEMP
 from reportgen.resources import BUILTIN_TEMPLATES
@@ -223,7 +224,7 @@ def _still(store: fp.Store, request: Request, snapshot: Snapshot, run: Run) -> b
         if path is None:
             continue
         result = Result(**item)
-        entry = store.entry(fp.relative_path(result, result.format))
+        entry = store.entry(layout.relative_path(result, result.format))
         if entry is None or entry.sha256 != result.sha256 or entry.pages != result.pages:
             return False
         if not _same_output(path, run.outputs[path], run.outputs_at):

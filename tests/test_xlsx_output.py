@@ -174,7 +174,7 @@ def test_libreoffice_shows_the_figures_of_the_pdf(sample, tmp_path: Path):
     template, context, assets = build_context(sample, Job("bao-cao", "TM", Period.parse("2022-Q1")))
     assets_dir = tmp_path / "assets"
     assets_dir.mkdir()
-    pdf = documents.render_all(template, context, assets, ["pdf"], sample, assets_dir)["pdf"][0]
+    pdf = documents.render_all(template, context, assets, ["pdf"], sample.templates_dir, assets_dir)["pdf"][0]
     with pdfplumber.open(io.BytesIO(pdf)) as document:
         report_rows = _table_lines(document.pages[-1].extract_text())
     xlsx = tmp_path / "bao-cao.xlsx"

@@ -17,7 +17,7 @@ from pathlib import Path
 from reportgen import fingerprint as fp
 from reportgen.archive import attachments
 from reportgen.archive.records import Record
-from reportgen.batch import output_path
+from reportgen.layout import output_path, relative_path
 from reportgen.fingerprint import sha256_file
 from reportgen.job import Job
 from reportgen.workspace import Workspace
@@ -41,7 +41,7 @@ class BuildCheck:
             return f"chưa lập văn bản: không có {docx}; chạy reportgen build trước khi lưu trữ"
         reasons = [self.warning] if self.warning else []
         for fmt in CHECKED_FORMATS:
-            if fmt == "docx" or self.store.entry(fp.relative_path(job, fmt)) is not None:
+            if fmt == "docx" or self.store.entry(relative_path(job, fmt)) is not None:
                 reasons += [r for r in fp.built_differences(self.store, self.inputs, job, fmt) if r not in reasons]
         return _refused(reasons)
 

@@ -55,10 +55,10 @@ def make_record(ws: Workspace, job: Job) -> Record:
     fields = record_fields(context, job)
     with tempfile.TemporaryDirectory(prefix="reportgen-") as tmp:
         folder = Path(tmp)
-        document = documents.read_document(template, context, assets, ws, folder)
+        document = documents.read_document(template, context, assets, ws.templates_dir, folder)
         files = sorted(attachments.attachments(ws, job, documents.docx_bytes(document, context)), key=_name_tree_key)
-        pdf = render_pdf(document, documents.ASSETS_BASE, documents.allowed_roots(ws, folder), pdf_variant=PDF_VARIANT,
-                         metadata=documents.pdf_metadata(context), attachments=files,
+        pdf = render_pdf(document, documents.ASSETS_BASE, documents.allowed_roots(ws.templates_dir, folder),
+                         pdf_variant=PDF_VARIANT, metadata=documents.pdf_metadata(context), attachments=files,
                          xmp=lambda pages: xmp.rdf_xml(fields, pages))
     listed = [{"name": f.name, "sha256": hashlib.sha256(f.data).hexdigest()} for f in files]
     reader = PdfReader(io.BytesIO(pdf))

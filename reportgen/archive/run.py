@@ -33,6 +33,7 @@ from reportgen.archive.records import Record, make_record
 from reportgen.archive.manifest import ManifestError
 from reportgen.archive.verify import manifest_findings, not_an_archive
 from reportgen.job import Job
+from reportgen.layout import unit_folder
 from reportgen.results import Result
 from reportgen.workspace import Workspace
 
@@ -119,7 +120,7 @@ def _archive_one(ws: Workspace, job: Job, root: Path, rows: list[dict], check: B
         record = make_record(ws, job) if problem is None else None
         problem = problem or (check.after(record) if check else None)
         if not problem and check is not None:
-            found = signed.signed_copy(check.root / str(job.period) / job.unit, job.kind)
+            found = signed.signed_copy(unit_folder(check.root, job.period, job.unit), job.kind)
             adopted = signed.adopt(record, found) if found else record
             problem, record = (adopted, record) if isinstance(adopted, str) else (None, adopted)
         if problem:

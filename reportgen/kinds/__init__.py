@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from reportgen.kinds.kind import Builder, Kind
+from reportgen.kinds.kind import Builder, Extra, Kind
 from reportgen.kinds import bao_cao, thong_bao, tin_tuc
 
 if TYPE_CHECKING:
@@ -36,4 +36,4 @@ def build_context(ws: Workspace, job: Job) -> tuple[str, dict, dict[str, bytes]]
     return kind.template, context, assets
 
 
-__all__ = ["KINDS", "Kind", "Builder", "kind_of", "build_context"]
+__all__ = ["KINDS", "Kind", "Extra", "Builder", "kind_of", "build_context"]

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from reportgen.formats import File
 from reportgen.schema import Issuer
 
 if TYPE_CHECKING:
@@ -15,6 +16,19 @@ if TYPE_CHECKING:
 # (context, assets): the template's variables (a TypedDict of reportgen.context_types) and the
 # files it links to (name -> bytes)
 Builder = Callable[["Workspace", "Job"], tuple[Mapping[str, Any], dict[str, bytes]]]
+
+
+@dataclass(frozen=True)
+class Extra:
+    """A file a kind's document writes beside one of its formats' files (the bulletin's photo).
+
+    Its bytes are the document's asset ``<kind>.<suffix>`` (the builder's), written by a
+    format that carries its assets (:attr:`reportgen.formats.Format.carries_assets`).
+    """
+
+    format: str                # the format that writes it ("html")
+    files: tuple[File, ...]    # every suffix it may have ("anh.jpg", "anh.png")
+    of: Callable[["Workspace", "Job"], str | None]  # the suffix a job's document writes, or None
 
 
 @dataclass(frozen=True)
@@ -40,6 +54,15 @@ class Kind:
     signer: tuple[str | None, str] | None = None  # default (authority, title), or None: no signature block
     chair_signs: bool = False    # units.csv's nguoi_ky (the chair) signs when no [signers] entry
     uses_report_text: bool = False  # states the unit's own text (noi-dung/*.yaml, [noi_dung])
+    extras: tuple[Extra, ...] = ()  # files written beside a format's (the bulletin's photo)
+
+    def extra_suffixes(self, ws: Workspace, job: Job, fmt: str) -> tuple[str, ...]:
+        """The suffixes of the extra files format ``fmt`` of ``job``'s document writes."""
+        return tuple(s for extra in self.extras if extra.format == fmt if (s := extra.of(ws, job)))
+
+    def extra_format(self, suffix: str) -> str | None:
+        """The format that writes the extra file of ``suffix``; None if no extra has it."""
+        return next((e.format for e in self.extras for f in e.files if f.suffix == suffix), None)
 
     def default_issuer(self, level: str) -> Issuer:
         if level in self.issuer_by_level:
@@ -74,8 +97,6 @@ class Kind:
     def record_type(self) -> str:
         """The document type of an archive record of this kind."""
         return self.doc_type or self.archive_type
-
-
 
 
 def header_form(issuer: Issuer) -> str:

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 from reportgen.context import common
 from reportgen.context_types import BulletinContext
-from reportgen.kinds.kind import Kind
+from reportgen.formats import File
+from reportgen.kinds.kind import Extra, Kind
 from reportgen.schema import DEFAULT_BYLINE, Issuer, Meeting
 from reportgen.templating import phrase
 
@@ -35,6 +36,8 @@ def build(ws: Workspace, job: Job) -> tuple[BulletinContext, dict[str, bytes]]:
 
 
 PHOTO_PREFIX = "anh."
+# the photo's suffixes (sources/photo.py keeps a JPEG or a PNG)
+PHOTO_FILES = (File(f"{PHOTO_PREFIX}jpg", "image/jpeg", "Ảnh"), File(f"{PHOTO_PREFIX}png", "image/png", "Ảnh"))
 
 
 def photo_suffix(ws: Workspace, job: Job) -> str | None:
@@ -72,4 +75,5 @@ KIND = Kind(
     archive_type="TIN BÀI",
     needs_meeting=True,
     issuer=Issuer(body=[], symbol=""),
+    extras=(Extra("html", PHOTO_FILES, photo_suffix),),  # the page and fragment link the photo by name
 )

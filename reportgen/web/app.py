@@ -30,9 +30,10 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from reportgen import batch
+from reportgen import batch, layout
 from reportgen.errors import InvalidInput, Problem, ReportgenError
 from reportgen.files import write_atomic, write_new
+from reportgen.formats import FORMATS, File, files_of
 from reportgen.kinds import KINDS
 from reportgen.periods import Period
 from reportgen.plan import Selection, plan
@@ -51,9 +52,8 @@ OUTPUT_LIMIT = 1024 * 1024 * 1024  # bytes of one output file served
 PHOTO_DIR = "anh"  # the workspace folder for photos uploaded with a meeting
 LOG = logging.getLogger("reportgen.web")
 LEVEL_ORDER = {"tinh": 0, "huyen": 1, "xa": 2}
-MEDIA = {"pdf": "application/pdf", "html": "text/html; charset=utf-8", "jpg": "image/jpeg", "png": "image/png",
-         "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+SIGNED_STEPS = ("signed", "issued")  # <kind>.signed.pdf, <kind>.issued.pdf: written by `reportgen sign`
+INLINE = ("application/pdf", "text/html", "image/")  # media types a browser shows itself (?xem=1)
 
 
 class Site:
@@ -230,7 +230,7 @@ def _steps(site: Site, ws, jobs) -> list[Step]:
 
 def _built(site: Site, job) -> bool:
     kind = KINDS[job.kind]
-    return all(os.path.isfile(site.out / str(job.period) / job.unit / f"{job.kind}.{fmt}") for fmt in kind.formats)
+    return all(os.path.isfile(layout.output_path(site.out, job, files_of(fmt)[0])) for fmt in kind.formats)
 
 
 def _archived(site: Site, period: Period) -> int:
@@ -511,25 +511,36 @@ async def output_file(site: Site, request: Request, form):
         raise guard.Refused(404, "Không có tệp này.")
     period = guard.period(request.path_params["period"], ws.periods)
     unit = guard.one_of(request.path_params["unit"], ws.units.index, "đơn vị")
-    names = {f"{kind.name}.{fmt}": fmt for kind in KINDS.values() for fmt in kind.formats}
-    names.update({extra: extra.rsplit(".", 1)[-1] for kind in KINDS.values() for extra in _extras(kind.name, kind.formats)})
-    names.update({f"{kind}.{step}.pdf": "pdf" for kind in KINDS for step in ("signed", "issued")})
+    names = _downloads()
     name = guard.one_of(request.path_params["name"], names, "tệp")
-    data = _output(site, f"{period}/{unit}/{name}")
+    path = layout.unit_folder(site.out, period, unit) / name
+    data = _output(site, path.relative_to(site.out).as_posix())
     if data is None:
         raise guard.Refused(404, "Chưa lập tệp này; hãy lập văn bản trước.")
     current = batch.current_outputs(ws, site.out, period)
-    signed_of_a_planned_document = (name.endswith((".signed.pdf", ".issued.pdf"))  # written by `sign`, not build
+    signed_of_a_planned_document = (name.endswith(tuple(f".{step}.pdf" for step in SIGNED_STEPS))
                                     and (unit, name.split(".", 1)[0]) in {(j.unit, j.kind) for j, _, _ in current})
-    if site.out / str(period) / unit / name not in {found for _, _, found in current} and not signed_of_a_planned_document:
+    if path not in {found for _, _, found in current} and not signed_of_a_planned_document:
         raise guard.Refused(404, "Tệp này không còn trong kế hoạch lập (dữ liệu đã đổi); hãy lập lại văn bản.")
-    inline = request.query_params.get("xem") == "1" and names[name] in ("pdf", "html", "jpg", "png")
+    media = names[name].media_type
+    inline = request.query_params.get("xem") == "1" and media.startswith(INLINE)
     headers = {"Content-Disposition": f"{'inline' if inline else 'attachment'}; "
                                       f"filename=\"{period}-{unit}-{name}\""}
-    if names[name] == "html":  # the bulletin page: never with scripts, never framed
+    if media.startswith("text/html"):  # the bulletin page: never with scripts, never framed
         headers["Content-Security-Policy"] = ("default-src 'none'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
                                               "frame-ancestors 'none'; sandbox")
-    return Response(data, media_type=MEDIA[names[name]], headers=headers)
+    return Response(data, media_type=media, headers=headers)
+
+
+def _downloads() -> dict[str, File]:
+    """Every file name a unit's folder may hold for the page to hand out: each kind's formats'
+    files (:mod:`reportgen.formats`), its extra files (the bulletin's photo), its signed copies."""
+    names: dict[str, File] = {}
+    for kind in KINDS.values():
+        names |= {layout.file_name(kind.name, f.suffix): f for fmt in kind.formats for f in FORMATS[fmt].files}
+        names |= {layout.file_name(kind.name, f.suffix): f for extra in kind.extras for f in extra.files}
+        names |= {f"{kind.name}.{step}.pdf": FORMATS["pdf"].files[0] for step in SIGNED_STEPS}
+    return names
 
 
 def _output(site: Site, relative: str) -> bytes | None:
@@ -552,18 +563,13 @@ async def period_zip(site: Site, request: Request, form):
         for job, suffix, path in batch.current_outputs(ws, site.out, period):  # the current plan's files only
             data = _output(site, path.relative_to(site.out).as_posix())  # read_inside: no link on the way
             if data is not None:
-                archive.writestr(zipfile.ZipInfo(f"{period}/{job.unit}/{job.kind}.{suffix}", ZIP_TIME), data,
+                archive.writestr(zipfile.ZipInfo(layout.relative_path(job, suffix), ZIP_TIME), data,
                                  zipfile.ZIP_DEFLATED)
                 count += 1
     if not count:
         raise guard.Refused(404, f"Chưa có tệp nào của kỳ {period}; hãy lập văn bản trước.")
     return Response(buffer.getvalue(), media_type="application/zip", headers={
         "Content-Disposition": f'attachment; filename="reportgen-{period}.zip"'})
-
-
-def _extras(kind: str, formats) -> list[str]:
-    """Files a kind's HTML brings beside it: the fragment and the bulletin's photo."""
-    return [f"{kind}.fragment.html", f"{kind}.anh.jpg", f"{kind}.anh.png"] if "html" in formats else []
 
 
 async def archive_page(site: Site, request: Request, form):

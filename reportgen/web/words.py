@@ -5,6 +5,7 @@ Pages show these; a code appears at most as a secondary hint.
 
 from __future__ import annotations
 
+from reportgen.formats import FORMATS
 from reportgen.kinds import KINDS
 from reportgen.vi.period_words import period_title
 
@@ -12,8 +13,6 @@ BUILD_STATUS = {"built": "đã lập", "unchanged": "không đổi (đã lập t
 ARCHIVE_STATUS = {"archived": "đã đưa vào kho", "new-version": "đã đưa vào kho (phiên bản mới)",
                   "unchanged": "đã có trong kho, không đổi", "failed": "không đưa vào kho được",
                   "skipped": "chưa đủ dữ liệu để lập"}
-FILE_WORDS = {"docx": "Word", "pdf": "PDF", "xlsx": "Bảng tính Excel", "html": "Trang tin (HTML)",
-              "fragment.html": "Đoạn HTML dán vào Cổng thông tin", "anh.jpg": "Ảnh", "anh.png": "Ảnh"}
 
 
 def period_words(code) -> str:
@@ -34,7 +33,9 @@ def kind_words(name: str) -> str:
 def file_words(file_name: str) -> str:
     """``tin-tuc.fragment.html`` -> ``Đoạn HTML dán vào Cổng thông tin``; ``bao-cao.pdf`` -> ``PDF``."""
     tail = file_name.split(".", 1)[1] if "." in file_name else file_name
-    return FILE_WORDS.get(tail, tail)
+    files = [f for fmt in FORMATS.values() for f in fmt.files]
+    files += [f for kind in KINDS.values() for extra in kind.extras for f in extra.files]
+    return next((f.words for f in files if f.suffix == tail), tail)
 
 
 def unit_words(ws, code: str) -> str:
