@@ -124,10 +124,11 @@ class _KindOption(click.Option):
 class _FormatChoice(click.Choice):
     """``--format``: every format some kind writes, read from the registry when first needed.
 
-    Parsing keeps the values as given; :meth:`check` compares them with the registry (same
-    message and exit code as click's own check) once the build loads the workspace, so that
-    a no-op answered by :mod:`reportgen.noop` does not import the kinds (and pandas with
-    them). A recorded no-op's formats were checked by the build that recorded it.
+    Parsing keeps the values as given; the build use case checks them past the no-op
+    (:class:`reportgen.build.UnknownFormat`), and :meth:`check` then says it with click's
+    own message and exit code, so that a no-op answered by :mod:`reportgen.noop` does not
+    import the kinds (and pandas with them). A recorded no-op's formats were checked by the
+    build that recorded it.
     """
 
     def __init__(self):
@@ -267,38 +268,56 @@ def build(workspace: Path, out: Path, period, unit, kind, formats, dry_run: bool
         reportgen build --unit TM-MH --format pdf --json
         reportgen build --dry-run
     """
-    look = None
-    if not dry_run:  # nothing changed since the same command last ran: its answer, without loading anything
-        from reportgen import noop
+    from reportgen.build import BuildRequest, UnknownFormat, build as build_documents
 
-        request = noop.Request(workspace, out, _unique(period), _unique(unit), _unique(kind), _unique(formats))
-        look = noop.look(request, replay=not force)
-        if look.unchanged:
-            _echo_problems(look.warnings)
-            _report(look.results, BUILD_SUMMARY, as_json)
-            return
-    formats = _FormatChoice.check(formats)
-    ws, jobs = _load_and_plan(workspace, period, unit, kind, formats)
-    from reportgen.plan import Selection
-    if dry_run:
-        _print_plan(jobs)
-        return
-    from reportgen.formats import FORMATS, check_machine
-
-    check_machine(formats or FORMATS)  # before rendering anything: the PDF's font (exit 4)
+    request = BuildRequest(workspace, out, _unique(period), _unique(unit), _unique(kind), _unique(formats),
+                           workers=workers or os.cpu_count() or 1, force=force, dry_run=dry_run)
+    console = _BuildConsole(as_json)
     try:
-        with _stop_on_signals():
-            selection = Selection(_unique(period), _unique(unit), _unique(kind), _unique(formats))
-            results = _run_build(ws, jobs, out, _unique(formats), as_json, workers or os.cpu_count() or 1, force,
-                                 look, selection)
+        built = build_documents(request, planned=console.planned, progress=console.progress, running=console.running)
+    except UnknownFormat:
+        _FormatChoice.check(formats)  # click's own message and exit code, as for any option
+        raise
     except Interrupted as exc:
         click.echo(f"Đã dừng ({exc}): các tệp đã lập xong được giữ, không có tệp ghi dở.", err=True)
         raise SystemExit(exc.exit_code)
-    for warning in results.warnings:
+    if built.replayed:  # the no-op: the recorded warnings and results
+        _echo_problems(built.problems)
+    elif dry_run:
+        _print_plan(built.jobs)
+        return
+    for warning in built.warnings:
         click.echo(f"CẢNH BÁO: {warning}", err=True)
-    if results.cleaned:
-        click.echo(f"Đã dọn {results.cleaned} tệp tạm của lần lập trước bị ngắt.", err=True)
-    _report(results, BUILD_SUMMARY, as_json, fault=results.fault)
+    if built.cleaned:
+        click.echo(f"Đã dọn {built.cleaned} tệp tạm của lần lập trước bị ngắt.", err=True)
+    _report(built.results, BUILD_SUMMARY, as_json, fault=built.fault)
+
+
+class _BuildConsole:
+    """The build's console: the workspace's warnings once planned, a progress bar on a
+    terminal, Ctrl-C and SIGTERM as :class:`Interrupted` while documents are built."""
+
+    def __init__(self, as_json: bool):
+        self.as_json = as_json
+        self.count = 0
+        self.bar = None
+
+    def planned(self, ws, jobs) -> None:
+        _echo_problems(ws.warnings)
+        self.count = len(jobs)
+
+    def progress(self, job) -> None:
+        if self.bar is not None:
+            self.bar.update(1)
+
+    @contextmanager
+    def running(self):
+        with _stop_on_signals():
+            if not wants_progress(self.count, self.as_json, sys.stdout):
+                yield
+                return
+            with click.progressbar(length=self.count, label="Đang lập văn bản", file=sys.stderr) as self.bar:
+                yield
 
 
 def _require_font() -> None:
@@ -333,17 +352,6 @@ def _stop_on_signals():
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-
-
-def _run_build(ws, jobs, out: Path, formats, as_json: bool, workers: int, force: bool = False,
-               look=None, selection=None) -> list[Result]:
-    from reportgen import batch
-
-    if not wants_progress(len(jobs), as_json, sys.stdout):
-        return batch.build(ws, jobs, out, formats, workers=workers, force=force, look=look, selection=selection)
-    with click.progressbar(length=len(jobs), label="Đang lập văn bản", file=sys.stderr) as bar:
-        return batch.build(ws, jobs, out, formats, progress=lambda job: bar.update(1), workers=workers, force=force,
-                           look=look, selection=selection)
 
 
 def _report(results: list[Result], summary, as_json: bool, base: Path | None = None, fault=None) -> None:

@@ -220,7 +220,7 @@ def test_a_stale_file_edited_by_hand_is_left_and_named(cli, ws, tmp_path):
 
 
 def test_current_outputs_are_the_plans_files_only(ws, tmp_path, cli):
-    from reportgen import batch
+    from reportgen import stale
     from reportgen.workspace import load_workspace
 
     out = tmp_path / "out"
@@ -228,7 +228,7 @@ def test_current_outputs_are_the_plans_files_only(ws, tmp_path, cli):
     (out / "2022-Q1" / "P-D01" / "tin-tuc.anh.jpg").write_bytes(b"old photo")
     shutil.copy(ws / MEETING, tmp_path / "meeting.yaml")
     (ws / MEETING).unlink()  # not built since: the notice and bulletin are still there
-    names = {f"{job.unit}/{job.kind}.{suffix}" for job, suffix, _ in batch.current_outputs(load_workspace(ws), out)}
+    names = {f"{job.unit}/{job.kind}.{suffix}" for job, suffix, _ in stale.current_outputs(load_workspace(ws), out)}
     assert names == {"P/bao-cao.docx", "P/thong-bao.docx", "P/tin-tuc.docx", "P-D01/bao-cao.docx",
                      "P-D01-X001/bao-cao.docx"}
 

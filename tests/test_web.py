@@ -438,13 +438,13 @@ def test_a_file_not_built_yet_is_404_with_a_message(site):
 def test_a_second_build_while_one_runs_is_told_so(site, monkeypatch):
     client, _, _ = site
     gate = threading.Event()
-    real = web_app.batch.build
+    real = web_app.build
 
     def gated(*args, **kwargs):
         gate.wait(timeout=60)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(web_app.batch, "build", gated)
+    monkeypatch.setattr(web_app, "build", gated)
     first = client.post("/lap", data={"csrf": token(client, "/lap"), "ky": "2022-Q1", "don_vi": "TM-MH"})
     assert first.status_code == 303
     running = client.get("/lap").text

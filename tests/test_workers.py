@@ -1,5 +1,5 @@
-"""The worker pool of batch.build (issue 9 item 6): recycled workers, a worker that dies,
-biggest documents first; the files are those of a serial build."""
+"""The worker pool (reportgen.workers) as batch.build uses it (issue 9 item 6): recycled
+workers, a worker that dies, biggest documents first; the files are those of a serial build."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from reportgen import batch
+from reportgen import batch, workers
 from reportgen.errors import InvalidInput
 from reportgen.plan import plan
 from reportgen.workspace import load_workspace
@@ -33,11 +33,11 @@ def test_recycled_workers_build_the_same_files_as_one_process(province, tmp_path
     ws = load_workspace(province)
     jobs = plan(ws, ["2022-Q1"])
     serial = batch.build(ws, jobs, tmp_path / "serial", ("docx",))
-    monkeypatch.setattr(batch, "WORKER_RSS_LIMIT_MB", 0)  # every worker retires after each document
-    monkeypatch.setattr(batch, "WORKER_GROWTH_MB", -1)
+    monkeypatch.setattr(workers, "WORKER_RSS_LIMIT_MB", 0)  # every worker retires after each document
+    monkeypatch.setattr(workers, "WORKER_GROWTH_MB", -1)
     started = []
-    real_start = batch._Pool._start
-    monkeypatch.setattr(batch._Pool, "_start", lambda self: started.append(1) or real_start(self))
+    real_start = workers.Pool._start
+    monkeypatch.setattr(workers.Pool, "_start", lambda self: started.append(1) or real_start(self))
     parallel = batch.build(ws, jobs, tmp_path / "parallel", ("docx",), workers=2)
     assert len(started) == 2 * len(jobs)  # one fresh worker per document and phase (context, render)
     assert [(o.unit, o.kind, o.status, o.sha256) for o in parallel] == [(o.unit, o.kind, o.status, o.sha256)
@@ -69,13 +69,13 @@ def test_biggest_documents_go_first(province, tmp_path, monkeypatch):
     ws = load_workspace(province)
     jobs = plan(ws, ["2022-Q1"], kinds=["bao-cao"])
     order = []
-    real = batch._Pool.map
+    real = workers.Pool.map
 
-    def spy(self, documents, task):
+    def spy(self, documents, payload):
         order.extend(d.job.unit for d in documents)
-        return real(self, documents, task)
+        return real(self, documents, payload)
 
-    monkeypatch.setattr(batch._Pool, "map", spy)
+    monkeypatch.setattr(workers.Pool, "map", spy)
     batch.build(ws, jobs, tmp_path / "out", ("docx",), workers=2)
     assert order[:3] == ["P", "P-D01", "P-D02"]  # 7, 3 and 3 units in scope, then the communes
 
@@ -159,3 +159,18 @@ def test_a_context_that_fails_in_a_worker_fails_its_document_only(province, tmp_
         ("P-D01", "bao-cao", "lỗi không lường trước (ZeroDivisionError: a bug)")]
     assert files(tmp_path / "parallel") == files(tmp_path / "serial")
     assert not (tmp_path / "parallel" / "2022-Q1" / "P-D01" / "bao-cao.docx").exists()
+
+
+# ---- the pool itself: handed its task ----------------------------------------------------------------
+
+def _doubled_or_dead(n: int) -> int:
+    if n == 3:
+        os._exit(7)  # as if killed in the middle of its item
+    return 2 * n
+
+
+def test_the_pool_runs_the_task_it_is_handed_and_says_which_item_died():
+    with workers.Pool(_doubled_or_dead, 2) as pool:
+        outcomes = dict(pool.map([1, 2, 3, 4], lambda item: item))
+    assert outcomes == {1: 2, 2: 4, 3: workers.Died(7), 4: 8}
+    assert pool.workers == {}  # every worker let go on leaving

@@ -30,13 +30,14 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from reportgen import batch, layout
+from reportgen import layout, stale
+from reportgen.build import BuildRequest, build
 from reportgen.errors import InvalidInput, Problem, ReportgenError
 from reportgen.files import write_atomic, write_new
 from reportgen.formats import FORMATS, File, files_of
 from reportgen.kinds import KINDS
 from reportgen.periods import Period
-from reportgen.plan import Selection, plan
+from reportgen.plan import plan
 from reportgen.sources.boundary import Refused, read_inside
 from reportgen.web import figures_upload, guard, meeting_form, report_text_form, shield, signing_form, words
 from reportgen.web.runner import Runner
@@ -489,11 +490,9 @@ def _start_build(site: Site, ws, form) -> tuple[str, bool]:
     ready = [job for job in jobs if job.reason is None]
     if not ready:
         return "Không có văn bản nào lập được cho lựa chọn này: hãy xem bước còn thiếu ở trang Tổng quan.", False
-    selection = Selection((period,), tuple(units))
+    request = BuildRequest(site.root, site.out, (str(period),), tuple(units), workers=1)
     label = words.period_words(period) + (f", {words.unit_words(ws, units[0])}" if units else ", tất cả đơn vị")
-    started = site.runner.start(label, len(jobs),
-                                lambda step: batch.build(ws, jobs, site.out, progress=step, workers=1,
-                                                         selection=selection))
+    started = site.runner.start(label, len(jobs), lambda step: build(request, progress=step).results)
     if not started:
         return "Đang có một lượt lập văn bản chạy; hãy chờ lượt đó xong rồi lập tiếp.", False
     return f"Đã bắt đầu lập {len(ready)} văn bản.", True
@@ -517,7 +516,7 @@ async def output_file(site: Site, request: Request, form):
     data = _output(site, path.relative_to(site.out).as_posix())
     if data is None:
         raise guard.Refused(404, "Chưa lập tệp này; hãy lập văn bản trước.")
-    current = batch.current_outputs(ws, site.out, period)
+    current = stale.current_outputs(ws, site.out, period)
     signed_of_a_planned_document = (name.endswith(tuple(f".{step}.pdf" for step in SIGNED_STEPS))
                                     and (unit, name.split(".", 1)[0]) in {(j.unit, j.kind) for j, _, _ in current})
     if path not in {found for _, _, found in current} and not signed_of_a_planned_document:
@@ -560,7 +559,7 @@ async def period_zip(site: Site, request: Request, form):
     buffer = io.BytesIO()
     count = 0
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for job, suffix, path in batch.current_outputs(ws, site.out, period):  # the current plan's files only
+        for job, suffix, path in stale.current_outputs(ws, site.out, period):  # the current plan's files only
             data = _output(site, path.relative_to(site.out).as_posix())  # read_inside: no link on the way
             if data is not None:
                 archive.writestr(zipfile.ZipInfo(layout.relative_path(job, suffix), ZIP_TIME), data,
