@@ -15,6 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from reportgen.layout import unit_folder
 from reportgen.signing.keys import KeySource
 
 
@@ -26,7 +27,7 @@ class OfficeKey:
 
 def signable(out: Path, period: str, unit: str, kind: str) -> Path | None:
     """The file the clerk signs: the signer's ``<kind>.signed.pdf``, else the built ``<kind>.pdf``."""
-    folder = out / period / unit
+    folder = unit_folder(out, period, unit)
     for name in (f"{kind}.signed.pdf", f"{kind}.pdf"):
         if (folder / name).is_file() and not (folder / name).is_symlink():
             return folder / name
