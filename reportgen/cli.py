@@ -436,6 +436,11 @@ def archive_command(workspace: Path, archive_root: Path, period, unit, kind, bui
         from reportgen.signing.keys import KeySource
 
         seal_key = KeySource(seal_p12, seal_password_file, seal_pkcs11_lib, seal_token_label, None, seal_pin_file)
+    elif archiving.is_sealed(archive_root):
+        click.echo(f"CẢNH BÁO: kho lưu trữ {archive_root} đã được niêm phong bằng khóa của văn phòng, nhưng lần "
+                   "này không có khóa (--seal-p12 hoặc --seal-pkcs11-lib): hồ sơ lưu lần này làm niêm phong cũ "
+                   "không còn khớp, verify sẽ báo manifest khác bản đã niêm phong. Lưu trữ lại với khóa của "
+                   "văn phòng để niêm phong lại.", err=True)
     results = archiving.archive(ws, jobs, archive_root, None if without_build else built_root, seal_key)
     _report(results, ARCHIVE_SUMMARY, as_json, base=archive_root)
 

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from reportgen.archive import manifest
 from reportgen.cli import main
-from signing_pki import make_pki
+from signing_pki import issue, make_pki
 from test_signing import SAMPLE, p12_args, validate
 
 PERIOD, UNIT = "2022-Q1", "TM"
@@ -125,10 +125,74 @@ def test_a_removed_or_forged_seal(copy_of, pki, tmp_path):
     assert "manifest.seal.json: chữ ký niêm phong manifest không khớp (manifest.seal.json đã bị sửa)" in result.output
     (copy_of / "manifest.seal.json").unlink()
     (copy_of / "manifest.seal.p7s").unlink()
+    result = run("verify", copy_of)  # the archive knows its office (manifest.seal.pem): a seal is required
+    assert result.exit_code == 1
+    assert "manifest chưa được niêm phong bằng khóa của cơ quan (thiếu manifest.seal.json)" in result.output
+    (copy_of / "manifest.seal.pem").unlink()
     assert run("verify", copy_of).exit_code == 0  # nothing says it was sealed ...
     result = run("verify", copy_of, "--seal-cert", pki.office.pem)  # ... unless the office's certificate is given
     assert result.exit_code == 1
     assert "manifest chưa được niêm phong bằng khóa của cơ quan (thiếu manifest.seal.json)" in result.output
+
+
+def _fingerprint(issued) -> str:
+    from cryptography.hazmat.primitives import serialization
+
+    return hashlib.sha256(issued.cert.public_bytes(serialization.Encoding.DER)).hexdigest()[:16]
+
+
+def test_a_rewrite_resealed_with_another_key_is_caught(signed_archive, copy_of, pki, tmp_path):
+    """Another key of the same name under the same CA: refused by archive, caught by verify."""
+    import asyncio
+    import json
+
+    from pyhanko.sign.signers import SimpleSigner
+
+    from reportgen.archive import seal
+
+    other = issue(tmp_path, "khac", "Ủy ban nhân dân huyện Tháp Mười", pki.intermediate, p12=True)
+    office_name = f"Ủy ban nhân dân huyện Tháp Mười, SHA-256 {_fingerprint(pki.office)}…"
+    other_name = f"Ủy ban nhân dân huyện Tháp Mười, SHA-256 {_fingerprint(other)}…"
+    scope = ["-w", SAMPLE, "-p", PERIOD, "-u", UNIT, "-k", "bao-cao", "-a", copy_of,
+             "--built", signed_archive.parent / "outputs"]
+    before = sorted(p.relative_to(copy_of) for p in copy_of.rglob("*"))
+    result = run("archive", *scope, "--seal-p12", other.p12, "--seal-password-file", pki.password_file)
+    assert result.exit_code == 2, result.output
+    assert (f"khóa này ({other_name}) không phải khóa văn phòng đã niêm phong kho lưu trữ {copy_of} ({office_name}, "
+            "trong manifest.seal.pem); chưa lưu trữ gì.") in result.output
+    assert sorted(p.relative_to(copy_of) for p in copy_of.rglob("*")) == before
+    # the rewrite, both manifests made to agree, and the seal made again with the other key
+    _rewrite(copy_of, UNSIGNED, (copy_of / UNSIGNED).read_bytes() + b"%\n")
+    rows, _ = manifest.read_jsonl(copy_of)
+    body = json.dumps({"rows": len(rows), "head": seal.chain(rows), "sealed_at": "2022-03-16T08:00:00+07:00"},
+                      indent=1).encode() + b"\n"
+    signer = SimpleSigner.load_pkcs12(str(other.p12), passphrase=pki.password_file.read_bytes().strip())
+    (copy_of / seal.SIGNATURE_NAME).write_bytes(
+        asyncio.run(signer.async_sign_general_data(body, "sha256", detached=True)).dump())
+    (copy_of / seal.SEAL_NAME).write_bytes(body)
+    result = run("verify", copy_of)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[:-1] == [
+        f"KHÔNG KHỚP: manifest.seal.json: manifest được niêm phong bằng khóa khác khóa của văn phòng ({other_name}, "
+        f"không phải {office_name} trong manifest.seal.pem): manifest đã bị thay và niêm phong lại"]
+    # the known certificate replaced too: only the office's own copy (--seal-cert) tells
+    shutil.copyfile(other.pem, copy_of / seal.CERT_NAME)
+    assert run("verify", copy_of).exit_code == 0
+    result = run("verify", copy_of, "--seal-cert", pki.office.pem)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[:-1] == [
+        f"KHÔNG KHỚP: manifest.seal.json: manifest.seal.pem ({other_name}) không phải chứng thư của văn phòng đã "
+        f"cho (--seal-cert {pki.office.pem}): dấu và chứng thư trong kho đã bị thay"]
+
+
+def test_archiving_a_sealed_archive_without_the_key_warns(signed_archive, copy_of):
+    scope = ["-w", SAMPLE, "-p", PERIOD, "-u", UNIT, "-k", "bao-cao", "-a", copy_of,
+             "--built", signed_archive.parent / "outputs"]
+    result = run("archive", *scope)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(
+        f"CẢNH BÁO: kho lưu trữ {copy_of} đã được niêm phong bằng khóa của văn phòng, nhưng lần này không có khóa "
+        "(--seal-p12 hoặc --seal-pkcs11-lib)")
 
 
 def test_a_signed_copy_of_other_bytes_is_refused(tmp_path, pki):

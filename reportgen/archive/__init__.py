@@ -15,8 +15,9 @@ metadata), ``naming`` (where it goes), ``storage`` (write-once files), ``manifes
 
 from reportgen.archive.manifest import ManifestError
 from reportgen.archive.run import STATUSES, archive, repair
+from reportgen.archive.seal import is_sealed
 from reportgen.archive.storage import ArchiveUnavailable
 from reportgen.archive.verify import Mismatch, not_an_archive, record_count, verify
 
 __all__ = ["STATUSES", "ArchiveUnavailable", "ManifestError", "Mismatch", "archive",
-           "not_an_archive", "record_count", "repair", "verify"]
+           "is_sealed", "not_an_archive", "record_count", "repair", "verify"]

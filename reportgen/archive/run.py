@@ -22,6 +22,7 @@ with the reason, and the others go on.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
@@ -67,9 +68,10 @@ def archive(ws: Workspace, jobs: list[Job], archive_root: Path, built_root: Path
             rows, _ = journal.recover(root)
             _refuse_broken(root, rows)
             check = BuildCheck(ws, built_root) if built_root is not None else None
-            results = [_archive_one(ws, job, root, rows, check) for job in jobs]
-            if seal_key is not None:
-                _seal(root, rows, seal_key)
+            with _office_signer(root, seal_key) as signer:  # a key not the archive's is refused first
+                results = [_archive_one(ws, job, root, rows, check) for job in jobs]
+                if signer is not None:
+                    seal.seal(root, rows, signer, archived_at())
             return results
         except OSError as exc:
             raise storage.unavailable(root, exc) from None
@@ -178,12 +180,19 @@ def _file(record: Record, root: Path, rows: list[dict]) -> Result:
     return _result(record, "archived" if version == 1 else "new-version", row["path"], version, None)
 
 
-def _seal(root: Path, rows: list[dict], key) -> None:
+@contextlib.contextmanager
+def _office_signer(root: Path, key):
+    """The office's signer for ``key`` (None without a key), checked before anything is filed:
+    a valid certificate, and the one the archive was sealed with (``seal.check_key``)."""
+    if key is None:
+        yield None
+        return
     from reportgen.signing.keys import check_certificate, open_signer
 
     with open_signer(key) as signer:
         check_certificate(signer.signing_cert, dt.datetime.now(dt.timezone.utc), key.where)
-        seal.seal(root, rows, signer, archived_at())
+        seal.check_key(root, signer.signing_cert, key.where)
+        yield signer
 
 
 def _new_path(record: Record, root: Path, version: int) -> Path:

@@ -39,7 +39,7 @@ UNLISTED_TEMP = ("tệp tạm của một lần lưu trữ bị ngắt "
 NOT_PDFA = "không có nhận dạng PDF/A-3b trong XMP (pdfaid:part=3, conformance=B)"
 INTERRUPTED = "lần lưu trữ bị ngắt giữa chừng; chạy reportgen verify --repair để hoàn tất hoặc huỷ"
 OWN_FILES = {manifest.JSONL_NAME, manifest.CSV_NAME, LOCK_NAME, journal.INTENT_NAME, seal.SEAL_NAME,
-             seal.SIGNATURE_NAME}
+             seal.SIGNATURE_NAME, seal.CERT_NAME}
 # what only an archive folder holds: one of them makes a folder an archive
 MARKS = (manifest.JSONL_NAME, manifest.CSV_NAME, journal.INTENT_NAME, LOCK_NAME)
 # manifest column -> XMP property that must hold the same value
