@@ -441,7 +441,11 @@ def archive_command(workspace: Path, archive_root: Path, period, unit, kind, bui
                    "này không có khóa (--seal-p12 hoặc --seal-pkcs11-lib): hồ sơ lưu lần này làm niêm phong cũ "
                    "không còn khớp, verify sẽ báo manifest khác bản đã niêm phong. Lưu trữ lại với khóa của "
                    "văn phòng để niêm phong lại.", err=True)
-    results = archiving.archive(ws, jobs, archive_root, None if without_build else built_root, seal_key)
+    try:
+        results = archiving.archive(ws, jobs, archive_root, None if without_build else built_root, seal_key)
+    except archiving.ArchiveStopped as stopped:  # the records filed before it, then what stopped the run
+        _report(stopped.results, ARCHIVE_SUMMARY, as_json, base=archive_root, fault=stopped)
+        return
     _report(results, ARCHIVE_SUMMARY, as_json, base=archive_root)
 
 

@@ -29,12 +29,14 @@ def write_temp(path: Path, data: bytes, mode: int = 0o644, temp_dir: Path | None
     """Write ``data`` to a new temporary file next to ``path`` (or in ``temp_dir``), fsynced.
 
     A failure of the machine (disk full, no permission, read-only) raises DiskFault naming
-    the folder; nothing is left behind."""
+    ``path``'s folder (also when the temporary file is in ``temp_dir``); nothing is left behind."""
     path = Path(path)
     with faults_named(path.parent):
         path.parent.mkdir(parents=True, exist_ok=True)
     folder = path.parent if temp_dir is None else Path(temp_dir)
-    with faults_named(folder):
+    # named by the folder the file is for: the build's temporary folder (<out>/.reportgen/tmp/
+    # run-…) is on the same disk, but it is not what the user asked to write to
+    with faults_named(path.parent):
         fd, name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
         try:
             with os.fdopen(fd, "wb") as handle:

@@ -9,6 +9,7 @@ run as root (root ignores file modes), and a folder without write permission oth
 from __future__ import annotations
 
 import csv
+import errno
 import json
 import os
 import shutil
@@ -417,3 +418,47 @@ def test_read_only_empty_folder(tmp_path):
     assert (result.returncode, result.stdout) == (1, "")
     assert result.stderr == f"Lỗi: Không dùng được thư mục lưu trữ {root}: {root / '.archive.lock'}: {reason}\n"
     assert list(root.iterdir()) == []
+
+
+# ---- a full disk while archiving (issue 22 item 5): a fault injected at the write -----------------
+def full_disk_at(monkeypatch, where) -> None:
+    """ENOSPC from os.fsync on any file whose path ``where`` accepts (a write that ran out of room)."""
+    real_fsync = os.fsync
+
+    def fsync(fd):
+        if where(os.readlink(f"/proc/self/fd/{fd}")):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+
+
+def test_a_full_disk_at_a_records_write_fails_that_record_by_its_folder(notice_archive, tmp_path, cli, monkeypatch):
+    root = tmp_path / "archive"
+    shutil.copytree(notice_archive, root)
+    full_disk_at(monkeypatch, lambda name: "/.tin-tuc.pdf." in name)
+    result = cli(*ARCHIVE_NOTICE, "--kind", "thong-bao", "--kind", "tin-tuc", "--archive", root)
+    monkeypatch.undo()
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0] == f"không đổi: {root / NOTICE}"
+    assert result.stderr == (f"LỖI: 2022-Q1 TM tin-tuc: không ghi được vào kho lưu trữ: {root / '2022/2022-Q1/TM'}: "
+                             "hết chỗ trên đĩa\n")
+    assert files_in(root) == [".archive.lock", NOTICE, "manifest.csv", "manifest.jsonl"]  # nothing partial
+    assert verify(root) == []
+
+
+def test_a_full_disk_at_the_manifest_stops_the_run_after_reporting_what_was_filed(tmp_path, cli, monkeypatch):
+    root = tmp_path / "archive"
+    full_disk_at(monkeypatch, lambda name: "/.manifest." in name and (root / BULLETIN).exists())
+    result = cli(*ARCHIVE_NOTICE, "--kind", "thong-bao", "--kind", "tin-tuc", "--archive", root)
+    monkeypatch.undo()
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f"đã lưu trữ: {root / NOTICE}",
+        "Tổng kết: 1 hồ sơ đã lưu trữ, 0 phiên bản mới, 0 không đổi, 0 không lập được, 0 lỗi."]
+    assert result.stderr == (f"LỖI: Hồ sơ {BULLETIN} đã ghi nhưng không ghi được manifest ({root}: hết chỗ trên "
+                             "đĩa); khắc phục rồi chạy reportgen verify --repair để hoàn tất\n")
+    assert "nhóm phát triển" not in result.output
+    repaired = cli("verify", "--repair", root)
+    assert repaired.exit_code == 0, repaired.output
+    assert repaired.stdout.splitlines()[-1] == f"Kho lưu trữ {root}: 2 hồ sơ, tất cả khớp manifest."

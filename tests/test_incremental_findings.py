@@ -289,6 +289,27 @@ def test_figure_rows_embedded_in_a_record_are_neutralised(ws):
 
 # ---- 5. faults named ---------------------------------------------------------------------------
 
+def test_a_removed_photo_removes_its_copy(cli, ws, tmp_path):
+    """The photo removed from the meeting (not switched): tin-tuc.anh.jpg goes."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 10, 10)).save(buffer, format="JPEG")
+    (ws / "anh.jpg").write_bytes(buffer.getvalue())
+    replace_in(ws / MEETING, "anh:\n", "anh:\n  tep: anh.jpg\n")
+    out = tmp_path / "out"
+    assert build(cli, ws, out, "-f", "html").exit_code == 0
+    folder = out / "2022-Q1" / "P-D01"
+    assert (folder / "tin-tuc.anh.jpg").is_file()
+    replace_in(ws / MEETING, "  tep: anh.jpg\n", "")
+    (ws / "anh.jpg").unlink()
+    result = build(cli, ws, out, "-f", "html")
+    assert result.exit_code == 0
+    assert f"đã xoá: {folder / 'tin-tuc.anh.jpg'}" in result.stdout
+    assert sorted(p.name for p in folder.iterdir()) == ["tin-tuc.fragment.html", "tin-tuc.html"]
+    same_as_clean(cli, ws, out, tmp_path, "-f", "html")
+
+
 def test_a_full_disk_at_the_fingerprint_store_keeps_the_results_and_names_the_folder(cli, ws, tmp_path, monkeypatch):
     out = tmp_path / "out"
     assert build(cli, ws, out, "-f", "xlsx", "-p", "2022-Q1").exit_code == 0
@@ -330,6 +351,9 @@ def test_a_full_disk_at_a_documents_write_fails_that_document_by_name(cli, ws, t
     monkeypatch.undo()
     assert result.exit_code == 1 and "nhóm phát triển" not in result.output
     assert "hết chỗ trên đĩa" in result.stderr and "thư mục tạm" not in result.stderr
+    # named by the document's folder, not the build's temporary folder (<out>/.reportgen/tmp/run-…)
+    assert f"Không ghi được vào thư mục {out / '2022-Q1' / 'P'}: hết chỗ trên đĩa" in result.stderr
+    assert ".reportgen" not in result.stderr
     assert result.stdout.count("đã ghi: ") == 4  # the bulletins' HTML, fragment of P and P-D01
     assert not list(out.rglob("bao-cao.xlsx")) and [p for p in out.rglob("*.tmp")] == []
 

@@ -457,6 +457,30 @@ def test_a_second_build_while_one_runs_is_told_so(site, monkeypatch):
     assert _wait(client)["done"] == 1
 
 
+def test_a_full_disk_after_writing_is_said_in_words_with_the_documents_written(site, monkeypatch):
+    import errno
+
+    from reportgen.errors import DiskFault
+
+    client, _, tmp_path = site
+    folder = tmp_path / "out" / ".reportgen"
+    real = web_app.batch.build
+
+    def full_at_the_store(*args, **kwargs):  # the documents written, then the store's disk full
+        outputs = real(*args, **kwargs)
+        outputs.fault = DiskFault(errno.ENOSPC, folder)
+        return outputs
+
+    monkeypatch.setattr(web_app.batch, "build", full_at_the_store)
+    client.post("/lap", data={"csrf": token(client, "/lap"), "ky": "2022-Q1", "don_vi": "TM-MH"})
+    message = (f"Không ghi được vào thư mục {folder}: hết chỗ trên đĩa; hãy giải phóng chỗ trống trên đĩa chứa "
+               "thư mục này rồi chạy lại lệnh")
+    assert _wait(client)["error"] == message
+    html = client.get("/lap").text
+    assert f'<p class="error" role="alert">Lượt lập văn bản dừng vì lỗi: {message}</p>' in html
+    assert "<h3>Xã Mỹ Hòa</h3>" in html  # the documents written are still listed
+
+
 # ---- archive --------------------------------------------------------------------------------------
 
 def test_archive_files_the_built_documents_lists_them_and_shows_verify(site):

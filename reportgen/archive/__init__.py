@@ -14,10 +14,10 @@ metadata), ``naming`` (where it goes), ``storage`` (write-once files), ``manifes
 """
 
 from reportgen.archive.manifest import ManifestError
-from reportgen.archive.run import STATUSES, archive, repair
+from reportgen.archive.run import STATUSES, ArchiveStopped, archive, repair
 from reportgen.archive.seal import is_sealed
 from reportgen.archive.storage import ArchiveUnavailable
 from reportgen.archive.verify import Mismatch, not_an_archive, record_count, verify
 
-__all__ = ["STATUSES", "ArchiveUnavailable", "ManifestError", "Mismatch", "archive",
+__all__ = ["STATUSES", "ArchiveStopped", "ArchiveUnavailable", "ManifestError", "Mismatch", "archive",
            "is_sealed", "not_an_archive", "record_count", "repair", "verify"]

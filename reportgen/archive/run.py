@@ -56,7 +56,8 @@ def archive(ws: Workspace, jobs: list[Job], archive_root: Path, built_root: Path
     (``signed.adopt``). With ``seal_key`` (a ``signing.keys.KeySource``) the manifest is
     sealed with that key at the end of the run (``seal.seal``).
     What a killed run left is settled first (call :func:`repair` before to learn what).
-    Raises ManifestError (before writing anything) if the manifest is malformed or its
+    Raises ArchiveStopped (with the results so far) when a record is written but its row
+    cannot be (a full disk...); ManifestError (before writing anything) if the manifest is malformed or its
     CSV and JSON Lines disagree (other than a CSV a killed run left one step behind), or
     verify's manifest checks find anything (duplicate rows, a path or a size or SHA-256
     that does not match its row: :func:`verify.manifest_findings`);
@@ -69,7 +70,13 @@ def archive(ws: Workspace, jobs: list[Job], archive_root: Path, built_root: Path
             _refuse_broken(root, rows)
             check = BuildCheck(ws, built_root) if built_root is not None else None
             with _office_signer(root, seal_key) as signer:  # a key not the archive's is refused first
-                results = [_archive_one(ws, job, root, rows, check) for job in jobs]
+                results = []
+                try:
+                    for job in jobs:
+                        results.append(_archive_one(ws, job, root, rows, check))
+                except ArchiveStopped as stopped:
+                    stopped.results = results  # the records filed before the stop, for the report
+                    raise
                 if signer is not None:
                     seal.seal(root, rows, signer, archived_at())
             return results
@@ -137,7 +144,10 @@ def _archive_one(ws: Workspace, job: Job, root: Path, rows: list[dict], check: B
 
 
 class ArchiveStopped(storage.ArchiveUnavailable):
-    """A record is written but its row could not be: the run stops, the intent stays for repair."""
+    """A record is written but its row could not be: the run stops, the intent stays for repair.
+    ``results``: those of the jobs done before it (set by :func:`archive`)."""
+
+    results: list[Result] = []
 
 
 def _reason(exc: Exception) -> str:
