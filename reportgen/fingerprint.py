@@ -494,6 +494,7 @@ class Store:
                 raise ValueError("không phải tệp dấu vân tay của reportgen")
             if data.get("scheme") != SCHEME or data.get("reportgen") != __version__:
                 store.changed = True
+                store.entries = _written_by_another_version(data)  # what it wrote still gets removed
                 return store, (f"{path}: dấu vân tay do reportgen {data.get('reportgen')} (lược đồ "
                                f"{data.get('scheme')}) ghi, không dùng được với reportgen {__version__}; "
                                "lập lại mọi văn bản")
@@ -549,6 +550,20 @@ class Store:
         self.changed = False
 
 
+def _written_by_another_version(data: dict) -> dict[str, Entry]:
+    """The files a store of another reportgen version (or scheme) says it wrote, with their
+    SHA-256, so that a file no longer planned is still removed after an upgrade (and an edited
+    one left). Their fingerprints are not kept: every document is rendered again."""
+    files = data.get("files")
+    version = str(data.get("reportgen"))
+    entries = {}
+    for relpath, item in (files.items() if isinstance(files, dict) else ()):
+        if isinstance(item, dict) and isinstance(item.get("sha256"), str):
+            pages = item.get("pages") if isinstance(item.get("pages"), int) else None
+            entries[str(relpath)] = Entry(item["sha256"], pages, str(item.get("template", "")), Fingerprint({}), version)
+    return entries
+
+
 def state_dir(out_root: Path) -> Path:
     """``<out>/.reportgen``: the build's own files (fingerprints, temporary folder)."""
     return Path(out_root) / STATE_DIR
@@ -570,6 +585,8 @@ def built_differences(store: Store, inputs: Inputs, job, fmt: str) -> list[str]:
         return [f"{path}: không còn tệp đã lập"]
     if sha256_file(path) != entry.sha256:
         return [f"{path}: tệp đã bị sửa sau khi lập"]
+    if not entry.fingerprint.parts:  # kept from a store of another version (Store.load)
+        return [f"{path}: lập bằng reportgen {entry.version}, chưa lập lại từ khi nâng cấp lên {__version__}"]
     current = inputs.fingerprint(job, fmt, entry.template)
     return [describe_change(name, entry, current) for name in current.changed(entry.fingerprint)]
 

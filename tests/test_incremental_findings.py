@@ -163,6 +163,23 @@ def test_a_deleted_meeting_removes_its_notice_and_bulletin(cli, ws, tmp_path):
     same_as_clean(cli, ws, out, tmp_path, "-f", "docx", "-p", "2022-Q1")
 
 
+def test_files_written_before_an_upgrade_are_still_removed(cli, ws, tmp_path):
+    """A store of another reportgen version is not trusted, but its list of written files is."""
+    out = tmp_path / "out"
+    assert build(cli, ws, out, "-f", "html", "-p", "2022-Q1").exit_code == 0
+    store = out / ".reportgen" / "fingerprints.json"
+    data = json.loads(store.read_text("utf-8"))
+    store.write_text(json.dumps({**data, "reportgen": "0.0.1"}), encoding="utf-8")
+    bulletin = out / "2022-Q1" / "P-D01" / "tin-tuc.html"
+    bulletin.with_name("tin-tuc.fragment.html").write_text("sửa tay", encoding="utf-8")  # edited: left
+    (ws / MEETING).unlink()
+    result = build(cli, ws, out, "-f", "html", "-p", "2022-Q1")
+    assert result.exit_code == 0
+    assert "dấu vân tay do reportgen 0.0.1 (lược đồ 1) ghi, không dùng được với reportgen" in result.stderr
+    assert f"đã xoá: {bulletin}" in result.stdout and not bulletin.exists()
+    assert bulletin.with_name("tin-tuc.fragment.html").read_text("utf-8") == "sửa tay"
+
+
 def test_deleted_unit_rows_remove_the_units_report_even_with_force(cli, ws, tmp_path):
     out = tmp_path / "out"
     assert build(cli, ws, out, "-f", "xlsx").exit_code == 0

@@ -317,7 +317,7 @@ def test_wrong_pin_and_a_token_not_found(report, pki, token, tmp_path):
     result = CliRunner().invoke(main, ["sign", str(report), "--role", "signer", *token_args(wrong),
                                        "--signature-image", str(pki.signature_png)])
     wrong.unlink()
-    assert result.exit_code == 2 and "sai mã PIN của thiết bị ký số" in result.output
+    _refused(result, report, "sai mã PIN của thiết bị ký số")  # exit 2, and no file left beside the input
     assert "000000" not in result.output
     result = CliRunner().invoke(main, ["sign", str(report), "--role", "signer", *token_args(token, "KHONG-CO"),
                                        "--signature-image", str(pki.signature_png)])
