@@ -1,7 +1,8 @@
 """Benchmark (``make bench``): reportgen at province scale, timed as a user runs it.
 
 Usage: .venv/bin/python scripts/bench.py [--province 10x10] [--district 3000] [--runs 3]
-                                         [--lo-docs 12] [--profile]
+                                         [--lo-docs 12] [--fields 166x40 ...] [--profile]
+                                         [--only help|sample|mix|province|district|libreoffice|fields]
 
 Every figure is the median of ``--runs`` runs of the real command (``reportgen ...`` in a
 subprocess: start-up, loading, planning and writing included), on workspaces made by
@@ -18,7 +19,12 @@ scripts/synthetic.py (nothing committed):
 - when ``soffice`` is installed: LibreOffice headless converting ``--lo-docs`` of the
   province's DOCX files to PDF in one batch, against reportgen building the same
   documents' PDFs (``--format pdf --jobs 1``). Start-up is removed from both by timing a
-  batch of 1 and a batch of N and taking the slope (seconds per extra document).
+  batch of 1 and a batch of N and taking the slope (seconds per extra document);
+- the same comparison over the sample's own mix (inputs/: reports with charts and
+  appendices, the notice, the bulletin): :func:`bench_mix`;
+- the two-tier province whose communes give their figures by field (``--fields CxF``,
+  default 42x40, 83x40 and 166x40), step by step, each step's time per figure row:
+  :func:`bench_fields`.
 
 ``--profile`` adds a cProfile of a serial in-process build of the province's district
 documents (where the time goes). Medians, not means: the machine is shared and noisy.
@@ -48,7 +54,7 @@ import synthetic  # noqa: E402
 
 REPORTGEN = Path(sys.executable).with_name("reportgen")
 PERIOD = "2022-Q1"
-PARTS = ("help", "sample", "mix", "province", "district", "libreoffice")
+PARTS = ("help", "sample", "mix", "province", "district", "libreoffice", "fields")
 
 
 # ---- measuring a command ----------------------------------------------------------------------
@@ -262,6 +268,65 @@ def bench_mix(runs: int, tmp: Path) -> None:
          f"LibreOffice {median(times['lo1']):.2f}/{median(times['loN']):.2f} s)")
 
 
+# One size of the by-field province, timed step by step in a fresh process (the render stack
+# imported before the clock starts: a start-up cost, not a cost per row).
+_FIELD_STEPS = r"""
+import json, sys, tempfile, time
+from pathlib import Path
+from reportgen import batch
+from reportgen.kinds import build_context
+from reportgen.plan import plan
+from reportgen.render import documents, to_docx  # noqa: F401  (imported before timing)
+from reportgen.workspace import load_workspace
+
+root, out, period = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+times = {}
+start = time.perf_counter(); ws = load_workspace(root); times["load"] = time.perf_counter() - start
+start = time.perf_counter(); jobs = plan(ws, [period]); times["plan"] = time.perf_counter() - start
+built = [j for j in jobs if not j.reason]
+start = time.perf_counter()
+for job in built:
+    build_context(ws, job)
+times["contexts"] = time.perf_counter() - start
+report = [j for j in built if j.unit == "P" and j.kind == "bao-cao"]
+start = time.perf_counter(); build_context(ws, report[0]); times["province context"] = time.perf_counter() - start
+start = time.perf_counter(); batch.build(ws, report, out, ("docx", "pdf")); times["province report"] = time.perf_counter() - start
+times["rows"] = len(ws.fields) if hasattr(ws, "fields") else 0
+times["documents"] = len(built)
+print(json.dumps(times))
+"""
+
+
+def bench_fields(shapes: list[str], runs: int, tmp: Path) -> None:
+    """The two-tier province whose communes give their figures by field (``CxF``: C communes of F
+    fields each, 3 quarters of figures), at each size: reading and validating the workspace,
+    planning a quarter, the context of every document of that quarter, the province report's
+    context alone (its sums by commune and by field), and that report built (DOCX + PDF: its
+    table by commune and its table by field). Each step's time per figure row of the quarter
+    (C x F) is printed beside the others: a step that grew faster than the rows would show a
+    time per row rising with the size. Compare the province report's time per row with the
+    3,000-row appendix's (``--district``)."""
+    for shape in shapes:
+        communes, fields = (int(n) for n in shape.lower().split("x"))
+        workspace = synthetic.make_fields_province(tmp / f"fields-{shape}", shape)
+        rows = communes * fields
+        results = []
+        try:
+            for i in range(runs):
+                out = tmp / f"fields-{shape}-out-{i}"
+                _, peak, _, stdout = run([sys.executable, "-c", _FIELD_STEPS, str(workspace), str(out), PERIOD])
+                results.append(json.loads(stdout.strip().splitlines()[-1]))
+        except SystemExit as exc:  # a reportgen that cannot read figures by field
+            line(f"by field {shape}", f"failed: {exc}")
+            continue
+        steps = {step: median([r[step] for r in results])
+                 for step in ("load", "plan", "contexts", "province context", "province report")}
+        per_row = "; ".join(f"{step} {seconds:.3f} s = {seconds / rows * 1e6:.0f} µs/row"
+                            for step, seconds in steps.items())
+        line(f"by field {shape}: {rows} rows a quarter, {results[0]['documents']} documents",
+             f"{per_row} (load reads 3 quarters: {3 * rows} rows; peak RSS {peak} MB)")
+
+
 def profile_build(province: Path, top: int = 25) -> None:
     from reportgen import batch
     from reportgen.plan import plan
@@ -288,6 +353,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lo-docs", type=int, default=12, help="documents in the LibreOffice batch (default 12)")
     parser.add_argument("--timeout", type=float, default=120,
                         help="give up on the big district's report after this many seconds (default 120)")
+    parser.add_argument("--fields", action="append",
+                        help="CxF: a two-tier province of C communes giving F fields each, timed step by step "
+                             "(repeatable; default 42x40, 83x40 and 166x40)")
     parser.add_argument("--profile", action="store_true", help="also print a cProfile of a serial build")
     parser.add_argument("--only", action="append", choices=PARTS,
                         help="only these figures (repeatable; default: all)")
@@ -311,6 +379,8 @@ def main(argv: list[str] | None = None) -> int:
                 bench_libreoffice(province, args.lo_docs, args.runs, tmp)
             if args.profile:
                 profile_build(province)
+        if "fields" in only:
+            bench_fields(args.fields or ["42x40", "83x40", "166x40"], args.runs, tmp)
         if "district" in only:
             bench_district(args.district, args.runs, tmp, args.timeout)
     line("bench total", f"{time.perf_counter() - started:.0f} s; load average now {os.getloadavg()[0]:.1f}")

@@ -3,6 +3,7 @@
 Usage:
     python scripts/synthetic.py province 10x10 DIR   # 1 province, 10 districts of 10 communes
     python scripts/synthetic.py district 3000 DIR    # 1 district whose appendix has 3,000 rows
+    python scripts/synthetic.py fields 166x40 DIR    # 1 province of 166 communes, 40 fields each
 
 Each workspace starts as ``reportgen init`` output (the sample's reportgen.toml, meeting
 file and folder layout) and replaces units.csv, figures/ and meetings/ with generated
@@ -41,7 +42,7 @@ def _place(index: int) -> str:
     return base if index < len(PLACES) else f"{base} {index // len(PLACES) + 1}"
 
 
-def _figures(rng: random.Random, period: str, code: str, scale: int) -> str:
+def _figures(rng: random.Random, period: str, code: str, scale: int, field: str | None = None) -> str:
     online, direct, postal, carried = (rng.randint(0, scale // 4), rng.randint(scale // 2, scale),
                                        rng.randint(0, scale // 10), rng.randint(0, scale // 20))
     received = online + direct + postal + carried
@@ -50,7 +51,9 @@ def _figures(rng: random.Random, period: str, code: str, scale: int) -> str:
     resolved = received - in_time - overdue
     early = rng.randint(resolved // 2, resolved - late)
     on_time = resolved - late - early
-    return f"{period},{code},{online},{direct},{postal},{carried},{early},{on_time},{late},{in_time},{overdue}"
+    quoted = f'"{field}"' if field and "," in field else field  # "Phổ biến, giáo dục pháp luật"
+    key = f"{period},{code}" if field is None else f"{period},{code},{quoted}"
+    return f"{key},{online},{direct},{postal},{carried},{early},{on_time},{late},{in_time},{overdue}"
 
 
 def _meeting(sample: str, code: str, name_lower: str, chair: str) -> str:
@@ -70,8 +73,11 @@ def _meeting(sample: str, code: str, name_lower: str, chair: str) -> str:
 
 
 def write_workspace(target: Path, units: list[tuple[str, str, str, str, str, str]], with_meeting: set[str],
-                    seed: int = 1) -> Path:
-    """``reportgen init`` into ``target``, then the given units, their figures and meetings."""
+                    seed: int = 1, fields: int = 0) -> Path:
+    """``reportgen init`` into ``target``, then the given units, their figures and meetings.
+
+    ``fields``: the communes give their figures by field of procedure (a ``linh_vuc`` column),
+    one row for each of the first ``fields`` of reportgen's list; the other units a total row."""
     target = Path(target)
     init_workspace(target)
     rng = random.Random(seed)
@@ -81,8 +87,17 @@ def write_workspace(target: Path, units: list[tuple[str, str, str, str, str, str
     for old in (target / "figures").iterdir():
         old.unlink()
     scale = {"tinh": 4000, "huyen": 2000, "xa": 600}
+    names = _fields(fields)
+    if len(names) < fields:
+        raise SystemExit(f"reportgen's list has {len(names)} fields, not {fields}")
+    header = HEADER.replace("ma_don_vi,", "ma_don_vi,linh_vuc,") if fields else HEADER
     for period in PERIODS:
-        lines = [HEADER] + [_figures(rng, period, u[0], scale[u[2]]) for u in units]
+        lines = [header]
+        for code, _name, level, *_ in units:
+            if fields and level == "xa":
+                lines += [_figures(rng, period, code, max(20, scale[level] // fields), name) for name in names]
+            else:
+                lines.append(_figures(rng, period, code, scale[level], "" if fields else None))
         (target / "figures" / f"mot-cua-{period.lower()}.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     meetings = target / "meetings"
     sample = next(meetings.glob("*.yaml")).read_text(encoding="utf-8")
@@ -110,6 +125,15 @@ def write_workspace(target: Path, units: list[tuple[str, str, str, str, str, str
     text = _drop_sample_signers(text)
     config.write_text(text + "".join(signers), encoding="utf-8")
     return target
+
+
+def _fields(count: int) -> tuple[str, ...]:
+    """The first ``count`` fields of procedure of reportgen's list (reportgen/linh-vuc.txt)."""
+    if not count:
+        return ()
+    from reportgen.fields import shipped  # noqa: PLC0415 (only a workspace by field needs the list)
+
+    return shipped()[:count]
 
 
 def _drop_sample_signers(text: str) -> str:
@@ -146,6 +170,21 @@ def district_units(communes: int, seed: int = 1):
     return units
 
 
+def two_tier_units(communes: int, seed: int = 1):
+    """A province since 2025 (P): ``communes`` communes and wards (P-X001...), no districts."""
+    rng = random.Random(seed)
+    units = [("P", "Tỉnh Đồng Sen", "tinh", "", "Đồng Sen", _person(rng))]
+    units += [(f"P-X{c:03d}", f"Xã {_place(c - 1)}", "xa", "P", _place(c - 1), _person(rng))
+              for c in range(1, communes + 1)]
+    return units
+
+
+def make_fields_province(target: Path, shape: str, seed: int = 1) -> Path:
+    """``shape`` is ``CxF``: a province of C communes (two tiers), each giving F fields."""
+    communes, fields = (int(n) for n in shape.lower().split("x"))
+    return write_workspace(target, two_tier_units(communes, seed), {"P"}, seed, fields)
+
+
 def make_province(target: Path, shape: str, seed: int = 1) -> Path:
     """``shape`` is ``DxC``: D districts of C communes each."""
     districts, communes = (int(n) for n in shape.lower().split("x"))
@@ -159,13 +198,16 @@ def make_district(target: Path, communes: int, seed: int = 1) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("shape", choices=["province", "district"])
-    parser.add_argument("size", help="DxC for a province (10x10), a number of communes for a district (3000)")
+    parser.add_argument("shape", choices=["province", "district", "fields"])
+    parser.add_argument("size", help="DxC for a province (10x10), a number of communes for a district (3000), "
+                                     "CxF for a two-tier province of C communes giving F fields each (166x40)")
     parser.add_argument("target", type=Path, help="new or empty folder")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
     if args.shape == "province":
         make_province(args.target, args.size, args.seed)
+    elif args.shape == "fields":
+        make_fields_province(args.target, args.size, args.seed)
     else:
         make_district(args.target, int(args.size), args.seed)
     print(args.target)
