@@ -37,12 +37,13 @@ def combine(quarters: list[pd.DataFrame]) -> pd.DataFrame:
     if not present:
         return quarters[0].iloc[0:0]
     stacked = pd.concat(present)
-    grouped = stacked.groupby(level=0, sort=False)
+    levels = 0 if stacked.index.nlevels == 1 else list(range(stacked.index.nlevels))  # by unit, or (unit, field)
+    grouped = stacked.groupby(level=levels, sort=False)
     # an optional column left empty in every quarter stays empty (not 0)
     parts = {column: grouped[column].sum(min_count=1) if role(column) == "sum" else getattr(grouped[column], role(column))()
              for column in stacked.columns}
     frame = pd.DataFrame(parts)
-    frame.index.name = stacked.index.name
+    frame.index.names = stacked.index.names
     return frame.astype(stacked.dtypes.to_dict())
 
 
@@ -58,6 +59,42 @@ def counts(figures: pd.DataFrame, period: Period) -> pd.DataFrame:
     combined = combine([rows(q) for q in period.quarters()])
     combined = combined.loc[[code for code in combined.index if code not in direct.index]]
     return pd.concat([direct, combined]) if not combined.empty else direct
+
+
+def field_counts(fields: pd.DataFrame, figures: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """Every unit's counts by field of procedure in ``period``, indexed by (unit, field): its field
+    rows for a quarter; for a longer period the field rows given for it directly, else its quarters'
+    fields combined as :func:`counts` combines units (a field missing from a quarter had no files
+    then). A unit has fields in a longer period only when each of its quarters there is by field
+    (its figures of a quarter given as a total cannot be split)."""
+    columns = [k for k in KEYS if k in fields.columns]
+
+    def rows(p: Period) -> pd.DataFrame:
+        return fields[fields["ky"] == str(p)].set_index(["ma_don_vi", "linh_vuc"])[columns]
+
+    direct = rows(period)
+    if period.is_quarter or fields.empty:
+        return direct
+    quarters = [str(q) for q in period.quarters()]
+    given = set(zip(figures["ky"], figures["ma_don_vi"]))
+    by_field = set(zip(fields["ky"], fields["ma_don_vi"]))
+    done = set(direct.index.get_level_values(0)) | {code for ky, code in given if ky == str(period)}
+    units = {code for ky, code in by_field if ky in quarters and code not in done}
+    units = {code for code in units if all(((q, code) in given) == ((q, code) in by_field) for q in quarters)}
+    if not units:
+        return direct
+    tables = [table[table.index.get_level_values(0).isin(units)] for table in map(rows, period.quarters())]
+    every = pd.MultiIndex.from_tuples(list(dict.fromkeys(key for table in tables for key in table.index)),
+                                      names=["ma_don_vi", "linh_vuc"])
+    combined = combine([_every_field(table, every) for table in tables])
+    return pd.concat([direct, combined]) if not direct.empty else combined
+
+
+def _every_field(table: pd.DataFrame, every: pd.MultiIndex) -> pd.DataFrame:
+    """A quarter's fields with a row of zeros for each field its units give in another quarter only
+    (a unit absent from the quarter stays absent: it is combined from the quarters it has)."""
+    units = set(table.index.get_level_values(0))
+    return table.reindex([key for key in every if key[0] in units], fill_value=0)
 
 
 def founded_by(units: pd.DataFrame) -> dict[str, dt.date]:

@@ -268,15 +268,19 @@ class Inputs:
 
     @cached_property
     def _figure_rows(self) -> dict[str, list[tuple[Period, str, str]]]:
-        """Unit -> [(position, period, file label, row digest)] for every figure row, every column."""
-        frame = self.ws.figures
-        files = frame["_file"] if "_file" in frame.columns else ["figures"] * len(frame)
-        columns = [c for c in frame.columns if not str(c).startswith("_")]  # every column but the line numbers
+        """Unit -> [(position, period, file label, row digest)] for every figure row, every column:
+        the units' rows, then the rows by field of procedure (``ws.fields``, whose sums the units'
+        rows of those units are: a field renamed or moved changes the documents)."""
         rows: dict[str, list[tuple[int, Period, str, str]]] = {}
-        values = zip(frame["ky"], frame["ma_don_vi"], files, *(frame[c] for c in columns))
-        for position, (period, unit, label, *cells) in enumerate(values):
-            digest = sha256_bytes(canonical_json([[str(c) for c in columns], [_plain(v) for v in cells]]))
-            rows.setdefault(unit, []).append((position, self.ws.period_of[period], str(label), digest))
+        position = 0
+        for frame in (self.ws.figures, self.ws.fields):
+            files = frame["_file"] if "_file" in frame.columns else ["figures"] * len(frame)
+            columns = [c for c in frame.columns if not str(c).startswith("_")]  # every column but the line numbers
+            values = zip(frame["ky"], frame["ma_don_vi"], files, *(frame[c] for c in columns))
+            for period, unit, label, *cells in values:
+                digest = sha256_bytes(canonical_json([[str(c) for c in columns], [_plain(v) for v in cells]]))
+                rows.setdefault(unit, []).append((position, self.ws.period_of[period], str(label), digest))
+                position += 1
         return rows
 
     def _meeting_part(self, job) -> dict[str, str]:

@@ -143,7 +143,7 @@ class Targets(Strict):
         return value
 
 
-SOURCE_FIELDS = ("ky", "ma_don_vi", "ten_don_vi", "stt", "bo_qua", *COLUMN_KEYS)
+SOURCE_FIELDS = ("ky", "ma_don_vi", "ten_don_vi", "linh_vuc", "stt", "bo_qua", *COLUMN_KEYS)
 
 
 class Sources(Strict):
@@ -153,6 +153,8 @@ class Sources(Strict):
     excel_sheet: str | None = None
     ky: PeriodValue | None = None
     columns: dict[str, str] = {}
+    # a by-field workbook (figures/<name>.xlsx) -> the unit it belongs to, when its title does not say
+    don_vi: dict[str, str] = {}
 
     @field_validator("columns")
     @classmethod
@@ -346,6 +348,13 @@ class TextDefaults(Strict):
         return known_levels(value)
 
 
+class Fields(Strict):
+    """``[linh_vuc]``: the workspace's own fields of procedure, in the order its tables list them,
+    before the usual ones reportgen ships (reportgen/linh-vuc.txt)."""
+
+    thu_tu: list[Annotated[str, Field(min_length=1, max_length=NAME_CHARS_MAX)]] = []
+
+
 class Config(Strict):
     """The whole of ``reportgen.toml``."""
 
@@ -354,6 +363,7 @@ class Config(Strict):
     labels: Labels = Labels()
     targets: Targets = Targets()
     sources: Sources = Sources()
+    linh_vuc: Fields = Fields()
     limits: Limits = Limits()
     issuers: dict[str, Issuer] = {}
     signers: dict[str, dict[str, Signer]] = {}

@@ -17,10 +17,13 @@ import pandas as pd
 from reportgen import columns as registry
 from reportgen.columns import COUNTS, IN_PROGRESS, KEYS, OPTIONAL, RECEIVED, RESOLVED, required_for
 from reportgen.errors import Problem
+from reportgen.fields import COLUMN as FIELD_COLUMN
+from reportgen.fields import FieldIndex
 from reportgen.periods import Period, period_format_message
 from reportgen.schema import LEVELS, Limits
 from reportgen.sources.boundary import bad_character, vi_int
 from reportgen.sources.tables import Table
+from reportgen.sources.workbook import name_key
 
 SAFE_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 # Device names Windows reserves in every folder, whatever the extension or case.
@@ -194,33 +197,135 @@ def _cycle_from(code: str, parents: dict[str, str]) -> list[str] | None:
     return None
 
 
-def check_figures(tables: list[tuple[Table, str]], units: pd.DataFrame,
-                  limits: Limits | None = None) -> tuple[pd.DataFrame, list[Problem]]:
-    """Figures: periods, unit codes, counts, duplicated (period, unit) across all files."""
+def check_figures(tables: list[tuple[Table, str]], units: pd.DataFrame, limits: Limits | None = None,
+                  fields: FieldIndex | None = None) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
+    """Figures: periods, unit codes, counts, duplicated (period, unit) across all files.
+
+    Returns (one row per period and unit, one row per period, unit and field, problems). A row
+    with ``linh_vuc`` is one field of its unit (bao-cao-2026.md §5): the unit's row of that period
+    is the sum of its fields (an optional count only when every field gives it), made here once.
+    """
     limits = limits or Limits()
+    fields = fields or FieldIndex()
     problems: list[Problem] = []
     records: list[dict] = []
     for table, label in tables:
         required = ("ky", "ma_don_vi", *required_for(table.header))
         present = tuple(k for k in KEYS if k in table.header)
-        column_problems = check_columns(table, label, required, [k for k in KEYS if k not in required])
+        column_problems = check_columns(table, label, required, [k for k in KEYS if k not in required] + [FIELD])
         problems += column_problems
         # without a column, or with one twice (which one holds the counts?), rows are not read
         if any(p.message == "thiếu cột bắt buộc" or p.message.startswith(REPEATED_COLUMN) for p in column_problems):
             continue
+        by_field = FIELD in table.header
         for number, row in table.rows:
-            record, row_problems = _figure_row(row, number, label, units, limits, present)
+            record, row_problems = _figure_row(row, number, label, units, limits, present,
+                                               _field_of(row, number, label, limits, fields) if by_field else None)
             problems += [_in_cell(p, table) for p in row_problems]
             if record:
                 records.append(record)
-    problems += _duplicates(records)
-    frame = pd.DataFrame.from_records(records, columns=["ky", "ma_don_vi", *KEYS, "_file", "_row"])
+    read = _frame(records)
+    problems += _consistency_warnings(read)
+    totals = [r for r in records if r.get(FIELD) is None]
+    by_field = [r for r in records if r.get(FIELD) is not None]
+    problems += _duplicates(totals) + _field_duplicates(by_field, totals, fields)
+    field_frame = _frame(by_field, with_field=True) if by_field else empty_fields()
+    if by_field:
+        read = _frame(totals + _units_of(by_field))
+    return read, field_frame, problems
+
+
+FIELD = FIELD_COLUMN
+FIGURE_FRAME = ["ky", "ma_don_vi", *KEYS, "_file", "_row"]
+
+
+def _frame(records: list[dict], with_field: bool = False) -> pd.DataFrame:
+    """Figure records as a typed frame: required counts int64, optional columns float (NaN: not given)."""
+    names = FIGURE_FRAME[:2] + [FIELD] + FIGURE_FRAME[2:] if with_field else FIGURE_FRAME
+    frame = pd.DataFrame.from_records(records, columns=names)
     for column in COUNTS:
         frame[column] = frame[column].astype("int64")
     for column in OPTIONAL:  # NaN where a row does not give it
         frame[column] = frame[column].astype("float64")
-    problems += _consistency_warnings(frame)
-    return frame, problems
+    return frame
+
+
+def empty_fields() -> pd.DataFrame:
+    """The figures by field of a workspace that gives none."""
+    return _frame([], with_field=True)
+
+
+def _field_of(row: dict, number: int, label: str, limits: Limits, fields: FieldIndex):
+    """A row's field: (its name as the list writes it, or as written, with the problems of the name),
+    or None for a row without one (a unit's total)."""
+    text = row.get(FIELD, "")
+    if not text.strip():
+        return None
+    if len(text.strip()) > limits.name_chars:
+        return text, [Problem(label, f"tên lĩnh vực quá dài: {len(text.strip())} ký tự, tối đa {limits.name_chars} "
+                              "(limits.name_chars)", row=number, column=FIELD, value=text)]
+    if bad_character(text, in_cell=True):
+        return text, []  # check_characters reports it, at this cell
+    name, close = fields.find(text)
+    problems = []
+    if close is not None and not fields.warned(name):
+        hint = f"; gần nhất: {close!r}" if close else ""
+        problems.append(Problem(label, "lĩnh vực không có trong danh sách lĩnh vực thường dùng (reportgen/linh-vuc.txt) "
+                                f"hay [linh_vuc] thu_tu của reportgen.toml: giữ nguyên như đã ghi{hint}",
+                                row=number, column=FIELD, value=text, severity="warning"))
+    return name, problems
+
+
+def _field_duplicates(by_field: list[dict], totals: list[dict], fields: FieldIndex) -> list[Problem]:
+    """A field given twice for a unit and period; a unit's total row beside its field rows in a period;
+    a score (the 766 index) on a field row: it is the unit's, never a field's."""
+    problems = []
+    first: dict[tuple, dict] = {}
+    units: dict[tuple[str, str], dict] = {}
+    for record in by_field:
+        unit = (record["ky"], record["ma_don_vi"])
+        units.setdefault(unit, record)
+        key = (*unit, name_key(record[FIELD]))
+        if key in first:
+            where = f"{first[key]['_file']}, dòng {first[key]['_row']}"
+            problems.append(Problem(record["_file"], f"lĩnh vực {record[FIELD]!r} của đơn vị {unit[1]} kỳ {unit[0]} "
+                                    f"trùng với {where}: mỗi lĩnh vực chỉ ghi một dòng trong một kỳ",
+                                    row=record["_row"], column=FIELD, value=record[FIELD]))
+        else:
+            first[key] = record
+        for column in registry.KEYS:
+            if registry.BY_KEY[column].role == registry.SCORE and record.get(column) is not None:
+                problems.append(Problem(record["_file"], f"{column} là điểm của cả đơn vị, không ghi theo lĩnh vực: "
+                                        "để trống ở dòng lĩnh vực (hoặc ghi số liệu của đơn vị thành một dòng tổng)",
+                                        row=record["_row"], column=column, value=str(record[column])))
+    for record in totals:
+        unit = (record["ky"], record["ma_don_vi"])
+        if unit in units:
+            other = units[unit]
+            problems.append(Problem(record["_file"], f"dòng tổng của đơn vị {unit[1]} kỳ {unit[0]} ghi cùng các dòng "
+                                    f"theo lĩnh vực ({other['_file']}, dòng {other['_row']}: {other[FIELD]!r}): trong "
+                                    "một kỳ, một đơn vị ghi hoặc một dòng tổng (linh_vuc để trống), hoặc các dòng "
+                                    "theo lĩnh vực (số liệu của đơn vị là tổng các lĩnh vực)",
+                                    row=record["_row"], column="ky, ma_don_vi, linh_vuc",
+                                    value=f"{unit[0]}, {unit[1]}, "))
+    return problems
+
+
+def _units_of(by_field: list[dict]) -> list[dict]:
+    """One record per (period, unit): the sum of its fields, at its first field's file and row. An
+    optional count is the sum only when every field gives it (else not given)."""
+    units: dict[tuple[str, str], dict] = {}
+    for record in by_field:
+        key = (record["ky"], record["ma_don_vi"])
+        unit = units.get(key)
+        if unit is None:
+            units[key] = {k: v for k, v in record.items() if k != FIELD}
+            continue
+        for column in COUNTS:
+            unit[column] += record[column]
+        for column in OPTIONAL:
+            unit[column] = None if unit[column] is None or record[column] is None else unit[column] + record[column]
+    return list(units.values())
 
 
 def _in_cell(problem: Problem, table: Table) -> Problem:
@@ -229,8 +334,10 @@ def _in_cell(problem: Problem, table: Table) -> Problem:
     return replace(problem, cell=f"{letter}{problem.row}") if letter and problem.row else problem
 
 
-def _figure_row(row: dict, number: int, label: str, units: pd.DataFrame, limits: Limits, present=COUNTS):
-    problems = []
+def _figure_row(row: dict, number: int, label: str, units: pd.DataFrame, limits: Limits, present=COUNTS,
+                field: tuple[str, list[Problem]] | None = None):
+    """One row's record, or its problems. ``field``: the row's field of procedure and its problems."""
+    problems = list(field[1]) if field else []
     period = None
     try:
         parsed = Period.parse(row["ky"])
@@ -242,7 +349,10 @@ def _figure_row(row: dict, number: int, label: str, units: pd.DataFrame, limits:
             problems.append(Problem(label, implausible, row=number, column="ky", value=row["ky"]))
         period = str(parsed)
     code = row["ma_don_vi"]
-    if code not in units.index:
+    if not code.strip() and field:
+        problems.append(Problem(label, f"dòng lĩnh vực {field[0]!r} thiếu mã đơn vị: cần mã đơn vị (cột ma_don_vi) "
+                                "có lĩnh vực này", row=number, column="ma_don_vi", value=code))
+    elif code not in units.index:
         problems.append(Problem(label, "mã đơn vị không có trong units.csv",
                                 row=number, column="ma_don_vi", value=code))
     values: dict[str, int | float | None] = dict.fromkeys(OPTIONAL)
@@ -257,9 +367,12 @@ def _figure_row(row: dict, number: int, label: str, units: pd.DataFrame, limits:
         else:
             values[column] = value
     problems += _impossible(values, row, number, label)  # among the values that could be read
-    if problems:
+    if any(p.severity == "error" for p in problems):
         return None, problems
-    return {"ky": period, "ma_don_vi": code, **values, "_file": label, "_row": number}, []
+    record = {"ky": period, "ma_don_vi": code, **values, "_file": label, "_row": number}
+    if field:
+        record[FIELD] = field[0]
+    return record, problems  # warnings only
 
 
 def _impossible(values: dict, row: dict, number: int, label: str) -> list[Problem]:

@@ -18,6 +18,7 @@ import pandas as pd
 
 from reportgen import cycle
 from reportgen.errors import InvalidInput, Problem
+from reportgen.fields import FieldIndex
 from reportgen.periods import Period
 from reportgen.schema import MAX_PROBLEMS, Config, Limits, Meeting, ReportText
 from reportgen.sources.boundary import Refused, check_inside, check_size, check_unpacked, read_inside, shorten, visible
@@ -25,7 +26,8 @@ from reportgen.sources.photo import load_photo
 from reportgen.sources.structured import load_config, load_meeting, load_report_text
 from reportgen.sources.tables import Table, UnreadableFile, read_table
 from reportgen.sources.workbook import is_plain_table, read_figures_workbook
-from reportgen.validate import check_figures, check_issuers, check_task_recipients, check_units, empty_units
+from reportgen.validate import (check_figures, check_issuers, check_task_recipients, check_units, empty_fields,
+                                empty_units)
 
 CONFIG_FILE = "reportgen.toml"
 UNITS_FILE = "units.csv"
@@ -52,6 +54,10 @@ class Workspace:
     # (period, unit) -> the report's own text (noi-dung/*.yaml), and the file it came from
     texts: dict[tuple[Period, str], ReportText] = field(default_factory=dict)
     text_files: dict[tuple[Period, str], Path] = field(default_factory=dict)
+    # one row per (period, unit, field of procedure) of the units that give their figures by field
+    # (``linh_vuc``); ``figures`` holds those units' sums
+    fields: pd.DataFrame = field(default_factory=empty_fields)
+    field_index: FieldIndex = field(default_factory=FieldIndex)
 
     @cached_property
     def period_of(self) -> dict[str, Period]:
@@ -93,7 +99,8 @@ def load_workspace(root: Path, pending: Mapping[str, bytes | None] | None = None
     limits = config.limits if config else Limits()
     units, found = _load_units(root, limits)
     problems += found
-    figures, found = _load_figures(root, units, config, limits, pending)
+    field_index = FieldIndex(config.linh_vuc.thu_tu if config else ())
+    figures, by_field, found = _load_figures(root, units, config, limits, pending, field_index)
     problems += found
     period_of = periods_of(figures)
     end_day = (config or Config()).cutoff.ngay_chot
@@ -111,7 +118,8 @@ def load_workspace(root: Path, pending: Mapping[str, bytes | None] | None = None
     if any(p.severity == "error" for p in problems):
         raise bounded(problems)
     return Workspace(root, config or Config(), units, figures, meetings, files,
-                     [shown(p) for p in problems if p.severity == "warning"], photos, texts, text_files)
+                     [shown(p) for p in problems if p.severity == "warning"], photos, texts, text_files,
+                     by_field, field_index)
 
 
 def _unknown_text_units(config: Config, units: pd.DataFrame) -> list[Problem]:
@@ -234,13 +242,13 @@ def _with_pending(folder: str, names: list[str], pending: Mapping[str, bytes | N
 
 
 def _load_figures(root: Path, units: pd.DataFrame, config: Config | None, limits: Limits,
-                  pending: Mapping[str, bytes | None] = {}):
+                  pending: Mapping[str, bytes | None] = {}, fields: FieldIndex | None = None):
     folder, problems = _folder(root, FIGURES_DIR)
     names = _with_pending(FIGURES_DIR, [p.name for p in figure_files(root)] if folder else [], pending)
     files = [root / FIGURES_DIR / n for n in names
              if Path(n).suffix.lower() in (".csv", ".xlsx") and not n.startswith("~$")]
     if not files:
-        return check_figures([], units)[0], problems or [Problem(FIGURES_DIR, "không có tệp số liệu .csv hoặc .xlsx")]
+        return *check_figures([], units)[:2], problems or [Problem(FIGURES_DIR, "không có tệp số liệu .csv hoặc .xlsx")]
     sheet = config.sources.excel_sheet if config else None
     tables = []
     for path in files:
@@ -260,8 +268,8 @@ def _load_figures(root: Path, units: pd.DataFrame, config: Config | None, limits
         problems += found
         if table is not None:
             tables.append((table, label))
-    figures, found = check_figures(tables, units, limits)
-    return figures, problems + found
+    figures, by_field, found = check_figures(tables, units, limits, fields)
+    return figures, by_field, problems + found
 
 
 def _load_meetings(root: Path, units: pd.DataFrame, figures: pd.DataFrame, limits: Limits,

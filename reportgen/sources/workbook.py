@@ -41,10 +41,14 @@ HEADER_SCAN = 40  # rows searched for the header
 
 # --- matching keys ------------------------------------------------------------------------
 
+DASHES = str.maketrans({c: " " for c in "-\u2010\u2011\u2012\u2013\u2014\u2212,;"})
+
+
 def name_key(text: str) -> str:
-    """Case, spacing and tone placement ignored, tones kept: ``Xã Mỹ Hoà`` == ``xã  Mỹ Hòa``."""
+    """Case, spacing and tone placement ignored, tones kept: ``Xã Mỹ Hoà`` == ``xã  Mỹ Hòa``;
+    dashes and commas as spaces (``Lao động - Thương binh`` == ``Lao động, thương binh``)."""
     words = []
-    for word in str(text).lower().split():
+    for word in str(text).lower().translate(DASHES).split():
         decomposed = unicodedata.normalize("NFD", word)
         tones = "".join(c for c in decomposed if c in TONE_MARKS)
         words.append(unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in TONE_MARKS)) + tones)

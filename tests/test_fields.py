@@ -1,0 +1,170 @@
+"""Figures by field of procedure (lĩnh vực; issue 20): input, errors, cumulative periods.
+
+The workspace below: a province P, a ward P-A that gives its figures by field (Q1: hộ tịch,
+chứng thực written in lower case, đất đai; Q2: hộ tịch, đất đai, xây dựng) and a commune P-B that
+gives totals, for 2026-Q1 and 2026-Q2, [periods] Q2 = 6T. Every row adds up (received = resolved
++ in progress), so no warning is expected.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reportgen import cycle
+from reportgen.columns import COUNTS
+from reportgen.fields import FieldIndex, shipped
+from reportgen.periods import Period
+from reportgen.workspace import load_workspace
+from tests.conftest import write_workspace
+
+CONFIG = """province = "Mẫu"
+[periods]
+Q1 = "Q1"
+Q2 = "6T"
+[labels.levels]
+tinh = "cấp tỉnh"
+xa = "cấp xã"
+"""
+UNITS = """ma_don_vi,ten_don_vi,cap,ma_cap_tren,dia_danh,nguoi_ky,ngay_thanh_lap
+P,Tỉnh Mẫu,tinh,,Mẫu,Lê Văn An,01/07/2025
+P-A,Phường Một,xa,P,Một,Trần Văn Bình,01/07/2025
+P-B,Xã Hai,xa,P,Hai,Nguyễn Thị Chi,01/07/2025
+"""
+HEADER = "ky,ma_don_vi,linh_vuc," + ",".join(COUNTS)
+FIELD_ROWS = {
+    "2026-Q1": [("P-A", "Hộ tịch", "100,50,0,10,120,30,0,10,0"),
+                ("P-A", "chứng  thực", "200,100,0,0,250,45,0,5,0"),
+                ("P-A", "Đất đai", "20,30,5,15,20,10,3,30,7")],
+    "2026-Q2": [("P-A", "Hộ tịch", "90,40,0,10,110,20,0,10,0"),
+                ("P-A", "Đất đai", "30,20,0,37,25,20,5,30,7"),
+                ("P-A", "Xây dựng", "10,5,0,0,5,5,1,4,0")],
+}
+TOTAL_ROWS = {
+    "2026-Q1": [("P", "400,100,10,20,450,70,0,10,0"), ("P-B", "50,50,0,0,80,15,0,5,0")],
+    "2026-Q2": [("P", "400,100,10,10,450,60,0,10,0"), ("P-B", "60,40,0,5,80,20,0,5,0")],
+}
+
+
+def figures_csv(period: str, extra: str = "") -> str:
+    lines = [HEADER] + [f"{period},{code},,{counts}" for code, counts in TOTAL_ROWS[period]]
+    lines += [f"{period},{code},{name},{counts}" for code, name, counts in FIELD_ROWS[period]]
+    return "\n".join(lines) + "\n" + extra
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    return write_workspace(tmp_path / "ws", CONFIG, UNITS,
+                           {f"mot-cua-{p.lower()}.csv": figures_csv(p) for p in FIELD_ROWS}, {})
+
+
+def _counts(frame, key) -> list[int]:
+    return [int(frame.loc[key, c]) for c in COUNTS]
+
+
+def test_a_unit_by_field_and_a_unit_by_total_in_one_workspace(root):
+    ws = load_workspace(root)
+    assert ws.warnings == []
+    q1 = ws.figures[ws.figures["ky"] == "2026-Q1"].set_index("ma_don_vi")
+    # the ward's row is the sum of its fields; the commune's and the province's rows are as given
+    assert _counts(q1, "P-A") == [320, 180, 5, 25, 390, 85, 3, 45, 7]
+    assert _counts(q1, "P-B") == [50, 50, 0, 0, 80, 15, 0, 5, 0]
+    assert list(q1.index) == ["P", "P-B", "P-A"]
+    assert (q1.at["P-A", "_file"], int(q1.at["P-A", "_row"])) == ("figures/mot-cua-2026-q1.csv", 4)
+    fields = ws.fields[ws.fields["ky"] == "2026-Q1"]
+    # a field is written as the list writes it, whatever the case and spacing it was given in
+    assert list(fields["linh_vuc"]) == ["Hộ tịch", "Chứng thực", "Đất đai"]
+    assert set(ws.fields["ma_don_vi"]) == {"P-A"}
+    assert [str(p) for p in ws.periods] == ["2026-Q1", "2026-6T"]
+
+
+def test_a_cumulative_period_by_field(root):
+    ws = load_workspace(root)
+    six = cycle.field_counts(ws.fields, ws.figures, Period.parse("2026-6T"))
+    # flows add up; carried over is the first quarter's (0 for xây dựng, new in Q2); in progress the
+    # last quarter's (0 for chứng thực, absent from Q2)
+    assert _counts(six, ("P-A", "Hộ tịch")) == [190, 90, 0, 10, 230, 50, 0, 10, 0]
+    assert _counts(six, ("P-A", "Chứng thực")) == [200, 100, 0, 0, 250, 45, 0, 0, 0]
+    assert _counts(six, ("P-A", "Đất đai")) == [50, 50, 5, 15, 45, 30, 8, 30, 7]
+    assert _counts(six, ("P-A", "Xây dựng")) == [10, 5, 0, 0, 5, 5, 1, 4, 0]
+    # the fields add up to the unit's own six months, made from its quarters
+    unit = cycle.counts(ws.figures, Period.parse("2026-6T"))
+    assert [int(six[c].sum()) for c in COUNTS] == _counts(unit, "P-A") == [450, 245, 5, 25, 530, 130, 9, 44, 7]
+
+
+def test_a_unit_with_a_total_in_one_quarter_has_no_fields_over_the_six_months(tmp_path):
+    q1 = figures_csv("2026-Q1").replace("2026-Q1,P-A,Hộ tịch", "2026-Q1,P-A,").splitlines()
+    q1 = "\n".join(line for line in q1 if not line.startswith("2026-Q1,P-A,chứng") and "Đất đai" not in line)
+    root = write_workspace(tmp_path / "ws", CONFIG, UNITS, {"q1.csv": q1 + "\n", "q2.csv": figures_csv("2026-Q2")}, {})
+    ws = load_workspace(root)
+    assert cycle.field_counts(ws.fields, ws.figures, Period.parse("2026-6T")).empty
+    assert len(cycle.field_counts(ws.fields, ws.figures, Period.parse("2026-Q2"))) == 3
+
+
+def test_the_usual_fields_and_a_workspaces_own_order():
+    assert shipped()[:4] == ("Hộ tịch", "Chứng thực", "Đất đai", "Xây dựng")
+    index = FieldIndex(["Đất đai", "Văn phòng đăng ký đất đai"])
+    assert index.find("LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI") == ("Lao động – Thương binh và Xã hội", None)
+    assert index.find("Hoà giải ở cơ sở") == ("Hòa giải ở cơ sở", None)  # tone-mark placement
+    assert index.find("Hộ tich") == ("Hộ tich", "Hộ tịch")  # unknown: kept as written, the closest named
+    names = ["Hộ tịch", "Hộ tich", "Văn phòng đăng ký đất đai", "Đất đai"]
+    assert sorted(names, key=index.order) == ["Đất đai", "Văn phòng đăng ký đất đai", "Hộ tịch", "Hộ tich"]
+
+
+def test_an_unknown_field_is_kept_with_one_warning_naming_the_closest(root):
+    path = root / "figures" / "mot-cua-2026-q2.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("Xây dựng", "Xây dưng"), encoding="utf-8")
+    ws = load_workspace(root)
+    assert [str(p) for p in ws.warnings] == [
+        "figures/mot-cua-2026-q2.csv, dòng 6, cột linh_vuc: lĩnh vực không có trong danh sách lĩnh vực thường dùng "
+        "(reportgen/linh-vuc.txt) hay [linh_vuc] thu_tu của reportgen.toml: giữ nguyên như đã ghi; gần nhất: "
+        "'Xây dựng' (giá trị: 'Xây dưng')"]
+    assert "Xây dưng" in set(ws.fields["linh_vuc"])
+
+
+BAD = (
+    "2026-Q2,,Hộ tịch,1,0,0,0,1,0,0,0,0\n"                      # row 7: a field row without a unit
+    "2026-Q2,P-A,,255,125,0,47,250,50,6,114,7\n"                   # row 8: a total beside the fields
+    "2026-Q2,P-A,Hộ  TỊCH,1,0,0,0,1,0,0,0,0\n"                    # row 9: hộ tịch again
+    f"2026-Q2,P-A,{'Lĩnh vực rất dài ' * 7},1,0,0,0,1,0,0,0,0\n"  # row 10: over 100 characters
+    "2026-Q2,P-A,Hộ\x07tịch,1,0,0,0,1,0,0,0,0\n"                  # row 11: a control character
+)
+
+
+def test_bad_input_by_field_each_at_its_row_and_nothing_written(cli, root, tmp_path):
+    (root / "figures" / "mot-cua-2026-q2.csv").write_text(figures_csv("2026-Q2", BAD), encoding="utf-8")
+    out = tmp_path / "out"
+    result = cli("build", "--workspace", root, "--out", out)
+    assert result.exit_code == 2
+    assert not out.exists()
+    lines = [line.strip().removeprefix("LỖI: ") for line in result.output.splitlines()]
+    assert lines[-1] == "Dữ liệu không hợp lệ: 5 lỗi. Không có tệp nào được ghi."
+    label = "figures/mot-cua-2026-q2.csv"
+    expected = [
+        f"{label}, dòng 7, cột ma_don_vi: dòng lĩnh vực 'Hộ tịch' thiếu mã đơn vị: cần mã đơn vị (cột ma_don_vi) "
+        "có lĩnh vực này (giá trị: '')",
+        f"{label}, dòng 9, cột linh_vuc: lĩnh vực 'Hộ tịch' của đơn vị P-A kỳ 2026-Q2 trùng với {label}, dòng 4: "
+        "mỗi lĩnh vực chỉ ghi một dòng trong một kỳ (giá trị: 'Hộ tịch')",
+        f"{label}, dòng 8, cột ky, ma_don_vi, linh_vuc: dòng tổng của đơn vị P-A kỳ 2026-Q2 ghi cùng các dòng theo "
+        f"lĩnh vực ({label}, dòng 4: 'Hộ tịch'): trong một kỳ, một đơn vị ghi hoặc một dòng tổng (linh_vuc để "
+        "trống), hoặc các dòng theo lĩnh vực (số liệu của đơn vị là tổng các lĩnh vực) (giá trị: '2026-Q2, P-A, ')",
+        f"{label}, dòng 10, cột linh_vuc: tên lĩnh vực quá dài: 118 ký tự, tối đa 100 (limits.name_chars)",
+        f"{label}, dòng 11, cột linh_vuc: ký tự điều khiển U+0007 ở vị trí 3 không được phép trong văn bản "
+        "(giá trị: 'Hộ\\x07tịch')",
+    ]
+    for line in expected:
+        assert any(shown.startswith(line) for shown in lines), (line, result.output)
+    assert not any("CẢNH BÁO" in line for line in lines)  # no warning of an unknown field for the rows in error
+
+
+def test_a_score_is_the_units_never_a_fields(cli, root):
+    path = root / "figures" / "mot-cua-2026-q1.csv"
+    text = path.read_text(encoding="utf-8").splitlines()
+    text = [text[0] + ",chi_so_766"] + [line + (",87,5" if ",Đất đai," in line else ",") for line in text[1:]]
+    path.write_text("\n".join(text).replace(",87,5", ',"87,5"') + "\n", encoding="utf-8")
+    result = cli("validate", "--workspace", root)
+    assert result.exit_code == 2
+    assert ("figures/mot-cua-2026-q1.csv, dòng 6, cột chi_so_766: chi_so_766 là điểm của cả đơn vị, không ghi theo "
+            "lĩnh vực: để trống ở dòng lĩnh vực (hoặc ghi số liệu của đơn vị thành một dòng tổng) (giá trị: '87.5')"
+            in result.output)
