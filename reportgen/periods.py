@@ -140,6 +140,16 @@ class Period:
             return Period(self.year + 1, 1, 2)
         return Period(self.year + 1, 1, 4)
 
+    @classmethod
+    def of_window(cls, start: dt.date, end: dt.date, end_day: int = 14) -> "Period | None":
+        """The period a window "từ ngày ``start`` đến ngày ``end``" reports on: the one whose window
+        ends on ``end`` and starts on or before ``start``, the latest starting (15/3–14/6 is Q2,
+        15/12–14/6 six months; a unit founded inside the window starts on its founding day, see
+        :meth:`window`); None when no period's window ends on ``end``."""
+        found = [p for p in (cls(end.year, *quarters) for quarters in PARTS.values())
+                 if p.window(end_day)[1] == end and p.window(end_day)[0] <= start]
+        return max(found, key=lambda p: p.window(end_day)[0]) if found else None
+
     # --- its window (Decree 09/2019/NĐ-CP, art. 12) ----------------------------------------
     def window(self, end_day: int = 14, founded: dt.date | None = None) -> tuple[dt.date, dt.date]:
         """First and last day of the figures: from the first quarter's start to the last one's end.

@@ -194,7 +194,7 @@ def _read_workbook(data: bytes, label: str, units: pd.DataFrame, config: Config)
     """An office's summary workbook (title rows, merged header, unit names), from its bytes."""
     try:
         table, problems = read_figures_workbook(io.BytesIO(data), label, units, config.sources, config.labels.columns,
-                                                config.limits)
+                                                config.limits, config.cutoff.ngay_chot)
     except UnreadableFile as exc:
         return None, [Problem(label, str(exc))]
     return table, problems + ([Problem(label, n, severity="warning") for n in table.notes] if table else [])

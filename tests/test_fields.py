@@ -168,3 +168,125 @@ def test_a_score_is_the_units_never_a_fields(cli, root):
     assert ("figures/mot-cua-2026-q1.csv, dòng 6, cột chi_so_766: chi_so_766 là điểm của cả đơn vị, không ghi theo "
             "lĩnh vực: để trống ở dòng lĩnh vực (hoặc ghi số liệu của đơn vị thành một dòng tổng) (giá trị: '87.5')"
             in result.output)
+
+
+# --- the by-field export, as one-stop software writes it ---------------------------------------------
+
+EXPORT_HEADER = [["STT", "Lĩnh vực", "Số hồ sơ nhận giải quyết", None, None, None, None, "Số hồ sơ đã giải quyết",
+                  None, None, None, "Số hồ sơ đang giải quyết", None, None],
+                 [None, None, "Tổng số", "Trực tuyến", "Trực tiếp", "Bưu chính", "Kỳ trước chuyển qua", "Tổng số",
+                  "Trước hạn", "Đúng hạn", "Quá hạn", "Tổng số", "Trong hạn", "Quá hạn"]]
+
+
+def _export_row(stt, name, counts: str) -> list:
+    tt, tr, bc, kt, th, dh, qh, dt, dq = (int(x) for x in counts.split(","))
+    return [stt, name, tt + tr + bc + kt, tt, tr, bc, kt, th + dh + qh, th, dh, qh, dt + dq, dt, dq]
+
+
+def _sum(rows: list[list]) -> list:
+    return [sum(r[i] for r in rows) for i in range(2, 14)]
+
+
+def export(path: Path, title: list[str], fields: dict[str, list[tuple[str, str]]], total_fix=None) -> Path:
+    """A by-field export: title rows, a two-row merged header, (1)…(14), level group rows with their
+    fields and sub-totals, the grand total and the footer."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for line in title:
+        sheet.append([line])
+    sheet.append([])
+    for line in EXPORT_HEADER:
+        sheet.append(line)
+    top = sheet.max_row - 1
+    for col in (1, 2):
+        sheet.merge_cells(start_row=top, start_column=col, end_row=top + 1, end_column=col)
+    for start, end in ((3, 7), (8, 11), (12, 14)):
+        sheet.merge_cells(start_row=top, start_column=start, end_row=top, end_column=end)
+    sheet.append([f"({i})" for i in range(1, 15)])
+    everything = []
+    for number, (level, rows) in enumerate(fields.items()):
+        sheet.append(["I" * (number + 1), level])
+        made = [_export_row(i, name, counts) for i, (name, counts) in enumerate(rows, start=1)]
+        for row in made:
+            sheet.append(row)
+        sheet.append([None, f"Cộng {level.lower()}", *_sum(made)])
+        everything += made
+    total = _sum(everything)
+    if total_fix:
+        total[total_fix[0]] += total_fix[1]
+    sheet.append([None, "Tổng cộng", *total])
+    sheet.append([])
+    sheet.append([None, None, None, None, None, None, None, None, None, None, "Mẫu, ngày 15 tháng 3 năm 2026"])
+    sheet.append([None, "NGƯỜI LẬP BIỂU", None, None, None, None, None, None, None, None, "THỦ TRƯỞNG ĐƠN VỊ"])
+    sheet.append([None, "Nguyễn Văn Lập", None, None, None, None, None, None, None, None, "Trần Văn Bình"])
+    book.save(path)
+    return path
+
+
+TITLE = ["ỦY BAN NHÂN DÂN TỈNH MẪU", "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG PHƯỜNG MỘT",
+         "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT TTHC TẠI CƠ QUAN, ĐƠN VỊ TRỰC TIẾP GIẢI QUYẾT TTHC",
+         "(Từ ngày 15/12/2025 đến ngày 14/03/2026)"]
+LEVELS_Q1 = {"Cấp xã": [("Hộ tịch", FIELD_ROWS["2026-Q1"][0][2]), ("Chứng thực", FIELD_ROWS["2026-Q1"][1][2])],
+             "Cấp tỉnh": [("Đất đai", FIELD_ROWS["2026-Q1"][2][2])]}
+
+
+def _without_fields(root: Path, period: str = "2026-Q1") -> None:
+    """The CSV of ``period`` without P-A's field rows (the export gives them)."""
+    path = root / "figures" / f"mot-cua-{period.lower()}.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join(line for line in lines if f"{period},P-A," not in line) + "\n", encoding="utf-8")
+
+
+def test_the_by_field_export_read_as_it_is(root):
+    _without_fields(root)
+    export(root / "figures" / "phuong-mot.xlsx", TITLE, LEVELS_Q1)
+    ws = load_workspace(root)
+    assert ws.warnings == []
+    fields = ws.fields[ws.fields["ky"] == "2026-Q1"]
+    assert list(fields["linh_vuc"]) == ["Hộ tịch", "Chứng thực", "Đất đai"]
+    assert list(fields["_row"]) == [10, 11, 14]  # under the group rows; sub-totals, total and footer skipped
+    assert set(fields["ma_don_vi"]) == {"P-A"}  # the ward the title names (below the province it also names)
+    q1 = ws.figures[ws.figures["ky"] == "2026-Q1"].set_index("ma_don_vi")
+    assert _counts(q1, "P-A") == [320, 180, 5, 25, 390, 85, 3, 45, 7]
+    # the window is the six months' when it starts in December and ends in June
+    export(root / "figures" / "phuong-mot.xlsx", [*TITLE[:3], "Từ ngày 15/12/2025 đến ngày 14/6/2026"], LEVELS_Q1)
+    ws = load_workspace(root)
+    assert set(ws.fields["ky"]) == {"2026-6T", "2026-Q2"}
+
+
+def test_a_total_of_the_export_that_does_not_add_up_is_a_warning_at_its_cell(root):
+    _without_fields(root)
+    export(root / "figures" / "phuong-mot.xlsx", TITLE, LEVELS_Q1, total_fix=(1, 10))
+    ws = load_workspace(root)
+    assert [str(p) for p in ws.warnings] == [
+        "figures/phuong-mot.xlsx, ô D16: dòng tổng 'Tổng cộng', cột 'Số hồ sơ nhận giải quyết / Trực tuyến': "
+        "ghi 330, cộng các dòng đơn vị được 320"]
+
+
+def test_a_by_field_export_whose_unit_cannot_be_told(cli, root, tmp_path):
+    _without_fields(root)
+    export(root / "figures" / "bieu.xlsx", TITLE[2:], LEVELS_Q1)
+    result = cli("build", "--workspace", root, "--out", tmp_path / "out")
+    assert result.exit_code == 2
+    assert not (tmp_path / "out").exists()
+    assert ("LỖI: figures/bieu.xlsx: không xác định được biểu theo lĩnh vực này là của đơn vị nào: tiêu đề (dòng 1–3) "
+            "không ghi tên đơn vị nào của units.csv; ghi tên đơn vị vào tiêu đề (ví dụ \"Đơn vị: Phường Long Xuyên\") "
+            "hoặc khai báo mã đơn vị trong reportgen.toml: [sources.don_vi] \"bieu.xlsx\" = \"MÃ-ĐƠN-VỊ\"") in result.output
+    # [sources.don_vi] tells it
+    config = root / "reportgen.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        '[periods]', '[sources.don_vi]\n"bieu.xlsx" = "P-A"\n\n[periods]'), encoding="utf-8")
+    assert set(load_workspace(root).fields["ma_don_vi"]) == {"P-A"}
+
+
+def test_a_window_that_is_no_period(cli, root):
+    _without_fields(root)
+    export(root / "figures" / "phuong-mot.xlsx", [*TITLE[:3], "Từ ngày 01/01/2026 đến ngày 31/03/2026"], LEVELS_Q1)
+    result = cli("validate", "--workspace", root)
+    assert result.exit_code == 2
+    assert ("LỖI: figures/phuong-mot.xlsx, ô A4: khoảng thời gian ở tiêu đề (01/01/2026 – 31/03/2026) không phải kỳ "
+            "báo cáo nào: cần từ ngày 15 của tháng trước quý đến ngày 14 của tháng cuối quý, 6 tháng, 9 tháng hoặc năm "
+            "([cutoff] ngay_chot của reportgen.toml), hoặc từ ngày thành lập của đơn vị (units.csv cột ngay_thanh_lap) "
+            "(giá trị: 'Từ ngày 01/01/2026 đến ngày 31/03/2026')") in result.output

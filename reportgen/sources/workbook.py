@@ -15,6 +15,7 @@ where the tone mark sits ("Hoà" = "Hòa", "thuý" = "thúy"); the text itself i
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 import unicodedata
@@ -73,6 +74,9 @@ SPECIAL = {
     "ma_don_vi": {"ma don vi", "ma", "ma dv"},
     "ten_don_vi": {"don vi", "ten don vi", "ten", "co quan don vi", "don vi bao cao"},
     "ky": {"ky", "ky bao cao"},
+    # the by-field export (bao-cao-2026.md §5): a row per field of procedure, the unit in the title
+    "linh_vuc": {"linh vuc", "ten linh vuc", "linh vuc thu tuc hanh chinh", "linh vuc tthc", "linh vuc giai quyet",
+                 "linh vuc cong viec giai quyet theo cap", "linh vuc cong viec giai quyet"},
 }
 TOTAL = ("tong so", "tong")  # a group's "Tổng số"
 
@@ -116,7 +120,7 @@ def classify(group_text: str | None, text: str) -> str | None:
     ``in_progress_total``; ``bo_qua`` for computed columns (``Tỷ lệ ...``) and notes.
     """
     raw = text.strip()
-    if group_text is None and raw in KEYS + ("ky", "ma_don_vi", "ten_don_vi"):
+    if group_text is None and raw in KEYS + ("ky", "ma_don_vi", "ten_don_vi", "linh_vuc"):
         return raw  # reportgen's own column names
     whole = plain(f"{group_text} / {text}" if group_text else text)
     sub = plain(text)
@@ -163,6 +167,23 @@ MONTHS_RE = re.compile(r"\b(6|9) thang dau nam (\d{4})\b")  # "6 tháng đầu n
 YEAR_RE = re.compile(r"(?<![0-9] )(?<!cuoi )\bnam (\d{4})\b")
 
 
+WINDOW_RE = re.compile(r"\btu ngay (\d{1,2}) (?:/ )?(\d{1,2}) (?:/ )?(\d{4}) (?:den|toi) ngay "
+                       r"(\d{1,2}) (?:/ )?(\d{1,2}) (?:/ )?(\d{4})\b")
+
+
+def window_in_text(text: str) -> tuple[dt.date, dt.date] | None:
+    """``Từ ngày 15/12/2025 đến ngày 14/3/2026`` (or ``15-12-2025``, ``15.12.2025``): the two days;
+    None when the text states no window, or a day that does not exist."""
+    match = WINDOW_RE.search(plain(text))
+    if not match:
+        return None
+    day = [int(x) for x in match.groups()]
+    try:
+        return dt.date(day[2], day[1], day[0]), dt.date(day[5], day[4], day[3])
+    except ValueError:
+        return None
+
+
 def period_in_text(text: str) -> Period | None:
     """``Quý I năm 2022``, ``QUÝ I/2022``, ``quý 1 năm 2022``, ``6 tháng đầu năm 2026``, ``9 tháng
     đầu năm 2026``, ``năm 2026`` (a title of the year report, not a date's year), or a spelling such as ``2022-Q1``, ``2026-6T``, ``2026``; None if none."""
@@ -205,15 +226,31 @@ class UnitIndex:
     names: dict[str, str]  # code -> name
     by_key: dict[str, list[str]] = field(default_factory=dict)
     by_short: dict[str, list[str]] = field(default_factory=dict)
+    parents: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, units: pd.DataFrame) -> "UnitIndex":
         names = dict(zip(units["ma_don_vi"], units["ten_don_vi"]))
         index = cls(set(names), names)
+        index.parents = dict(zip(units["ma_don_vi"], units["ma_cap_tren"])) if "ma_cap_tren" in units else {}
         for code, name in names.items():
             index.by_key.setdefault(name_key(name), []).append(code)
             index.by_short.setdefault(_without_level(name_key(name)), []).append(code)
         return index
+
+    def named_in(self, text: str) -> list[str]:
+        """The units a title cell names with their level word, whole or at its end ("Đơn vị: Phường
+        Long Xuyên", "UBND TỈNH AN GIANG", "Trung tâm Phục vụ hành chính công phường Long Xuyên")."""
+        key = name_key(re.sub(r"[():.\"']", " ", text))
+        return [code for name, codes in self.by_key.items() if len(codes) == 1
+                and (key == name or key.endswith(" " + name)) for code in codes]
+
+    def depth(self, code: str) -> int:
+        """How many units lie above ``code`` (units.csv ma_cap_tren)."""
+        depth, seen = 0, {code}
+        while (code := self.parents.get(code)) and code not in seen:
+            depth, seen = depth + 1, seen | {code}
+        return depth
 
     def find(self, text: str) -> tuple[str | None, str | None]:
         """(code, None) or (None, the reason with the closest names)."""
@@ -286,12 +323,17 @@ LABEL_GROUPS = {c.key: c.group for c in registry.COLUMNS if c.group}
 
 def read_figures_workbook(path: Path | BinaryIO, label: str, units: pd.DataFrame, sources: Sources,
                           labels: dict[str, str] | None = None,
-                          limits: Limits | None = None) -> tuple[Table | None, list[Problem]]:
+                          limits: Limits | None = None, end_day: int = 14) -> tuple[Table | None, list[Problem]]:
     """The office's workbook as a Table of reportgen's figure columns, and its problems.
 
     ``labels`` are the workspace's column labels (``[labels.columns]``), which the written
     ``bao-cao.xlsx`` uses under the standard group headings; ``limits`` the plausible years
-    of a period its title states (a title of an implausible year is one error, at its cell).
+    of a period its title states (a title of an implausible year is one error, at its cell);
+    ``end_day``: ``[cutoff] ngay_chot``, which a title's window "Từ ngày … đến ngày …" is read by.
+
+    A table by field of procedure (a "Lĩnh vực" column, no unit column: the one-stop software's
+    export for one unit) gives rows with ``linh_vuc``; its unit is named in the title rows or by
+    ``[sources.don_vi]``.
     """
     from openpyxl import load_workbook
 
@@ -306,8 +348,12 @@ def read_figures_workbook(path: Path | BinaryIO, label: str, units: pd.DataFrame
     name = sheet_name or values.sheetnames[0]
     own = {plain(f"{GROUP_HEADINGS[LABEL_GROUPS[f]]} / {text}"): f for f, text in (labels or {}).items()
            if f in LABEL_GROUPS}
-    return _Reader(path, label, _Sheet(values[name], formulas[name]), UnitIndex.of(units), sources, own,
-                   limits or Limits()).read()
+    reader = _Reader(path, label, _Sheet(values[name], formulas[name]), UnitIndex.of(units), sources, own,
+                     limits or Limits())
+    reader.end_day = end_day
+    reader.founded = {code: day for code, day in zip(units["ma_don_vi"], units.get("ngay_thanh_lap", []))
+                      if isinstance(day, dt.date)}
+    return reader.read()
 
 
 def is_plain_table(path: Path | BinaryIO, sheet: str | None) -> bool:
@@ -321,7 +367,7 @@ def is_plain_table(path: Path | BinaryIO, sheet: str | None) -> bool:
     try:
         ws = book[sheet] if sheet in book.sheetnames else book.worksheets[0]
         first = next(ws.iter_rows(max_row=1, values_only=True), ())
-        return any(isinstance(v, str) and v.strip() in ("ky", "ma_don_vi") + KEYS for v in first)
+        return any(isinstance(v, str) and v.strip() in ("ky", "ma_don_vi", "linh_vuc") + KEYS for v in first)
     finally:
         book.close()
 
@@ -332,6 +378,8 @@ class _Reader:
         self.path, self.label, self.sheet, self.units, self.sources = path, label, sheet, units, sources
         self.limits = limits
         self.bad_period = False  # the title states a period of an implausible year (reported)
+        self.end_day, self.founded = 14, {}
+        self.unit: str | None = None  # a by-field table's unit (title or [sources.don_vi])
         self.problems: list[Problem] = []
         self.notes: set[str] = set()
         self.mapped = {**own, **{plain(k): v for k, v in sources.columns.items()}}
@@ -344,20 +392,26 @@ class _Reader:
     def read(self) -> tuple[Table | None, list[Problem]]:
         header = self.find_header()
         if header is None:
-            self.problem("không tìm thấy dòng tiêu đề của biểu: cần một cột \"Đơn vị\" (hoặc \"Mã đơn vị\") "
-                         f"trong {HEADER_SCAN} dòng đầu")
+            self.problem("không tìm thấy dòng tiêu đề của biểu: cần một cột \"Đơn vị\" (hoặc \"Mã đơn vị\"), hoặc "
+                         f"\"Lĩnh vực\" ở biểu theo lĩnh vực, trong {HEADER_SCAN} dòng đầu")
             return None, self.problems
         first, last = header
         columns = self.columns(first, last)
         if columns is None:
             return None, self.problems
+        by_field = self.by_field(columns)
+        if by_field:
+            self.unit = self.title_unit(first)
+            if self.unit is None:
+                return None, self.problems
         period = self.period(first, columns)
         if period is None and (self.bad_period or not any(c.field == "ky" for c in columns)):
             return None, self.problems
         rows = self.rows(last + 1, columns, period)  # rows with errors are left out, as in a CSV
         letters = {c.field: get_column_letter(c.index) for c in columns}
-        letters.setdefault("ma_don_vi", letters.get("ten_don_vi"))
-        table = Table(Path(self.label), ["ky", "ma_don_vi", *(k for k in KEYS if any(c.field == k for c in columns))],
+        letters.setdefault("ma_don_vi", letters.get("ten_don_vi") or letters.get("linh_vuc"))
+        table = Table(Path(self.label), ["ky", "ma_don_vi", *(["linh_vuc"] if by_field else []),
+                                         *(k for k in KEYS if any(c.field == k for c in columns))],
                       rows,
                       sorted(n for e in self.notes for n in _legacy_note(e)),
                       cells={k: v for k, v in letters.items() if v})
@@ -368,7 +422,7 @@ class _Reader:
         for row in range(1, min(self.sheet.max_row, HEADER_SCAN) + 1):
             texts = [self.sheet.text(row, col) for col in range(1, self.sheet.max_col + 1)]
             unit = next((col for col, t in enumerate(texts, start=1)
-                         if t and self.field_of(None, t) in ("ten_don_vi", "ma_don_vi")), None)
+                         if t and self.field_of(None, t) in ("ten_don_vi", "ma_don_vi", "linh_vuc")), None)
             if unit:
                 return row, row + 1 if self.two_rows(row, unit) else row
         return None
@@ -426,8 +480,8 @@ class _Reader:
             seen[name] = get_column_letter(col)
             columns.append(Column(col, name, heading))
         fields = {c.field for c in columns}
-        if "ten_don_vi" not in fields and "ma_don_vi" not in fields:
-            self.problem("thiếu cột Đơn vị (tên hoặc mã đơn vị)", first)
+        if "ten_don_vi" not in fields and "ma_don_vi" not in fields and "linh_vuc" not in fields:
+            self.problem("thiếu cột Đơn vị (tên hoặc mã đơn vị) hoặc cột Lĩnh vực", first)
             ok = False
         for share, heading, row, col in shares:
             needed = [k for k in registry.SHARES[share].numerator if k not in fields]
@@ -443,12 +497,54 @@ class _Reader:
                 ok = False
         return columns if ok else None
 
+    # a table by field of procedure ----------------------------------------------------
+    def by_field(self, columns: list[Column]) -> bool:
+        """A "Lĩnh vực" column and no unit column: one unit's table by field."""
+        fields = {c.field for c in columns}
+        return "linh_vuc" in fields and not fields & {"ten_don_vi", "ma_don_vi"}
+
+    def title_unit(self, first: int) -> str | None:
+        """The unit of a by-field table: ``[sources.don_vi]`` for this file, or the one unit the title
+        rows name (the lowest level when they name a unit and the one above it); None: reported."""
+        name = Path(self.label).name
+        configured = self.sources.don_vi.get(self.label) or self.sources.don_vi.get(name)
+        setting = f'[sources.don_vi] "{name}"'
+        if configured is not None and configured not in self.units.codes:
+            self.problem(f"{setting} = {configured!r} của reportgen.toml: mã đơn vị không có trong units.csv")
+            return None
+        named: dict[str, tuple[int, int]] = {}
+        for row in range(1, first):
+            for col in range(1, self.sheet.max_col + 1):
+                if self.sheet.raw(row, col) is not None:
+                    for code in self.units.named_in(self.sheet.text(row, col)):
+                        named.setdefault(code, (row, col))
+        lowest = [c for c in named if self.units.depth(c) == max(map(self.units.depth, named))] if named else []
+        where = "; ".join(f"ô {get_column_letter(col)}{row}: {self.units.names[code]}"
+                          for code, (row, col) in named.items())
+        if configured is not None:
+            if len(lowest) == 1 and lowest[0] != configured:
+                self.problem(f"tiêu đề ghi đơn vị {self.units.names[lowest[0]]} ({where}) nhưng {setting} = "
+                             f"{configured!r}: sửa một trong hai")
+                return None
+            return configured
+        if len(lowest) == 1:
+            return lowest[0]
+        why = (f"tiêu đề ghi nhiều đơn vị ({where})" if lowest else
+               f"tiêu đề (dòng 1–{first - 1}) không ghi tên đơn vị nào của units.csv")
+        self.problem(f"không xác định được biểu theo lĩnh vực này là của đơn vị nào: {why}; ghi tên đơn vị vào tiêu "
+                     f"đề (ví dụ \"Đơn vị: Phường Long Xuyên\") hoặc khai báo mã đơn vị trong reportgen.toml: "
+                     f"{setting} = \"MÃ-ĐƠN-VỊ\"")
+        return None
+
     # period ---------------------------------------------------------------------------
     def period(self, first: int, columns: list[Column]) -> Period | None:
         titles = {}
         for row in range(1, first):
             for col in range(1, self.sheet.max_col + 1):
-                found = period_in_text(self.sheet.text(row, col)) if self.sheet.raw(row, col) is not None else None
+                if self.sheet.raw(row, col) is None:
+                    continue
+                text = self.sheet.text(row, col)
+                found = period_in_text(text) or self.window_period(text, row, col)
                 if found:
                     titles.setdefault(found, (row, col))
         config = self.sources.ky
@@ -473,10 +569,28 @@ class _Reader:
                          "(ví dụ \"Quý I năm 2022\"), hoặc ky trong [sources] của reportgen.toml")
         return period
 
+    def window_period(self, text: str, row: int, col: int) -> Period | None:
+        """The period of a title's window "Từ ngày … đến ngày …" (``[cutoff] ngay_chot``); an error
+        when no period's window is that one."""
+        window = window_in_text(text)
+        if window is None:
+            return None
+        start, end = window
+        period = Period.of_window(start, end, self.end_day)
+        if period is not None and (start == period.window(self.end_day)[0]
+                                   or (self.unit is not None and self.founded.get(self.unit) == start)):
+            return period
+        self.problem(f"khoảng thời gian ở tiêu đề ({start:%d/%m/%Y} – {end:%d/%m/%Y}) không phải kỳ báo cáo nào: "
+                     f"cần từ ngày {self.end_day + 1} của tháng trước quý đến ngày {self.end_day} của tháng cuối quý, "
+                     "6 tháng, 9 tháng hoặc năm ([cutoff] ngay_chot của reportgen.toml), hoặc từ ngày thành lập của "
+                     "đơn vị (units.csv cột ngay_thanh_lap)", row, col, value=text)
+        self.bad_period = True
+        return None
+
     # rows -----------------------------------------------------------------------------
     def rows(self, start: int, columns: list[Column], period: Period | None):
         by_field = {c.field: c for c in columns}
-        name_col = by_field.get("ten_don_vi") or by_field.get("ma_don_vi")
+        name_col = by_field.get("ten_don_vi") or by_field.get("ma_don_vi") or by_field.get("linh_vuc")
         records, segment, everything = [], [], []
         last_total = self.last_total(start, name_col, by_field.get("stt"))
         for row in range(start, self.sheet.max_row + 1):
@@ -491,7 +605,7 @@ class _Reader:
             if cells.get("ma_don_vi") is None and cells.get("ten_don_vi") is None \
                     and all(v in (None, "") for v in cells.values()):
                 continue
-            name = (cells.get("ten_don_vi") or cells.get("ma_don_vi") or "").strip()
+            name = (cells.get("ten_don_vi") or cells.get("ma_don_vi") or cells.get("linh_vuc") or "").strip()
             stt = (cells.get("stt") or "").strip()
             counts = {f: cells[f] for f in by_field if f in KEYS or f in PARTS}
             has_counts = any(v not in (None, "") for v in counts.values())
@@ -506,7 +620,14 @@ class _Reader:
             if kind == "group":
                 segment = []
                 continue
-            code = cells.get("ma_don_vi") or None
+            code = cells.get("ma_don_vi") or self.unit
+            if self.unit is not None and not name:
+                if has_counts:
+                    self.problem("dòng có số liệu nhưng ô lĩnh vực trống: cần tên lĩnh vực (hoặc \"Cộng\" ở dòng tổng)",
+                                 row, name_col.index, value="")
+                    segment.append(None)
+                    everything.append(None)
+                continue
             if "ten_don_vi" in by_field and (code is None or code not in self.units.codes):
                 code, reason = self.units.find(name)
                 if code is None:
@@ -521,7 +642,8 @@ class _Reader:
                 segment.append(None)
                 everything.append(None)
                 continue
-            records.append((row, {"ky": ky, "ma_don_vi": code, **figures}))
+            field = {"linh_vuc": name} if self.unit is not None else {}
+            records.append((row, {"ky": ky, "ma_don_vi": code, **field, **figures}))
             self.check_parts(row, counts, by_field)
             segment.append(counts)
             everything.append(counts)
@@ -625,9 +747,10 @@ def _sum(values: list[int | None]) -> int | None:
 def _row_kind(name: str, stt: str) -> str | None:
     """``total`` for Cộng / Tổng cộng rows, ``group`` for I. Cấp huyện / Cấp xã rows."""
     key = plain(name)
-    if re.match(r"^(tong cong|cong|tong so|tong)\b", key):
-        return "total"
-    if re.fullmatch(r"(?:[ivx]+ )?cap (tinh|huyen|xa)", key) or (re.fullmatch(r"[IVX]+\.?", stt) and key):
+    if re.match(r"^(tong cong|cong|tong so|tong)\b", key) and not re.match(r"^công\b", name.strip().lower()):
+        return "total"  # "Cộng", "Tổng cộng"; never "Công thương", "Công chức, viên chức" (fields of procedure)
+    if re.fullmatch(r"(?:[ivx]+ |[a-e] )?(?:thu tuc hanh chinh |thu tuc |tthc |linh vuc )?cap (tinh|huyen|xa)"
+                    r"(?: giai quyet)?", key) or (re.fullmatch(r"[IVX]+\.?", stt) and key):
         return "group"
     return None
 
