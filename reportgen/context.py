@@ -16,7 +16,7 @@ import pandas as pd
 
 from reportgen import indicators as ind
 from reportgen.columns import BY_KEY, COUNT, KEYS, OPTIONAL, appendix_groups
-from reportgen.context_types import Common, Doc, Figures, OwnText, Unit
+from reportgen.context_types import Common, Doc, FieldTable, Figures, OwnText, Unit
 from reportgen.errors import InvalidInput, Problem
 from reportgen.periods import Period
 from reportgen.schema import SECTION_KEYS, Signer
@@ -154,6 +154,8 @@ def figures_context(ws: Workspace, unit: str, period: Period) -> Figures:
                                             ws.config.cutoff.ngay_chot)
         levels.append(level_ctx)
     start, end = current.window(ws.config.cutoff.ngay_chot, ws.founded.get(unit))
+    total = _numbers(ind.derive(ind.typed(ind.add_up(totals[[k for k in KEYS if k in totals.columns]])
+                                          .to_frame().T)).iloc[0])
     return {
         "period": current,
         "next_period": current.next(),
@@ -164,10 +166,60 @@ def figures_context(ws: Workspace, unit: str, period: Period) -> Figures:
         "level": {lv["key"]: lv for lv in levels},
         "missing_levels": missing,
         "all_targets_met": _all_targets_met(levels),
-        "total": _numbers(ind.derive(ind.typed(ind.add_up(totals[[k for k in KEYS if k in totals.columns]])
-                                               .to_frame().T)).iloc[0]),
+        "total": total,
         **_present(ws, [u for lv in levels for u in lv["units"]]),
+        "fields": fields_table(ws, period, levels, total),
     }
+
+
+FIELDS_NAMED = 3  # the report names the fields with the most late (overdue) files, up to this many
+
+
+def fields_table(ws: Workspace, period: Period, levels: list[dict], total: dict) -> FieldTable | None:
+    """The document's figures by field of procedure: the sum over its units that give fields, one
+    row per field in the fields' order (reportgen/fields.py), the units that give totals as one row
+    "not by field", and the document's total; None when none of its units gives fields."""
+    codes = [u["code"] for lv in levels for u in lv["units"]]
+    table = ind.field_counts(ws.fields, ws.figures, period)
+    given = set(table.index.get_level_values(0)) & set(codes) if not table.empty else set()
+    if not given:
+        return None
+    sums = ind.by_field(table, given)
+    order = sorted(sums.index, key=ws.field_index.order)
+    derived = ind.derive(ind.typed(sums.loc[order]))
+    rows = [{"name": name, "name_lower": field_words(name), **_numbers(derived.loc[name])} for name in order]
+    others = [c for c in codes if c not in given]
+    unclassified = None
+    if others:
+        counts = ind.period_counts(ws.figures, period)
+        unclassified = _numbers(ind.derive(ind.typed(ind.add_up(counts.loc[others]).to_frame().T)).iloc[0])
+    groups = appendix_groups(present_columns(rows), ws.config.labels.columns)
+    return {
+        "rows": rows,
+        "alone": len(codes) == 1,
+        "units": len(given),
+        "unclassified": unclassified,
+        "unclassified_units": [ws.units.at[c, "ten_don_vi"] for c in others],
+        "total": total,
+        "late": _most(rows, "qua_han"),
+        "overdue": _most(rows, "dang_qua_han"),
+        "without_delay": sum(1 for r in rows if not r["qua_han"] and not r["dang_qua_han"]),
+        "extra_groups": groups,
+        "extra_columns": [column for group in groups for column in group["columns"]],
+    }
+
+
+def _most(rows: list[dict], column: str) -> list[dict]:
+    """The fields with files in ``column``, the most first (the fields' order between equals)."""
+    late = [r for r in rows if r[column]]
+    return [_entry(r["name"], count=r[column]) | {"name_lower": r["name_lower"]}
+            for r in sorted(late, key=lambda r: -r[column])]
+
+
+def field_words(name: str) -> str:
+    """A field's name in running text: in lower case, an abbreviation kept ("Đất đai" -> "đất đai",
+    "Lao động – Thương binh và Xã hội" -> "lao động – thương binh và xã hội", "TTHC" stays)."""
+    return " ".join(w if len(w) > 1 and w.isupper() else w.lower() for w in name.split())
 
 
 def _present(ws: Workspace, rows: list[dict]) -> dict:

@@ -151,6 +151,27 @@ class Cutoff(TypedDict):
     end: dt.date
 
 
+class FieldFigures(Counts):
+    name: str                      # "Đất đai", as the fields' list writes it
+    name_lower: str                # "đất đai", for running text
+
+
+class FieldTable(TypedDict):
+    """The document's figures by field of procedure (context.fields_table)."""
+
+    rows: list[FieldFigures]       # one per field, summed over the units that give fields, in the fields' order
+    alone: bool                    # the document covers one unit: its appendix is this table
+    units: int                     # how many of its units give fields
+    unclassified: Counts | None    # the units that give totals only, together ("chưa phân theo lĩnh vực")
+    unclassified_units: list[str]  # their names
+    total: Counts                  # the document's total (fig.total)
+    late: list[NamedCount]         # fields with files resolved late, the most first
+    overdue: list[NamedCount]      # fields with files in progress past their deadline, the most first
+    without_delay: int             # how many fields have neither
+    extra_groups: list[ExtraGroup]   # the optional columns some field gives, as fig.extra_groups
+    extra_columns: list[ExtraColumn]
+
+
 class Figures(TypedDict):
     period: Period
     next_period: Period
@@ -165,6 +186,7 @@ class Figures(TypedDict):
     present: list[str]             # optional columns some unit of the document gives (reportgen.columns)
     extra_groups: list[ExtraGroup]   # their appendix (and workbook) columns, grouped under their headings
     extra_columns: list[ExtraColumn]  # the same columns, in order
+    fields: FieldTable | None      # by field of procedure, when a unit of the document gives fields
 
 
 class PrintedIssuer(TypedDict):

@@ -283,3 +283,38 @@ def below(rows: pd.DataFrame, column: str, target: float | None) -> list[str]:
 def with_late(rows: pd.DataFrame, column: str = "qua_han") -> dict[str, int]:
     """Units with late (or, with ``dang_qua_han``, overdue) files and their counts."""
     return {code: int(v) for code, v in rows[column].items() if v > 0}
+
+
+def field_counts(fields: pd.DataFrame, figures: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """Every unit's counts by field of procedure in ``period``, indexed by (unit, field)
+    (:func:`reportgen.cycle.field_counts`), made once per fields table and period as
+    :func:`period_counts` is."""
+    global _FIELDS
+    owner, tables = _FIELDS
+    if owner is not fields:
+        owner, tables = _FIELDS = (fields, {})
+    table = tables.get(period)
+    if table is None:
+        table = tables[period] = cycle.field_counts(fields, figures, period)
+    return table
+
+
+_FIELDS: tuple[pd.DataFrame | None, dict[Period, pd.DataFrame]] = (None, {})
+
+
+def by_field(table: pd.DataFrame, codes) -> pd.DataFrame:
+    """The counts of the units ``codes`` added up by field (one row per field, the fields in the
+    order they come): counts summed; an optional count only where every unit's row of that field
+    gives it (as :func:`add_up`); a score never. One grouping over the rows: linear."""
+    rows = table[table.index.get_level_values(0).isin(set(codes))]
+    counts = [k for k in rows.columns if k in BY_KEY and BY_KEY[k].role != SCORE]
+    grouped = rows[counts].groupby(level=1, sort=False)
+    sums = grouped.sum()
+    given, size = grouped.count(), grouped.size()
+    for key in counts:
+        if key not in COUNTS:
+            sums[key] = sums[key].where(given[key] == size)
+    for key in rows.columns:
+        if key not in counts:
+            sums[key] = float("nan")
+    return sums[list(rows.columns)]

@@ -231,7 +231,7 @@ def check_figures(tables: list[tuple[Table, str]], units: pd.DataFrame, limits: 
     problems += _duplicates(totals) + _field_duplicates(by_field, totals, fields)
     field_frame = _frame(by_field, with_field=True) if by_field else empty_fields()
     if by_field:
-        read = _frame(totals + _units_of(by_field))
+        read = _frame(_units_of(records))
     return read, field_frame, problems
 
 
@@ -311,21 +311,26 @@ def _field_duplicates(by_field: list[dict], totals: list[dict], fields: FieldInd
     return problems
 
 
-def _units_of(by_field: list[dict]) -> list[dict]:
-    """One record per (period, unit): the sum of its fields, at its first field's file and row. An
-    optional count is the sum only when every field gives it (else not given)."""
+def _units_of(records: list[dict]) -> list[dict]:
+    """The records with each unit's fields of a period as one record, in the place of its first field
+    (file and row too): their sum, an optional count only when every field gives it (else not given)."""
     units: dict[tuple[str, str], dict] = {}
-    for record in by_field:
+    out = []
+    for record in records:
+        if record.get(FIELD) is None:
+            out.append(record)
+            continue
         key = (record["ky"], record["ma_don_vi"])
         unit = units.get(key)
         if unit is None:
             units[key] = {k: v for k, v in record.items() if k != FIELD}
+            out.append(units[key])
             continue
         for column in COUNTS:
             unit[column] += record[column]
         for column in OPTIONAL:
             unit[column] = None if unit[column] is None or record[column] is None else unit[column] + record[column]
-    return list(units.values())
+    return out
 
 
 def _in_cell(problem: Problem, table: Table) -> Problem:

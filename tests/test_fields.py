@@ -70,7 +70,7 @@ def test_a_unit_by_field_and_a_unit_by_total_in_one_workspace(root):
     # the ward's row is the sum of its fields; the commune's and the province's rows are as given
     assert _counts(q1, "P-A") == [320, 180, 5, 25, 390, 85, 3, 45, 7]
     assert _counts(q1, "P-B") == [50, 50, 0, 0, 80, 15, 0, 5, 0]
-    assert list(q1.index) == ["P", "P-B", "P-A"]
+    assert list(q1.index) == ["P", "P-B", "P-A"]  # in the files' order, a unit by field where its first field is
     assert (q1.at["P-A", "_file"], int(q1.at["P-A", "_row"])) == ("figures/mot-cua-2026-q1.csv", 4)
     fields = ws.fields[ws.fields["ky"] == "2026-Q1"]
     # a field is written as the list writes it, whatever the case and spacing it was given in
@@ -290,3 +290,153 @@ def test_a_window_that_is_no_period(cli, root):
             "báo cáo nào: cần từ ngày 15 của tháng trước quý đến ngày 14 của tháng cuối quý, 6 tháng, 9 tháng hoặc năm "
             "([cutoff] ngay_chot của reportgen.toml), hoặc từ ngày thành lập của đơn vị (units.csv cột ngay_thanh_lap) "
             "(giá trị: 'Từ ngày 01/01/2026 đến ngày 31/03/2026')") in result.output
+
+
+# --- the outputs: the appendix by field, the province's second table, the text, the workbook ----------
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The three reports of 2026-Q1 (province, ward by field, commune by total), every format: one build."""
+    from click.testing import CliRunner
+
+    from reportgen.cli import main
+
+    base = tmp_path_factory.mktemp("fields")
+    root = write_workspace(base / "ws", CONFIG, UNITS, {f"mot-cua-{p.lower()}.csv": figures_csv(p) for p in FIELD_ROWS},
+                           {})
+    out = base / "out"
+    result = CliRunner().invoke(main, ["build", "--workspace", str(root), "--out", str(out), "--period", "2026-Q1",
+                                       "--kind", "bao-cao"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return root, out / "2026-Q1"
+
+
+def _pdf_lines(path: Path) -> list[str]:
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        return [line for page in pdf.pages for line in (page.extract_text() or "").splitlines()]
+
+
+def _docx_tables(path: Path) -> list[list[list[str]]]:
+    from docx import Document
+
+    return [[[cell.text for cell in row.cells] for row in table.rows] for table in Document(str(path)).tables]
+
+
+WARD_ROWS = [["1", "Hộ tịch", "160", "100", "50", "0", "10", "150", "120", "30", "0", "10", "10", "0", "100,00"],
+             ["2", "Chứng thực", "300", "200", "100", "0", "0", "295", "250", "45", "0", "5", "5", "0", "100,00"],
+             ["3", "Đất đai", "70", "20", "30", "5", "15", "33", "20", "10", "3", "37", "30", "7", "90,91"]]
+WARD_TOTAL = ["", "Tổng cộng", "530", "320", "180", "5", "25", "478", "390", "85", "3", "52", "45", "7", "99,37"]
+
+
+def test_a_unit_by_field_gets_an_appendix_of_its_fields(built):
+    _, out = built
+    lines = _pdf_lines(out / "P-A" / "bao-cao.pdf")
+    start = lines.index("TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH TẠI CƠ QUAN, ĐƠN VỊ TRỰC TIẾP GIẢI QUYẾT")
+    assert lines[start + 1:start + 3] == ["THỦ TỤC HÀNH CHÍNH THEO LĨNH VỰC", "(Từ ngày 15/12/2025 đến ngày 14/3/2026)"]
+    body = lines[lines.index("(1) (2) (3) (4) (5) (6) (7) (8) (9) (10) (11) (12) (13) (14) (15)", start) + 1:]
+    assert body[:4] == [" ".join(r) for r in WARD_ROWS] + [" ".join(WARD_TOTAL[1:])]
+    table = _docx_tables(out / "P-A" / "bao-cao.docx")[-1]
+    assert table[0][:2] == ["STT", "Lĩnh vực"]
+    assert table[3:] == WARD_ROWS + [WARD_TOTAL]
+
+
+def test_the_province_keeps_its_units_and_adds_a_table_by_field(built):
+    _, out = built
+    tables = _docx_tables(out / "P" / "bao-cao.docx")
+    units, fields = tables[-2], tables[-1]
+    assert [row[1] for row in units[3:]] == ["Cấp tỉnh", "Trung tâm Phục vụ hành chính công tỉnh", "Cấp xã",
+                                             "Phường Một", "Xã Hai", "Cộng cấp xã", "Tổng cộng"]
+    assert units[6][2:] == ["530", "320", "180", "5", "25", "478", "390", "85", "3", "52", "45", "7", "99,37"]
+    assert fields[3:] == WARD_ROWS + [
+        ["", "Chưa phân theo lĩnh vực", "630", "450", "150", "10", "20", "615", "530", "85", "0", "15", "15", "0",
+         "100,00"],
+        ["", "Tổng cộng", "1.160", "770", "330", "15", "45", "1.093", "920", "170", "3", "67", "60", "7", "99,73"]]
+    assert units[-1][2:] == fields[-1][2:]  # the province's total, by unit and by field
+    lines = _pdf_lines(out / "P" / "bao-cao.pdf")
+    assert "KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH THEO LĨNH VỰC TRÊN ĐỊA BÀN TỈNH MẪU" in lines
+    assert ("Chưa phân theo lĩnh vực: số liệu của Tỉnh Mẫu, Xã Hai, báo cáo tổng số, không theo lĩnh vực."
+            in " ".join(lines))
+    # a unit that gives totals only has the appendix it always had
+    assert [row[1] for row in _docx_tables(out / "P-B" / "bao-cao.docx")[-1][3:]] == ["Xã Hai"]
+
+
+def test_the_text_names_the_late_fields(built):
+    _, out = built
+    text = " ".join(_pdf_lines(out / "P-A" / "bao-cao.pdf"))
+    assert ("Theo lĩnh vực, hồ sơ giải quyết quá hạn ở lĩnh vực đất đai (03 hồ sơ); hồ sơ đang giải quyết quá hạn "
+            "ở lĩnh vực đất đai (07 hồ sơ); 02 lĩnh vực còn lại không có hồ sơ quá hạn.") in text
+    text = " ".join(_pdf_lines(out / "P" / "bao-cao.pdf"))
+    assert ("Theo lĩnh vực (số liệu của 01 đơn vị báo cáo theo lĩnh vực), hồ sơ giải quyết quá hạn ở lĩnh vực đất "
+            "đai (03 hồ sơ)") in text
+
+
+def _report_html(root: Path, unit: str, period: str) -> str:
+    from reportgen.job import Job
+    from reportgen.kinds import build_context
+    from reportgen.templating import render_html
+
+    ws = load_workspace(root)
+    context = build_context(ws, Job("bao-cao", unit, Period.parse(period)))[1]
+    return render_html("bao-cao.html.j2", context, ws.templates_dir)
+
+
+def test_the_text_by_field_when_none_is_late_and_when_many_are(root):
+    path = root / "figures" / "mot-cua-2026-q1.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("Đất đai,20,30,5,15,20,10,3,30,7", "Đất đai,20,30,5,15,20,13,0,37,0"),
+                    encoding="utf-8")
+    html = _report_html(root, "P-A", "2026-Q1")
+    assert ("<p>Trong quý I năm 2026, không có hồ sơ giải quyết quá hạn và không có hồ sơ đang giải quyết quá hạn"
+            in html)
+    assert ("<p>Theo lĩnh vực, cả 03 lĩnh vực đều không có hồ sơ giải quyết quá hạn và không có hồ sơ đang giải "
+            "quyết quá hạn.</p>") in html
+    late = {"Hộ tịch": "100,50,0,10,118,30,2,10,0", "chứng  thực": "200,100,0,0,249,45,1,5,0",
+            "Đất đai": "20,30,5,15,20,9,4,30,7"}
+    lines = [f"2026-Q1,P-A,{name},{counts}" for name, counts in late.items()]
+    lines += ["2026-Q1,P-A,Xây dựng,1,0,0,0,0,0,1,0,0"]
+    path.write_text("\n".join([line for line in text.splitlines() if ",P-A," not in line] + lines) + "\n",
+                    encoding="utf-8")
+    html = _report_html(root, "P-A", "2026-Q1")
+    assert ("<p>Theo lĩnh vực, hồ sơ giải quyết quá hạn tập trung ở các lĩnh vực đất đai (04 hồ sơ), hộ tịch "
+            "(02 hồ sơ), chứng thực (01 hồ sơ) và 01 lĩnh vực khác; hồ sơ đang giải quyết quá hạn ở lĩnh vực đất đai "
+            "(07 hồ sơ).</p>") in html
+
+
+def test_a_cumulative_report_by_field(root):
+    from reportgen.job import Job
+    from reportgen.kinds import build_context
+
+    ws = load_workspace(root)
+    fields = build_context(ws, Job("bao-cao", "P-A", Period.parse("2026-6T")))[1]["fig"]["fields"]
+    assert fields["alone"]
+    assert [(r["name"], r["received"], r["resolved"], r["in_progress"], r["qua_han"]) for r in fields["rows"]] == [
+        ("Hộ tịch", 290, 280, 10, 0), ("Chứng thực", 300, 295, 0, 0), ("Đất đai", 120, 83, 37, 8),
+        ("Xây dựng", 15, 11, 4, 1)]
+    assert (fields["total"]["received"], fields["total"]["in_progress"]) == (725, 51)
+
+
+def test_the_workbook_by_field_reads_back_as_input(built, tmp_path):
+    import shutil
+
+    root, out = built
+    copy = tmp_path / "ws"
+    shutil.copytree(root, copy)
+    _without_fields(copy)
+    shutil.copy(out / "P-A" / "bao-cao.xlsx", copy / "figures" / "phuong-mot.xlsx")
+    ws = load_workspace(copy)
+    assert ws.warnings == []
+    original = load_workspace(root)
+    columns = ["ky", "ma_don_vi", "linh_vuc", *COUNTS]
+    assert (ws.fields[ws.fields["ky"] == "2026-Q1"][columns].values.tolist()
+            == original.fields[original.fields["ky"] == "2026-Q1"][columns].values.tolist())
+    # the province's workbook: its units on the first sheet (read back), its fields on the second
+    from openpyxl import load_workbook
+
+    book = load_workbook(out / "P" / "bao-cao.xlsx")
+    assert book.sheetnames == ["Biểu tổng hợp", "Theo lĩnh vực"]
+    sheet = book["Theo lĩnh vực"]
+    rows = [[c.value for c in row][:4] for row in sheet.iter_rows(min_row=11)]
+    assert rows == [[1, "Hộ tịch", 160, 100], [2, "Chứng thực", 300, 200], [3, "Đất đai", 70, 20],
+                    [None, "Chưa phân theo lĩnh vực", 630, 450], [None, "Tổng cộng", 1160, 770]]

@@ -60,29 +60,77 @@ def render_xlsx(context: dict, templates_dir: Path | None = None) -> bytes:
     The title and the note are the report's own: the ``appendix_title`` and ``appendix_note``
     macros of ``phrases.html.j2`` (the workspace's ``templates_dir`` copy first).
     """
-    doc, fig = context["doc"], context["fig"]
-    title = phrase("appendix_title", templates_dir, period=fig["period"])
-    note = phrase("appendix_note", templates_dir, doc=doc, unit=context["unit"])
+    doc, fig, unit = context["doc"], context["fig"], context["unit"]
+    note = phrase("appendix_note", templates_dir, doc=doc, unit=unit)
+    fields = fig.get("fields")
     book = Workbook()
-    ws = book.active
-    ws.title = "Biểu tổng hợp"
-    extras = fig["extra_columns"]  # the optional columns the figures give (reportgen.columns)
-    last = LAST + len(extras)
-    row = _heading(ws, doc, title, note, last)
-    first = row
-    row = _header(ws, row, context["labels"]["columns"], fig["extra_groups"], last)
-    body = row
-    row = _body(ws, row, fig, extras)
-    _box(ws, first, row - 1, last)
-    _layout(ws, first, body, doc, last)
+    if fields and fields["alone"]:  # a unit alone by field: its table as one-stop software exports it
+        title = phrase("fields_title", templates_dir, unit=unit, alone=True)
+        window = phrase("fields_window", templates_dir, cutoff=fig["cutoff"])
+        _sheet(book.active, "Theo lĩnh vực", doc, [title, window, note], context, fields["extra_groups"],
+               lambda ws, row, extras: _field_body(ws, row, fields, extras, templates_dir), "Lĩnh vực")
+    else:
+        title = phrase("appendix_title", templates_dir, period=fig["period"])
+        _sheet(book.active, "Biểu tổng hợp", doc, [title, note], context, fig["extra_groups"],
+               lambda ws, row, extras: _body(ws, row, fig, extras), "Đơn vị")
+        if fields:  # the document's units by field, summed: a second sheet (the first reads back as input)
+            lines = [phrase("fields_title", templates_dir, unit=unit, alone=False),
+                     phrase("fields_window", templates_dir, cutoff=fig["cutoff"]), note]
+            _sheet(book.create_sheet(), "Theo lĩnh vực", doc, lines, context, fields["extra_groups"],
+                   lambda ws, row, extras: _field_body(ws, row, fields, extras, templates_dir), "Lĩnh vực")
     date = dt.datetime.combine(doc["date"], dt.time())
     book.properties.creator = " ".join(doc["issuer"]["lines"]) or "reportgen"
-    book.properties.title = title
+    book.properties.title = phrase("appendix_title", templates_dir, period=fig["period"])
     book.properties.created = date
     book.properties.lastModifiedBy = f"reportgen {__version__}"
     out = io.BytesIO()
     book.save(out)
     return _fixed(out.getvalue(), date)
+
+
+def _sheet(ws, name: str, doc: dict, lines: list[str], context: dict, groups: list[dict], body, first: str) -> None:
+    """One sheet: the heading with its title ``lines``, the header (``first``: the name column's
+    heading), the body ``body(ws, row, extras)`` writes, boxed and laid out."""
+    ws.title = name
+    extras = [column for group in groups for column in group["columns"]]  # the optional columns given
+    last = LAST + len(extras)
+    row = _heading(ws, doc, lines, last)
+    top = row
+    row = _header(ws, row, context["labels"]["columns"], groups, last, first)
+    start = row
+    row = body(ws, row, extras)
+    _box(ws, top, row - 1, last)
+    _layout(ws, top, start, doc, last)
+    if first == "Lĩnh vực":
+        _fit_names(ws, start, row)
+
+
+NAME_WIDTH = (24, 42)  # the name column's width by field: at least the units', at most this (characters)
+
+
+def _fit_names(ws, first: int, end: int) -> None:
+    """The name column of a sheet by field as wide as its longest field name allows, and a row whose
+    name still wraps made tall enough for its lines (neither Excel nor LibreOffice grows a row's height
+    for a wrapped cell of a file it opens)."""
+    names = {row: str(ws.cell(row, 2).value or "") for row in range(first, end)}
+    width = min(max(NAME_WIDTH[0], max(map(len, names.values()), default=0) + 2), NAME_WIDTH[1])
+    ws.column_dimensions["B"].width = width
+    for row, name in names.items():
+        lines = -(-len(name) // (width - 2))
+        if lines > 1:
+            ws.row_dimensions[row].height = 15 * lines
+
+
+def _field_body(ws, row: int, fields: dict, extras: list[dict], templates_dir: Path | None = None) -> int:
+    """The fields, numbered, the units not by field as one row, and the total row."""
+    for number, field in enumerate(fields["rows"], start=1):
+        _figures(ws, row, number, field["name"], field, extras)
+        row += 1
+    if fields["unclassified"]:
+        _figures(ws, row, None, phrase("fields_unclassified", templates_dir), fields["unclassified"], extras)
+        row += 1
+    _figures(ws, row, None, "Tổng cộng", fields["total"], extras, bold=True)
+    return row + 1
 
 
 def _put(ws, row: int, col: int, value, *, bold=False, italic=False, size=11, align=CENTRE, last: int | None = None):
@@ -104,8 +152,9 @@ def _font(size: int, bold: bool, italic: bool) -> Font:
     return Font(name=FONT, size=size, bold=bold, italic=italic)
 
 
-def _heading(ws, doc: dict, title: str, note: str, last: int) -> int:
-    """Issuing body and national title, the title and the note; returns the next free row."""
+def _heading(ws, doc: dict, lines: list[str], last: int) -> int:
+    """Issuing body and national title, the title and the lines under it (the window, the note);
+    returns the next free row."""
     issuer = doc["issuer"]
     left = ([issuer["parent"]] if issuer.get("parent") else []) + list(issuer["lines"])
     right = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
@@ -115,14 +164,17 @@ def _heading(ws, doc: dict, title: str, note: str, last: int) -> int:
         if i < len(right):
             _put(ws, i + 1, 6, right[i], bold=True, size=13, last=last)
     row = max(len(left), len(right)) + 2
-    _put(ws, row, 1, title, bold=True, size=14, last=last)
-    _put(ws, row + 1, 1, note, italic=True, size=13, last=last)
-    return row + 3
+    _put(ws, row, 1, lines[0], bold=True, size=14, last=last)
+    if len(lines[0]) > 110:  # a long title on two lines of the merged cell
+        ws.row_dimensions[row].height = 38
+    for offset, line in enumerate(lines[1:], start=1):
+        _put(ws, row + offset, 1, line, italic=True, size=13, last=last)
+    return row + len(lines) + 1
 
 
-def _header(ws, row: int, labels: dict, extras: list[dict], last: int) -> int:
+def _header(ws, row: int, labels: dict, extras: list[dict], last: int, first: str = "Đơn vị") -> int:
     """The two-row merged header and the column numbers; returns the first body row."""
-    for col, text in ((1, "STT"), (2, "Đơn vị"), (last, "Tỷ lệ đúng và trước hạn (%)")):
+    for col, text in ((1, "STT"), (2, first), (last, "Tỷ lệ đúng và trước hạn (%)")):
         _put(ws, row, col, text, bold=True)
         ws.merge_cells(start_row=row, start_column=col, end_row=row + 1, end_column=col)
     for text, start, end in GROUPS:
