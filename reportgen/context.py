@@ -180,15 +180,15 @@ def fields_table(ws: Workspace, period: Period, levels: list[dict], total: dict)
     row per field in the fields' order (reportgen/fields.py), the units that give totals as one row
     "not by field", and the document's total; None when none of its units gives fields."""
     codes = [u["code"] for lv in levels for u in lv["units"]]
-    table = ind.field_counts(ws.fields, ws.figures, period)
-    given = set(table.index.get_level_values(0)) & set(codes) if not table.empty else set()
+    units = ind.field_counts(ws.fields, ws.figures, period)
+    given = [c for c in codes if c in units]
     if not given:
         return None
-    sums = ind.by_field(table, given)
+    sums = ind.by_field([units[c] for c in given])
     order = sorted(sums.index, key=ws.field_index.order)
-    derived = ind.derive(ind.typed(sums.loc[order]))
-    rows = [{"name": name, "name_lower": field_words(name), **_numbers(derived.loc[name])} for name in order]
-    others = [c for c in codes if c not in given]
+    derived = ind.derive(ind.typed(sums.loc[order])).to_dict("records")
+    rows = [{"name": name, "name_lower": field_words(name), **_numbers(row)} for name, row in zip(order, derived)]
+    others = [c for c in codes if c not in units]
     unclassified = None
     if others:
         counts = ind.period_counts(ws.figures, period)
@@ -353,7 +353,7 @@ def _entry(name: str, **values) -> dict:
     return {"name": name, "name_lower": lower_level_word(name), **values}
 
 
-def _numbers(series: pd.Series) -> dict:
+def _numbers(series: pd.Series | dict) -> dict:
     """A row's figures as Python numbers: an optional column not given is None, a count an int."""
     out = {}
     for key, value in series.items():

@@ -285,30 +285,34 @@ def with_late(rows: pd.DataFrame, column: str = "qua_han") -> dict[str, int]:
     return {code: int(v) for code, v in rows[column].items() if v > 0}
 
 
-def field_counts(fields: pd.DataFrame, figures: pd.DataFrame, period: Period) -> pd.DataFrame:
-    """Every unit's counts by field of procedure in ``period``, indexed by (unit, field)
-    (:func:`reportgen.cycle.field_counts`), made once per fields table and period as
-    :func:`period_counts` is."""
+def field_counts(fields: pd.DataFrame, figures: pd.DataFrame, period: Period) -> dict[str, pd.DataFrame]:
+    """Every unit's counts by field of procedure in ``period`` (:func:`reportgen.cycle.field_counts`),
+    as unit code -> its fields (indexed by field): made and split by unit once per fields table and
+    period, as :func:`period_counts` is, so that a document takes its units' tables without
+    filtering every row again."""
     global _FIELDS
     owner, tables = _FIELDS
     if owner is not fields:
         owner, tables = _FIELDS = (fields, {})
-    table = tables.get(period)
-    if table is None:
-        table = tables[period] = cycle.field_counts(fields, figures, period)
-    return table
+    units = tables.get(period)
+    if units is None:
+        table = cycle.field_counts(fields, figures, period)
+        units = tables[period] = {code: part.droplevel(0) for code, part in table.groupby(level=0, sort=False)}
+    return units
 
 
-_FIELDS: tuple[pd.DataFrame | None, dict[Period, pd.DataFrame]] = (None, {})
+_FIELDS: tuple[pd.DataFrame | None, dict[Period, dict[str, pd.DataFrame]]] = (None, {})
 
 
-def by_field(table: pd.DataFrame, codes) -> pd.DataFrame:
-    """The counts of the units ``codes`` added up by field (one row per field, the fields in the
-    order they come): counts summed; an optional count only where every unit's row of that field
-    gives it (as :func:`add_up`); a score never. One grouping over the rows: linear."""
-    rows = table[table.index.get_level_values(0).isin(set(codes))]
+def by_field(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Units' fields (:func:`field_counts`) added up by field, one row per field in the order they
+    come: counts summed; an optional count only where every unit's row of that field gives it (as
+    :func:`add_up`); a score never. One unit's table is itself; several are grouped once."""
+    if len(parts) == 1:
+        return parts[0]
+    rows = pd.concat(parts)
     counts = [k for k in rows.columns if k in BY_KEY and BY_KEY[k].role != SCORE]
-    grouped = rows[counts].groupby(level=1, sort=False)
+    grouped = rows[counts].groupby(level=0, sort=False)
     sums = grouped.sum()
     given, size = grouped.count(), grouped.size()
     for key in counts:
