@@ -158,7 +158,7 @@ def test_init_two_tier_sample_2025(cli, tmp_path):
     target = tmp_path / "tinh-moi"
     result = cli("init", target, "--mau", "2025")
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip().endswith(f"Đã tạo workspace {target} (8 tệp).")
+    assert result.stdout.strip().endswith(f"Đã tạo workspace {target} (9 tệp).")
     assert not (target / "mau-2025").exists()
     levels = [line.split(",")[2] for line in (target / "units.csv").read_text(encoding="utf-8").splitlines()[1:]]
     assert sorted(set(levels)) == ["tinh", "xa"]
