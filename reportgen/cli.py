@@ -168,9 +168,9 @@ def main() -> None:
 
     \b
     Ví dụ:
-        reportgen init my-district
-        reportgen validate --workspace my-district
-        reportgen build --workspace my-district --out outputs
+        reportgen init huyen-thap-muoi
+        reportgen validate --workspace huyen-thap-muoi
+        reportgen build --workspace huyen-thap-muoi --out outputs
     """
 
 
@@ -179,7 +179,7 @@ def main() -> None:
 @click.option("--mau", "sample", type=click.Choice(["2022", "2025"]), default="2022", show_default=True,
               help="Mẫu: 2022 = huyện Tháp Mười (ba cấp); 2025 = tỉnh hai cấp (tỉnh, xã, phường, đặc khu).")
 def init(directory: Path, sample: str) -> None:
-    """Tạo thư mục dữ liệu (workspace) mới DIRECTORY từ cấu hình và số liệu mẫu.
+    """Tạo thư mục dữ liệu (workspace) mới THƯ-MỤC từ cấu hình và số liệu mẫu.
 
     Chỉ thêm reportgen.toml, units.csv, figures/ và meetings/; tệp khác đã có trong thư
     mục được giữ nguyên. Thư mục đã có một trong các mục đó thì không ghi gì.
@@ -455,7 +455,7 @@ def _echo_repairs(done: list[str]) -> None:
 
 
 @main.command("verify")
-@click.argument("archive_root", metavar="[ARCHIVE]", required=False, default=ARCHIVE_ROOT,
+@click.argument("archive_root", metavar="[KHO]", required=False, default=ARCHIVE_ROOT,
                 type=click.Path(path_type=Path))
 @click.option("--repair", is_flag=True, help="Trước hết hoàn tất hoặc hủy phần việc dở của lần lưu trữ bị ngắt "
                                              "(không bao giờ xóa hồ sơ), và in việc đã làm.")
@@ -464,7 +464,7 @@ def _echo_repairs(done: list[str]) -> None:
 @click.option("--trust-root", "trust_roots", multiple=True, type=click.Path(exists=True, dir_okay=False,
               path_type=Path), help="Với một PDF đã ký thay cho kho: chứng thư gốc tin cậy (dùng được nhiều lần).")
 def verify_command(archive_root: Path, repair: bool, seal_cert: Path | None, trust_roots) -> None:
-    """Kiểm tra mọi hồ sơ của kho ARCHIVE (mặc định: archive/) với manifest của kho.
+    """Kiểm tra mọi hồ sơ của kho KHO (mặc định: archive/) với manifest của kho.
 
     Nếu thay kho bằng một PDF đã ký: kiểm tra chữ ký của nó như verify-signature.
 
@@ -682,3 +682,30 @@ def serve(workspace: Path, out: Path, archive_root: Path, host: str, port: int, 
     uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False, proxy_headers=False,
                 http=TimedH11Protocol, timeout_keep_alive=5, h11_max_incomplete_event_size=64 * 1024,
                 ssl_certfile=str(cert) if cert else None, ssl_keyfile=str(key) if key else None)
+
+
+# The placeholders of the help's usage lines and options, in Vietnamese like its words: click
+# makes them from English type names ([OPTIONS], COMMAND [ARGS]..., PATH, FILE, TEXT).
+METAVARS = {"path": "ĐƯỜNG-DẪN", "file": "TỆP", "directory": "THƯ-MỤC", "text": "GIÁ-TRỊ", "integer": "SỐ",
+            "integer range": "SỐ", "float": "SỐ", "float range": "SỐ"}
+ARGUMENT_METAVARS = {"directory": "THƯ-MỤC", "pdf": "TỆP-PDF"}
+OPTION_METAVARS = {"period": "KỲ", "unit": "MÃ-ĐƠN-VỊ", "kind": "LOẠI", "host": "ĐỊA-CHỈ", "tsa_url": "URL",
+                   "token_label": "NHÃN", "key_label": "NHÃN", "seal_token_label": "NHÃN", "office_token_label": "NHÃN"}
+
+
+def _vietnamese_placeholders(group: click.Group) -> None:
+    group.options_metavar, group.subcommand_metavar = "[TÙY CHỌN]", "LỆNH [THAM SỐ]..."
+    for command in group.commands.values():
+        command.options_metavar = "[TÙY CHỌN]"
+        for param in command.params + group.params:
+            if param.metavar is not None:
+                continue
+            if isinstance(param, click.Argument):
+                param.metavar = ARGUMENT_METAVARS.get(param.name) or METAVARS.get(param.type.name)
+            elif param.name in OPTION_METAVARS:
+                param.metavar = OPTION_METAVARS[param.name]
+            elif not isinstance(param.type, (click.Choice, click.types.BoolParamType)) and not param.is_flag:
+                param.metavar = METAVARS.get(param.type.name)
+
+
+_vietnamese_placeholders(main)

@@ -87,14 +87,31 @@ def test_a_period_is_accepted_in_lower_case(cli, workspace, tmp_path):
     assert "2022-Q1  TM       bao-cao    sẽ lập" in result.stdout
 
 
-@pytest.mark.parametrize("command", [[], ["build"], ["validate"], ["init"], ["archive"], ["verify"], ["serve"]])
+@pytest.mark.parametrize("command", [[], ["build"], ["validate"], ["init"], ["archive"], ["verify"], ["serve"],
+                                     ["sign"], ["verify-signature"]])
 def test_help_is_in_vietnamese(cli, command):
+    import re
+
     result = cli(*command, "--help")
     assert result.exit_code == 0
     assert result.stdout.startswith("Cách dùng: ")
     assert "In hướng dẫn này rồi thoát." in result.stdout and "Tùy chọn:" in result.stdout
-    for english in ("Show this message", "Options:", "Usage:", "(repeatable)", "Example:", "folder"):
+    for english in ("Show this message", "Options:", "Usage:", "(repeatable)", "Example:", "folder", "my-district"):
         assert english not in result.stdout, english
+    for placeholder in ("OPTIONS", "COMMAND", "ARGS", "PATH", "FILE", "DIRECTORY", "TEXT", "INTEGER", "ARCHIVE"):
+        assert not re.search(rf"\b{placeholder}\b", result.stdout), placeholder
+    assert "[TÙY CHỌN]" in result.stdout.splitlines()[0]
+
+
+def test_help_placeholders_name_what_to_give(cli):
+    assert cli("--help").stdout.startswith("Cách dùng: main [TÙY CHỌN] LỆNH [THAM SỐ]...\n")
+    assert cli("init", "--help").stdout.startswith("Cách dùng: main init [TÙY CHỌN] THƯ-MỤC\n")
+    assert cli("verify", "--help").stdout.startswith("Cách dùng: main verify [TÙY CHỌN] [KHO]\n")
+    assert cli("sign", "--help").stdout.startswith("Cách dùng: main sign [TÙY CHỌN] TỆP-PDF\n")
+    build = cli("build", "--help").stdout
+    for option in ("-w, --workspace ĐƯỜNG-DẪN", "-p, --period KỲ", "-u, --unit MÃ-ĐƠN-VỊ", "-j, --jobs SỐ"):
+        assert option in build, option
+    assert "--seal-image TỆP" in cli("sign", "--help").stdout
 
 
 def test_dry_run_plan_for_one_unit(cli, workspace, tmp_path):
