@@ -41,6 +41,7 @@ class Problem:
     value: str | None = None
     severity: str = "error"  # "error" or "warning"
     cell: str | None = None  # a spreadsheet cell as Excel names it ("F6"), shown instead of row/column
+    heading: str | None = None  # the column's heading as a workbook writes it ("Số hồ sơ nhận giải quyết / Trực tuyến")
 
     def __str__(self) -> str:
         where = self.file

@@ -334,9 +334,12 @@ def _units_of(records: list[dict]) -> list[dict]:
 
 
 def _in_cell(problem: Problem, table: Table) -> Problem:
-    """A workbook's problem named by its cell, as Excel names it (``ô F6``)."""
+    """A workbook's problem named by its cell, as Excel names it (``ô F6``), and its column by
+    the heading the workbook writes (``Số hồ sơ nhận giải quyết / Trực tuyến``)."""
     letter = table.cells.get(problem.column or "")
-    return replace(problem, cell=f"{letter}{problem.row}") if letter and problem.row else problem
+    heading = table.headings.get(problem.column or "")
+    return replace(problem, cell=f"{letter}{problem.row}", heading=heading or problem.heading) \
+        if letter and problem.row else problem
 
 
 def _figure_row(row: dict, number: int, label: str, units: pd.DataFrame, limits: Limits, present=COUNTS,

@@ -85,8 +85,9 @@ def load_workspace(root: Path, pending: Mapping[str, bytes | None] | None = None
     """Read and validate everything; raise InvalidInput with all errors if any.
 
     ``pending``: the workspace as a change would leave it, before anything is written (the web
-    page's upload and meeting form): a figures file, meeting file or photo, by its path in the
-    workspace (``figures/x.csv``), with its new bytes, or None for a file the change removes.
+    page's upload and meeting form): a figures file, meeting file or photo, or reportgen.toml, by
+    its path in the workspace (``figures/x.csv``), with its new bytes, or None for a file the
+    change removes (never reportgen.toml).
     Everything else is read from ``root`` as always.
     """
     root = Path(root)
@@ -94,7 +95,7 @@ def load_workspace(root: Path, pending: Mapping[str, bytes | None] | None = None
     if not root.is_dir():
         raise InvalidInput([Problem(str(root), NO_WORKSPACE)])
     problems: list[Problem] = []
-    config, found = load_config(root, CONFIG_FILE)
+    config, found = load_config(root, CONFIG_FILE, pending.get(CONFIG_FILE))
     problems += found
     limits = config.limits if config else Limits()
     units, found = _load_units(root, limits)
@@ -172,7 +173,8 @@ def shown(problem: Problem) -> Problem:
     """A problem as it may be printed: value shortened, control characters escaped in every field
     (a file or column name from the workspace could otherwise drive the terminal)."""
     return replace(problem, file=visible(shorten(problem.file, 200)), message=visible(problem.message),
-                   column=visible(shorten(problem.column)), value=shorten(problem.value))
+                   column=visible(shorten(problem.column)), value=shorten(problem.value),
+                   heading=visible(shorten(problem.heading)))
 
 
 def _read(root: Path, label: str, limits: Limits, sheet: str | None = None,

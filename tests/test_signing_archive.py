@@ -232,18 +232,62 @@ def test_the_clerk_signs_from_the_web_page(tmp_path, pki):
     assert 'type="file"' not in page  # the key is never uploaded
     csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
     form = {"csrf": csrf, "ky": PERIOD, "don_vi": UNIT, "loai": "thong-bao"}
-    bad = client.post("/ky-so", data={**form, "so": "0", "ngay": "15/3/2022"})
+    assert 'id="ngay" name="ngay" type="text"' in page and "ngày/tháng/năm, ví dụ 15/03/2022" in page
+    bad = client.post("/ky-so", data={**form, "so": "0", "ngay": "2022-13-45"})
     assert bad.status_code == 400
     assert "Số văn bản là số nguyên dương, ví dụ 5." in bad.text
-    assert "Ngày ban hành theo dạng năm-tháng-ngày, ví dụ 2022-03-15." in bad.text
-    early = client.post("/ky-so", data={**form, "so": "7", "ngay": "2022-03-01"})
+    assert "Ngày ban hành theo dạng ngày/tháng/năm, ví dụ 15/03/2022." in bad.text
+    # what was typed and chosen is kept: the period, unit and kind selected, number and date refilled
+    assert f'<option value="{PERIOD}" selected>' in bad.text and f'<option value="{UNIT}" selected>' in bad.text
+    assert '<option value="thong-bao" selected>' in bad.text
+    assert 'value="0"' in bad.text and 'value="2022-13-45"' in bad.text
+    early = client.post("/ky-so", data={**form, "so": "7", "ngay": "01/03/2022"})
     assert early.status_code == 400 and "trước ngày của văn bản" in early.text
-    done = client.post("/ky-so", data={**form, "so": "7", "ngay": "2022-03-15"})
+    assert 'value="01/03/2022"' in early.text
+    done = client.post("/ky-so", data={**form, "so": "7", "ngay": "15/03/2022"})
     assert done.status_code == 200, done.text
-    assert "Đã ký: Ủy ban nhân dân huyện Tháp Mười, " in done.text
+    assert re.search(r"Đã ký: Ủy ban nhân dân huyện Tháp Mười, \d{1,2} giờ \d\d phút, ngày \d\d/\d\d/\d{4} → "
+                     rf'<a href="/tep/{PERIOD}/{UNIT}/thong-bao.issued.pdf">Thông báo kết luận của Huyện Tháp Mười, '
+                     r"Quý I/2022 \(bản đã cấp số\)</a>", done.text), done.text
+    assert "T" not in re.search(r"Đã ký: [^→]*→", done.text).group(0).split(", ", 1)[1]  # no ISO time
     issued = built / "thong-bao.issued.pdf"
     statuses = validate(issued, pki)
     assert [s.bottom_line for s in statuses] == [True, True]
     assert client.get(f"/tep/{PERIOD}/{UNIT}/thong-bao.issued.pdf").content == issued.read_bytes()
     result = run("verify-signature", issued, "--trust-root", pki.root.pem)
     assert result.exit_code == 0 and "Đã điền: Số: 07/TB-VP" in result.output
+
+
+def test_the_signing_page_names_a_missing_document_in_words_and_never_follows_a_linked_folder(tmp_path):
+    """outputs/<period>/<unit> a symbolic link to a folder elsewhere (holding a thong-bao.pdf):
+    the page does not sign through it, as /tep does not serve through it."""
+    import re
+
+    from starlette.testclient import TestClient
+
+    from reportgen.signing.keys import KeySource
+    from reportgen.web import create_app
+    from reportgen.web.signing_form import OfficeKey, signable
+
+    out, elsewhere = tmp_path / "outputs", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "thong-bao.pdf").write_bytes(b"%PDF-1.7 not ours")
+    (out / PERIOD).mkdir(parents=True)
+    (out / PERIOD / UNIT).symlink_to(elsewhere, target_is_directory=True)
+    assert signable(out, PERIOD, UNIT, "thong-bao") is None
+    (out / PERIOD / "TM-MH").mkdir()
+    (out / PERIOD / "TM-MH" / "thong-bao.pdf").symlink_to(elsewhere / "thong-bao.pdf")
+    assert signable(out, PERIOD, "TM-MH", "thong-bao") is None
+    (out / PERIOD / "TM-MH" / "bao-cao.pdf").write_bytes(b"%PDF-1.7")  # a real file inside: the control
+    assert signable(out, PERIOD, "TM-MH", "bao-cao") == out / PERIOD / "TM-MH" / "bao-cao.pdf"
+    office = OfficeKey(KeySource(p12=tmp_path / "no-key.p12", password_file=tmp_path / "no-password"),
+                       tmp_path / "no-seal.png")
+    client = TestClient(create_app(SAMPLE, out, tmp_path / "archive", office=office), base_url="http://127.0.0.1:8080")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/ky-so").text).group(1)
+    answer = client.post("/ky-so", data={"csrf": csrf, "ky": PERIOD, "don_vi": UNIT, "loai": "thong-bao",
+                                         "so": "3", "ngay": "15/03/2022"})
+    assert answer.status_code == 400
+    assert ("Chưa lập Thông báo kết luận của Huyện Tháp Mười, Quý I/2022; hãy lập văn bản trước "
+            "(trang Lập văn bản).") in answer.text
+    assert (elsewhere / "thong-bao.pdf").read_bytes() == b"%PDF-1.7 not ours"
+    assert not (elsewhere / "thong-bao.issued.pdf").exists()

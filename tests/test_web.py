@@ -114,7 +114,8 @@ def test_overview_lists_validation_problems_as_the_cli_does(site):
         load_workspace(ws)
     (problem,) = raised.value.problems
     assert str(problem).startswith("figures/mot-cua-2022-q1.csv, dòng 5, cột truc_tuyen: không phải số")
-    assert row("Lỗi", "figures/mot-cua-2022-q1.csv", "dòng 5", "truc_tuyen (Trực tuyến)",
+    assert row("Lỗi", "figures/mot-cua-2022-q1.csv", "dòng 5",
+               'Số hồ sơ nhận giải quyết / Trực tuyến <span class="hint">truc_tuyen</span>',
                '<code class="value">bảy</code>', problem.message) in html
 
 
@@ -141,9 +142,10 @@ def test_an_upload_with_errors_shows_every_problem_and_writes_nothing(site):
     page = upload(client, "quy2.csv", bad.encode("utf-8"))
     assert page.status_code == 422
     assert "Tệp chưa được lưu" in page.text
-    assert row("Lỗi", "quy2.csv", "dòng 2", "ma_don_vi (Mã đơn vị)", '<code class="value">TM-XX</code>',
+    assert row("Lỗi", "quy2.csv", "dòng 2", 'Mã đơn vị <span class="hint">ma_don_vi</span>', '<code class="value">TM-XX</code>',
                "mã đơn vị không có trong units.csv") in page.text
-    assert row("Lỗi", "quy2.csv", "dòng 3", "buu_chinh (Bưu chính công ích)", '<code class="value">198.5</code>') in page.text
+    assert row("Lỗi", "quy2.csv", "dòng 3", 'Số hồ sơ nhận giải quyết / Bưu chính <span class="hint">buu_chinh</span>',
+               '<code class="value">198.5</code>') in page.text
     assert page.text.index("TM-XX") < page.text.index("198.5")  # in row order
     assert figures(ws) == before
 
@@ -189,7 +191,7 @@ def test_replacing_a_file_asks_for_confirmation_and_keeps_a_dated_copy(site):
     text = old.read_text(encoding="utf-8").replace("2021-Q1,TM,", "2021-Q1,TM,", 1)
     unconfirmed = upload(client, "q1.csv", text.encode("utf-8"), thay_the="mot-cua-2021-q1.csv")
     assert unconfirmed.status_code == 422
-    assert "hãy đánh dấu ô xác nhận để thay thế tệp figures/mot-cua-2021-q1.csv" in unconfirmed.text
+    assert "hãy đánh dấu ô xác nhận để thay thế tệp mot-cua-2021-q1.csv" in unconfirmed.text
     assert old.is_file()
     html = accepted(client, upload(client, "q1.csv", text.encode("utf-8"), thay_the="mot-cua-2021-q1.csv", xac_nhan="on"))
     kept = re.search(r"Tệp cũ được giữ tại <code>(luu-cu/figures/mot-cua-2021-q1-[0-9-]+\.csv)</code>", html).group(1)
@@ -414,6 +416,17 @@ def test_build_lists_results_and_serves_preview_download_and_zip(site):
     assert sorted(zipfile.ZipFile(io.BytesIO(bundle.content)).namelist()) == [
         "2022-Q1/TM-MH/bao-cao.docx", "2022-Q1/TM-MH/bao-cao.pdf", "2022-Q1/TM-MH/bao-cao.xlsx"]
     assert client.get("/tai-ky/2022-Q1").content == bundle.content  # the same files, the same ZIP
+    # another server on the same folders (a restart), and the overview's link: the period's documents listed
+    restarted = TestClient(create_app(ws, tmp_path / "out", tmp_path / "archive"), base_url=BASE)
+    for link in ("/lap", "/lap?ky=2022-Q1"):
+        listed = restarted.get(link).text
+        assert "<h2>Văn bản đã lập của Quý I/2022</h2>" in listed, link
+        assert '<a class="button" href="/tai-ky/2022-Q1">' in listed
+        document = listed[listed.index("<h3>Xã Mỹ Hòa</h3>"):].split("</li>")[0]
+        assert re.findall(r'<a class="file" href="([^"]+)">([^<]+)</a>', document) == [
+            ("/tep/2022-Q1/TM-MH/bao-cao.docx", "Word"), ("/tep/2022-Q1/TM-MH/bao-cao.pdf", "PDF"),
+            ("/tep/2022-Q1/TM-MH/bao-cao.xlsx", "Bảng tính Excel")]
+    assert "<p>Chưa lập văn bản nào của Quý IV/2021.</p>" in restarted.get("/lap?ky=2021-Q4").text
 
 
 @pytest.mark.parametrize("path", [
@@ -503,8 +516,10 @@ def test_archive_files_the_built_documents_lists_them_and_shows_verify(site):
     assert client.get("/kho/..%2F..%2Fetc%2Fpasswd").status_code == 404
     assert "Kho lưu trữ nguyên vẹn: mọi hồ sơ khớp với sổ ghi của kho (manifest)" in listed
     again = client.post("/luu-tru", data={"csrf": token(client, "/luu-tru"), "ky": "2022-Q1", "don_vi": "TM"})
-    refused = re.findall(r'<li class="error">([^:]+): không đưa vào kho được: chưa lập văn bản', again.text)
+    refused = re.findall(r'<li class="error">([^:]+): không đưa vào kho được: chưa lập văn bản: hãy lập văn bản ở '
+                         r"trang Lập văn bản trước khi lưu trữ</li>", again.text)
     assert refused == ["Báo cáo, Huyện Tháp Mười", "Thông báo kết luận, Huyện Tháp Mười", "Tin bài, Huyện Tháp Mười"]
+    assert "reportgen build" not in again.text and str(tmp_path / "out") not in again.text.split("<footer")[0]
     (tmp_path / "archive" / "2022/2022-Q1/TM-MH/BC-UBND_bao-cao.pdf").write_bytes(b"%PDF-1.7 sua")
     changed = client.get("/luu-tru").text
     assert re.search(r"Có \d+ điểm không khớp với sổ ghi của kho \(manifest\)", changed) and "BC-UBND_bao-cao.pdf" in changed
@@ -592,7 +607,7 @@ def test_a_photo_uploaded_with_the_meeting_is_kept_upright_without_metadata(site
     assert saved["anh"]["tep"] == name and saved["so_lieu_den"].isoformat() == "2022-03-09"
     assert cli("validate", "--workspace", ws).exit_code == 0
     html = client.get("/cuoc-hop?ky=2022-Q1&don_vi=TM-MH").text
-    assert f"Ảnh hiện tại: <code>{name}</code>" in html
+    assert f'Ảnh hiện tại: IMG_0001 của tôi.jpg <span class="hint">(lưu là <code>{name}</code>)</span>' in html
     assert f'<input type="hidden" name="anh.tep" value="{name}">' in html
 
 
@@ -751,7 +766,7 @@ def test_an_unknown_heading_is_mapped_from_the_page_keeping_the_config_comments(
     mapped = client.post("/so-lieu/tieu-de", data={"csrf": token(client), "tieu_de": "Số hồ sơ nhận giải quyết / Qua BCCI",
                                                    "truong": "buu_chinh"})
     assert mapped.status_code == 303
-    assert "Đã ghi tiêu đề “Số hồ sơ nhận giải quyết / Qua BCCI” vào [sources.columns]" in client.get(mapped.headers["location"]).text
+    assert "Đã ghi tiêu đề “Số hồ sơ nhận giải quyết / Qua BCCI” vào tệp cấu hình reportgen.toml" in client.get(mapped.headers["location"]).text
     after = (ws / "reportgen.toml").read_text(encoding="utf-8")
     assert after.startswith(before)  # every line and comment kept, the table added at the end
     assert after[len(before):] == '\n[sources.columns]\n"Số hồ sơ nhận giải quyết / Qua BCCI" = "buu_chinh"\n'
@@ -778,9 +793,13 @@ def test_the_replace_choice_survives_an_error(site):
     assert "hãy chọn lại tệp" in page.text
 
 
-@pytest.mark.parametrize("page", ["/lap", "/luu-tru", "/cuoc-hop"])
-def test_every_period_picker_defaults_to_the_newest_period_in_words(site, page):
-    client, _, _ = site
+@pytest.mark.parametrize("page", ["/lap", "/luu-tru", "/cuoc-hop", "/noi-dung", "/ky-so"])
+def test_every_period_picker_defaults_to_the_newest_period_in_words(workspace, tmp_path, page):
+    from reportgen.signing.keys import KeySource
+    from reportgen.web.signing_form import OfficeKey
+
+    office = OfficeKey(KeySource(p12=tmp_path / "khoa.p12"), tmp_path / "dau.png")  # the signing form shown
+    client = TestClient(create_app(workspace, tmp_path / "out", tmp_path / "archive", office=office), base_url=BASE)
     html = client.get(page).text
     options = re.findall(r'<option value="(20\d\d-Q\d)"( selected)?>([^<]+)</option>', html)
     assert options == [("2022-Q1", " selected", "Quý I/2022"), ("2021-Q4", "", "Quý IV/2021"), ("2021-Q1", "", "Quý I/2021")]
@@ -794,3 +813,158 @@ def test_an_upload_names_its_periods_in_the_cycle_order(site):
     six_months = SAMPLE_ROW.replace("2022-Q2", "2022-6T").replace("TM-MH", "TM-MQ")
     html = accepted(client, upload(client, "hai ky.csv", (HEADER + six_months + SAMPLE_ROW).encode("utf-8")))
     assert "Nhận ra: số liệu Quý II/2022, 6 tháng đầu năm 2022 của 2 đơn vị;" in html
+
+
+# ---- the clerk's words (issue 21, the audit's list) ------------------------------------------------
+
+def test_a_workbook_problem_names_its_column_by_the_heading_the_file_writes(site):
+    import io
+
+    from test_workbook import office_sheet
+
+    client, ws, _ = site
+    book, sheet = office_sheet(ws)
+    column = next(cell.column_letter for cell in sheet[5] if cell.value == "Trực tuyến")
+    sheet[f"{column}10"] = "bảy"
+    data = io.BytesIO()
+    book.save(data)
+    (ws / "figures" / "mot-cua-2022-q1.csv").unlink()
+    page = client.post("/so-lieu", data={"csrf": token(client)},
+                       files={"tep": ("Bieu Q1.xlsx", data.getvalue(), "application/octet-stream")})
+    assert page.status_code == 422
+    cells = re.search(rf'<td data-label="Ô / dòng">ô {column}10</td><td data-label="Cột">([^<]*)</td>', page.text)
+    assert cells.group(1) == "Số hồ sơ nhận giải quyết / Trực tuyến"  # as the workbook heads it, no key
+
+
+def test_a_csv_problem_names_its_column_in_words_with_the_key_as_a_hint(site):
+    client, _, _ = site
+    bad = HEADER + "2022-Q2,TM-XX,8,201,3,12,150,60,0,14,0\n"
+    page = upload(client, "quy2.csv", bad.encode("utf-8"))
+    assert row("Lỗi", "quy2.csv", "dòng 2", 'Mã đơn vị <span class="hint">ma_don_vi</span>',
+               '<code class="value">TM-XX</code>', "mã đơn vị không có trong units.csv") in page.text
+
+
+@pytest.mark.parametrize(("key", "words"), [
+    ("truc_tuyen", "Số hồ sơ nhận giải quyết / Trực tuyến"), ("dung_han", "Số hồ sơ đã giải quyết / Đúng hạn"),
+    ("anh.tep", "Tệp ảnh"), ("chu_tri.ho_ten", "Họ và tên người chủ trì"), ("chu_tri.chuc_vu", "Chức vụ người chủ trì"),
+    ("khen_thuong.tap_the", "Số tập thể được khen"), ("khen_thuong.noi_dung", "Lý do khen thưởng"),
+    ("chi_dao.0.thoi_han", "Thời hạn thực hiện"), ("ky, ma_don_vi", "Kỳ báo cáo, Mã đơn vị"), ("xyz", "xyz"),
+])
+def test_every_key_a_problem_names_has_its_words(key, words):
+    from reportgen.web.words import column_words
+
+    assert column_words(key) == words
+
+
+def test_a_form_mistake_names_the_field_not_its_key(site):
+    client, _, _ = site
+    page = client.post("/so-lieu", data={"csrf": token(client)})
+    assert page.status_code == 422
+    assert row("Lỗi", "Tệp tải lên", "", "", '<code class="value"></code>',
+               "hãy chọn một tệp số liệu (.csv hoặc .xlsx)") in page.text
+    unconfirmed = upload(client, "q1.csv", (HEADER + SAMPLE_ROW).encode(), thay_the="mot-cua-2021-q1.csv")
+    assert row("Lỗi", "Thay thế tệp", "", "", '<code class="value">figures/mot-cua-2021-q1.csv</code>',
+               "hãy đánh dấu ô xác nhận để thay thế tệp mot-cua-2021-q1.csv") in unconfirmed.text
+
+
+def test_uploaded_files_are_listed_by_their_original_name_first(site):
+    client, ws, _ = site
+    html = accepted(client, upload(client, "Số liệu quý 2.csv", (HEADER + SAMPLE_ROW).encode("utf-8")))
+    stored = re.search(r"figures/(tai-len-[0-9-]+\.csv)", html).group(1)
+    page = client.get("/so-lieu").text
+    assert f'<option value="{stored}">Số liệu quý 2.csv (lưu là {stored})</option>' in page
+    assert f'<li>Số liệu quý 2.csv <span class="hint">(lưu là <code>figures/{stored}</code>)</span></li>' in page
+    assert "<li>mot-cua-2021-q1.csv</li>" in page  # a file put there by hand: its own name
+    again = upload(client, "lan hai.csv", (HEADER + SAMPLE_ROW).encode("utf-8"))
+    assert (f"đã có trong tệp <strong>Số liệu quý 2.csv</strong> <span class=\"hint\">(lưu là {stored})</span>."
+            in again.text)
+
+
+def test_duplicate_rows_are_one_problem_even_among_other_errors(site):
+    client, ws, _ = site
+    text = (ws / "figures" / "mot-cua-2021-q1.csv").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    bad = "\n".join(lines + [lines[1].split(",")[0] + ",TM-XX," + ",".join(lines[1].split(",")[2:])]) + "\n"
+    page = upload(client, "q1.csv", bad.encode("utf-8"))
+    assert page.status_code == 422
+    assert "trùng kỳ và đơn vị" not in page.text
+    assert len(re.findall("đã có trong tệp mot-cua-2021-q1.csv", page.text)) == 1
+    units = len(lines) - 1
+    assert (f"số liệu Quý I/2021 của {units} đơn vị đã có trong tệp mot-cua-2021-q1.csv; nếu tệp mới thay cho tệp đó, "
+            "hãy chọn tệp đó ở mục “Thay thế tệp đang có” và đánh dấu ô xác nhận") in page.text
+    assert "mã đơn vị không có trong units.csv" in page.text  # the other error is listed too
+    assert page.text.index("đã có trong tệp mot-cua-2021-q1.csv") < page.text.index("TM-XX")  # row order
+
+
+def test_a_refused_heading_mapping_shows_the_page_with_its_files(site):
+    client, ws, _ = site
+    page = client.post("/so-lieu/tieu-de", data={"csrf": token(client), "tieu_de": "Qua BCCI", "truong": "khong-co"})
+    assert page.status_code == 422
+    assert "<li>mot-cua-2021-q1.csv</li>" in page.text and '<option value="mot-cua-2021-q1.csv">' in page.text
+
+
+def test_a_heading_mapping_is_checked_with_every_figures_file(site):
+    """Mapping a heading that a workbook in figures/ uses for another column would make that file
+    read two columns as one field: refused, nothing written, the workbook named."""
+    client, ws, _ = site
+    (ws / "figures" / "bieu-q1.xlsx").write_bytes(_office_workbook(ws))
+    (ws / "figures" / "mot-cua-2022-q1.csv").unlink()
+    assert client.get("/").status_code == 200 and "Lỗi" not in client.get("/").text.split("<main")[1]
+    before = (ws / "reportgen.toml").read_bytes()
+    page = client.post("/so-lieu/tieu-de", data={"csrf": token(client), "tieu_de": "Số hồ sơ nhận giải quyết / Trực tiếp",
+                                                 "truong": "truc_tuyen"})
+    assert page.status_code == 422, page.text
+    assert re.search(r'<td data-label="Tệp">figures/bieu-q1.xlsx</td>.*trùng nghĩa', page.text)
+    assert (ws / "reportgen.toml").read_bytes() == before
+
+
+def test_no_config_key_in_the_labels(site):
+    client, _, _ = site
+    meeting = client.get("/cuoc-hop?ky=2022-Q1&don_vi=TM-MH").text
+    assert "[news.byline]" not in meeting
+    assert "dùng đơn vị mặc định của tác giả tin bài trong reportgen.toml" in meeting
+
+
+def test_the_footer_says_where_serve_writes(site):
+    client, ws, tmp_path = site
+    for page in ("/", "/so-lieu", "/cuoc-hop", "/noi-dung", "/lap", "/luu-tru", "/ky-so"):
+        html = client.get(page).text
+        footer = html.split('<footer class="where">')[1].split("</footer>")[0]
+        assert (f"Dữ liệu: <code>{ws.resolve()}</code> · Văn bản lập vào: <code>{(tmp_path / 'out').resolve()}</code> · "
+                f"Kho lưu trữ: <code>{(tmp_path / 'archive').resolve()}</code>") in footer, page
+
+
+def test_long_meeting_texts_are_textareas(site):
+    client, _, _ = site
+    html = client.get("/cuoc-hop?ky=2022-Q1&don_vi=TM-MH").text
+    for name in ("ket_qua", "thao_luan.noi_dung", "chi_dao.noi_dung", "khen_thuong.noi_dung", "nguyen_nhan",
+                 "han_che", "nhiem_vu"):
+        assert re.search(rf'<textarea [^>]*name="{re.escape(name)}"', html), name
+        assert not re.search(rf'<input [^>]*name="{re.escape(name)}"', html), name
+
+
+def test_a_form_with_too_many_fields_is_a_client_error(site):
+    client, ws, _ = site
+    before = figures(ws)
+    fields = [("csrf", token(client))] + [(f"x{i}", "1") for i in range(web_app.MAX_FIELDS + 5)]
+    page = client.post("/so-lieu", data=dict(fields), files={"tep": ("a.csv", (HEADER + SAMPLE_ROW).encode(), "text/csv")})
+    assert page.status_code == 400
+    assert "quá nhiều mục" in page.text
+    assert figures(ws) == before
+
+
+def test_the_period_zip_before_a_build_says_so_in_words(site):
+    client, _, _ = site
+    page = client.get("/tai-ky/2021-Q4")
+    assert page.status_code == 404
+    assert "Chưa có văn bản nào của Quý IV/2021; hãy lập văn bản trước (trang Lập văn bản)." in page.text
+
+
+def test_the_build_page_keeps_the_chosen_period_and_unit_after_a_refusal(site, monkeypatch):
+    client, _, _ = site
+    monkeypatch.setattr(web_app, "plan", lambda *a, **k: [])  # nothing buildable for this choice
+    page = client.post("/lap", data={"csrf": token(client, "/lap"), "ky": "2021-Q1", "don_vi": "TM-MH"})
+    assert page.status_code == 422
+    assert "Không có văn bản nào lập được cho lựa chọn này" in page.text
+    assert '<option value="2021-Q1" selected>' in page.text and '<option value="2022-Q1">' in page.text
+    assert '<option value="TM-MH" selected>Xã Mỹ Hòa</option>' in page.text

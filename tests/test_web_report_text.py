@@ -84,6 +84,13 @@ def test_a_value_the_workspace_would_refuse_is_shown_next_to_its_field_and_nothi
     assert page.status_code == 422
     error = page.text.split(f'<span class="field-error" id="loi-{field}">')[1].split("</span>")[0]
     assert message in error
+    summary = page.text.split('<div class="error-summary" role="alert" id="tom-tat-loi">')[1].split("</div>")[0]
+    assert "<p class=\"error\">Chưa lưu: hãy sửa 1 mục dưới đây.</p>" in summary
+    named = {"nhiem_vu": '<a href="#f-nhiem_vu-1">III. Nhiệm vụ trọng tâm kỳ tới</a>',
+             "de_xuat": '<a href="#f-de_xuat-1">IV. Đề xuất, kiến nghị</a>',
+             "ton_tai": '<a href="#f-ton_tai-1">II. Tồn tại, hạn chế (sau những gì số liệu cho thấy)</a>',
+             "don_vi": "Đơn vị", "ky": "Kỳ"}[field]  # the field in words, as the meeting page's summary names it
+    assert f"<li>{named}: " in summary and message in summary
     assert "Số hóa hồ sơ hộ tịch của {don_vi}" in page.text or field == "nhiem_vu"  # what was typed stays
     assert not (ws / "noi-dung").exists()
 

@@ -24,6 +24,7 @@ from reportgen.workspace import Workspace
 
 CHECKED_FORMATS = ("docx", "pdf")  # the DOCX is embedded; the PDF is what the record is laid out like
 RERUN = "chạy lại reportgen build rồi lưu trữ"
+NOT_BUILT = "chưa lập văn bản"  # the web page says these two in its own words (web/words.archive_reason)
 
 
 class BuildCheck:
@@ -38,7 +39,7 @@ class BuildCheck:
         """Why ``job``'s built files are not what its inputs make now (None: they are). Renders nothing."""
         docx = output_path(self.root, job, "docx")
         if not docx.is_file():
-            return f"chưa lập văn bản: không có {docx}; chạy reportgen build trước khi lưu trữ"
+            return f"{NOT_BUILT}: không có {docx}; chạy reportgen build trước khi lưu trữ"
         reasons = [self.warning] if self.warning else []
         for fmt in CHECKED_FORMATS:
             if fmt == "docx" or self.store.entry(relative_path(job, fmt)) is not None:

@@ -32,13 +32,15 @@ from reportgen.sources.text import decode_bytes, nfc
 from reportgen.validate import check_meeting_text
 
 
-def load_config(root: Path, name: str) -> tuple[Config | None, list[Problem]]:
-    """Parse and check ``reportgen.toml`` in ``root``; a missing file gives the defaults."""
+def load_config(root: Path, name: str, data: bytes | None = None) -> tuple[Config | None, list[Problem]]:
+    """Parse and check ``reportgen.toml`` in ``root``; a missing file gives the defaults.
+    ``data``: the file's content as a change would write it (the web page's heading mapping)."""
     path = Path(root) / name
-    if not path.exists() and not path.is_symlink():
+    if data is None and not path.exists() and not path.is_symlink():
         return None, [Problem(name, "thiếu tệp cấu hình reportgen.toml (tạo bằng `reportgen init`)")]
     try:
-        text = decode_bytes(read_inside(root, name, CONFIG_FILE_BYTES, None)).text
+        text = decode_bytes(read_inside(root, name, CONFIG_FILE_BYTES, None) if data is None
+                            else check_size(data, CONFIG_FILE_BYTES, None)).text
     except Refused as exc:
         return None, [Problem(name, str(exc))]
     except UnicodeDecodeError as exc:

@@ -28,6 +28,7 @@ class Table:
     rows: list[tuple[int, dict[str, str]]]
     notes: list[str] = field(default_factory=list)
     cells: dict[str, str] = field(default_factory=dict)  # column letter by field: problems name cells ("F6")
+    headings: dict[str, str] = field(default_factory=dict)  # a workbook's heading by field, as written
 
 
 def read_table(path: Path, sheet: str | None = None, data: bytes | None = None) -> Table:

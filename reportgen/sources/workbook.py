@@ -414,7 +414,8 @@ class _Reader:
                                          *(k for k in KEYS if any(c.field == k for c in columns))],
                       rows,
                       sorted(n for e in self.notes for n in _legacy_note(e)),
-                      cells={k: v for k, v in letters.items() if v})
+                      cells={k: v for k, v in letters.items() if v},
+                      headings={c.field: c.heading for c in columns})
         return table, self.problems
 
     # header ---------------------------------------------------------------------------

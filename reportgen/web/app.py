@@ -38,6 +38,7 @@ from reportgen.formats import FORMATS, File, files_of
 from reportgen.kinds import KINDS
 from reportgen.periods import Period
 from reportgen.plan import plan
+from reportgen.results import Result
 from reportgen.sources.boundary import Refused, read_inside
 from reportgen.web import figures_upload, guard, meeting_form, report_text_form, shield, signing_form, words
 from reportgen.web.runner import Runner
@@ -77,6 +78,8 @@ class Site:
                                  trim_blocks=True, lstrip_blocks=True)
         self.pages.filters.update(words.FILTERS)
         self.pages.globals["unit_words"] = words.unit_words
+        self.pages.globals["text_summary"] = report_text_form.summary
+        self.pages.globals["original_name"] = lambda relative: figures_upload.original_of(self.root, relative)
 
     def load(self):
         """The workspace, or None and the problems that stop it loading."""
@@ -178,7 +181,8 @@ def _handler(site: Site, view):
 async def overview(site: Site, request: Request, form):
     ws, problems = site.load()
     jobs = plan(ws) if ws else []
-    return site.render(request, "overview.html", ws=ws, problems=problems or (ws.warnings if ws else []),
+    return site.render(request, "overview.html", ws=ws,
+                       problems=figures_upload.in_order(problems or (ws.warnings if ws else [])),
                        tree=_unit_tree(ws) if ws else [], jobs=jobs, steps=_steps(site, ws, jobs),
                        ready=sum(job.reason is None for job in jobs))
 
@@ -267,7 +271,7 @@ async def figures_page(site: Site, request: Request, form):
     elif request.query_params.get("ket-qua"):
         outcome = site.recall(request.query_params["ket-qua"])
     ws, _ = site.load()
-    files = [(name, figures_upload.original_name(site.root, name)) for name in figures_upload.replaceable(site.root)]
+    files = _figure_files(site)
     status = 422 if outcome and outcome.written is None else 200
     chosen = {"thay_the": (form.get("thay_the") or "") if form else "", "xac_nhan": bool(form and form.get("xac_nhan"))}
     if outcome and outcome.duplicate_of and not chosen["thay_the"]:
@@ -278,28 +282,36 @@ async def figures_page(site: Site, request: Request, form):
                        mapped=request.query_params.get("da-ghi-tieu-de"))
 
 
+def _figure_files(site: Site) -> list[tuple[str, str | None]]:
+    """(stored name, the name the file had when uploaded) of each figures file."""
+    return [(name, figures_upload.original_name(site.root, name)) for name in figures_upload.replaceable(site.root)]
+
+
 async def heading_page(site: Site, request: Request, form):
     """Map an unknown heading to a field: written into [sources.columns] of reportgen.toml."""
     heading, field_name = str(form.get("tieu_de") or ""), str(form.get("truong") or "")
     problems = figures_upload.map_heading(site.root, heading, field_name)
     if problems:
-        return site.render(request, "figures.html", status=422, ws=None, files=[], outcome=None, chosen={},
-                           limit_mb=site.upload_limit // (1024 * 1024), fields=figures_upload.HEADING_FIELDS,
-                           problems=problems, mapped=None)
+        ws, _ = site.load()
+        return site.render(request, "figures.html", status=422, ws=ws, files=_figure_files(site), outcome=None,
+                           chosen={}, limit_mb=site.upload_limit // (1024 * 1024), fields=figures_upload.HEADING_FIELDS,
+                           problems=figures_upload.in_order(problems), mapped=None)
     return RedirectResponse("/so-lieu?" + urlencode({"da-ghi-tieu-de": heading.strip()}), status_code=303)
 
 
 def _upload(site: Site, form) -> figures_upload.Outcome:
     upload = form.get("tep")
     if upload is None or isinstance(upload, str) or not upload.filename:
-        return figures_upload.Outcome(problems=[Problem("tep", "hãy chọn một tệp số liệu (.csv hoặc .xlsx)")])
+        return figures_upload.Outcome(problems=[Problem("Tệp tải lên", "hãy chọn một tệp số liệu (.csv hoặc .xlsx)")])
     data = upload.file.read(site.upload_limit + 1)
     problems = figures_upload.check_file(upload.filename, data, site.upload_limit)
     replace = form.get("thay_the") or None
     if replace is not None:
         replace = guard.one_of(replace, figures_upload.replaceable(site.root), "tệp số liệu")
         if form.get("xac_nhan") != "on":
-            problems.append(Problem("thay_the", f"hãy đánh dấu ô xác nhận để thay thế tệp figures/{replace}"))
+            shown = figures_upload.original_name(site.root, replace) or replace
+            problems.append(Problem("Thay thế tệp", f"hãy đánh dấu ô xác nhận để thay thế tệp {shown}",
+                                    value=f"figures/{replace}"))
     if problems:
         return figures_upload.Outcome(problems=problems)
     return figures_upload.accept(site.root, upload.filename, data, replace, dt.datetime.now())
@@ -359,6 +371,8 @@ def _save_meeting(site: Site, request: Request, ws, form):
         (site.root / PHOTO_DIR).mkdir(exist_ok=True)
         if not write_new(site.root / photo_name, photo[1]):
             raise guard.Refused(409, "Một ảnh khác vừa được lưu cùng tên; hãy gửi lại biểu mẫu.")
+        write_atomic(site.root / (photo_name + figures_upload.ORIGINAL_SUFFIX),
+                     str(form.get("anh_moi").filename).encode("utf-8"))  # the name the clerk knows it by
     path.parent.mkdir(exist_ok=True)
     write_atomic(path, text)
     return RedirectResponse(f"/cuoc-hop?ky={meeting.ky}&don_vi={meeting.don_vi}&da_luu=1", status_code=303)
@@ -437,19 +451,33 @@ def _save_report_text(site: Site, request: Request, ws, form):
 
 async def build_page(site: Site, request: Request, form):
     ws, problems = site.load()
-    message, status = None, 200
+    message, status, chosen, chosen_unit = None, 200, _chosen_period(ws, request), None
     if form is not None and ws is not None:
         message, started = _start_build(site, ws, form)
         if started:  # POST -> redirect -> GET: a refresh does not start the build again
             return RedirectResponse("/lap", status_code=303)
         status = 409 if site.runner.busy else 422
+        chosen = _period_of(ws, form.get("ky"))  # the form as it was sent
+        chosen_unit = form.get("don_vi") if form.get("don_vi") in (ws.units.index if ws is not None else ()) else None
     state = site.runner.state
     done = [] if state.running else state.results
+    period = next((r.period for r in done), None)
+    existing = False
+    if ws is not None and not state.running and (not done or (chosen is not None and str(chosen) != period)):
+        # no run of this server shows the period asked for: the documents already in the output folder
+        period = str(chosen or ws.periods[-1]) if ws.periods else None
+        done, existing = _existing(site, ws, period) if period else [], True
     return site.render(request, "build.html", status=status, ws=ws, problems=problems, state=state,
-                       chosen=_chosen_period(ws, request),
+                       chosen=chosen, chosen_unit=chosen_unit, existing=existing,
                        message=message, documents=_documents(ws, done) if ws else [],
-                       failures=[r for r in done if not r.path],
-                       period=next((r.period for r in done), None))
+                       failures=[r for r in done if not r.path], period=period)
+
+
+def _existing(site: Site, ws, period: str) -> list[Result]:
+    """The period's documents found in the output folder (the current plan's files, no link),
+    as the page lists a run's: built before, by this server or another run, or by the CLI."""
+    return [Result(job.kind, job.unit, str(job.period), "unchanged", suffix.split(".")[-1], str(path))
+            for job, suffix, path in stale.current_outputs(ws, site.out, period)]
 
 
 def _chosen_period(ws, request: Request) -> Period | None:
@@ -566,7 +594,8 @@ async def period_zip(site: Site, request: Request, form):
                                  zipfile.ZIP_DEFLATED)
                 count += 1
     if not count:
-        raise guard.Refused(404, f"Chưa có tệp nào của kỳ {period}; hãy lập văn bản trước.")
+        raise guard.Refused(404, f"Chưa có văn bản nào của {words.period_words(period)}; hãy lập văn bản trước "
+                                 "(trang Lập văn bản).")
     return Response(buffer.getvalue(), media_type="application/zip", headers={
         "Content-Disposition": f'attachment; filename="reportgen-{period}.zip"'})
 
@@ -619,26 +648,30 @@ async def signing_page(site: Site, request: Request, form):
     """The clerk's step: number, date and the body's signature (reportgen sign --role office)."""
     ws, problems = site.load()
     kinds = [name for name, kind in KINDS.items() if kind.signer is not None]  # the bulletin has no signature block
-    done, errors, error = None, {}, None
+    done, errors, error, chosen = None, {}, None, {}
     if form is not None and ws is not None and site.office is not None:
         period = guard.period(form.get("ky"), ws.periods)
         unit = guard.one_of(form.get("don_vi"), ws.units.index, "đơn vị")
         kind = guard.one_of(form.get("loai"), kinds, "loại văn bản")
-        number, on, errors = signing_form.parse(str(form.get("so") or ""), str(form.get("ngay") or ""))
+        typed = {"so": str(form.get("so") or "").strip(), "ngay": str(form.get("ngay") or "").strip()}
+        chosen = {"ky": str(period), "don_vi": unit, "loai": kind, **typed}  # shown again after an error
+        number, on, errors = signing_form.parse(typed["so"], typed["ngay"])
         pdf = signing_form.signable(site.out, str(period), unit, kind)
         if pdf is None:
-            error = f"Chưa lập {kind} của {unit} kỳ {period}; hãy lập văn bản trước."
+            error = (f"Chưa lập {words.kind_words(kind)} của {words.unit_words(ws, unit)}, "
+                     f"{words.period_words(period)}; hãy lập văn bản trước (trang Lập văn bản).")
         elif not errors:
             try:
-                done = await run_in_threadpool(signing_form.sign_for_clerk, site.office, pdf, number, on,
-                                               site.archive_root)
-                done = {"name": done.path.name, "period": str(period), "unit": unit, "signer": done.signer,
-                        "time": done.time.isoformat()}
+                signed = await run_in_threadpool(signing_form.sign_for_clerk, site.office, pdf, number, on,
+                                                 site.archive_root)
+                done = {"name": signed.path.name, "period": str(period), "unit": unit, "kind": kind,
+                        "signer": signed.signer, "time": words.time_words(signed.time)}
+                chosen = {"ky": str(period), "don_vi": unit, "loai": kind}
             except ReportgenError as exc:
                 error = str(exc)
                 problems = getattr(exc, "problems", [])
     return site.render(request, "signing.html", status=400 if errors or error else 200, ws=ws, problems=problems,
-                       sign_kinds=kinds, done=done, errors=errors, error=error)
+                       sign_kinds=kinds, done=done, errors=errors, error=error, chosen=chosen)
 
 
 async def login(site: Site, request: Request, form):

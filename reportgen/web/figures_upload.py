@@ -14,7 +14,6 @@ import ast
 import datetime as dt
 import itertools
 import re
-import tempfile
 import os
 import threading
 from dataclasses import dataclass, field
@@ -93,7 +92,7 @@ def accept(root: Path, filename: str, data: bytes, replace: str | None, now: dt.
         try:
             ws = load_workspace(root, pending)
         except InvalidInput as exc:
-            return _refused(exc.problems, name, filename)
+            return _refused(root, exc.problems, name, filename)
         kept = _keep_old(root, replace, now) if replace else None
         folder = root / FIGURES_DIR
         folder.mkdir(exist_ok=True)
@@ -105,24 +104,54 @@ def accept(root: Path, filename: str, data: bytes, replace: str | None, now: dt.
                    recognised=_recognised(ws, f"{FIGURES_DIR}/{name}"))
 
 
-DUPLICATE = re.compile(r"^trùng kỳ và đơn vị với (figures/[^,]+), dòng \d+$")
+DUPLICATE = re.compile(r"^trùng kỳ và đơn vị với (figures/[^,]+), dòng (\d+)$")
 UNKNOWN_HEADING = re.compile(r"^tiêu đề cột không nhận ra: ('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\");")
 
 
-def _refused(problems: list[Problem], stored: str, filename: str) -> Outcome:
+def _refused(root: Path, problems: list[Problem], stored: str, filename: str) -> Outcome:
     """The Outcome of a refused upload: its problems in order, and what the page can offer
-    (to replace the file that already has these figures, to map an unknown heading)."""
+    (to replace the file that already has these figures, to map an unknown heading). Rows
+    whose figures another file already has are one problem per file, not one per row."""
     label = f"{FIGURES_DIR}/{stored}"
     own = [p for p in problems if p.file == label and p.severity == "error"]
-    duplicates = [DUPLICATE.match(p.message) for p in own]
-    outcome = Outcome(problems=in_order([_relabel(p, stored, filename) for p in problems]))
-    if own and all(duplicates):
-        outcome.duplicate_of = sorted({m.group(1).split("/", 1)[1] for m in duplicates})
-        outcome.duplicate_periods = sorted({p.value.split(",")[0] for p in own if p.value})
+    repeated = []  # (the duplicate problem, the other file, the row in the upload)
+    for problem in problems:
+        match = DUPLICATE.match(problem.message) if problem.severity == "error" else None
+        if match and problem.file == label:
+            repeated.append((problem, match.group(1), problem.row))
+        elif match and match.group(1) == label:  # the other file is read first: it is named the duplicate
+            repeated.append((problem, problem.file, int(match.group(2))))
+    shown = [p for p in problems if not any(p is r for r, _, _ in repeated)]
+    outcome = Outcome(problems=in_order([_relabel(p, stored, filename) for p in shown]
+                                        + _collapsed(root, repeated, filename)))
+    if repeated and not [p for p in shown if p.file == label and p.severity == "error"]:
+        outcome.duplicate_of = sorted({other.split("/", 1)[1] for _, other, _ in repeated})
+        outcome.duplicate_periods = sorted({p.value.split(",")[0] for p, _, _ in repeated if p.value})
     for problem in own:
         if match := UNKNOWN_HEADING.match(problem.message):
             outcome.unknown_headings.append(ast.literal_eval(match.group(1)))
     return outcome
+
+
+def _collapsed(root: Path, repeated: list, uploaded: str) -> list[Problem]:
+    """One problem per figures file that already has some of the upload's rows (its periods in
+    words, how many units), at the first such row."""
+    from reportgen.web.words import period_words
+
+    by_file: dict[str, list[tuple[Problem, int | None]]] = {}
+    for problem, other, row in repeated:
+        by_file.setdefault(other, []).append((problem, row))
+    found = []
+    for other, rows in by_file.items():
+        stored = other.split("/", 1)[1]
+        periods = sorted({p.value.split(",")[0].strip() for p, _ in rows if p.value})
+        units = {p.value.split(",", 1)[1].strip() for p, _ in rows if p.value and "," in p.value}
+        shown = original_name(root, stored) or stored
+        found.append(Problem(uploaded, f"số liệu {', '.join(period_words(p) for p in periods)} của {len(units)} đơn vị "
+                             f"đã có trong tệp {shown}; nếu tệp mới thay cho tệp đó, hãy chọn tệp đó ở mục “Thay thế "
+                             "tệp đang có” và đánh dấu ô xác nhận", row=min(row or 0 for _, row in rows) or None,
+                             column="ky, ma_don_vi"))
+    return found
 
 
 def in_order(problems: list[Problem]) -> list[Problem]:
@@ -152,10 +181,16 @@ def _free_name(root: Path, stem: str, suffix: str) -> str:
 
 def original_name(root: Path, stored: str) -> str | None:
     """The name the user's file had when it was uploaded as ``figures/<stored>``, if known."""
+    return original_of(root, f"{FIGURES_DIR}/{stored}")
+
+
+def original_of(root: Path, relative: str) -> str | None:
+    """The name a file uploaded through the page (a figures file, a meeting's photo: ``relative``
+    in the workspace) had on the user's computer, kept beside it; None if not known."""
     from reportgen.sources.boundary import Refused, read_inside
     try:
-        return read_inside(root, f"{FIGURES_DIR}/{stored}{ORIGINAL_SUFFIX}", 4096, None).decode("utf-8").strip() or None
-    except (Refused, UnicodeDecodeError):
+        return read_inside(root, f"{relative}{ORIGINAL_SUFFIX}", 4096, None).decode("utf-8").strip() or None
+    except (Refused, UnicodeDecodeError, ValueError):
         return None
 
 
@@ -205,7 +240,6 @@ def map_heading(root: Path, heading: str, field_name: str) -> list[Problem]:
 
     from reportgen.schema import CONFIG_FILE_BYTES, SOURCE_FIELDS
     from reportgen.sources.boundary import Refused, bad_character, read_inside
-    from reportgen.sources.structured import load_config
 
     label = "reportgen.toml"
     if field_name not in SOURCE_FIELDS:
@@ -228,10 +262,25 @@ def map_heading(root: Path, heading: str, field_name: str) -> list[Problem]:
         sources.add("columns", columns)
     columns[heading.strip()] = field_name
     new = tomlkit.dumps(document).encode("utf-8")
-    with tempfile.TemporaryDirectory(prefix="reportgen-config-") as folder:
-        (Path(folder) / label).write_bytes(new)
-        config, problems = load_config(Path(folder), label)
-    if config is None:
-        return problems or [Problem(label, "tệp cấu hình sau khi sửa không đọc được")]
-    write_atomic(root / label, new)
+    with _WRITING:  # checked as the loader reads it: the config, and every figures file read with it
+        problems = _new_errors(root, {label: new})
+        if problems:
+            return problems
+        write_atomic(root / label, new)
     return []
+
+
+def _new_errors(root: Path, pending: dict[str, bytes]) -> list[Problem]:
+    """The errors the workspace would have with ``pending`` written that it does not have now
+    (a workspace already wrong elsewhere does not stop a change that adds nothing wrong)."""
+    try:
+        load_workspace(root, pending)
+        return []
+    except InvalidInput as exc:
+        after = [p for p in exc.problems if p.severity == "error"]
+    try:
+        load_workspace(root)
+        before: set[str] = set()
+    except InvalidInput as exc:
+        before = {str(p) for p in exc.problems}
+    return [p for p in after if str(p) not in before]

@@ -34,6 +34,16 @@ SECTIONS = {
     "de_xuat": "IV. Đề xuất, kiến nghị",
 }
 assert tuple(SECTIONS) == SECTION_KEYS
+OTHER_FIELDS = {"ky": "Kỳ", "don_vi": "Đơn vị", "tep": "Tệp nội dung báo cáo"}
+
+
+def summary(errors: dict[str, str]) -> list[tuple[str | None, str, str]]:
+    """(input id, field in words, message) of each error, in the form's order, as the meeting
+    form's summary lists them."""
+    order = [*OTHER_FIELDS, *SECTIONS]
+    return [(f"f-{name}-1" if name in SECTIONS else None, SECTIONS.get(name) or OTHER_FIELDS.get(name, name), message)
+            for name, message in sorted(errors.items(), key=lambda item: order.index(item[0])
+                                        if item[0] in order else len(order))]
 
 
 def data_from_form(form) -> dict:

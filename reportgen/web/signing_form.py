@@ -17,6 +17,8 @@ from pathlib import Path
 
 from reportgen.layout import unit_folder
 from reportgen.signing.keys import KeySource
+from reportgen.sources.boundary import Refused, check_inside
+from reportgen.web.meeting_form import iso_date
 
 
 @dataclass(frozen=True)
@@ -26,25 +28,31 @@ class OfficeKey:
 
 
 def signable(out: Path, period: str, unit: str, kind: str) -> Path | None:
-    """The file the clerk signs: the signer's ``<kind>.signed.pdf``, else the built ``<kind>.pdf``."""
-    folder = unit_folder(out, period, unit)
+    """The file the clerk signs: the signer's ``<kind>.signed.pdf``, else the built ``<kind>.pdf``;
+    only a regular file really inside ``out`` (no symbolic link on the way, a linked
+    ``<period>/<unit>`` folder included), as ``/tep`` serves them."""
     for name in (f"{kind}.signed.pdf", f"{kind}.pdf"):
-        if (folder / name).is_file() and not (folder / name).is_symlink():
-            return folder / name
+        try:
+            path = check_inside(out, (unit_folder(out, period, unit) / name).relative_to(out))
+        except Refused:
+            return None
+        if path.is_file():
+            return path
     return None
 
 
 def parse(number: str, day: str) -> tuple[int | None, dt.date | None, dict[str, str]]:
-    """The number and date the clerk typed, and an error by field name."""
+    """The number and date the clerk typed (the date day first, ``15/03/2022``, as the
+    meeting form takes it), and an error by field name."""
     errors, value, on = {}, None, None
     if not number.strip().isdigit() or int(number) < 1:
         errors["so"] = "Số văn bản là số nguyên dương, ví dụ 5."
     else:
         value = int(number)
     try:
-        on = dt.date.fromisoformat(day.strip())
+        on = dt.date.fromisoformat(iso_date(day.strip()))
     except ValueError:
-        errors["ngay"] = "Ngày ban hành theo dạng năm-tháng-ngày, ví dụ 2022-03-15."
+        errors["ngay"] = "Ngày ban hành theo dạng ngày/tháng/năm, ví dụ 15/03/2022."
     return value, on, errors
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from reportgen.formats import FORMATS
 from reportgen.kinds import KINDS
+from reportgen.web import meeting_form
 from reportgen.vi.period_words import period_title
 
 BUILD_STATUS = {"built": "đã lập", "unchanged": "không đổi (đã lập từ trước)"}
@@ -46,20 +47,54 @@ def unit_words(ws, code: str) -> str:
         return code
 
 
-COLUMN_WORDS = {"truc_tuyen": "Trực tuyến", "truc_tiep": "Trực tiếp", "buu_chinh": "Bưu chính công ích",
-                "ky_truoc": "Kỳ trước chuyển qua", "truoc_han": "Đã giải quyết trước hạn",
-                "dung_han": "Đã giải quyết đúng hạn", "qua_han": "Đã giải quyết quá hạn",
-                "dang_trong_han": "Đang giải quyết trong hạn", "dang_qua_han": "Đang giải quyết quá hạn",
-                "ky": "Kỳ", "ma_don_vi": "Mã đơn vị", "ten_don_vi": "Tên đơn vị", "anh.tep": "Ảnh (tệp)",
-                "ngay": "Ngày họp", "don_vi": "Đơn vị", "chu_tri.ho_ten": "Người chủ trì",
-                "tac_gia.ho_ten": "Tác giả", "so_lieu_den": "Số liệu tính đến ngày",
-                "ngay_bao_cao": "Ngày báo cáo", "ngay_thong_bao": "Ngày thông báo"}
+def _figure_words() -> dict[str, str]:
+    """Each figure column in words, under its group as the summary table heads it:
+    ``truc_tuyen`` -> ``Số hồ sơ nhận giải quyết / Trực tuyến``."""
+    from reportgen import columns as registry
+
+    found = {}
+    for column in registry.COLUMNS:
+        group = registry.GROUPS.get(column.group) if column.group else None
+        found[column.key] = f"{group.heading} / {column.heading.split(' / ')[-1]}" if group else column.heading
+    return found
+
+
+COLUMN_WORDS = {
+    **_figure_words(), **meeting_form.LABELS,
+    "ky": "Kỳ báo cáo", "ma_don_vi": "Mã đơn vị", "ten_don_vi": "Tên đơn vị", "cap": "Cấp",
+    "ma_cap_tren": "Mã đơn vị cấp trên", "ngay_thanh_lap": "Ngày thành lập",
+    "anh.tep": "Tệp ảnh", "anh": "Ảnh", "chu_tri": "Người chủ trì", "khen_thuong": "Khen thưởng",
+    "tac_gia": "Tác giả", "thao_luan": "Thảo luận", "thao_luan.con_nua": "Còn ý kiến thảo luận khác",
+    "don_vi": "Đơn vị", "ngay": "Ngày họp",
+}
 
 
 def column_words(column: str) -> str:
-    """A column as the file writes it, with its meaning when that is a code: ``truc_tuyen (Trực tuyến)``."""
-    meaning = COLUMN_WORDS.get(column)
-    return f"{column} ({meaning})" if meaning else column
+    """A column (or a file's key) in words: ``truc_tuyen`` -> ``Số hồ sơ nhận giải quyết / Trực
+    tuyến``, ``chi_dao.0.thoi_han`` -> ``Thời hạn thực hiện``, ``ky, ma_don_vi`` -> ``Kỳ báo cáo,
+    Mã đơn vị``; a column it does not know stays as it is. The key itself is the hint beside it."""
+    parts = [part.strip() for part in str(column).split(",")]
+    meanings = [COLUMN_WORDS.get(".".join(p for p in part.split(".") if not p.isdigit()), part) for part in parts]
+    return ", ".join(meanings)
+
+
+def time_words(moment) -> str:
+    """A moment as the clerk reads it, in the server's time: ``14 giờ 05 phút, ngày 07/12/2026``."""
+    if getattr(moment, "tzinfo", None) is not None:
+        moment = moment.astimezone()
+    return f"{moment.hour} giờ {moment.minute:02d} phút, ngày {moment:%d/%m/%Y}"
+
+
+def archive_reason(reason: str | None) -> str | None:
+    """Why a document was not archived, as the clerk is told it on the page: what to do there,
+    not a path on the server or a command to type (``archive/built``'s messages are the CLI's)."""
+    from reportgen.archive.built import NOT_BUILT, RERUN
+
+    if reason and reason.startswith(NOT_BUILT + ":"):
+        return f"{NOT_BUILT}: hãy lập văn bản ở trang Lập văn bản trước khi lưu trữ"
+    if reason and reason.endswith(RERUN):
+        return reason[:-len(RERUN)] + "hãy lập lại văn bản ở trang Lập văn bản rồi lưu trữ"
+    return reason
 
 
 def count_words(n: int) -> str:
@@ -76,4 +111,4 @@ def date_words(text: str) -> str:
         return str(text)
 
 
-FILTERS = {"ngay": date_words, "so": count_words, "ky": period_words, "van_ban": kind_words, "tep": file_words, "cot": column_words}
+FILTERS = {"ngay": date_words, "so": count_words, "ky": period_words, "van_ban": kind_words, "tep": file_words, "cot": column_words, "ly_do_luu_tru": archive_reason}
