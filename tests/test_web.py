@@ -477,14 +477,16 @@ def test_a_full_disk_after_writing_is_said_in_words_with_the_documents_written(s
 
     client, _, tmp_path = site
     folder = tmp_path / "out" / ".reportgen"
-    real = web_app.batch.build
+    from reportgen import batch  # the build use case (reportgen.build) calls batch.build
+
+    real = batch.build
 
     def full_at_the_store(*args, **kwargs):  # the documents written, then the store's disk full
         outputs = real(*args, **kwargs)
         outputs.fault = DiskFault(errno.ENOSPC, folder)
         return outputs
 
-    monkeypatch.setattr(web_app.batch, "build", full_at_the_store)
+    monkeypatch.setattr(batch, "build", full_at_the_store)
     client.post("/lap", data={"csrf": token(client, "/lap"), "ky": "2022-Q1", "don_vi": "TM-MH"})
     message = (f"Không ghi được vào thư mục {folder}: hết chỗ trên đĩa; hãy giải phóng chỗ trống trên đĩa chứa "
                "thư mục này rồi chạy lại lệnh")

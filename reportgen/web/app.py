@@ -520,7 +520,7 @@ def _start_build(site: Site, ws, form) -> tuple[str, bool]:
         return "Không có văn bản nào lập được cho lựa chọn này: hãy xem bước còn thiếu ở trang Tổng quan.", False
     request = BuildRequest(site.root, site.out, (str(period),), tuple(units), workers=1)
     label = words.period_words(period) + (f", {words.unit_words(ws, units[0])}" if units else ", tất cả đơn vị")
-    started = site.runner.start(label, len(jobs), lambda step: build(request, progress=step).results)
+    started = site.runner.start(label, len(jobs), lambda step: build(request, progress=step))
     if not started:
         return "Đang có một lượt lập văn bản chạy; hãy chờ lượt đó xong rồi lập tiếp.", False
     return f"Đã bắt đầu lập {len(ready)} văn bản.", True

@@ -38,8 +38,9 @@ class Runner:
 
     def _run(self, work) -> None:
         try:
-            self.state.results = work(self._step)
-            fault = getattr(self.state.results, "fault", None)  # batch.Outputs: a full disk after writing
+            done = work(self._step)  # build.Built (or a list of results)
+            self.state.results = list(getattr(done, "results", done))
+            fault = getattr(done, "fault", None)  # a full disk after writing
             if fault is not None:
                 self.state.error = str(fault)  # in words: the folder and what ran out
         except Exception as exc:  # reported on the page; the traceback goes to the log
