@@ -38,6 +38,7 @@ from reportgen.kinds import KINDS, build_context
 from reportgen.layout import output_path
 from reportgen.plan import Selection
 from reportgen.results import Result
+from reportgen.store import STATE_DIR, Store, sha256_bytes, state_dir
 from reportgen.templating import check_templates
 from reportgen.workers import Died, Pool
 from reportgen.workspace import Workspace
@@ -94,7 +95,7 @@ def build(ws: Workspace, jobs: list[Job], out_root: Path, formats: tuple[str, ..
     without loading the workspace while nothing changes.
     """
     out_root = Path(out_root)
-    store, warning = fp.Store.load(out_root)
+    store, warning = Store.load(out_root)
     warnings = [warning] if warning else []
     inputs = fp.Inputs(ws, skip_folders=[out_root])
     results: dict[int, list[Result]] = {}
@@ -126,14 +127,14 @@ def build(ws: Workspace, jobs: list[Job], out_root: Path, formats: tuple[str, ..
     if processes:
         _preload({fmt for d in todo for fmt in d.formats})
     # charts drawn before by a build into this output root are not drawn again (same bytes)
-    charts_stored = chart_cache.stored_in(fp.state_dir(out_root), fp.sha256_bytes(
+    charts_stored = chart_cache.stored_in(state_dir(out_root), sha256_bytes(
         f"{inputs.engine}\0{inputs.fonts}".encode())) if todo else nullcontext()
     with charts_stored, _frozen():
         drawn = _contexts(ws, todo, results, processes)  # phase 1: before anything is written (or any folder made)
         if template_failure:
             raise template_failure
-        with RunFolder(fp.state_dir(out_root) / TEMP_DIR) as run:
-            cleaned = run.cleaned + remove_stray_temps(out_root, skip=fp.STATE_DIR)
+        with RunFolder(state_dir(out_root) / TEMP_DIR) as run:
+            cleaned = run.cleaned + remove_stray_temps(out_root, skip=STATE_DIR)
             chart_cache.save(drawn, run.path)
             if todo:  # the render stack imported (here too when rendering in this process), then kept out of the GC
                 _preload({fmt for d in todo for fmt in d.formats})
@@ -291,7 +292,7 @@ def _render_one(ws: Workspace, task) -> list[Result]:
 
 def _write(job: Job, fmt: str, data: bytes, pages: int | None, out_root: Path, temp_dir: Path) -> Result:
     path = output_path(out_root, job, fmt)
-    digest = fp.sha256_bytes(data)
+    digest = sha256_bytes(data)
     status = "unchanged" if path.is_file() and path.read_bytes() == data else "built"
     if status == "built":
         write_atomic(path, data, temp_dir=temp_dir)

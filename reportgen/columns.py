@@ -93,6 +93,9 @@ GROUPS: dict[str, Group] = {g.key: g for g in (
     # the appendix's heading over toàn trình / một phần; a workbook's heading names no group by it
     Group("truc_tuyen", "Trong đó trực tuyến", r"(?!)"),
 )}
+# The group headings reportgen writes (render/to_xlsx.py); with the workspace's own column
+# labels ([labels.columns]) under them, sources/workbook.py reads them back whatever the labels say.
+GROUP_HEADINGS = {key: group.heading for key, group in GROUPS.items()}
 
 _NEW_NAME = "số hồ sơ mới tiếp nhận (truc_tuyen + truc_tiep + buu_chinh)"
 COLUMNS: tuple[Column, ...] = (

@@ -20,16 +20,14 @@ from reportgen.context_types import Common, Doc, FieldTable, Figures, OwnText, U
 from reportgen.errors import InvalidInput, Problem
 from reportgen.periods import Period
 from reportgen.schema import SECTION_KEYS, Signer
-from reportgen.workspace import Workspace
+from reportgen.vi.unit_names import level_word, lower_level_word, strip_level_word
+from reportgen.workspace_types import Workspace
 
 if TYPE_CHECKING:
-    from reportgen.kinds import Kind
+    from reportgen.kinds.kind import Kind
     from reportgen.job import Job
 
 RANKED_MIN = 3  # units with a 766 score for the report to rank them
-
-# the level word a unit's name starts with (since 2025 a commune-level unit may be a đặc khu)
-LEVEL_WORDS = ("Thị trấn", "Thành phố", "Thị xã", "Đặc khu", "Phường", "Huyện", "Tỉnh", "Xã")
 
 
 def unit_info(ws: Workspace, code: str) -> Unit:
@@ -44,7 +42,7 @@ def unit_info(ws: Workspace, code: str) -> Unit:
         "level": level,
         "level_label": ws.config.labels.levels.get(level, level),
         "level_word": level_word(name),
-        "place": row["dia_danh"] or _strip_level_word(name),
+        "place": row["dia_danh"] or strip_level_word(name),
         "has_below": bool((ws.units["ma_cap_tren"] == code).any()),
     }
     info["office"] = _in_words(ws.config.labels.office.get(level, ""), info)
@@ -54,26 +52,6 @@ def unit_info(ws: Workspace, code: str) -> Unit:
 def _in_words(template: str, info: dict) -> str:
     """A [labels] name of a unit's office: {cap} the unit's level word, {don_vi} its name in running text."""
     return template.replace("{cap}", info["level_word"]).replace("{don_vi}", info["name_lower"])
-
-
-def _strip_level_word(name: str) -> str:
-    for word in LEVEL_WORDS:
-        if name.startswith(word + " "):
-            return name[len(word) + 1:]
-    return name
-
-
-def level_word(name: str) -> str:
-    """``Thị trấn Mỹ An`` -> ``thị trấn``; ``""`` for a name without a level word."""
-    return next((word.lower() for word in LEVEL_WORDS if name.startswith(word + " ")), "")
-
-
-def lower_level_word(name: str) -> str:
-    """``Huyện Tháp Mười`` -> ``huyện Tháp Mười`` (the administrative word in lower case)."""
-    for word in LEVEL_WORDS:
-        if name.startswith(word + " "):
-            return word.lower() + name[len(word):]
-    return name
 
 
 def document_frame(ws: Workspace, job: Job, kind: Kind, subject: str, date: dt.date) -> Doc:

@@ -4,7 +4,7 @@ Deciding "nothing changed" through the fingerprints (:mod:`reportgen.fingerprint
 the validated workspace: importing pandas, loading and validating every file, then a
 fingerprint and a SHA-256 per output; at province scale that is over a second, most of a
 no-op rebuild. So a build that ends without a failure also remembers a :class:`Run` in the
-fingerprint store, under a key made of the command's options (the workspace and output
+fingerprint store (:mod:`reportgen.store`, which keeps it as an opaque record), under a key made of the command's options (the workspace and output
 folders as given and as absolute paths, periods, units, kinds, formats):
 
 ``inputs``
@@ -47,7 +47,7 @@ such a file is hashed every time. Changing a file's bytes or replacing it always
 change time (``ctime``), which no tool can set back, so a trusted stat means the same bytes.
 
 Any change to the store's entries (a file built, rebuilt or forgotten) drops every
-recorded run (:meth:`fingerprint.Store.record`); :data:`MAX_RUNS` runs are kept.
+recorded run (:meth:`store.Store.record`); :data:`MAX_RUNS` runs are kept.
 """
 
 from __future__ import annotations
@@ -62,12 +62,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from reportgen import __version__
-from reportgen import fingerprint as fp
 from reportgen import layout
 from reportgen.errors import Problem
 from reportgen.files import STRAY_TEMP
-from reportgen.resources import BUILTIN_TEMPLATES
+from reportgen.resources import BUILTIN_TEMPLATES, PACKAGE_DIR
 from reportgen.results import Result
+from reportgen.store import SCHEME, Store, canonical_json, sha256_bytes, sha256_file, state_dir
 
 RUN_SCHEME = 1
 RACY_NS = 2_000_000_000  # 2 s: also covers file systems that keep times in whole seconds (or two)
@@ -88,7 +88,7 @@ class Request:
 
     @property
     def key(self) -> str:
-        return fp.sha256_bytes(fp.canonical_json([
+        return sha256_bytes(canonical_json([
             RUN_SCHEME, str(self.workspace), os.path.abspath(self.workspace), str(self.out),
             os.path.abspath(self.out), list(self.periods), list(self.units), list(self.kinds), list(self.formats)]))
 
@@ -158,15 +158,15 @@ class Look:
 
 def look(request: Request, replay: bool = True) -> Look:
     """Snapshot the inputs; with ``replay``, the recorded no-op when nothing changed since the run."""
-    store, warning = fp.Store.load(request.out)
-    earlier = None if warning else store.runs.get(request.key)
+    store, warning = Store.load(request.out)
+    earlier = None if warning else _run(store, request.key)
     snapshot = take_snapshot(request, earlier)
     if replay and earlier is not None and _still(store, request, snapshot, earlier):
         return Look(request, snapshot, [Result(**r) for r in earlier.results], [Problem(**w) for w in earlier.warnings])
     return Look(request, snapshot)
 
 
-def remember(store: fp.Store, look: Look, warnings: list[Problem], outcome: list[Result],
+def remember(store: Store, look: Look, warnings: list[Problem], outcome: list[Result],
              unchanged: list[Result] | None) -> None:
     """Record the run of ``look.request`` in ``store``: the build gave ``outcome``, and a build
     with nothing changed would give ``unchanged`` (None: it would not be a no-op).
@@ -186,16 +186,25 @@ def remember(store: fp.Store, look: Look, warnings: list[Problem], outcome: list
             continue
         try:
             info = os.stat(result.path)
-            if not stat.S_ISREG(info.st_mode) or fp.sha256_file(Path(result.path)) != result.sha256:
+            if not stat.S_ISREG(info.st_mode) or sha256_file(Path(result.path)) != result.sha256:
                 return
         except OSError:
             return
         outputs[result.path] = [*_stat_key(info), result.sha256]
     store.runs[key] = Run(look.snapshot.at, look.snapshot.inputs, look.snapshot.environment,
-                          [_fields(w) for w in warnings], [_fields(r) for r in unchanged], outputs_at, outputs)
-    while len(store.runs) > MAX_RUNS:  # the least recently recorded goes
-        del store.runs[min(store.runs, key=lambda k: store.runs[k].outputs_at)]
+                          [_fields(w) for w in warnings], [_fields(r) for r in unchanged], outputs_at, outputs).to_json()
+    while len(store.runs) > MAX_RUNS:  # the least recently recorded goes (a run unreadable first)
+        del store.runs[min(store.runs, key=lambda k: run.outputs_at if (run := _run(store, k)) else -1)]
     store.changed = True
+
+
+def _run(store: Store, key: str) -> Run | None:
+    """The run the store keeps under ``key`` (an opaque record there), or None when there is
+    none or it is not one (a hand-edited store): the build then takes the normal path."""
+    try:
+        return Run.from_json(store.runs[key]) if key in store.runs else None
+    except ValueError:
+        return None
 
 
 def _fields(item) -> dict:
@@ -205,12 +214,12 @@ def _fields(item) -> dict:
 
 # ---- is it still the same? -------------------------------------------------------------
 
-def _still(store: fp.Store, request: Request, snapshot: Snapshot, run: Run) -> bool:
+def _still(store: Store, request: Request, snapshot: Snapshot, run: Run) -> bool:
     """True when a normal build of ``request`` would now say exactly what ``run`` recorded."""
     if snapshot.inputs is None or _contents(snapshot.inputs) != _contents(run.inputs) \
             or snapshot.environment != run.environment:
         return False
-    temp = fp.state_dir(request.out) / TEMP_DIR
+    temp = state_dir(request.out) / TEMP_DIR
     try:
         if any(os.scandir(temp)):
             return False  # a run folder: another build is running, or one was killed (to clean)
@@ -260,7 +269,7 @@ def _same_output(path: str, recorded: list, recorded_at: int) -> bool:
     if _trusted(info, recorded, recorded_at - RACY_NS):
         return True
     try:
-        return info.st_size == recorded[0] and fp.sha256_file(Path(path)) == recorded[4]
+        return info.st_size == recorded[0] and sha256_file(Path(path)) == recorded[4]
     except OSError:
         return False
 
@@ -284,7 +293,7 @@ def take_snapshot(request: Request, earlier: Run | None = None) -> Snapshot:
     racy_before = earlier.inputs_at - RACY_NS if earlier else 0
     out = os.path.realpath(request.out)
     roots = (("workspace", Path(request.workspace), ()), ("templates", BUILTIN_TEMPLATES, ()),
-             ("reportgen", fp.PACKAGE_DIR, ("__pycache__",)))
+             ("reportgen", PACKAGE_DIR, ("__pycache__",)))
     inputs: dict[str, dict[str, list]] | None = {}
     try:
         for name, root, skip in roots:
@@ -344,22 +353,22 @@ def _signature(path: str, info: os.stat_result, earlier: list | None, racy_befor
     if _trusted(info, earlier, racy_before):
         return earlier
     try:
-        return [*_stat_key(info), fp.sha256_file(Path(path))]
+        return [*_stat_key(info), sha256_file(Path(path))]
     except OSError:
         return ["unreadable", None]
 
 
 def environment() -> str:
     """One digest of what outside the inputs shapes a build (see the module's docstring)."""
-    digest = hashlib.sha256(fp.canonical_json([
-        "reportgen", __version__, fp.SCHEME, RUN_SCHEME, sys.version, sys.executable, sys.path,
+    digest = hashlib.sha256(canonical_json([
+        "reportgen", __version__, SCHEME, RUN_SCHEME, sys.version, sys.executable, sys.path,
         os.environ.get("SOURCE_DATE_EPOCH")]))
     for entry in sys.path:
         try:
             info = os.stat(entry or ".")
-            digest.update(fp.canonical_json([entry, info.st_mtime_ns, info.st_ino]))
+            digest.update(canonical_json([entry, info.st_mtime_ns, info.st_ino]))
         except OSError:
-            digest.update(fp.canonical_json([entry, None]))
+            digest.update(canonical_json([entry, None]))
     try:
         listing = subprocess.run(["fc-list", "--format", "%{file}\t%{index}\t%{family}\t%{style}\n"],
                                  capture_output=True, timeout=60, check=True).stdout
@@ -369,7 +378,7 @@ def environment() -> str:
     digest.update(b"\n".join(lines) + b"\0")
     for path in sorted({line.split(b"\t", 1)[0] for line in lines}):
         try:
-            digest.update(fp.canonical_json([path.decode("utf-8", "replace"), *_stat_key(os.stat(path))]))
+            digest.update(canonical_json([path.decode("utf-8", "replace"), *_stat_key(os.stat(path))]))
         except OSError:
             digest.update(path + b"\0-")
     return digest.hexdigest()

@@ -18,7 +18,7 @@ from reportgen.errors import BuildFailed, InvalidInput, Problem
 from reportgen.job import Job
 from reportgen.kinds import KINDS, Kind
 from reportgen.periods import PERIOD_FORMAT_MESSAGE, Period
-from reportgen.workspace import Workspace
+from reportgen.workspace_types import Workspace
 
 UNITS_LISTED_MAX = 20  # an unknown --unit lists every code up to this many, else the closest
 
@@ -50,23 +50,29 @@ class Selection:
     makes (:func:`reportgen.batch.build`); nothing outside the selection is touched.
     """
 
-    periods: tuple[str, ...] = ()
+    periods: tuple[Period | str, ...] = ()  # read once, on construction, as canonical text
     units: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
     formats: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        """The request's periods (Period values, or a command line's spellings) read here, once;
+        :meth:`covers` then compares text with the canonical text of a file's folder."""
+        object.__setattr__(self, "periods", tuple(dict.fromkeys(_canonical(p) for p in self.periods)))
+
     def covers(self, period: str, unit: str, kind: str, fmt: str) -> bool:
         """``fmt`` is the asked format (``html`` for the bulletin's fragment and photo)."""
-        periods = {_normal_period(str(p)) for p in self.periods}
-        return ((not periods or str(period) in periods) and (not self.units or unit in self.units)
+        return ((not self.periods or str(period) in self.periods) and (not self.units or unit in self.units)
                 and (not self.kinds or kind in self.kinds) and (not self.formats or fmt in self.formats))
 
 
-def _normal_period(text: str) -> str:
+def _canonical(period: Period | str) -> str:
+    if isinstance(period, Period):
+        return str(period)
     try:
-        return str(Period.parse(text))
-    except ValueError:
-        return text
+        return str(Period.parse(period))
+    except ValueError:  # no period: plan() has refused the request already
+        return period
 
 
 def plan(ws: Workspace, periods=(), units=(), kinds=(), formats=()) -> list[Job]:

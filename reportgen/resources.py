@@ -1,4 +1,4 @@
-"""Where the built-in templates and the sample workspace live.
+"""Where the built-in templates, the sample workspace and reportgen's own files live.
 
 In a source checkout (and the editable install `make` does) they are the repository's
 top-level ``templates/`` and ``inputs/``; a regular install (``pip install .``) puts them
@@ -10,7 +10,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-SOURCE_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent  # reportgen's own files (fingerprinted, snapshotted by noop)
+SOURCE_ROOT = PACKAGE_DIR.parent
 
 
 def shared(name: str) -> Path:

@@ -16,8 +16,8 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fi
 
 from reportgen.columns import KEYS as COLUMN_KEYS
 from reportgen.columns import LABELS as COLUMN_LABELS
+from reportgen.page import DEFAULT_MARGINS
 from reportgen.periods import PERIOD_FORMAT_MESSAGE, Period
-from reportgen.render.subset import DEFAULT_MARGINS
 
 LEVELS = ("tinh", "huyen", "xa")  # the levels of units, highest first
 LEVEL_LABELS = {"tinh": "cấp tỉnh", "huyen": "cấp huyện", "xa": "cấp xã"}  # default [labels] levels
@@ -91,6 +91,13 @@ class Issuer(Strict):
     # a body a task (chi_dao.don_vi) names that is neither a recipient nor the issuer:
     # "add" it to "Nơi nhận", or "warn" (validate) and leave the list as configured
     task_recipients: Literal["add", "warn"] = "add"
+
+
+def header_form(issuer: Issuer) -> str:
+    """``committee`` when the header is the People's Committee's ("ỦY BAN NHÂN DÂN" first),
+    else ``office``."""
+    first = issuer.body[0].upper() if issuer.body else ""
+    return "committee" if first.startswith(("ỦY BAN NHÂN DÂN", "UBND")) else "office"
 
 
 class Labels(Strict):

@@ -21,6 +21,7 @@ from reportgen.kinds import KINDS
 from reportgen.layout import output_path, parse, relative_path
 from reportgen.plan import Selection
 from reportgen.results import Result
+from reportgen.store import Store, sha256_file
 from reportgen.workspace import Workspace
 
 
@@ -44,7 +45,7 @@ def current_outputs(ws: Workspace, out_root: Path, period: str | None = None) ->
     return found
 
 
-def remove_stale(store: fp.Store, out_root: Path, ws: Workspace, jobs: list[Job], formats: tuple[str, ...],
+def remove_stale(store: Store, out_root: Path, ws: Workspace, jobs: list[Job], formats: tuple[str, ...],
                  selection: Selection | None, warnings: list[str]) -> list[Result]:
     """Remove the files reportgen wrote (the store's entries) inside ``selection`` that ``jobs``
     no longer make; one "removed" Result each. A file whose bytes are not those written is
@@ -66,7 +67,7 @@ def remove_stale(store: fp.Store, out_root: Path, ws: Workspace, jobs: list[Job]
         path = Path(out_root) / relpath
         with faults_named(path.parent, f"xoá tệp không còn trong kế hoạch lập ({path.name})"):
             if path.is_file() and not path.is_symlink():
-                if fp.sha256_file(path) != store.entry(relpath).sha256:
+                if sha256_file(path) != store.entry(relpath).sha256:
                     warnings.append(f"{path}: không còn trong kế hoạch lập nhưng đã bị sửa sau khi lập; "
                                     "giữ nguyên, không theo dõi nữa")
                     store.forget(relpath)
@@ -104,7 +105,7 @@ def suffixes(ws: Workspace, job: Job, fmt: str) -> tuple[str, ...]:
     return registry.files_of(fmt) + KINDS[job.kind].extra_suffixes(ws, job, fmt)
 
 
-def unchanged(store: fp.Store, ws: Workspace, jobs: list[Job], out_root: Path, formats) -> list[Result] | None:
+def unchanged(store: Store, ws: Workspace, jobs: list[Job], out_root: Path, formats) -> list[Result] | None:
     """The Results the same build gives while nothing changes (every file "unchanged", as
     :func:`decide` reports it), or None if some file it needs is not in the store."""
     results = []
@@ -123,7 +124,7 @@ def unchanged(store: fp.Store, ws: Workspace, jobs: list[Job], out_root: Path, f
     return results
 
 
-def decide(store: fp.Store, inputs: fp.Inputs, out_root: Path, job: Job, formats: list[str], force: bool):
+def decide(store: Store, inputs: fp.Inputs, out_root: Path, job: Job, formats: list[str], force: bool):
     """(the formats of ``formats`` to build, Results of the files that are up to date)."""
     stale, fresh = [], []
     for fmt in formats:
@@ -133,7 +134,7 @@ def decide(store: fp.Store, inputs: fp.Inputs, out_root: Path, job: Job, formats
             path = output_path(out_root, job, suffix)
             if (entry is None or not path.is_file()
                     or inputs.fingerprint(job, suffix, entry.template) != entry.fingerprint
-                    or fp.sha256_file(path) != entry.sha256):
+                    or sha256_file(path) != entry.sha256):
                 outputs = None
                 break
             outputs.append(Result(job.kind, job.unit, job.period, "unchanged", format=suffix, path=str(path),
@@ -145,7 +146,7 @@ def decide(store: fp.Store, inputs: fp.Inputs, out_root: Path, job: Job, formats
     return stale, fresh
 
 
-def remember(store: fp.Store, inputs: fp.Inputs, job: Job, template: str, outputs: list[Result]) -> None:
+def remember(store: Store, inputs: fp.Inputs, job: Job, template: str, outputs: list[Result]) -> None:
     """Record the files of ``job``'s document in the store with their fingerprints; a document
     that failed is forgotten (its earlier files are kept, and built again next time)."""
     for output in outputs:

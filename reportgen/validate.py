@@ -20,10 +20,11 @@ from reportgen.errors import Problem
 from reportgen.fields import COLUMN as FIELD_COLUMN
 from reportgen.fields import FieldIndex
 from reportgen.periods import Period, period_format_message
-from reportgen.schema import LEVELS, Limits
+from reportgen.schema import LEVELS, Limits, header_form
 from reportgen.sources.boundary import bad_character, vi_int
 from reportgen.sources.tables import Table
 from reportgen.sources.workbook import name_key
+from reportgen.vi.unit_names import level_word, lower_level_word
 
 SAFE_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 # Device names Windows reserves in every folder, whatever the extension or case.
@@ -609,8 +610,6 @@ def _issuer_self_problems(key: str, issuer, label: str) -> list[Problem]:
     """An ``issued_by`` that the same entry's header or number contradicts."""
     if not issuer.issued_by:
         return []
-    from reportgen.kinds.kind import header_form  # kinds import the workspace, which imports this module
-
     problems = []
     if "body" in issuer.model_fields_set and header_form(issuer) != issuer.issued_by:
         problems.append(Problem(label, f"issued_by = {issuer.issued_by!r} ({FORM_NAMES[issuer.issued_by]}) nhưng "
@@ -652,7 +651,5 @@ def check_task_recipients(config, units: pd.DataFrame, meetings: dict, files: di
 def issuer_names(issuer, unit_name: str) -> list[str]:
     """How a task may name the issuer itself: its name with the unit's name, or with the level word
     only ("Văn phòng HĐND và UBND huyện")."""
-    from reportgen.context import level_word, lower_level_word  # see _issuer_self_problems
-
     return [issuer.name.replace("{don_vi}", lower_level_word(unit_name)),
             issuer.name.replace("{don_vi}", level_word(unit_name) or lower_level_word(unit_name))]

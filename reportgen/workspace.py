@@ -6,12 +6,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import fnmatch
 import io
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
-from functools import cached_property
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -19,15 +17,16 @@ import pandas as pd
 from reportgen import cycle
 from reportgen.errors import InvalidInput, Problem
 from reportgen.fields import FieldIndex
+from reportgen.kinds import KINDS
 from reportgen.periods import Period
-from reportgen.schema import MAX_PROBLEMS, Config, Limits, Meeting, ReportText
+from reportgen.schema import MAX_PROBLEMS, Config, Limits
 from reportgen.sources.boundary import Refused, check_inside, check_size, check_unpacked, read_inside, shorten, visible
 from reportgen.sources.photo import load_photo
 from reportgen.sources.structured import load_config, load_meeting, load_report_text
 from reportgen.sources.tables import Table, UnreadableFile, read_table
 from reportgen.sources.workbook import is_plain_table, read_figures_workbook
-from reportgen.validate import (check_figures, check_issuers, check_task_recipients, check_units, empty_fields,
-                                empty_units)
+from reportgen.validate import check_figures, check_issuers, check_task_recipients, check_units, empty_units
+from reportgen.workspace_types import Workspace, periods_of
 
 CONFIG_FILE = "reportgen.toml"
 UNITS_FILE = "units.csv"
@@ -36,49 +35,6 @@ MEETINGS_DIR = "meetings"
 TEXTS_DIR = "noi-dung"  # the report's own text, one file per unit and period
 NO_WORKSPACE = ("không tìm thấy thư mục dữ liệu (workspace): tạo mới bằng `reportgen init TÊN-THƯ-MỤC`, "
                 "hoặc chỉ đến thư mục có sẵn bằng --workspace THƯ-MỤC")
-
-
-@dataclass
-class Workspace:
-    """A validated workspace. ``figures`` has one row per (period, unit)."""
-
-    root: Path
-    config: Config
-    units: pd.DataFrame
-    figures: pd.DataFrame
-    meetings: dict[tuple[Period, str], Meeting]
-    meeting_files: dict[tuple[Period, str], Path]
-    warnings: list[Problem] = field(default_factory=list)
-    # (period, unit) -> (extension, bytes) of the meeting's photo (anh.tep), prepared
-    photos: dict[tuple[Period, str], tuple[str, bytes]] = field(default_factory=dict)
-    # (period, unit) -> the report's own text (noi-dung/*.yaml), and the file it came from
-    texts: dict[tuple[Period, str], ReportText] = field(default_factory=dict)
-    text_files: dict[tuple[Period, str], Path] = field(default_factory=dict)
-    # one row per (period, unit, field of procedure) of the units that give their figures by field
-    # (``linh_vuc``); ``figures`` holds those units' sums
-    fields: pd.DataFrame = field(default_factory=empty_fields)
-    field_index: FieldIndex = field(default_factory=FieldIndex)
-
-    @cached_property
-    def period_of(self) -> dict[str, Period]:
-        """Each spelling of the figures' ``ky`` column (canonical: validated) -> its value, parsed once."""
-        return periods_of(self.figures)
-
-    @cached_property
-    def founded(self) -> dict[str, dt.date]:
-        """Unit code -> founding date (units.csv ``ngay_thanh_lap``), for the units that have one."""
-        return cycle.founded_by(self.units)
-
-    @cached_property
-    def periods(self) -> list[Period]:
-        """The reports the figures make, in order: without ``[periods]`` every period that has rows;
-        with it, the reports each quarter's end produces (reportgen.toml) whose quarters are all
-        there, and every period given directly."""
-        return cycle.report_periods(self.figures, self.units, self.config, self.period_of)
-
-    @property
-    def templates_dir(self) -> Path:
-        return self.root / "templates"
 
 
 def load_workspace(root: Path, pending: Mapping[str, bytes | None] | None = None) -> Workspace:
@@ -112,8 +68,6 @@ def load_workspace(root: Path, pending: Mapping[str, bytes | None] | None = None
     problems += found
     if config:
         problems += _late_cutoffs(config, meetings) + _unknown_text_units(config, units)
-        from reportgen.kinds import KINDS  # the kinds' modules import this one
-
         problems += check_issuers(config, units, KINDS.values())
         problems += check_task_recipients(config, units, meetings, files, KINDS.values())
     if any(p.severity == "error" for p in problems):
@@ -127,11 +81,6 @@ def _unknown_text_units(config: Config, units: pd.DataFrame) -> list[Problem]:
     """An error for each ``[noi_dung.don_vi.<code>]`` whose code units.csv does not have."""
     return [Problem(CONFIG_FILE, "mã đơn vị không có trong units.csv", column=f"noi_dung.don_vi.{code}", value=code)
             for code in config.noi_dung.don_vi if code not in units.index]
-
-
-def periods_of(figures: pd.DataFrame) -> dict[str, Period]:
-    """Each spelling of the validated figures' ``ky`` column (canonical) -> its period."""
-    return {text: Period.parse(text) for text in set(figures["ky"])}
 
 
 def _late_cutoffs(config: Config, meetings: dict) -> list[Problem]:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from reportgen.fingerprint import STATE_DIR, STORE_FILE
+from reportgen.store import STATE_DIR, STORE_FILE
 from reportgen.resources import BUILTIN_TEMPLATES
 from conftest import replace_in
 

@@ -47,7 +47,7 @@ def test_exit_0_when_every_document_is_built(cli, workspace, tmp_path):
 # ---- 1 ------------------------------------------------------------------------------------
 
 def test_exit_1_when_a_document_cannot_be_rendered_in_time(cli, workspace, tmp_path, monkeypatch):
-    monkeypatch.setattr(templating, "RENDER_SECONDS", 1)
+    monkeypatch.setattr(templating.time_limit, "RENDER_SECONDS", 1)
     path = write_template(workspace, "bao-cao.html.j2", '{% extends "base.html.j2" %}\n{% block body %}\n'
                           "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}\n"
                           "{% endblock %}\n")

@@ -16,6 +16,8 @@ import pytest
 from conftest import ROOT, bump_online, replace_in
 from reportgen import batch
 from reportgen import fingerprint as fp
+from reportgen import __version__
+from reportgen.store import SCHEME, STATE_DIR, STORE_FORMAT, Store
 from reportgen.plan import plan
 from reportgen.workspace import load_workspace
 
@@ -44,7 +46,7 @@ def run(workspace: Path, out: Path, force: bool = False, formats=("docx",), peri
 
 def files(out: Path) -> dict[str, bytes]:
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file() and fp.STATE_DIR not in p.relative_to(out).parts}
+            if p.is_file() and STATE_DIR not in p.relative_to(out).parts}
 
 
 def statuses(results) -> dict[str, str]:
@@ -97,10 +99,10 @@ def test_force_rebuilds_everything(ws_copy, tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("damage, expected", [
     (lambda p: p.write_text("{not json", encoding="utf-8"), "tệp dấu vân tay hỏng"),
-    (lambda p: p.write_text(json.dumps({"format": fp.STORE_FORMAT, "scheme": fp.SCHEME, "reportgen": "0.0.1",
+    (lambda p: p.write_text(json.dumps({"format": STORE_FORMAT, "scheme": SCHEME, "reportgen": "0.0.1",
                                         "files": {}}), encoding="utf-8"),
      "dấu vân tay do reportgen 0.0.1 (lược đồ 1) ghi, không dùng được với reportgen"),
-    (lambda p: p.write_text(json.dumps({"format": fp.STORE_FORMAT, "scheme": fp.SCHEME, "reportgen": fp.__version__,
+    (lambda p: p.write_text(json.dumps({"format": STORE_FORMAT, "scheme": SCHEME, "reportgen": __version__,
                                         "files": {"2022-Q1/P/bao-cao.docx": {"sha256": 1}}}), encoding="utf-8"),
      "tệp dấu vân tay hỏng"),
     (lambda p: p.unlink(), "không có dấu vân tay của lần lập trước; lập lại mọi văn bản"),
@@ -144,7 +146,7 @@ def test_fingerprint_names_what_changed(ws_copy, tmp_path):
     run(ws_copy, out, formats=("pdf",))
     ws = load_workspace(ws_copy)
     job = next(j for j in plan(ws, ["2022-Q1"], ["P-D01"], ["bao-cao"]))
-    store, warning = fp.Store.load(out)
+    store, warning = Store.load(out)
     assert warning is None
     assert fp.built_differences(store, fp.Inputs(ws), job, "pdf") == []
     (ws_copy / "templates").mkdir()

@@ -21,6 +21,7 @@ from openpyxl import load_workbook
 
 from conftest import ROOT, replace_in
 from reportgen import fingerprint as fp
+from reportgen.store import STATE_DIR, Store
 from reportgen.resources import BUILTIN_TEMPLATES
 
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -43,7 +44,7 @@ def ws(source, tmp_path) -> Path:
 
 def tree(out: Path) -> dict[str, bytes]:
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file() and fp.STATE_DIR not in p.relative_to(out).parts}
+            if p.is_file() and STATE_DIR not in p.relative_to(out).parts}
 
 
 def build(cli, ws: Path, out: Path, *extra):
@@ -97,9 +98,9 @@ def test_a_file_no_part_accounts_for_renders_every_document(cli, ws, tmp_path):
     assert build(cli, ws, out, "-f", "html").exit_code == 0
     (ws / "tai-lieu").mkdir()
     (ws / "tai-lieu" / "2022-Q1-P.yaml").write_text("tieu_de: mới\n", encoding="utf-8")
-    store = fp.Store.load(out)[0]
+    store = Store.load(out)[0]
     again = build(cli, ws, out, "-f", "html")
-    after = fp.Store.load(out)[0]
+    after = Store.load(out)[0]
     assert again.exit_code == 0
     assert all("tệp tai-lieu/2022-Q1-P.yaml" in e.fingerprint.parts for e in after.entries.values())
     assert all(store.entries[k].fingerprint != e.fingerprint for k, e in after.entries.items())
@@ -112,9 +113,9 @@ def test_a_report_text_is_a_part_of_its_own_report_only(cli, ws, tmp_path):
     (ws / "noi-dung").mkdir()
     (ws / "noi-dung" / "2022-Q1-P-D01-X001.yaml").write_text(
         "don_vi: P-D01-X001\nky: 2022-Q1\nde_xuat:\n  - Đề nghị bổ sung máy quét.\n", encoding="utf-8")
-    store = fp.Store.load(out)[0]
+    store = Store.load(out)[0]
     again = build(cli, ws, out, "-f", "docx")
-    after = fp.Store.load(out)[0]
+    after = Store.load(out)[0]
     assert again.exit_code == 0, again.output
     changed = sorted(k for k, e in after.entries.items() if store.entries[k].fingerprint != e.fingerprint)
     assert changed == ["2022-Q1/P-D01-X001/bao-cao.docx"]
@@ -233,7 +234,7 @@ def test_a_stale_file_edited_by_hand_is_left_and_named(cli, ws, tmp_path):
     result = build(cli, ws, out, "-f", "docx", "-p", "2022-Q1")
     assert edited.read_bytes() == b"ban sua tay"
     assert f"{edited}: không còn trong kế hoạch lập nhưng đã bị sửa sau khi lập; giữ nguyên" in result.stderr
-    assert "2022-Q1/P-D01/thong-bao.docx" not in fp.Store.load(out)[0].entries
+    assert "2022-Q1/P-D01/thong-bao.docx" not in Store.load(out)[0].entries
 
 
 def test_current_outputs_are_the_plans_files_only(ws, tmp_path, cli):

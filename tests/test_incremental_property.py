@@ -43,7 +43,7 @@ from hypothesis.stateful import RuleBasedStateMachine, rule
 from PIL import Image
 
 from conftest import ROOT
-from reportgen import fingerprint as fp
+from reportgen.store import STATE_DIR
 from reportgen.cli import main
 from reportgen.resources import BUILTIN_TEMPLATES
 
@@ -61,7 +61,7 @@ PARTIAL = ".ghi-chu.html.j2"  # a dot-named partial an override includes (the fi
 
 def tree(out: Path) -> dict[str, bytes]:
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file() and fp.STATE_DIR not in p.relative_to(out).parts}
+            if p.is_file() and STATE_DIR not in p.relative_to(out).parts}
 
 
 def photo(suffix: str, shade: int) -> bytes:

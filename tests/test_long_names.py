@@ -13,7 +13,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from reportgen.render.subset import DEFAULT_MARGINS
+from reportgen.page import DEFAULT_MARGINS
 from reportgen.render.table_widths import _capped
 from conftest import replace_in
 from test_docx import soffice_pdf

@@ -21,7 +21,7 @@ from click.testing import CliRunner
 
 from conftest import ROOT, bump_online, replace_in
 from reportgen import batch
-from reportgen import fingerprint as fp
+from reportgen.store import sha256_file
 from reportgen import workspace as workspace_module
 from reportgen.cli import main
 
@@ -134,7 +134,7 @@ def test_fast_no_op_prints_exactly_what_the_normal_no_op_prints(site, spy):
         ("unchanged", str(out / "2022-Q1" / key.split("/")[0] / f"{key.split('/')[1]}.docx"))
         for key in [f"{u}/{k}" for u in ("P", "P-D01", COMMUNE, "P-D01-X002", "P-D02", "P-D02-X001", "P-D02-X002")
                     for k in ("bao-cao", "thong-bao", "tin-tuc") if f"{u}/{k}" in ALL]]
-    assert all(r["sha256"] == fp.sha256_file(Path(r["path"])) for r in lines)
+    assert all(r["sha256"] == sha256_file(Path(r["path"])) for r in lines)
     skipped = recorded(spy, ws, out, "-k", "bao-cao", "-k", "thong-bao", "-u", "P-D01", "-u", COMMUNE)
     assert skipped.exit_code == 1
     assert (f"KHÔNG LẬP ĐƯỢC: 2022-Q1 {COMMUNE} thong-bao: không có tệp cuộc họp (meetings/*.yaml) "
@@ -248,17 +248,37 @@ def test_force_rebuilds_everything_then_the_no_op_is_fast_again(site, spy):
     assert (spy.loads, spy.rendered) == (0, [])
 
 
-def test_a_corrupt_recorded_run_is_ignored_with_the_warning(site, spy):
+def test_a_corrupt_recorded_run_is_no_replay_and_is_replaced(site, spy):
+    """The store keeps noop's runs as opaque records (reportgen.store): one that noop cannot
+    read as a run is not replayed; the normal build, whose fingerprints still hold, renders
+    nothing and records a good run in its place."""
     ws, out = site
     recorded(spy, ws, out)
     store = out / ".reportgen" / "fingerprints.json"
     data = json.loads(store.read_text(encoding="utf-8"))
-    run = next(iter(data["runs"].values()))
-    run["results"][0]["path"] = str(out / "elsewhere.docx")  # a result without its output's stat
+    elsewhere = str(out / "elsewhere.docx")
+    for run in data["runs"].values():  # this command's and the copied folder's: a result without its output's stat
+        run["results"][0]["path"] = elsewhere
+    store.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    result = build(spy, ws, out)
+    assert (result.exit_code, spy.loads, spy.rendered) == (0, 1, [])
+    assert "tệp dấu vân tay hỏng" not in result.stderr and result.stdout.count("không đổi: ") == 13
+    runs = json.loads(store.read_text(encoding="utf-8"))["runs"].values()
+    assert len(runs) == len(data["runs"]) and [r["results"][0]["path"] == elsewhere for r in runs].count(False) == 1
+    recorded(spy, ws, out)
+
+
+def test_runs_that_are_not_objects_make_the_store_corrupt(site, spy):
+    """What the store itself checks of the runs it keeps: a JSON object of objects."""
+    ws, out = site
+    recorded(spy, ws, out)
+    store = out / ".reportgen" / "fingerprints.json"
+    data = json.loads(store.read_text(encoding="utf-8"))
+    data["runs"] = {"x": 1}
     store.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     result = build(spy, ws, out)
     assert spy.loads == 1 and sorted(spy.rendered) == sorted(ALL)
-    assert f"CẢNH BÁO: {store}: tệp dấu vân tay hỏng" in result.stderr
+    assert f"CẢNH BÁO: {store}: tệp dấu vân tay hỏng (mục runs sai dạng)" in result.stderr
     recorded(spy, ws, out)
 
 

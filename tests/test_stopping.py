@@ -20,7 +20,7 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import ROOT
-from reportgen import fingerprint as fp
+from reportgen.store import STATE_DIR, Store, sha256_file
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import synthetic  # noqa: E402
@@ -92,17 +92,17 @@ def wait_for_a_document(out: Path, timeout: float = 120) -> None:
 
 def assert_nothing_half_written(out: Path) -> None:
     assert [p for p in out.rglob("*.tmp")] == []
-    assert list((out / fp.STATE_DIR / "tmp").iterdir()) == []
+    assert list((out / STATE_DIR / "tmp").iterdir()) == []
     for path in out.glob("2022-Q1/*/*"):
         data = path.read_bytes()
         if path.suffix == ".pdf":
             assert len(PdfReader(io.BytesIO(data)).pages) >= 1
         elif path.suffix == ".docx":
             assert zipfile.ZipFile(io.BytesIO(data)).testzip() is None
-    store, warning = fp.Store.load(out)
+    store, warning = Store.load(out)
     assert warning is None
     for relpath, entry in store.entries.items():  # what the store remembers is on disk, whole
-        assert fp.sha256_file(out / relpath) == entry.sha256
+        assert sha256_file(out / relpath) == entry.sha256
 
 
 def test_sigkill_of_the_main_process_takes_the_workers_and_frees_its_output(province, tmp_path):
@@ -127,10 +127,10 @@ def test_the_next_build_cleans_what_a_killed_run_left(province, tmp_path):
     wait_for_workers(process)
     os.killpg(process.pid, signal.SIGKILL)  # the whole group, mid-render
     process.communicate(timeout=30)
-    left = [p for p in (out / fp.STATE_DIR / "tmp").rglob("*") if p.is_file() and p.name != ".lock"]
+    left = [p for p in (out / STATE_DIR / "tmp").rglob("*") if p.is_file() and p.name != ".lock"]
     # what the killed run left depends on timing: two leftovers are planted so the count is never 0,
     # a dead run's folder (no lock held) and a stray temp beside an output, as older versions left
-    planted = out / fp.STATE_DIR / "tmp" / "run-1-planted"
+    planted = out / STATE_DIR / "tmp" / "run-1-planted"
     planted.mkdir(parents=True)
     (planted / "bao-cao.pdf").write_bytes(b"%PDF-1.7 half")
     (out / "2022-Q1").mkdir(parents=True, exist_ok=True)

@@ -17,6 +17,7 @@ from pypdf import PdfReader
 from pypdf.generic import NameObject
 
 from reportgen.errors import TemplateFailure, UnsupportedMarkup
+from reportgen.page import DEFAULT_MARGINS, Margins
 from reportgen.render import portal, subset, to_docx, to_pdf
 from reportgen.schema import Page
 from reportgen.templating import BUILTIN_TEMPLATES
@@ -140,10 +141,10 @@ def test_sample_pdfs_have_no_link_annotations(sample_pdf_build):
 
 # ---- margins: one home ------------------------------------------------------------------------
 def test_margins_have_one_home():
-    assert subset.DEFAULT_MARGINS.as_tuple() == (20, 15, 20, 30)
+    assert DEFAULT_MARGINS.as_tuple() == (20, 15, 20, 30)
     assert Page().model_dump() == {"top": 20, "right": 15, "bottom": 20, "left": 30}
-    assert subset.parse_margins("25 20 25 35") == subset.Margins(25, 20, 25, 35)
-    assert subset.Margins(25, 20, 25, 35).landscape() == subset.Margins(35, 25, 20, 25)
+    assert subset.parse_margins("25 20 25 35") == Margins(25, 20, 25, 35)
+    assert Margins(25, 20, 25, 35).landscape() == Margins(35, 25, 20, 25)
     for module in ("to_pdf.py", "to_docx.py", "portal.py", "documents.py"):
         source = (ROOT / "reportgen" / "render" / module).read_text(encoding="utf-8")
         assert "DEFAULT_MARGINS" not in source and "reportgen:margins" not in source, module
@@ -152,7 +153,7 @@ def test_margins_have_one_home():
 
 def test_without_the_margins_meta_the_defaults_apply():
     document = subset.read(page("<p>a</p>"), "t.html.j2")
-    assert document.margins == subset.DEFAULT_MARGINS
+    assert document.margins == DEFAULT_MARGINS
 
 
 @pytest.mark.parametrize("content", ["20 15 20", "a b c d", "20 15 20 -1", "", "20 15 20 30 5", "nan 1 1 1"])

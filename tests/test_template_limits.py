@@ -122,14 +122,14 @@ def test_ordinary_arithmetic_and_formatting_still_work(folder):
 
 
 def test_output_size_is_bounded(folder, monkeypatch):
-    monkeypatch.setattr(templating, "MAX_OUTPUT_CHARS", 1000)
+    monkeypatch.setattr(templating.sandbox, "MAX_OUTPUT_CHARS", 1000)
     write(folder, "long.html.j2", "{% for i in range(1000) %}<p>{{ i }}</p>\n{% endfor %}")
     assert failure("long.html.j2", folder) == (
         "Mẫu long.html.j2: văn bản dựng ra vượt 1.000 ký tự, đã dừng / output too large")
 
 
 def test_render_time_is_bounded(folder, monkeypatch):
-    monkeypatch.setattr(templating, "RENDER_SECONDS", 0.5)
+    monkeypatch.setattr(templating.time_limit, "RENDER_SECONDS", 0.5)
     write(folder, "loop.html.j2",
           "<p>a</p>\n{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}\n")
     assert failure("loop.html.j2", folder) == (
@@ -140,7 +140,7 @@ def test_render_time_is_bounded(folder, monkeypatch):
 def test_render_time_is_bounded_outside_the_main_thread(folder, monkeypatch):
     import threading
 
-    monkeypatch.setattr(templating, "RENDER_SECONDS", 0.5)
+    monkeypatch.setattr(templating.time_limit, "RENDER_SECONDS", 0.5)
     write(folder, "loop.html.j2", "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}")
     found = []
     thread = threading.Thread(target=lambda: found.append(failure("loop.html.j2", folder)))

@@ -18,8 +18,8 @@ from reportgen import fingerprint as fp
 from reportgen.archive import attachments
 from reportgen.archive.records import Record
 from reportgen.layout import output_path, relative_path
-from reportgen.fingerprint import sha256_file
 from reportgen.job import Job
+from reportgen.store import Store, sha256_file
 from reportgen.workspace import Workspace
 
 CHECKED_FORMATS = ("docx", "pdf")  # the DOCX is embedded; the PDF is what the record is laid out like
@@ -32,7 +32,7 @@ class BuildCheck:
 
     def __init__(self, ws: Workspace, built_root: Path):
         self.root = Path(built_root)
-        self.store, self.warning = fp.Store.load(self.root)
+        self.store, self.warning = Store.load(self.root)
         self.inputs = fp.Inputs(ws, skip_folders=[self.root])
 
     def before(self, job: Job) -> str | None:

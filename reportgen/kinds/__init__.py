@@ -18,7 +18,7 @@ from reportgen.kinds import bao_cao, thong_bao, tin_tuc
 
 if TYPE_CHECKING:
     from reportgen.job import Job
-    from reportgen.workspace import Workspace
+    from reportgen.workspace_types import Workspace
 
 # every kind, in the order a plan lists them
 KINDS: dict[str, Kind] = {kind.name: kind for kind in (bao_cao.KIND, thong_bao.KIND, tin_tuc.KIND)}

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from reportgen.formats import File
-from reportgen.schema import Issuer
+from reportgen.schema import Issuer, header_form
 
 if TYPE_CHECKING:
     from reportgen.job import Job
-    from reportgen.workspace import Workspace
+    from reportgen.workspace_types import Workspace
 
 # (context, assets): the template's variables (a TypedDict of reportgen.context_types) and the
 # files it links to (name -> bytes)
@@ -97,10 +97,3 @@ class Kind:
     def record_type(self) -> str:
         """The document type of an archive record of this kind."""
         return self.doc_type or self.archive_type
-
-
-def header_form(issuer: Issuer) -> str:
-    """``committee`` when the header is the People's Committee's ("ỦY BAN NHÂN DÂN" first),
-    else ``office``."""
-    first = issuer.body[0].upper() if issuer.body else ""
-    return "committee" if first.startswith(("ỦY BAN NHÂN DÂN", "UBND")) else "office"

@@ -14,7 +14,7 @@ from reportgen.validate import issuer_names, unreached_bodies
 
 if TYPE_CHECKING:
     from reportgen.job import Job
-    from reportgen.workspace import Workspace
+    from reportgen.workspace_types import Workspace
 
 
 def build(ws: Workspace, job: Job) -> tuple[NoticeContext, dict[str, bytes]]:

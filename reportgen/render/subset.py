@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 from lxml import html as lxml_html
 
 from reportgen.errors import TemplateFailure, UnsupportedMarkup
+from reportgen.page import DEFAULT_MARGINS, Margins
 from reportgen.render import table_widths
 
 SPACES = " \t\n\r\f"  # HTML whitespace; no-break spaces (U+00A0) are text
@@ -52,27 +53,7 @@ PDF_CELL_PADDING_PT = 2 * 3 + 0.5 + 1
 IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
 
 
-# ---- margins: the one home of the defaults and of their parsing ------------------------------
-@dataclass(frozen=True)
-class Margins:
-    """Page margins in mm of the portrait page (Decree 30: top/bottom 20-25, left 30-35, right 15-20)."""
-
-    top: float = 20.0
-    right: float = 15.0
-    bottom: float = 20.0
-    left: float = 30.0
-
-    def as_tuple(self) -> tuple[float, float, float, float]:
-        return (self.top, self.right, self.bottom, self.left)
-
-    def landscape(self) -> "Margins":
-        """The portrait page turned: the binding edge (left) goes to the top."""
-        return Margins(top=self.left, right=self.top, bottom=self.right, left=self.bottom)
-
-
-DEFAULT_MARGINS = Margins()
-
-
+# ---- margins: their parsing (their one default: reportgen.page) ------------------------------
 def parse_margins(text: str) -> Margins:
     """``"20 15 20 30"`` (top right bottom left, mm) -> Margins; anything else is a TemplateFailure."""
     try:

@@ -30,8 +30,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 
 from reportgen import __version__
 from reportgen.cells import put_text
-from reportgen.columns import POINTS, SHARES, in_group
-from reportgen.sources.workbook import GROUP_HEADINGS
+from reportgen.columns import GROUP_HEADINGS, POINTS, SHARES, in_group
 from reportgen.templating import phrase
 from reportgen.vi.numbers import roman, share_value
 from reportgen.vi.prose import upper_first

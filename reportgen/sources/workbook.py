@@ -27,7 +27,7 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from reportgen import columns as registry
-from reportgen.columns import KEYS, required_for
+from reportgen.columns import GROUP_HEADINGS, KEYS, required_for
 from reportgen.errors import Problem
 from reportgen.periods import Period
 from reportgen.schema import Limits, Sources
@@ -315,9 +315,6 @@ class _Sheet:
         return None
 
 
-# The group headings reportgen writes (render/to_xlsx.py); with the workspace's own column
-# labels ([labels.columns]) under them, they are read back whatever the labels say.
-GROUP_HEADINGS = {key: group.heading for key, group in registry.GROUPS.items()}
 LABEL_GROUPS = {c.key: c.group for c in registry.COLUMNS if c.group}
 
 
