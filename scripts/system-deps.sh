@@ -17,42 +17,49 @@
 #   poppler-utils          pdftoppm/pdftotext: the PDF as another reader renders it
 #   chromium, chromium-driver   the web page's browser test (tests/test_web_browser.py)
 #   softhsm2               a PKCS#11 token in software: stands in for the signer's USB key in tests/test_signing.py
-# Without root or apt, it prints what to install and fails.
+# Without root or apt, it prints what to install; it fails when building documents needs it,
+# and goes on when only tests need it (each such test is then skipped, saying what to install).
 set -eu
 SET=${1:-test}
 case "$SET" in demo|test) ;; *) echo "usage: sh scripts/system-deps.sh demo|test" >&2; exit 2 ;; esac
 PYTHON=${PYTHON:-python3.11}
 LDCONFIG=$(command -v ldconfig || echo /sbin/ldconfig)
-missing=""
+missing=""       # what building documents needs
+missing_test=""  # what only the tests need
 "$PYTHON" -c "import ensurepip, venv" 2>/dev/null || missing="$missing python3-venv"
 fc-list 2>/dev/null | grep -q "LiberationSerif-Regular" || missing="$missing fonts-liberation2 fontconfig"
 "$LDCONFIG" -p 2>/dev/null | grep -q "libpangoft2-1.0.so.0" || missing="$missing libpango-1.0-0 libpangoft2-1.0-0"
 "$LDCONFIG" -p 2>/dev/null | grep -q "libharfbuzz-subset.so.0" || missing="$missing libharfbuzz-subset0"
 if [ "$SET" = test ]; then
-    command -v java >/dev/null 2>&1 || missing="$missing default-jre-headless"
-    [ -f /usr/share/java/preflight.jar ] || missing="$missing libpdfbox2-java"
-    [ -f /usr/share/java/javax.activation.jar ] || missing="$missing libactivation-java"
-    [ -f /usr/share/java/jaxb-api.jar ] || missing="$missing libjaxb-api-java"
+    command -v java >/dev/null 2>&1 || missing_test="$missing_test default-jre-headless"
+    [ -f /usr/share/java/preflight.jar ] || missing_test="$missing_test libpdfbox2-java"
+    [ -f /usr/share/java/javax.activation.jar ] || missing_test="$missing_test libactivation-java"
+    [ -f /usr/share/java/jaxb-api.jar ] || missing_test="$missing_test libjaxb-api-java"
     { command -v soffice >/dev/null 2>&1 && [ -e /usr/lib/libreoffice/program/libswlo.so ]; } \
-        || missing="$missing libreoffice-writer-nogui"
-    [ -e /usr/lib/libreoffice/program/libsclo.so ] || missing="$missing libreoffice-calc-nogui"
-    { command -v pdftoppm >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1; } || missing="$missing poppler-utils"
-    command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
-    command -v chromedriver >/dev/null 2>&1 || missing="$missing chromium-driver"
-    [ -f /usr/lib/softhsm/libsofthsm2.so ] || missing="$missing softhsm2"
+        || missing_test="$missing_test libreoffice-writer-nogui"
+    [ -e /usr/lib/libreoffice/program/libsclo.so ] || missing_test="$missing_test libreoffice-calc-nogui"
+    { command -v pdftoppm >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1; } \
+        || missing_test="$missing_test poppler-utils"
+    command -v chromium >/dev/null 2>&1 || missing_test="$missing_test chromium"
+    command -v chromedriver >/dev/null 2>&1 || missing_test="$missing_test chromium-driver"
+    [ -f /usr/lib/softhsm/libsofthsm2.so ] || missing_test="$missing_test softhsm2"
 fi
-[ -z "$missing" ] && exit 0
+all="$missing$missing_test"
+[ -z "$all" ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "reportgen: installing system packages ($SET):$missing"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing >/dev/null 2>&1 || {
-        apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing >/dev/null; }
+    echo "reportgen: installing system packages ($SET):$all"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q $all >/dev/null 2>&1 || {
+        apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $all >/dev/null; }
     fc-cache -f >/dev/null 2>&1 || true
 elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-    echo "reportgen: installing system packages ($SET) with sudo:$missing"
-    sudo apt-get update -q >/dev/null && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing >/dev/null
-else
-    echo "reportgen: missing system packages ($SET):$missing" >&2
-    echo "Install them as root, then run make again:  sudo apt-get install$missing" >&2
+    echo "reportgen: installing system packages ($SET) with sudo:$all"
+    sudo apt-get update -q >/dev/null && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q $all >/dev/null
+elif [ -n "$missing" ]; then
+    echo "reportgen: missing system packages ($SET):$all" >&2
+    echo "Install them as root, then run make again:  sudo apt-get install$all" >&2
     echo "(Other systems: install Liberation Serif 2.x or Times New Roman, and Pango >= 1.44.)" >&2
     exit 1
+else
+    echo "reportgen: the tests that read outputs with these are skipped, each saying so:$missing_test" >&2
+    echo "To run them too, install as root:  sudo apt-get install$missing_test" >&2
 fi

@@ -327,8 +327,9 @@ def test_wrong_pin_and_a_token_not_found(report, pki, token, tmp_path):
 
 # ---- PDF/A-3b stays PDF/A-3b --------------------------------------------------------------------
 def test_a_signed_record_is_still_pdfa_3b(tmp_path, pki):
-    from test_conformance import A1B_ONLY, PREFLIGHT_CLASSPATH
+    from test_conformance import A1B_ONLY, PREFLIGHT_CLASSPATH, needs_preflight
 
+    needs_preflight()
     archive = tmp_path / "archive"
     result = CliRunner().invoke(main, ["archive", "-w", str(SAMPLE), "-a", str(archive), "-p", "2022-Q1", "-u", "TM",
                                        "-k", "bao-cao", "--without-build"])
