@@ -137,7 +137,8 @@ def test_an_unreadable_input_makes_a_new_digest_every_build(ws, monkeypatch):
             raise PermissionError(errno.EACCES, "Permission denied", str(path))
         return real(path)
 
-    monkeypatch.setattr(fp, "sha256_file", refuse)
+    monkeypatch.setattr(fp, "sha256_file", refuse)  # the fingerprints' digests
+    monkeypatch.setattr(noop, "sha256_file", refuse)  # the no-op snapshot's (reportgen.store's function)
     loaded = load_workspace(ws)
     first, second = fp.Inputs(loaded).other_files, fp.Inputs(loaded).other_files
     assert first["tệp ghi-chu.txt"].startswith("không đọc được:") and first != second
