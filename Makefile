@@ -10,10 +10,11 @@ LOCK   := requirements.lock
 PIP_TOOLS := pip-tools==7.7.0
 LOCKENV   := .venv-lock
 
-.PHONY: demo test test-long bench lock mutate system-deps system-deps-test clean help
+.PHONY: demo test lint test-long bench lock mutate system-deps system-deps-test clean help
 help:
 	@echo "make demo    set up, then build every sample document into outputs/"
-	@echo "make test    set up (with the tests' system packages), then run the whole test suite"
+	@echo "make test    set up (with the tests' system packages), then make lint and the whole test suite"
+	@echo "make lint    ruff (lint, import order) and mypy, as configured in pyproject.toml"
 	@echo "make test-long  the incremental-build property test with many more edit sequences (every format)"
 	@echo "make lock    after changing pyproject.toml's dependencies: refresh requirements.lock"
 	@echo "             (make lock UPGRADE=1: also move every pin to the newest allowed version)"
@@ -41,7 +42,11 @@ demo: $(STAMP) system-deps
 	$(BIN)/reportgen build --workspace inputs --out outputs
 	$(BIN)/reportgen build --workspace inputs/mau-2025 --out outputs/mau-2025
 
-test: $(STAMP) system-deps-test
+lint: $(STAMP)
+	$(BIN)/ruff check reportgen tests scripts
+	$(BIN)/mypy
+
+test: $(STAMP) system-deps-test lint
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 test-long: $(STAMP) system-deps-test

@@ -28,9 +28,9 @@ from contextlib import closing, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reportgen import chart_cache, noop, stale
 from reportgen import fingerprint as fp
 from reportgen import formats as registry
-from reportgen import chart_cache, noop, stale
 from reportgen.errors import DiskFault, ReportgenError, TemplateFailure
 from reportgen.files import RunFolder, faults_named, remove_stray_temps, write_atomic
 from reportgen.job import Job

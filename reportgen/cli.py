@@ -214,10 +214,9 @@ def validate(workspace: Path) -> None:
     Ví dụ:
         reportgen validate --workspace inputs
     """
-    from reportgen.workspace import load_workspace
-
     from reportgen.kinds import KINDS
     from reportgen.templating import PHRASES, check_templates
+    from reportgen.workspace import load_workspace
 
     ws = load_workspace(workspace)
     _echo_problems(ws.warnings)
@@ -268,7 +267,8 @@ def build(workspace: Path, out: Path, period, unit, kind, formats, dry_run: bool
         reportgen build --unit TM-MH --format pdf --json
         reportgen build --dry-run
     """
-    from reportgen.build import BuildRequest, UnknownFormat, build as build_documents
+    from reportgen.build import BuildRequest, UnknownFormat
+    from reportgen.build import build as build_documents
 
     request = BuildRequest(workspace, out, _unique(period), _unique(unit), _unique(kind), _unique(formats),
                            workers=workers or os.cpu_count() or 1, force=force, dry_run=dry_run)

@@ -24,8 +24,8 @@ from reportgen.vi.unit_names import level_word, lower_level_word, strip_level_wo
 from reportgen.workspace_types import Workspace
 
 if TYPE_CHECKING:
-    from reportgen.kinds.kind import Kind
     from reportgen.job import Job
+    from reportgen.kinds.kind import Kind
 
 RANKED_MIN = 3  # units with a 766 score for the report to rank them
 

@@ -282,4 +282,4 @@ class BulletinContext(Common):
 
 
 __all__ = ["Common", "OwnText", "ReportContext", "NoticeContext", "BulletinContext", "Doc", "BulletinDoc", "Unit",
-           "Figures", "Level", "Counts", "LevelTotals", "UnitFigures", "Change", "News", "NewsLevel"]
+           "Figures", "Level", "Counts", "LevelTotals", "UnitFigures", "Change", "News"]

@@ -21,9 +21,9 @@ import numpy as np
 import pandas as pd
 
 from reportgen import cycle
+from reportgen.columns import BY_KEY, COUNTS, SCORE, SHARES
 from reportgen.periods import Period
 from reportgen.schema import LEVELS
-from reportgen.columns import BY_KEY, COUNTS, KEYS, SCORE, SHARES
 
 LEVEL_ORDER = LEVELS  # highest first
 

@@ -4,7 +4,8 @@ Deciding "nothing changed" through the fingerprints (:mod:`reportgen.fingerprint
 the validated workspace: importing pandas, loading and validating every file, then a
 fingerprint and a SHA-256 per output; at province scale that is over a second, most of a
 no-op rebuild. So a build that ends without a failure also remembers a :class:`Run` in the
-fingerprint store (:mod:`reportgen.store`, which keeps it as an opaque record), under a key made of the command's options (the workspace and output
+fingerprint store (:mod:`reportgen.store`, which keeps it as an opaque record), under a key made
+of the command's options (the workspace and output
 folders as given and as absolute paths, periods, units, kinds, formats):
 
 ``inputs``
@@ -61,8 +62,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from reportgen import __version__
-from reportgen import layout
+from reportgen import __version__, layout
 from reportgen.errors import Problem
 from reportgen.files import STRAY_TEMP
 from reportgen.resources import BUILTIN_TEMPLATES, PACKAGE_DIR

@@ -34,8 +34,8 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import io
 import csv
+import io
 import json
 import os
 import pstats

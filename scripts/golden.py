@@ -38,7 +38,6 @@ import hashlib
 import io
 import sys
 import tempfile
-import zipfile
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path

@@ -141,7 +141,8 @@ class TimeStampServer:
     """An RFC 3161 time-stamp server on 127.0.0.1 (an ephemeral port), answering with pyHanko's dummy TSA."""
 
     def __init__(self, tsa: Issued, chain: list[Issued]):
-        from asn1crypto import keys, x509 as asn1_x509
+        from asn1crypto import keys
+        from asn1crypto import x509 as asn1_x509
         from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
         from pyhanko_certvalidator.registry import SimpleCertificateStore
 

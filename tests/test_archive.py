@@ -19,12 +19,12 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject
 
+from conftest import SAMPLE, replace_in
 from reportgen import __version__, batch, vi
 from reportgen.archive import ManifestError, archive, manifest, naming, storage, verify
 from reportgen.job import Job
 from reportgen.plan import plan
 from reportgen.workspace import load_workspace
-from conftest import SAMPLE, replace_in
 
 REPORT = "2022/2022-Q1/TM/BC-UBND_bao-cao.pdf"
 NOTICE = "2022/2022-Q1/TM/TB-VP_thong-bao.pdf"

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import errno
-import json
 import os
 import shutil
 import signal
@@ -21,12 +20,12 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from reportgen.cells import FORMULA_STARTS, is_formula, neutralise, restore
+from conftest import ROOT, SAMPLE, replace_in
 from reportgen.archive import archive, journal, manifest, repair, storage, verify
 from reportgen.archive.verify import INTERRUPTED
+from reportgen.cells import FORMULA_STARTS, is_formula, neutralise, restore
 from reportgen.plan import plan
 from reportgen.workspace import load_workspace
-from conftest import ROOT, SAMPLE, replace_in
 
 NOTICE = "2022/2022-Q1/TM/TB-VP_thong-bao.pdf"
 NOTICE_V2 = "2022/2022-Q1/TM/TB-VP_thong-bao_v2.pdf"

@@ -19,7 +19,6 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pikepdf
-
 import pytest
 from click.testing import CliRunner
 from docx import Document

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from conftest import replace_in, write_workspace
 from reportgen import cycle
+from reportgen.columns import COUNTS
 from reportgen.context import figures_context
 from reportgen.indicators import derive
 from reportgen.job import Job
@@ -24,7 +25,6 @@ from reportgen.kinds import build_context
 from reportgen.periods import Period
 from reportgen.plan import plan
 from reportgen.templating import render_html
-from reportgen.columns import COUNTS
 from reportgen.workspace import load_workspace
 from test_two_tier import texts
 

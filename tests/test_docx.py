@@ -26,8 +26,8 @@ from docx.shared import Cm, Emu, Mm, Pt
 
 from reportgen.errors import UnsupportedMarkup
 from reportgen.render import docx_parts as parts
-from reportgen.render.text_widths import text_width_pt
 from reportgen.render.docx_styles import BASE_DOCX, build_base_document, save_base_docx
+from reportgen.render.text_widths import text_width_pt
 from reportgen.render.to_docx import render_docx
 from tests.conftest import SAMPLE
 

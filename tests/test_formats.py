@@ -17,8 +17,8 @@ from reportgen.formats import FORMATS, File, Format, format_of
 from reportgen.job import Job
 from reportgen.kinds import KINDS
 from reportgen.periods import Period
-from reportgen.render.documents import Rendering
 from reportgen.render import subset
+from reportgen.render.documents import Rendering
 from reportgen.web import create_app
 from reportgen.web.words import file_words
 from reportgen.workspace import load_workspace

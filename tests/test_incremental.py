@@ -14,11 +14,10 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, bump_online, replace_in
-from reportgen import batch
+from reportgen import __version__, batch
 from reportgen import fingerprint as fp
-from reportgen import __version__
-from reportgen.store import SCHEME, STATE_DIR, STORE_FORMAT, Store
 from reportgen.plan import plan
+from reportgen.store import SCHEME, STATE_DIR, STORE_FORMAT, Store
 from reportgen.workspace import load_workspace
 
 sys.path.insert(0, str(ROOT / "scripts"))

@@ -21,8 +21,8 @@ from openpyxl import load_workbook
 
 from conftest import ROOT, replace_in
 from reportgen import fingerprint as fp
-from reportgen.store import STATE_DIR, Store
 from reportgen.resources import BUILTIN_TEMPLATES
+from reportgen.store import STATE_DIR, Store
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import synthetic  # noqa: E402

@@ -43,9 +43,10 @@ from hypothesis.stateful import RuleBasedStateMachine, rule
 from PIL import Image
 
 from conftest import ROOT
-from reportgen.store import STATE_DIR
+from reportgen import fingerprint as fp
 from reportgen.cli import main
 from reportgen.resources import BUILTIN_TEMPLATES
+from reportgen.store import STATE_DIR
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import synthetic  # noqa: E402

@@ -6,7 +6,6 @@ the figures once."""
 from __future__ import annotations
 
 import itertools
-from pathlib import Path
 
 import pytest
 
@@ -15,8 +14,8 @@ from reportgen.archive.records import record_fields
 from reportgen.context import common, document_frame
 from reportgen.errors import InvalidInput
 from reportgen.indicators import scope_of
-from reportgen.kinds import KINDS, Kind, build_context
 from reportgen.job import Job
+from reportgen.kinds import KINDS, Kind, build_context
 from reportgen.periods import PERIOD_FORMAT_MESSAGE, Period
 from reportgen.plan import FigureIndex, plan
 from reportgen.render.to_xlsx import render_xlsx
@@ -25,7 +24,6 @@ from reportgen.schema import Issuer
 from reportgen.workspace import load_workspace
 from tests.conftest import SAMPLE, replace_in
 from tests.test_documents import docx_text, flat, pdf_text
-
 
 # ---- the registry --------------------------------------------------------------------------------
 
@@ -118,8 +116,9 @@ def test_number_from_1000_up_is_written_the_same_everywhere(workspace, tmp_path)
         assert "1.234" not in text
     _, context, _ = build_context(ws, job)
     assert record_fields(context, job)["number"] == "1234"
-    from openpyxl import load_workbook
     import io
+
+    from openpyxl import load_workbook
     sheet = load_workbook(io.BytesIO(render_xlsx(context))).active
     notes = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str) and "Kèm theo" in c.value]
     assert notes == ["(Kèm theo Báo cáo số 1234/BC-UBND ngày 09/3/2022 của Ủy ban nhân dân huyện Tháp Mười)"]

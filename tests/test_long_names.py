@@ -13,9 +13,9 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
+from conftest import replace_in
 from reportgen.page import DEFAULT_MARGINS
 from reportgen.render.table_widths import _capped
-from conftest import replace_in
 from test_docx import soffice_pdf
 
 NAME = "Xã " + "W" * 97

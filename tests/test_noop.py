@@ -21,9 +21,9 @@ from click.testing import CliRunner
 
 from conftest import ROOT, bump_online, replace_in
 from reportgen import batch
-from reportgen.store import sha256_file
 from reportgen import workspace as workspace_module
 from reportgen.cli import main
+from reportgen.store import sha256_file
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import synthetic  # noqa: E402

@@ -16,7 +16,6 @@ Hand-computed figures of the workspace below, 2025-Q4:
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest

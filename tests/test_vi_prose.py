@@ -1,13 +1,14 @@
 import inspect
 import re
 import unicodedata
+from decimal import Decimal
 from pathlib import Path
 
 import jinja2
 import pytest
-from decimal import Decimal
 
 import reportgen.vi as vi
+from reportgen.templating import phrase
 from reportgen.vi import FILTERS
 from reportgen.vi.prose import (
     BLANK_NUMBER,
@@ -21,7 +22,6 @@ from reportgen.vi.prose import (
     sentence,
     share_change,
 )
-from reportgen.templating import phrase
 
 
 def compare(current, previous, noun="hồ sơ", reference=None):

@@ -14,9 +14,9 @@ from starlette.testclient import TestClient
 from conftest import replace_in
 from reportgen.errors import InvalidInput
 from reportgen.periods import Period
+from reportgen.web import app as web_app
 from reportgen.web import create_app
 from reportgen.workspace import load_workspace
-from reportgen.web import app as web_app
 
 BASE = "http://127.0.0.1:8080"  # the address served: a request naming another host is refused
 SAMPLE_ROW = "2022-Q2,TM-MH,8,201,3,12,150,60,0,14,0\n"
@@ -589,7 +589,6 @@ def _jpeg_with_exif() -> bytes:
 
 
 def test_a_photo_uploaded_with_the_meeting_is_kept_upright_without_metadata(site, cli):
-    import io
 
     from PIL import Image
     client, ws, _ = site

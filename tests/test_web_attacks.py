@@ -5,7 +5,6 @@ be, and the test reads what the server answered and what it wrote."""
 
 from __future__ import annotations
 
-import asyncio
 import io
 import logging
 import re

@@ -13,9 +13,9 @@ from openpyxl import load_workbook
 from reportgen import batch
 from reportgen.charts import online_share_chart
 from reportgen.errors import TemplateFailure
+from reportgen.job import Job
 from reportgen.kinds import build_context
 from reportgen.periods import Period
-from reportgen.job import Job
 from reportgen.resources import BUILTIN_TEMPLATES
 from reportgen.templating import phrase
 from reportgen.vi import count_change, percent, share_change

@@ -10,7 +10,6 @@ exact message, naming the cell as Excel does.
 from __future__ import annotations
 
 import csv
-import io
 import re
 import unicodedata
 import zipfile

@@ -18,8 +18,8 @@ import pdfplumber
 import pytest
 from openpyxl import load_workbook
 
-from reportgen.kinds import build_context
 from reportgen.job import Job
+from reportgen.kinds import build_context
 from reportgen.periods import Period
 from reportgen.render import documents
 from reportgen.render.to_xlsx import render_xlsx

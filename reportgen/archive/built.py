@@ -17,8 +17,8 @@ from pathlib import Path
 from reportgen import fingerprint as fp
 from reportgen.archive import attachments
 from reportgen.archive.records import Record
-from reportgen.layout import output_path, relative_path
 from reportgen.job import Job
+from reportgen.layout import output_path, relative_path
 from reportgen.store import Store, sha256_file
 from reportgen.workspace import Workspace
 

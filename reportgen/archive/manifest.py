@@ -22,8 +22,8 @@ from pathlib import Path, PurePosixPath
 from reportgen.archive.records import Record
 from reportgen.archive.storage import crash_point
 from reportgen.cells import is_formula, neutralise, restore
-from reportgen.files import write_atomic
 from reportgen.errors import ReportgenError
+from reportgen.files import write_atomic
 
 JSONL_NAME = "manifest.jsonl"
 CSV_NAME = "manifest.csv"

@@ -22,8 +22,8 @@ from reportgen import __version__
 from reportgen.archive import attachments, xmp
 from reportgen.archive.pdf_facts import INTERPOLATED, interpolated_images
 from reportgen.errors import TemplateFailure
-from reportgen.kinds import KINDS, build_context
 from reportgen.job import Job
+from reportgen.kinds import KINDS, build_context
 from reportgen.render import documents
 from reportgen.render.to_pdf import render_pdf
 from reportgen.vi import document_number

@@ -30,8 +30,8 @@ from pathlib import Path
 
 from reportgen.archive import journal, manifest, naming, seal, signed, storage
 from reportgen.archive.built import BuildCheck
-from reportgen.archive.records import Record, make_record
 from reportgen.archive.manifest import ManifestError
+from reportgen.archive.records import Record, make_record
 from reportgen.archive.verify import manifest_findings, not_an_archive
 from reportgen.job import Job
 from reportgen.layout import unit_folder

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from reportgen.kinds.kind import Builder, Extra, Kind
 from reportgen.kinds import bao_cao, thong_bao, tin_tuc
+from reportgen.kinds.kind import Builder, Extra, Kind
 
 if TYPE_CHECKING:
     from reportgen.job import Job

@@ -9,8 +9,8 @@ from reportgen.context_types import NoticeContext
 from reportgen.kinds.kind import Kind
 from reportgen.schema import LEVELS, Issuer
 from reportgen.templating import phrase
-from reportgen.vi import upper_first
 from reportgen.validate import issuer_names, unreached_bodies
+from reportgen.vi import upper_first
 
 if TYPE_CHECKING:
     from reportgen.job import Job

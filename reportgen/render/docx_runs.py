@@ -19,6 +19,7 @@ from docx.oxml.ns import qn
 from lxml.etree import SubElement
 
 from reportgen.render.subset import SPACES  # HTML whitespace: collapsed; no-break spaces (U+00A0) are kept
+
 _R, _RPR, _B, _I, _U, _T, _BR, _VAL = (qn(f"w:{name}") for name in ("r", "rPr", "b", "i", "u", "t", "br", "val"))
 _XML_SPACE = qn("xml:space")
 TEXT = _T  # the text elements' tag: a copied row's texts are found by it

@@ -33,14 +33,13 @@ from docx.shared import Cm, Emu, Mm, Pt
 from docx.styles import BabelFish
 
 from reportgen.errors import UnsupportedMarkup
-from reportgen.vi import point_letter
 from reportgen.files import write_atomic
 from reportgen.render import docx_parts as parts
-from reportgen.render import docx_runs
-from reportgen.render import subset
-from reportgen.render.text_widths import text_width_pt
+from reportgen.render import docx_runs, subset
 from reportgen.render.docx_styles import load_base_document
 from reportgen.render.docx_tables import data_table
+from reportgen.render.text_widths import text_width_pt
+from reportgen.vi import point_letter
 
 CLASS_STYLES = {
     "parent-body": "Co quan chu quan", "issuing-body": "Co quan ban hanh", "number": "So ky hieu",

@@ -49,7 +49,8 @@ class Drawing:
 
 def load_png(path: Path, where: str):
     """The PNG as a Pillow image (RGBA), or a clear refusal."""
-    from PIL import Image as PILImage, UnidentifiedImageError
+    from PIL import Image as PILImage
+    from PIL import UnidentifiedImageError
 
     from reportgen.signing.keys import refuse
 

@@ -85,8 +85,8 @@ def verify_file(path: Path, trust_roots: list[Path]) -> Verification:
 def verify_data(data: bytes, roots: list, path: Path | None = None) -> Verification:
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko_certvalidator import ValidationContext
     from pyhanko.sign.validation.settings import KeyUsageConstraints
+    from pyhanko_certvalidator import ValidationContext
 
     from reportgen.signing.fields import values
 

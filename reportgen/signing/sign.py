@@ -190,7 +190,8 @@ def _writer(data: bytes):
 
 
 def _signature_meta(field_name: str, name: str, request: SignRequest, certify: bool):
-    from pyhanko.sign import fields as sig_fields, signers
+    from pyhanko.sign import fields as sig_fields
+    from pyhanko.sign import signers
 
     return signers.PdfSignatureMetadata(
         field_name=field_name, md_algorithm="sha256", subfilter=sig_fields.SigSeedSubFilter.PADES,
@@ -207,7 +208,8 @@ def _timestamper(request: SignRequest):
 
 
 def _pdf_sign(writer, meta, signer, request, drawing, box, page, existing=False) -> bytes:
-    from pyhanko.sign import fields as sig_fields, signers
+    from pyhanko.sign import fields as sig_fields
+    from pyhanko.sign import signers
     from pyhanko.sign.general import SigningError
     from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 

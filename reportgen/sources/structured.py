@@ -25,8 +25,17 @@ from pydantic import BaseModel, ValidationError
 
 from reportgen.errors import Problem
 from reportgen.periods import PERIOD_FORMAT_MESSAGE, Period
-from reportgen.schema import (CONFIG_FILE_BYTES, DEADLINE_MONTHS_AFTER, MEETING_MONTHS_AFTER, YAML_MAX_DEPTH,
-                              YAML_MAX_NODES, Config, Limits, Meeting, ReportText)
+from reportgen.schema import (
+    CONFIG_FILE_BYTES,
+    DEADLINE_MONTHS_AFTER,
+    MEETING_MONTHS_AFTER,
+    YAML_MAX_DEPTH,
+    YAML_MAX_NODES,
+    Config,
+    Limits,
+    Meeting,
+    ReportText,
+)
 from reportgen.sources.boundary import Refused, bad_character, check_size, first_bad_line, read_inside
 from reportgen.sources.text import decode_bytes, nfc
 from reportgen.validate import check_meeting_text

@@ -186,7 +186,8 @@ def window_in_text(text: str) -> tuple[dt.date, dt.date] | None:
 
 def period_in_text(text: str) -> Period | None:
     """``Quý I năm 2022``, ``QUÝ I/2022``, ``quý 1 năm 2022``, ``6 tháng đầu năm 2026``, ``9 tháng
-    đầu năm 2026``, ``năm 2026`` (a title of the year report, not a date's year), or a spelling such as ``2022-Q1``, ``2026-6T``, ``2026``; None if none."""
+    đầu năm 2026``, ``năm 2026`` (a title of the year report, not a date's year), or a spelling such
+    as ``2022-Q1``, ``2026-6T``, ``2026``; None if none."""
     try:
         return Period.parse(str(text).strip())
     except ValueError:

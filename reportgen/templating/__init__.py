@@ -30,12 +30,17 @@ from markupsafe import Markup
 
 from reportgen.errors import ReportgenError, TemplateFailure
 from reportgen.resources import BUILTIN_TEMPLATES
-from reportgen.templating.time_limit import deadline
-from reportgen.templating.loader import (TemplateRefused, check_linked_files, confined_folder, confined_loader,
-                                         link_outside, refused_file_message)
-from reportgen.templating.messages import (RENDER_ERRORS, display_name, located, not_found_message, render_message,
-                                           syntax_message)
+from reportgen.templating.loader import (
+    TemplateRefused,
+    check_linked_files,
+    confined_folder,
+    confined_loader,
+    link_outside,
+    refused_file_message,
+)
+from reportgen.templating.messages import RENDER_ERRORS, display_name, located, not_found_message, render_message, syntax_message
 from reportgen.templating.sandbox import RenderLimit, bounded_output, new_sandbox
+from reportgen.templating.time_limit import deadline
 from reportgen.vi import FILTERS, Abbreviations
 
 __all__ = ["BUILTIN_TEMPLATES", "PHRASES", "TemplateRefused", "check_templates", "link_outside", "make_environment",

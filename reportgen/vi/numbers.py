@@ -192,4 +192,5 @@ def roman(n: object) -> str:
     return "".join(parts)
 
 
-__all__ = ["number", "decimal", "percent", "percent_exact", "share_cell", "share_value", "count", "roman", "PERCENT_SIGN", "LOCALE"]
+__all__ = ["number", "decimal", "percent", "percent_exact", "share_cell", "share_value", "count", "roman", "PERCENT_SIGN",
+           "LOCALE"]

@@ -244,7 +244,8 @@ def share_change(current_ratio: object, previous_ratio: object, digits: int = 1)
 
 
 __all__ = [
-    "point_letter", "POINT_LETTERS", "upper_first", "BLANK_NUMBER", "DEFAULT_ABBREVIATIONS", "Abbreviations", "document_number", "number_line",
+    "point_letter", "POINT_LETTERS", "upper_first", "BLANK_NUMBER", "DEFAULT_ABBREVIATIONS", "Abbreviations", "document_number",
+    "number_line",
     "join_prose",
     "CountChange", "ShareChange", "count_change", "share_change",
 ]

@@ -13,8 +13,8 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import itertools
-import re
 import os
+import re
 import threading
 from dataclasses import dataclass, field
 from dataclasses import replace as replace_fields

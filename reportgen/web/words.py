@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from reportgen.formats import FORMATS
 from reportgen.kinds import KINDS
-from reportgen.web import meeting_form
 from reportgen.vi.period_words import period_title
+from reportgen.web import meeting_form
 
 BUILD_STATUS = {"built": "đã lập", "unchanged": "không đổi (đã lập từ trước)"}
 ARCHIVE_STATUS = {"archived": "đã đưa vào kho", "new-version": "đã đưa vào kho (phiên bản mới)",
@@ -111,4 +111,5 @@ def date_words(text: str) -> str:
         return str(text)
 
 
-FILTERS = {"ngay": date_words, "so": count_words, "ky": period_words, "van_ban": kind_words, "tep": file_words, "cot": column_words, "ly_do_luu_tru": archive_reason}
+FILTERS = {"ngay": date_words, "so": count_words, "ky": period_words, "van_ban": kind_words, "tep": file_words,
+           "cot": column_words, "ly_do_luu_tru": archive_reason}
