@@ -258,9 +258,19 @@ def test_a_clerk_goes_the_whole_path(server, browser):
     assert "Kho lưu trữ nguyên vẹn" in browser.find_element(By.TAG_NAME, "main").text
     shoot(browser, "luu-tru")
 
+    # the report's own text and the signing page, in words
+    browser.get(f"{base}/noi-dung?ky=2022-Q1&don_vi=TM-MH")
+    main = wait.until(lambda d: d.find_element(By.TAG_NAME, "main")).text
+    assert "Đơn vị Xã Mỹ Hòa, kỳ Quý I/2022" in main
+    shoot(browser, "noi-dung")
+    browser.get(f"{base}/ky-so")
+    assert "Ký số" in wait.until(lambda d: d.find_element(By.TAG_NAME, "main")).text
+    shoot(browser, "ky-so")
+
     # 6. phone width: no page needs sideways scrolling; tables are cards
     browser.set_window_size(390, 900)
-    for path in ("/", "/so-lieu", "/cuoc-hop?ky=2022-Q1&don_vi=TM", "/lap", "/luu-tru"):
+    for path in ("/", "/so-lieu", "/cuoc-hop?ky=2022-Q1&don_vi=TM", "/noi-dung?ky=2022-Q1&don_vi=TM-MH", "/lap",
+                 "/luu-tru", "/ky-so"):
         browser.get(base + path)
         assert _no_sideways_scroll(browser), path
     bad = tmp_path / "sai.csv"
