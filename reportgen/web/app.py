@@ -316,19 +316,25 @@ def _upload(site: Site, form) -> figures_upload.Outcome:
     return figures_upload.accept(site.root, upload.filename, data, replace, dt.datetime.now())
 
 
+def _opened(request: Request, ws, saved, form_values):
+    """The (period, unit) a chooser's ``?ky=&don_vi=`` opens, both checked, and the form's values:
+    the saved file's, or a new one's for that period and unit; (None, None, None) when nothing is asked."""
+    period, unit = request.query_params.get("ky"), request.query_params.get("don_vi")
+    if not (period or unit):
+        return None, None, None
+    period = guard.period(period, ws.periods)
+    guard.one_of(unit, ws.units.index, "đơn vị")
+    return period, unit, form_values(saved.get((period, unit)), None if (period, unit) in saved
+                                     else {"ky": period, "don_vi": unit})
+
+
 async def meetings_page(site: Site, request: Request, form):
     ws, problems = site.load()
     if ws is None:
         return site.render(request, "meetings.html", ws=None, problems=problems, values=None, errors={})
     if form is not None:
         return _save_meeting(site, request, ws, form)
-    period, unit = request.query_params.get("ky"), request.query_params.get("don_vi")
-    values = None
-    if period or unit:
-        period = guard.period(period, ws.periods)
-        guard.one_of(unit, ws.units.index, "đơn vị")
-        values = meeting_form.form_values(ws.meetings.get((period, unit)), None if (period, unit) in ws.meetings
-                                          else {"ky": period, "don_vi": unit})
+    _, _, values = _opened(request, ws, ws.meetings, meeting_form.form_values)
     return site.render(request, "meetings.html", ws=ws, values=values, errors={}, saved=request.query_params.get("da_luu"))
 
 
@@ -420,13 +426,7 @@ async def report_text_page(site: Site, request: Request, form):
                            defaults={})
     if form is not None:
         return _save_report_text(site, request, ws, form)
-    period, unit = request.query_params.get("ky"), request.query_params.get("don_vi")
-    values = None
-    if period or unit:
-        period = guard.period(period, ws.periods)
-        guard.one_of(unit, ws.units.index, "đơn vị")
-        values = report_text_form.form_values(ws.texts.get((period, unit)), None if (period, unit) in ws.texts
-                                              else {"ky": period, "don_vi": unit})
+    period, unit, values = _opened(request, ws, ws.texts, report_text_form.form_values)
     return site.render(request, "report_text.html", ws=ws, values=values, errors={},
                        sections=report_text_form.SECTIONS, saved=request.query_params.get("da_luu"),
                        defaults=report_text_form.defaults(ws, period, unit) if values else {})
