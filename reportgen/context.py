@@ -155,7 +155,7 @@ FIELDS_NAMED = 3  # the report names the fields with the most late (overdue) fil
 
 def fields_table(ws: Workspace, period: Period, levels: list[dict], total: dict) -> FieldTable | None:
     """The document's figures by field of procedure: the sum over its units that give fields, one
-    row per field in the fields' order (reportgen/fields.py), the units that give totals as one row
+    row per field in the fields' order (reportgen/procedure_fields.py), the units that give totals as one row
     "not by field", and the document's total; None when none of its units gives fields."""
     codes = [u["code"] for lv in levels for u in lv["units"]]
     units = ind.field_counts(ws.fields, ws.figures, period)

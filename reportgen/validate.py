@@ -17,9 +17,9 @@ import pandas as pd
 from reportgen import columns as registry
 from reportgen.columns import COUNTS, IN_PROGRESS, KEYS, OPTIONAL, RECEIVED, RESOLVED, required_for
 from reportgen.errors import Problem
-from reportgen.fields import COLUMN as FIELD_COLUMN
-from reportgen.fields import FieldIndex
 from reportgen.periods import Period, period_format_message
+from reportgen.procedure_fields import COLUMN as FIELD_COLUMN
+from reportgen.procedure_fields import FieldIndex
 from reportgen.schema import LEVELS, Limits, header_form
 from reportgen.sources.boundary import bad_character, vi_int
 from reportgen.sources.tables import Table

@@ -16,9 +16,9 @@ import pandas as pd
 
 from reportgen import cycle
 from reportgen.errors import InvalidInput, Problem
-from reportgen.fields import FieldIndex
 from reportgen.kinds import KINDS
 from reportgen.periods import Period
+from reportgen.procedure_fields import FieldIndex
 from reportgen.schema import MAX_PROBLEMS, Config, Limits
 from reportgen.sources.boundary import Refused, check_inside, check_size, check_unpacked, read_inside, shorten, visible
 from reportgen.sources.photo import load_photo

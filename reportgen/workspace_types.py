@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 
 from reportgen import cycle
 from reportgen.errors import Problem
-from reportgen.fields import FieldIndex
 from reportgen.periods import Period
+from reportgen.procedure_fields import FieldIndex
 from reportgen.schema import Config, Meeting, ReportText
 from reportgen.validate import empty_fields
 

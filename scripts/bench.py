@@ -310,7 +310,7 @@ def bench_fields(shapes: list[str], runs: int, tmp: Path) -> None:
         communes, fields = (int(n) for n in shape.lower().split("x"))
         try:
             workspace = synthetic.make_fields_province(tmp / f"fields-{shape}", shape)
-        except ImportError:  # reportgen.fields: figures by field (issue 20, item 1)
+        except ImportError:  # reportgen.procedure_fields: figures by field (issue 20, item 1)
             line(f"by field {shape}", "skipped: this reportgen does not read figures by field")
             return
         rows = communes * fields

@@ -131,7 +131,7 @@ def _fields(count: int) -> tuple[str, ...]:
     """The first ``count`` fields of procedure of reportgen's list (reportgen/linh-vuc.txt)."""
     if not count:
         return ()
-    from reportgen.fields import shipped  # noqa: PLC0415 (only a workspace by field needs the list)
+    from reportgen.procedure_fields import shipped  # noqa: PLC0415 (only a workspace by field needs the list)
 
     return shipped()[:count]
 

@@ -14,8 +14,8 @@ import pytest
 
 from reportgen import cycle
 from reportgen.columns import COUNTS
-from reportgen.fields import FieldIndex, shipped
 from reportgen.periods import Period
+from reportgen.procedure_fields import FieldIndex, shipped
 from reportgen.workspace import load_workspace
 from tests.conftest import write_workspace
 
