@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from reportgen import noop
 from reportgen.errors import DiskFault, Problem, ReportgenError
 from reportgen.formats import FORMATS, check_machine
+from reportgen.periods import Period
 from reportgen.results import Result
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ class BuildRequest:
 
     workspace: Path
     out: Path
-    periods: tuple[str, ...] = ()  # spellings, parsed by the plan
+    periods: tuple[Period, ...] = ()  # read where the request came in (periods.read_periods)
     units: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
     formats: tuple[str, ...] = ()
@@ -43,10 +44,14 @@ class BuildRequest:
     force: bool = False    # build every file, whatever the fingerprints say (and never replay)
     dry_run: bool = False  # plan only: nothing built, nothing recorded
 
+    def __post_init__(self) -> None:
+        if not all(isinstance(p, Period) for p in self.periods):
+            raise TypeError("BuildRequest takes Period values: a request's spellings are read by periods.read_periods")
+
     @property
     def recorded_as(self) -> noop.Request:
         """The options a no-op's record is kept under."""
-        return noop.Request(self.workspace, self.out, self.periods, self.units, self.kinds, self.formats)
+        return noop.Request(self.workspace, self.out, tuple(map(str, self.periods)), self.units, self.kinds, self.formats)
 
 
 @dataclass

@@ -22,6 +22,7 @@ import click
 
 from reportgen import __version__
 from reportgen.errors import Interrupted, InvalidInput, Problem, ReportgenError, describe_failure, exit_code_of
+from reportgen.periods import read_periods
 from reportgen.results import Result, run_exit_code
 
 # click's own words (usage line, section headings, the help and version options, its most
@@ -230,8 +231,9 @@ def _load_and_plan(workspace: Path, period, unit, kind, formats=()):
     from reportgen.plan import plan
     from reportgen.workspace import load_workspace
 
+    periods = read_periods(period)
     ws = load_workspace(workspace)
-    jobs = plan(ws, _unique(period), _unique(unit), _unique(kind), _unique(formats))
+    jobs = plan(ws, periods, _unique(unit), _unique(kind), _unique(formats))
     _echo_problems(ws.warnings)
     return ws, list(dict.fromkeys(jobs))
 
@@ -270,7 +272,7 @@ def build(workspace: Path, out: Path, period, unit, kind, formats, dry_run: bool
     from reportgen.build import BuildRequest, UnknownFormat
     from reportgen.build import build as build_documents
 
-    request = BuildRequest(workspace, out, _unique(period), _unique(unit), _unique(kind), _unique(formats),
+    request = BuildRequest(workspace, out, read_periods(period), _unique(unit), _unique(kind), _unique(formats),
                            workers=workers or os.cpu_count() or 1, force=force, dry_run=dry_run)
     console = _BuildConsole(as_json)
     try:

@@ -19,6 +19,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import total_ordering
+from typing import Iterable
+
+from reportgen.errors import InvalidInput, Problem
 
 _PERIOD_RE = re.compile(r"^(\d{4})(?:-(Q[1-4]|6T|9T))?$", re.IGNORECASE)
 PERIOD_FORMAT = "NĂM-Qn (quý n), NĂM-6T (6 tháng), NĂM-9T (9 tháng) hoặc NĂM (cả năm), ví dụ 2026-Q1, 2026-6T, 2026"
@@ -170,3 +173,18 @@ class Period:
 def _day_of(year: int, month: int, day: int) -> dt.date:
     """``day`` of the month, or the month's last day when it is shorter."""
     return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+def read_periods(texts: Iterable[Period | str], source: str = "--period") -> tuple[Period, ...]:
+    """The periods a request names (``--period``, a web form), each parsed here, once, in the
+    order given and without repeats; every spelling that is not a period is a Problem of
+    ``source``, raised together as InvalidInput."""
+    values, problems = [], []
+    for text in texts:
+        try:
+            values.append(text if isinstance(text, Period) else Period.parse(text))
+        except ValueError:
+            problems.append(Problem(source, PERIOD_FORMAT_MESSAGE, value=str(text)))
+    if problems:
+        raise InvalidInput(problems)
+    return tuple(dict.fromkeys(values))

@@ -11,35 +11,18 @@ and its unit or period; broader selections simply leave such jobs out.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from reportgen import cycle
 from reportgen.errors import BuildFailed, InvalidInput, Problem
 from reportgen.job import Job
 from reportgen.kinds import KINDS, Kind
-from reportgen.periods import PERIOD_FORMAT_MESSAGE, Period
+from reportgen.periods import Period
 from reportgen.workspace_types import Workspace
 
 UNITS_LISTED_MAX = 20  # an unknown --unit lists every code up to this many, else the closest
-
-
-def read_periods(periods) -> list[Period]:
-    """The periods a request names (``--period``, a web form), each parsed once, in the order
-    given and without repeats; a spelling that is not a period raises InvalidInput."""
-    values, problems = _read_periods(periods)
-    if problems:
-        raise InvalidInput(problems)
-    return values
-
-
-def _read_periods(periods) -> tuple[list[Period], list[Problem]]:
-    values, problems = [], []
-    for text in periods:
-        try:
-            values.append(text if isinstance(text, Period) else Period.parse(text))
-        except ValueError:
-            problems.append(Problem("--period", PERIOD_FORMAT_MESSAGE, value=text))
-    return list(dict.fromkeys(values)), problems
 
 
 @dataclass(frozen=True)
@@ -50,41 +33,34 @@ class Selection:
     makes (:func:`reportgen.batch.build`); nothing outside the selection is touched.
     """
 
-    periods: tuple[Period | str, ...] = ()  # read once, on construction, as canonical text
+    periods: tuple[Period, ...] = ()  # read once, where the request came in (periods.read_periods)
     units: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
     formats: tuple[str, ...] = ()
 
-    def __post_init__(self) -> None:
-        """The request's periods (Period values, or a command line's spellings) read here, once;
-        :meth:`covers` then compares text with the canonical text of a file's folder."""
-        object.__setattr__(self, "periods", tuple(dict.fromkeys(_canonical(p) for p in self.periods)))
-
     def covers(self, period: str, unit: str, kind: str, fmt: str) -> bool:
-        """``fmt`` is the asked format (``html`` for the bulletin's fragment and photo)."""
-        return ((not self.periods or str(period) in self.periods) and (not self.units or unit in self.units)
+        """``period``: a file's folder (a period's canonical text); ``fmt`` is the asked format
+        (``html`` for the bulletin's fragment and photo)."""
+        return ((not self.periods or period in self._period_texts) and (not self.units or unit in self.units)
                 and (not self.kinds or kind in self.kinds) and (not self.formats or fmt in self.formats))
 
-
-def _canonical(period: Period | str) -> str:
-    if isinstance(period, Period):
-        return str(period)
-    try:
-        return str(Period.parse(period))
-    except ValueError:  # no period: plan() has refused the request already
-        return period
+    @cached_property
+    def _period_texts(self) -> frozenset[str]:
+        return frozenset(map(str, self.periods))
 
 
-def plan(ws: Workspace, periods=(), units=(), kinds=(), formats=()) -> list[Job]:
+def plan(ws: Workspace, periods: Iterable[Period] = (), units=(), kinds=(), formats=()) -> list[Job]:
     """Every job of the selection; unknown selectors raise InvalidInput.
 
-    ``periods``: Period values, or their spellings (parsed here, once).
+    ``periods``: Period values (a request's spellings are read by :func:`reportgen.periods.read_periods`).
 
     A kind named with ``kinds`` that has none of the ``formats`` asked for is an error too
     (``--kind bao-cao --format html`` would otherwise build nothing, silently).
     """
-    periods, problems = _read_periods(periods)
-    _check_selectors(ws, units, kinds, problems)
+    periods = tuple(dict.fromkeys(periods))
+    if not all(isinstance(p, Period) for p in periods):
+        raise TypeError("plan() takes Period values: a request's spellings are read by periods.read_periods")
+    _check_selectors(ws, units, kinds)
     _check_formats(kinds, formats)
     _check_periods_have_figures(ws, periods)
     _check_quarters(ws, periods or ws.periods)
@@ -182,7 +158,8 @@ def _known_units(ws: Workspace, unit: str) -> str:
     return (f"gần giống: {', '.join(close)}; " if close else "") + f"units.csv có {len(known)} mã"
 
 
-def _check_selectors(ws: Workspace, units, kinds, problems: list[Problem]) -> None:
+def _check_selectors(ws: Workspace, units, kinds) -> None:
+    problems = []
     for unit in units:
         if unit not in ws.units.index:
             problems.append(Problem("--unit", f"mã đơn vị không có trong units.csv; {_known_units(ws, unit)}", value=unit))

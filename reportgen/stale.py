@@ -19,6 +19,7 @@ from reportgen.files import faults_named
 from reportgen.job import Job
 from reportgen.kinds import KINDS
 from reportgen.layout import output_path, parse, relative_path
+from reportgen.periods import Period
 from reportgen.plan import Selection
 from reportgen.results import Result
 from reportgen.store import Store, sha256_file
@@ -31,7 +32,7 @@ def planned_files(ws: Workspace, jobs: list[Job], formats: tuple[str, ...] = ())
             for fmt in wanted(job, formats) for suffix in suffixes(ws, job, fmt)}
 
 
-def current_outputs(ws: Workspace, out_root: Path, period: str | None = None) -> list[tuple[Job, str, Path]]:
+def current_outputs(ws: Workspace, out_root: Path, period: Period | None = None) -> list[tuple[Job, str, Path]]:
     """The files of the current plan (every kind and unit; one period or all) found under
     ``out_root``, as (job, suffix, path), in plan order: what may be shown or handed out.
     A file the plan no longer makes, or that is a link, is not among them."""

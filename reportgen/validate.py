@@ -11,6 +11,7 @@ import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import replace
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -198,11 +199,22 @@ def _cycle_from(code: str, parents: dict[str, str]) -> list[str] | None:
     return None
 
 
+class Figures(NamedTuple):
+    """What :func:`check_figures` read: one row per period and unit; one row per period, unit and
+    field; each canonical spelling of the ``ky`` column -> the period it was parsed into (once,
+    here); the problems."""
+
+    totals: pd.DataFrame
+    by_field: pd.DataFrame
+    period_of: dict[str, Period]
+    problems: list[Problem]
+
+
 def check_figures(tables: list[tuple[Table, str]], units: pd.DataFrame, limits: Limits | None = None,
-                  fields: FieldIndex | None = None) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
+                  fields: FieldIndex | None = None) -> Figures:
     """Figures: periods, unit codes, counts, duplicated (period, unit) across all files.
 
-    Returns (one row per period and unit, one row per period, unit and field, problems). A row
+    Returns :class:`Figures`. A row
     with ``linh_vuc`` is one field of its unit (bao-cao-2026.md §5): the unit's row of that period
     is the sum of its fields (an optional count only when every field gives it), made here once.
     """
@@ -210,6 +222,7 @@ def check_figures(tables: list[tuple[Table, str]], units: pd.DataFrame, limits: 
     fields = fields or FieldIndex()
     problems: list[Problem] = []
     records: list[dict] = []
+    period_of: dict[str, Period] = {}
     for table, label in tables:
         required = ("ky", "ma_don_vi", *required_for(table.header))
         present = tuple(k for k in KEYS if k in table.header)
@@ -220,7 +233,7 @@ def check_figures(tables: list[tuple[Table, str]], units: pd.DataFrame, limits: 
             continue
         by_field = FIELD in table.header
         for number, row in table.rows:
-            record, row_problems = _figure_row(row, number, label, units, limits, present,
+            record, row_problems = _figure_row(row, number, label, units, limits, period_of, present,
                                                _field_of(row, number, label, limits, fields) if by_field else None)
             problems += [_in_cell(p, table) for p in row_problems]
             if record:
@@ -233,7 +246,7 @@ def check_figures(tables: list[tuple[Table, str]], units: pd.DataFrame, limits: 
     field_frame = _frame(by_field, with_field=True) if by_field else empty_fields()
     if by_field:
         read = _frame(_units_of(records))
-    return read, field_frame, problems
+    return Figures(read, field_frame, {text: period_of[text] for text in dict.fromkeys(read["ky"])}, problems)
 
 
 FIELD = FIELD_COLUMN
@@ -343,9 +356,10 @@ def _in_cell(problem: Problem, table: Table) -> Problem:
         if letter and problem.row else problem
 
 
-def _figure_row(row: dict, number: int, label: str, units: pd.DataFrame, limits: Limits, present=COUNTS,
-                field: tuple[str, list[Problem]] | None = None):
-    """One row's record, or its problems. ``field``: the row's field of procedure and its problems."""
+def _figure_row(row: dict, number: int, label: str, units: pd.DataFrame, limits: Limits,
+                period_of: dict[str, Period], present=COUNTS, field: tuple[str, list[Problem]] | None = None):
+    """One row's record, or its problems. ``field``: the row's field of procedure and its problems;
+    ``period_of`` gains the row's period under its canonical spelling."""
     problems = list(field[1]) if field else []
     period = None
     try:
@@ -357,6 +371,7 @@ def _figure_row(row: dict, number: int, label: str, units: pd.DataFrame, limits:
         if implausible := limits.period_problem(parsed, "kỳ báo cáo"):
             problems.append(Problem(label, implausible, row=number, column="ky", value=row["ky"]))
         period = str(parsed)
+        period_of.setdefault(period, parsed)
     code = row["ma_don_vi"]
     if not code.strip() and field:
         problems.append(Problem(label, f"dòng lĩnh vực {field[0]!r} thiếu mã đơn vị: cần mã đơn vị (cột ma_don_vi) "

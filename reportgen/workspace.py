@@ -25,8 +25,8 @@ from reportgen.sources.photo import load_photo
 from reportgen.sources.structured import load_config, load_meeting, load_report_text
 from reportgen.sources.tables import Table, UnreadableFile, read_table
 from reportgen.sources.workbook import is_plain_table, read_figures_workbook
-from reportgen.validate import check_figures, check_issuers, check_task_recipients, check_units, empty_units
-from reportgen.workspace_types import Workspace, periods_of
+from reportgen.validate import Figures, check_figures, check_issuers, check_task_recipients, check_units, empty_units
+from reportgen.workspace_types import Workspace
 
 CONFIG_FILE = "reportgen.toml"
 UNITS_FILE = "units.csv"
@@ -57,9 +57,8 @@ def load_workspace(root: Path, pending: Mapping[str, bytes | None] | None = None
     units, found = _load_units(root, limits)
     problems += found
     field_index = FieldIndex(config.linh_vuc.thu_tu if config else ())
-    figures, by_field, found = _load_figures(root, units, config, limits, pending, field_index)
+    figures, by_field, period_of, found = _load_figures(root, units, config, limits, pending, field_index)
     problems += found
-    period_of = periods_of(figures)
     end_day = (config or Config()).cutoff.ngay_chot
     problems += cycle.before_founding(figures, units, period_of, end_day) + cycle.disagreements(figures, period_of)
     meetings, files, photos, found = _load_meetings(root, units, figures, limits, pending)
@@ -74,7 +73,7 @@ def load_workspace(root: Path, pending: Mapping[str, bytes | None] | None = None
         raise bounded(problems)
     return Workspace(root, config or Config(), units, figures, meetings, files,
                      [shown(p) for p in problems if p.severity == "warning"], photos, texts, text_files,
-                     by_field, field_index)
+                     by_field, field_index, period_of)
 
 
 def _unknown_text_units(config: Config, units: pd.DataFrame) -> list[Problem]:
@@ -193,13 +192,14 @@ def _with_pending(folder: str, names: list[str], pending: Mapping[str, bytes | N
 
 
 def _load_figures(root: Path, units: pd.DataFrame, config: Config | None, limits: Limits,
-                  pending: Mapping[str, bytes | None] = {}, fields: FieldIndex | None = None):
+                  pending: Mapping[str, bytes | None] = {}, fields: FieldIndex | None = None) -> Figures:
     folder, problems = _folder(root, FIGURES_DIR)
     names = _with_pending(FIGURES_DIR, [p.name for p in figure_files(root)] if folder else [], pending)
     files = [root / FIGURES_DIR / n for n in names
              if Path(n).suffix.lower() in (".csv", ".xlsx") and not n.startswith("~$")]
     if not files:
-        return *check_figures([], units)[:2], problems or [Problem(FIGURES_DIR, "không có tệp số liệu .csv hoặc .xlsx")]
+        none = [Problem(FIGURES_DIR, "không có tệp số liệu .csv hoặc .xlsx")]
+        return check_figures([], units)._replace(problems=problems or none)
     sheet = config.sources.excel_sheet if config else None
     tables = []
     for path in files:
@@ -219,8 +219,8 @@ def _load_figures(root: Path, units: pd.DataFrame, config: Config | None, limits
         problems += found
         if table is not None:
             tables.append((table, label))
-    figures, by_field, found = check_figures(tables, units, limits, fields)
-    return figures, by_field, problems + found
+    figures = check_figures(tables, units, limits, fields)
+    return figures._replace(problems=problems + figures.problems)
 
 
 def _load_meetings(root: Path, units: pd.DataFrame, figures: pd.DataFrame, limits: Limits,

@@ -44,11 +44,8 @@ class Workspace:
     # (``linh_vuc``); ``figures`` holds those units' sums
     fields: pd.DataFrame = field(default_factory=empty_fields)
     field_index: FieldIndex = field(default_factory=FieldIndex)
-
-    @cached_property
-    def period_of(self) -> dict[str, Period]:
-        """Each spelling of the figures' ``ky`` column (canonical: validated) -> its value, parsed once."""
-        return periods_of(self.figures)
+    # each spelling of the figures' ``ky`` column (canonical) -> its value, as validation parsed it
+    period_of: dict[str, Period] = field(default_factory=dict)
 
     @cached_property
     def founded(self) -> dict[str, dt.date]:
@@ -66,7 +63,3 @@ class Workspace:
     def templates_dir(self) -> Path:
         return self.root / "templates"
 
-
-def periods_of(figures: pd.DataFrame) -> dict[str, Period]:
-    """Each spelling of the validated figures' ``ky`` column (canonical) -> its period."""
-    return {text: Period.parse(text) for text in set(figures["ky"])}

@@ -275,6 +275,7 @@ import json, sys, tempfile, time
 from pathlib import Path
 from reportgen import batch
 from reportgen.kinds import build_context
+from reportgen.periods import Period
 from reportgen.plan import plan
 from reportgen.render import documents, to_docx  # noqa: F401  (imported before timing)
 from reportgen.workspace import load_workspace
@@ -282,7 +283,7 @@ from reportgen.workspace import load_workspace
 root, out, period = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
 times = {}
 start = time.perf_counter(); ws = load_workspace(root); times["load"] = time.perf_counter() - start
-start = time.perf_counter(); jobs = plan(ws, [period]); times["plan"] = time.perf_counter() - start
+start = time.perf_counter(); jobs = plan(ws, [Period.parse(period)]); times["plan"] = time.perf_counter() - start
 built = [j for j in jobs if not j.reason]
 start = time.perf_counter()
 for job in built:
@@ -333,11 +334,12 @@ def bench_fields(shapes: list[str], runs: int, tmp: Path) -> None:
 
 def profile_build(province: Path, top: int = 25) -> None:
     from reportgen import batch
+    from reportgen.periods import Period
     from reportgen.plan import plan
     from reportgen.workspace import load_workspace
 
     ws = load_workspace(province)
-    jobs = plan(ws, [PERIOD], [u for u in ws.units.index if u.count("-") <= 1])
+    jobs = plan(ws, [Period.parse(PERIOD)], [u for u in ws.units.index if u.count("-") <= 1])
     with tempfile.TemporaryDirectory() as out:
         profiler = cProfile.Profile()
         profiler.enable()

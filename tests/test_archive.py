@@ -23,6 +23,7 @@ from conftest import SAMPLE, replace_in
 from reportgen import __version__, batch, vi
 from reportgen.archive import ManifestError, archive, manifest, naming, storage, verify
 from reportgen.job import Job
+from reportgen.periods import Period
 from reportgen.plan import plan
 from reportgen.workspace import load_workspace
 
@@ -41,7 +42,7 @@ NS = {
 
 
 def sample_jobs(ws, kinds=("bao-cao", "thong-bao", "tin-tuc")) -> list[Job]:
-    return plan(ws, ["2022-Q1"], ["TM"], list(kinds))
+    return plan(ws, [Period.parse("2022-Q1")], ["TM"], list(kinds))
 
 
 @pytest.fixture(scope="module")

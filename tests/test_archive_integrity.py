@@ -24,6 +24,7 @@ from conftest import ROOT, SAMPLE, replace_in
 from reportgen.archive import archive, journal, manifest, repair, storage, verify
 from reportgen.archive.verify import INTERRUPTED
 from reportgen.cells import FORMULA_STARTS, is_formula, neutralise, restore
+from reportgen.periods import Period
 from reportgen.plan import plan
 from reportgen.workspace import load_workspace
 
@@ -36,7 +37,7 @@ DDE = "=cmd|' /C calc'!A0"
 
 
 def jobs(ws, units=("TM",), kinds=("thong-bao",)):
-    return plan(ws, ["2022-Q1"], list(units), list(kinds))
+    return plan(ws, [Period.parse("2022-Q1")], list(units), list(kinds))
 
 
 def messages(root: Path) -> list[str]:

@@ -8,13 +8,14 @@ import dataclasses
 import pytest
 
 from reportgen.build import BuildRequest, UnknownFormat, build
+from reportgen.periods import Period
 
 KEY = "2022-Q1/TM-MH/bao-cao"
 
 
 def test_a_request_is_built_then_replayed_planned_and_forced(workspace, tmp_path):
     out = tmp_path / "out"
-    request = BuildRequest(workspace, out, ("2022-Q1",), ("TM-MH",), ("bao-cao",), ("docx",))
+    request = BuildRequest(workspace, out, (Period.parse("2022-Q1"),), ("TM-MH",), ("bao-cao",), ("docx",))
     heard = []
     first = build(request, planned=lambda ws, jobs: heard.append([j.key for j in jobs]),
                   progress=lambda job: heard.append(job.key))

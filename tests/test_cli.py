@@ -131,10 +131,25 @@ def test_dry_run_reports_what_cannot_be_built(cli, workspace, tmp_path):
 
 
 def test_unknown_selectors_exit_2(cli, workspace, tmp_path):
-    result = cli("build", "-w", workspace, "-k", "bien-ban", "-p", "2022-Q7", "--dry-run")
+    result = cli("build", "-w", workspace, "-k", "bien-ban", "-u", "XX", "--dry-run")
     assert result.exit_code == 2
-    assert "LỖI: --period: kỳ sai định dạng: cần NĂM-Qn (quý n), NĂM-6T (6 tháng), NĂM-9T (9 tháng) hoặc NĂM (cả năm), ví dụ 2026-Q1, 2026-6T, 2026 (giá trị: '2022-Q7')" in result.stderr
     assert "LỖI: --kind: loại văn bản không có; có: bao-cao, thong-bao, tin-tuc (giá trị: 'bien-ban')" in result.stderr
+    assert "LỖI: --unit: mã đơn vị không có trong units.csv" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["build", "archive"])
+def test_a_badly_written_period_is_refused_before_anything_is_read(cli, tmp_path, command):
+    """The periods are read once, where the command line comes in: a bad one is its own error
+    (exit 2), before the workspace is loaded (here there is none) or anything is written."""
+    out = tmp_path / "o"
+    result = cli(command, "-w", tmp_path / "khong-co", *(["--out", out] if command == "build" else []),
+                 "-p", "2022-Q1", "-p", "2022-Q7", "-p", "Q1-2022")
+    assert result.exit_code == 2, result.output
+    form = "kỳ sai định dạng: cần NĂM-Qn (quý n), NĂM-6T (6 tháng), NĂM-9T (9 tháng) hoặc NĂM (cả năm), ví dụ 2026-Q1, 2026-6T, 2026"
+    assert f"LỖI: --period: {form} (giá trị: '2022-Q7')" in result.stderr
+    assert f"LỖI: --period: {form} (giá trị: 'Q1-2022')" in result.stderr
+    assert "khong-co" not in result.stderr
+    assert not out.exists()
 
 
 def test_python_dash_m(tmp_path):

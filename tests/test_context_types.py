@@ -76,7 +76,7 @@ def test_every_context_is_as_declared(folder):
 
 def test_the_check_can_fail():
     ws = load_workspace(SAMPLE)
-    job = next(j for j in plan(ws, ["2022-Q1"], ["TM"], ["tin-tuc"]))
+    job = next(j for j in plan(ws, [Period.parse("2022-Q1")], ["TM"], ["tin-tuc"]))
     context = build_context(ws, job)[1]
     context["extra"] = 1
     context["news"]["all_on_time"] = "100%"

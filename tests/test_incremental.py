@@ -16,6 +16,7 @@ import pytest
 from conftest import ROOT, bump_online, replace_in
 from reportgen import __version__, batch
 from reportgen import fingerprint as fp
+from reportgen.periods import Period
 from reportgen.plan import plan
 from reportgen.store import SCHEME, STATE_DIR, STORE_FORMAT, Store
 from reportgen.workspace import load_workspace
@@ -40,7 +41,7 @@ def ws_copy(province: Path, tmp_path: Path) -> Path:
 
 def run(workspace: Path, out: Path, force: bool = False, formats=("docx",), period="2022-Q1", **kw):
     ws = load_workspace(workspace)
-    return batch.build(ws, plan(ws, [period], **kw), out, formats, force=force)
+    return batch.build(ws, plan(ws, [Period.parse(period)], **kw), out, formats, force=force)
 
 
 def files(out: Path) -> dict[str, bytes]:
@@ -144,7 +145,7 @@ def test_fingerprint_names_what_changed(ws_copy, tmp_path):
     out = tmp_path / "out"
     run(ws_copy, out, formats=("pdf",))
     ws = load_workspace(ws_copy)
-    job = next(j for j in plan(ws, ["2022-Q1"], ["P-D01"], ["bao-cao"]))
+    job = next(j for j in plan(ws, [Period.parse("2022-Q1")], ["P-D01"], ["bao-cao"]))
     store, warning = Store.load(out)
     assert warning is None
     assert fp.built_differences(store, fp.Inputs(ws), job, "pdf") == []
@@ -156,7 +157,7 @@ def test_fingerprint_names_what_changed(ws_copy, tmp_path):
         "mẫu print.css: lúc lập dùng mẫu có sẵn, nay dùng mẫu workspace",
         "units.csv: dữ liệu của văn bản này đã đổi sau lần lập",
     ]
-    other = next(j for j in plan(ws, ["2022-Q1"], ["P-D02"], ["bao-cao"]))
+    other = next(j for j in plan(ws, [Period.parse("2022-Q1")], ["P-D02"], ["bao-cao"]))
     assert fp.built_differences(store, fp.Inputs(ws), other, "docx") == [
         f"{out / '2022-Q1' / 'P-D02' / 'bao-cao.docx'}: chưa được lập (không có trong {store.path})"]
 

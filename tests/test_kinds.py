@@ -75,7 +75,7 @@ def test_a_new_kind_is_one_module_and_its_template(workspace, tmp_path, monkeypa
     (workspace / "templates" / "tom-tat.html.j2").write_text(SUMMARY_TEMPLATE, encoding="utf-8")
     monkeypatch.setitem(KINDS, "tom-tat", SUMMARY)
     ws = load_workspace(workspace)
-    jobs = plan(ws, ["2022-Q1"], ["TM"])
+    jobs = plan(ws, [Period.parse("2022-Q1")], ["TM"])
     assert [j.kind for j in jobs] == ["bao-cao", "thong-bao", "tin-tuc", "tom-tat"]
     outputs = batch.build(ws, [j for j in jobs if j.kind == "tom-tat"], tmp_path / "out")
     assert [(o.format, o.status) for o in outputs] == [("docx", "built"), ("pdf", "built")]
@@ -160,7 +160,7 @@ def test_a_parent_without_own_figures_is_planned_when_a_child_reported(workspace
     index = FigureIndex(ws)
     assert index.has_figures("TM", Period(2022, 1))  # its communes reported
     assert not index.has_figures("TM", Period(2020, 1))
-    jobs = {j.key: j.reason for j in plan(ws, ["2022-Q1"], ["TM"], ["bao-cao"])}
+    jobs = {j.key: j.reason for j in plan(ws, [Period.parse("2022-Q1")], ["TM"], ["bao-cao"])}
     assert jobs == {"2022-Q1/TM/bao-cao": None}
 
 

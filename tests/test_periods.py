@@ -96,3 +96,30 @@ def test_a_period_is_its_quarters_window_to_window(value):
     assert value.year_before().next().year == value.next().year - 1
     # consecutive quarters' windows touch: no day counted twice, none left out
     assert all(a.window()[1].toordinal() + 1 == b.window()[0].toordinal() for a, b in zip(quarters, quarters[1:]))
+
+
+# Where a period comes in, and the only places it is parsed (issue 23 item 3): everything past
+# these holds Period values, so a new `Period.parse` elsewhere is a re-parse of a value's text.
+PARSED_WHERE_IT_COMES_IN = {
+    "reportgen/periods.py": "read_periods: --period on the command line",
+    "reportgen/web/guard.py": "a web form's or link's ky",
+    "reportgen/validate.py": "a figures row's ky",
+    "reportgen/sources/workbook.py": "an office workbook's title",
+    "reportgen/schema.py": "a meeting's or reportgen.toml's period (PeriodValue)",
+    "reportgen/archive/verify.py": "an archive manifest's period column",
+    "reportgen/vi/period_words.py": "a workspace template's own '2026-Q1' string",
+}
+
+
+def test_periods_are_parsed_only_where_they_come_in():
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    calls = {}
+    for path in sorted((root / "reportgen").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "parse"
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "Period"):
+                calls.setdefault(path.relative_to(root).as_posix(), []).append(node.lineno)
+    assert set(calls) == set(PARSED_WHERE_IT_COMES_IN), calls

@@ -13,6 +13,7 @@ import pytest
 from conftest import ROOT
 from reportgen import batch, workers
 from reportgen.errors import InvalidInput
+from reportgen.periods import Period
 from reportgen.plan import plan
 from reportgen.workspace import load_workspace
 
@@ -31,7 +32,7 @@ def files(out: Path) -> dict[str, bytes]:
 
 def test_recycled_workers_build_the_same_files_as_one_process(province, tmp_path, monkeypatch):
     ws = load_workspace(province)
-    jobs = plan(ws, ["2022-Q1"])
+    jobs = plan(ws, [Period.parse("2022-Q1")])
     serial = batch.build(ws, jobs, tmp_path / "serial", ("docx",))
     monkeypatch.setattr(workers, "WORKER_RSS_LIMIT_MB", 0)  # every worker retires after each document
     monkeypatch.setattr(workers, "WORKER_GROWTH_MB", -1)
@@ -47,7 +48,7 @@ def test_recycled_workers_build_the_same_files_as_one_process(province, tmp_path
 
 def test_a_worker_that_dies_fails_its_document_only(province, tmp_path, monkeypatch):
     ws = load_workspace(province)
-    jobs = plan(ws, ["2022-Q1"], kinds=["bao-cao"])
+    jobs = plan(ws, [Period.parse("2022-Q1")], kinds=["bao-cao"])
     real = batch._render_one
 
     def render(ws, task):
@@ -67,7 +68,7 @@ def test_a_worker_that_dies_fails_its_document_only(province, tmp_path, monkeypa
 
 def test_biggest_documents_go_first(province, tmp_path, monkeypatch):
     ws = load_workspace(province)
-    jobs = plan(ws, ["2022-Q1"], kinds=["bao-cao"])
+    jobs = plan(ws, [Period.parse("2022-Q1")], kinds=["bao-cao"])
     order = []
     real = workers.Pool.map
 
@@ -97,7 +98,7 @@ def _without_signers(province: Path, tmp_path: Path, units: list[str]) -> Path:
 
 def test_an_input_problem_found_by_a_worker_stops_the_run_before_anything_is_written(province, tmp_path):
     ws = load_workspace(_without_signers(province, tmp_path, ["P-D02", "P-D01"]))
-    jobs = plan(ws, ["2022-Q1"])
+    jobs = plan(ws, [Period.parse("2022-Q1")])
     with pytest.raises(InvalidInput) as serial:
         batch.build(ws, jobs, tmp_path / "serial", ("docx",))
     with pytest.raises(InvalidInput) as parallel:
@@ -120,7 +121,7 @@ def test_an_input_problem_from_a_worker_exits_2_with_its_message(province, tmp_p
 
 def test_contexts_are_built_in_the_workers_and_rendered_by_fresh_ones(province, tmp_path, monkeypatch):
     ws = load_workspace(province)
-    jobs = plan(ws, ["2022-Q1"])
+    jobs = plan(ws, [Period.parse("2022-Q1")])
     log = tmp_path / "pids"
     real_context, real_render = batch.build_context, batch._render_one
 
@@ -142,7 +143,7 @@ def test_contexts_are_built_in_the_workers_and_rendered_by_fresh_ones(province, 
 
 def test_a_context_that_fails_in_a_worker_fails_its_document_only(province, tmp_path, monkeypatch):
     ws = load_workspace(province)
-    jobs = plan(ws, ["2022-Q1"])
+    jobs = plan(ws, [Period.parse("2022-Q1")])
     real = batch.build_context
 
     def context(ws, job):

@@ -464,15 +464,16 @@ async def build_page(site: Site, request: Request, form):
     existing = False
     if ws is not None and not state.running and (not done or (chosen is not None and str(chosen) != period)):
         # no run of this server shows the period asked for: the documents already in the output folder
-        period = str(chosen or ws.periods[-1]) if ws.periods else None
-        done, existing = _existing(site, ws, period) if period else [], True
+        shown = chosen or (ws.periods[-1] if ws.periods else None)
+        period = str(shown) if shown else None
+        done, existing = _existing(site, ws, shown) if shown else [], True
     return site.render(request, "build.html", status=status, ws=ws, problems=problems, state=state,
                        chosen=chosen, chosen_unit=chosen_unit, existing=existing,
                        message=message, documents=_documents(ws, done) if ws else [],
                        failures=[r for r in done if not r.path], period=period)
 
 
-def _existing(site: Site, ws, period: str) -> list[Result]:
+def _existing(site: Site, ws, period: Period) -> list[Result]:
     """The period's documents found in the output folder (the current plan's files, no link),
     as the page lists a run's: built before, by this server or another run, or by the CLI."""
     return [Result(job.kind, job.unit, str(job.period), "unchanged", suffix.split(".")[-1], str(path))
@@ -517,7 +518,7 @@ def _start_build(site: Site, ws, form) -> tuple[str, bool]:
     ready = [job for job in jobs if job.reason is None]
     if not ready:
         return "Không có văn bản nào lập được cho lựa chọn này: hãy xem bước còn thiếu ở trang Tổng quan.", False
-    request = BuildRequest(site.root, site.out, (str(period),), tuple(units), workers=1)
+    request = BuildRequest(site.root, site.out, (period,), tuple(units), workers=1)
     label = words.period_words(period) + (f", {words.unit_words(ws, units[0])}" if units else ", tất cả đơn vị")
     started = site.runner.start(label, len(jobs), lambda step: build(request, progress=step))
     if not started:
