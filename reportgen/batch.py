@@ -296,4 +296,4 @@ def _write(job: Job, fmt: str, data: bytes, pages: int | None, out_root: Path, t
     status = "unchanged" if path.is_file() and path.read_bytes() == data else "built"
     if status == "built":
         write_atomic(path, data, temp_dir=temp_dir)
-    return Result(job.kind, job.unit, job.period, status, format=fmt, path=str(path), sha256=digest, pages=pages)
+    return Result(job.kind, job.unit, str(job.period), status, format=fmt, path=str(path), sha256=digest, pages=pages)

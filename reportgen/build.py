@@ -90,7 +90,7 @@ def build(request: BuildRequest, planned: Callable[[Workspace, list[Job]], None]
     look = None
     if not request.dry_run:  # nothing changed since the same request last ran: its answer, loading nothing
         look = noop.look(request.recorded_as, replay=not request.force)
-        if look.unchanged:
+        if look.results is not None:  # look.unchanged
             return Built(look.results, look.warnings, replayed=True)
     from reportgen import batch  # noqa: PLC0415 (pandas and the workspace: only past the no-op)
     from reportgen.kinds import KINDS  # noqa: PLC0415

@@ -151,8 +151,9 @@ def disagreements(figures: pd.DataFrame, period_of: dict[str, Period]) -> list[P
     problems = []
     for (ky, code), (label, row, own) in rows.items():
         period = period_of[ky]
-        parts = [rows.get((str(q), code)) for q in period.quarters()]
-        if period.is_quarter or any(part is None for part in parts):
+        found = [rows.get((str(q), code)) for q in period.quarters()]
+        parts = [part for part in found if part is not None]
+        if period.is_quarter or len(parts) < len(found):
             continue
         combined = [_combined(column, [part[2][i] for part in parts]) for i, column in enumerate(COUNTS)]
         differ = [i for i, column in enumerate(COUNTS) if int(own[i]) != int(combined[i])]

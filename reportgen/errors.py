@@ -118,8 +118,8 @@ class DiskFault(ReportgenError, OSError):
         return type(self), (self.errno, self.folder, self.doing)
 
     def __str__(self) -> str:
-        what = FAULT_TEXT.get(self.errno, self.strerror or "lỗi hệ thống")
-        advice = FAULT_ADVICE.get(self.errno, "hãy khắc phục rồi chạy lại lệnh")
+        what = FAULT_TEXT.get(self.errno or 0, self.strerror or "lỗi hệ thống")
+        advice = FAULT_ADVICE.get(self.errno or 0, "hãy khắc phục rồi chạy lại lệnh")
         doing = f" khi {self.doing}" if self.doing else ""
         return f"Không ghi được vào thư mục {self.folder}{doing}: {what}; {advice}"
 

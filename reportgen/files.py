@@ -113,7 +113,7 @@ class RunFolder:
 
     def __init__(self, root: Path):
         self.root = Path(root)
-        self.path: Path | None = None
+        self._path: Path | None = None
         self.cleaned = 0
         self._lock_fd: int | None = None
 
@@ -121,7 +121,7 @@ class RunFolder:
         with faults_named(self.root, "tạo thư mục tạm của lần lập"):
             self.root.mkdir(parents=True, exist_ok=True)
             self.cleaned = remove_stale_runs(self.root)
-            self.path = Path(tempfile.mkdtemp(prefix=f"run-{os.getpid()}-", dir=self.root))
+            self._path = Path(tempfile.mkdtemp(prefix=f"run-{os.getpid()}-", dir=self.root))
             try:
                 self._lock_fd = os.open(self.path / LOCK_NAME, os.O_CREAT | os.O_RDWR, 0o600)
             except BaseException:
@@ -130,8 +130,16 @@ class RunFolder:
         fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
         return self
 
+    @property
+    def path(self) -> Path:
+        """The run's folder (made on entering)."""
+        if self._path is None:
+            raise RuntimeError("RunFolder.path before the run folder was entered")
+        return self._path
+
     def __exit__(self, *exc) -> None:
-        shutil.rmtree(self.path, ignore_errors=True)
+        if self._path is not None:
+            shutil.rmtree(self._path, ignore_errors=True)
         if self._lock_fd is not None:
             os.close(self._lock_fd)
             self._lock_fd = None

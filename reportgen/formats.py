@@ -87,8 +87,8 @@ def template_files(suffix: str) -> tuple[set[str], tuple[str, ...]]:
 def check_machine(names) -> None:
     """Raise MissingSystemDependency when the machine lacks what a format of ``names`` needs."""
     for name in names:
-        if FORMATS[name].check:
-            _function(FORMATS[name].check)()
+        if check := FORMATS[name].check:
+            _function(check)()
 
 
 def preload(names) -> None:

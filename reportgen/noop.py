@@ -230,9 +230,9 @@ def _still(store: Store, request: Request, snapshot: Snapshot, run: Run) -> bool
     folders = set()
     for item in run.results:
         path = item.get("path")
-        if path is None:
-            continue
         result = Result(**item)
+        if path is None or result.format is None:
+            continue
         entry = store.entry(layout.relative_path(result, result.format))
         if entry is None or entry.sha256 != result.sha256 or entry.pages != result.pages:
             return False
@@ -294,17 +294,16 @@ def take_snapshot(request: Request, earlier: Run | None = None) -> Snapshot:
     out = os.path.realpath(request.out)
     roots = (("workspace", Path(request.workspace), ()), ("templates", BUILTIN_TEMPLATES, ()),
              ("reportgen", PACKAGE_DIR, ("__pycache__",)))
-    inputs: dict[str, dict[str, list]] | None = {}
+    trees: dict[str, dict[str, list]] = {}
     try:
         for name, root, skip in roots:
             tree = _tree(root, out, skip, known.get(name, {}), racy_before)
             if tree is None:
-                inputs = None
-                break
-            inputs[name] = tree
+                return Snapshot(at, None, environment())
+            trees[name] = tree
     except OSError:  # an unreadable folder: the build will say what it cannot read; nothing recorded
-        inputs = None
-    return Snapshot(at, inputs, environment())
+        return Snapshot(at, None, environment())
+    return Snapshot(at, trees, environment())
 
 
 def _tree(root: Path, out: str, skip: tuple[str, ...], known: dict[str, list], racy_before: int):
@@ -350,7 +349,7 @@ def _signature(path: str, info: os.stat_result, earlier: list | None, racy_befor
     """[size, mtime_ns, ctime_ns, inode, SHA-256] of a regular file; the earlier one when trusted."""
     if not stat.S_ISREG(info.st_mode):
         return ["special", None]  # a pipe or device is never read here
-    if _trusted(info, earlier, racy_before):
+    if earlier is not None and _trusted(info, earlier, racy_before):
         return earlier
     try:
         return [*_stat_key(info), sha256_file(Path(path))]

@@ -25,7 +25,7 @@ class Result:
 
     kind: str
     unit: str
-    period: str
+    period: str  # a job's Period as output paths spell it
     status: str
     format: str | None = None
     path: str | None = None
@@ -36,13 +36,10 @@ class Result:
     note: str | None = None     # e.g. "manifest row completed"
     exit_code: int = 0
 
-    def __post_init__(self) -> None:
-        self.period = str(self.period)  # a job's Period, written as output paths spell it
-
     @classmethod
     def skipped(cls, job) -> Result:
         """A planned job that cannot be made (``job.reason`` says why)."""
-        return cls(job.kind, job.unit, job.period, "skipped", reason=job.reason, exit_code=SKIPPED_EXIT_CODE)
+        return cls(job.kind, job.unit, str(job.period), "skipped", reason=job.reason, exit_code=SKIPPED_EXIT_CODE)
 
     @classmethod
     def failed(cls, job, exc: BaseException | str, exit_code: int | None = None) -> Result:

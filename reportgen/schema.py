@@ -86,7 +86,7 @@ class Issuer(Strict):
     body: list[str] = ["ỦY BAN NHÂN DÂN", "{don_vi}"]
     name: str = "Ủy ban nhân dân {don_vi}"  # in running text; {don_vi} = "huyện Tháp Mười"
     symbol: str = "BC-UBND"
-    number: int | None = Field(None, ge=1)
+    number: int | None = Field(default=None, ge=1)
     recipients: list[str] = []
     archive: str = "VT"
     signer: Signer | None = None

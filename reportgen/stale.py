@@ -119,7 +119,7 @@ def unchanged(store: Store, ws: Workspace, jobs: list[Job], out_root: Path, form
                 entry = store.entry(relative_path(job, suffix))
                 if entry is None:
                     return None
-                results.append(Result(job.kind, job.unit, job.period, "unchanged", format=suffix,
+                results.append(Result(job.kind, job.unit, str(job.period), "unchanged", format=suffix,
                                       path=str(output_path(out_root, job, suffix)), sha256=entry.sha256,
                                       pages=entry.pages))
     return results
@@ -138,7 +138,7 @@ def decide(store: Store, inputs: fp.Inputs, out_root: Path, job: Job, formats: l
                     or sha256_file(path) != entry.sha256):
                 outputs = None
                 break
-            outputs.append(Result(job.kind, job.unit, job.period, "unchanged", format=suffix, path=str(path),
+            outputs.append(Result(job.kind, job.unit, str(job.period), "unchanged", format=suffix, path=str(path),
                                   sha256=entry.sha256, pages=entry.pages))
         if outputs is None:
             stale.append(fmt)

@@ -13,8 +13,10 @@ import datetime as dt
 import hashlib
 import io
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pypdf import PdfReader
 
@@ -76,7 +78,7 @@ def _name_tree_key(item) -> bytes:
     return item.name.encode("utf-8", "ignore")
 
 
-def record_fields(context: dict, job: Job) -> dict[str, str]:
+def record_fields(context: Mapping[str, Any], job: Job) -> dict[str, str]:
     """The metadata of a record, as text (a kind without issuer and signer, the bulletin, names its author)."""
     doc = context["doc"]
     signature = doc.get("signature") or {}

@@ -243,7 +243,7 @@ def _add_row(record: Record, root: Path, rows: list[dict], path: Path, version: 
 
 def _result(record: Record, status: str, path: str, version: int, note: str | None) -> Result:
     job = record.job
-    return Result(job.kind, job.unit, job.period, status, format="pdf", path=path, sha256=record.sha256,
+    return Result(job.kind, job.unit, str(job.period), status, format="pdf", path=path, sha256=record.sha256,
                   pages=record.pages, version=version, note=note)
 
 

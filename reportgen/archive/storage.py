@@ -54,8 +54,8 @@ def describe(exc: OSError) -> str:
     would tell the user nothing).
     """
     if isinstance(exc, DiskFault):
-        return f"{exc.folder}: {FAULT_TEXT.get(exc.errno, exc.strerror)}"
-    text = FAULT_TEXT.get(exc.errno, exc.strerror or str(exc))
+        return f"{exc.folder}: {FAULT_TEXT.get(exc.errno or 0, exc.strerror)}"
+    text = FAULT_TEXT.get(exc.errno or 0, exc.strerror or str(exc))
     if not exc.filename:
         return text
     name = Path(os.fsdecode(exc.filename))

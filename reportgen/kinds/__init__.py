@@ -11,7 +11,8 @@ Adding a kind: a module here with a ``KIND = Kind(...)`` and a builder, its temp
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from reportgen.kinds import bao_cao, thong_bao, tin_tuc
 from reportgen.kinds.kind import Builder, Extra, Kind
@@ -29,7 +30,7 @@ def kind_of(name: str) -> Kind:
     return KINDS[name]
 
 
-def build_context(ws: Workspace, job: Job) -> tuple[str, dict, dict[str, bytes]]:
+def build_context(ws: Workspace, job: Job) -> tuple[str, Mapping[str, Any], dict[str, bytes]]:
     """The template name, the context and the assets (file name -> bytes) of one document."""
     kind = KINDS[job.kind]
     context, assets = kind.build(ws, job)

@@ -7,8 +7,10 @@ the document succeeded. The formats and their writers are declared in
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from reportgen import __version__
 from reportgen.formats import FORMATS
@@ -36,7 +38,7 @@ class Rendering:
         return self.context["doc"]["kind"]
 
 
-def read_document(template: str, context: dict, assets: dict[str, bytes], templates_dir: Path,
+def read_document(template: str, context: Mapping[str, Any], assets: dict[str, bytes], templates_dir: Path,
                   assets_dir: Path) -> subset.Document:
     """The document's HTML read through the subset (its assets written to ``assets_dir`` first).
 
@@ -48,7 +50,7 @@ def read_document(template: str, context: dict, assets: dict[str, bytes], templa
     return subset.read(render_html(template, context, templates_dir), template, assets_dir)
 
 
-def docx_bytes(document: subset.Document, context: dict) -> bytes:
+def docx_bytes(document: subset.Document, context: Mapping[str, Any]) -> bytes:
     from reportgen.render.to_docx import docx_of  # python-docx only when a DOCX is wanted
 
     return docx_of(document, docx_properties(context))
@@ -110,7 +112,7 @@ def _author(doc: dict) -> str:
     return " ".join(issuer.get("lines") or []) or (doc.get("author") or "")
 
 
-def docx_properties(context: dict) -> dict:
+def docx_properties(context: Mapping[str, Any]) -> dict:
     doc = context["doc"]
     return {
         "title": doc["subject"],
@@ -122,7 +124,7 @@ def docx_properties(context: dict) -> dict:
     }
 
 
-def pdf_metadata(context: dict) -> dict:
+def pdf_metadata(context: Mapping[str, Any]) -> dict:
     doc = context["doc"]
     return {
         "title": doc["subject"],

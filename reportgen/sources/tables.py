@@ -99,7 +99,8 @@ def _sheet_table(path: Path, ws) -> Table:
     header = [_cell_text(v)[0] for v in header_row]
     while header and not header[-1]:
         header.pop()
-    rows, notes = [], set()
+    rows: list = []
+    notes: set[str] = set()
     for number, values in enumerate(cells, start=2):
         texts = [_cell_text(v) for v in values]
         while len(texts) > len(header) and not texts[-1][0]:
