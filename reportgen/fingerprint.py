@@ -172,7 +172,7 @@ class Inputs:
                 if None in references:
                     seen |= set(self.template_files)
                     break
-                todo += references
+                todo += [r for r in references if r is not None]
             self._closures[template] = tuple(sorted(seen))
         return self._closures[template]
 
@@ -217,7 +217,7 @@ class Inputs:
         return parents, children
 
     @cached_property
-    def _figure_rows(self) -> dict[str, list[tuple[Period, str, str]]]:
+    def _figure_rows(self) -> dict[str, list[tuple[int, Period, str, str]]]:
         """Unit -> [(position, period, file label, row digest)] for every figure row, every column:
         the units' rows, then the rows by field of procedure (``ws.fields``, whose sums the units'
         rows of those units are: a field renamed or moved changes the documents)."""
@@ -443,7 +443,7 @@ def describe_change(name: str, entry: Entry, current: Fingerprint) -> str:
     if name.startswith(TEMPLATE_PREFIX):
         label = name[len(TEMPLATE_PREFIX):]
         if before is None:
-            return f"mẫu {label} mới có sau lần lập ({now.split(':')[0]})"
+            return f"mẫu {label} mới có sau lần lập ({(now or '').split(':')[0]})"
         if now is None or now.startswith("không có"):
             return f"mẫu {label} không còn (lúc lập: {before.split(':')[0]})"
         if before.split(":")[0] != now.split(":")[0]:

@@ -248,7 +248,7 @@ def comparable_totals(figures: pd.DataFrame, scope: Scope, period: Period, other
     then = level_totals(figures, scope, other)
     now_index = period_counts(figures, period).index
     then_index = period_counts(figures, other).index
-    result = {}
+    result: dict[str, tuple] = {}
     for level in scope.levels:
         members = scope.members[level]
         now_units = {c for c in members if c in now_index}

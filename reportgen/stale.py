@@ -68,7 +68,7 @@ def remove_stale(store: Store, out_root: Path, ws: Workspace, jobs: list[Job], f
         path = Path(out_root) / relpath
         with faults_named(path.parent, f"xoá tệp không còn trong kế hoạch lập ({path.name})"):
             if path.is_file() and not path.is_symlink():
-                if sha256_file(path) != store.entry(relpath).sha256:
+                if sha256_file(path) != store.entries[relpath].sha256:
                     warnings.append(f"{path}: không còn trong kế hoạch lập nhưng đã bị sửa sau khi lập; "
                                     "giữ nguyên, không theo dõi nữa")
                     store.forget(relpath)
@@ -127,21 +127,20 @@ def unchanged(store: Store, ws: Workspace, jobs: list[Job], out_root: Path, form
 
 def decide(store: Store, inputs: fp.Inputs, out_root: Path, job: Job, formats: list[str], force: bool):
     """(the formats of ``formats`` to build, Results of the files that are up to date)."""
-    stale, fresh = [], []
+    stale: list[str] = []
+    fresh: list[Result] = []
     for fmt in formats:
-        outputs = []
+        outputs: list[Result] = []
         for suffix in suffixes(inputs.ws, job, fmt):
             entry = None if force else store.entry(relative_path(job, suffix))
             path = output_path(out_root, job, suffix)
             if (entry is None or not path.is_file()
                     or inputs.fingerprint(job, suffix, entry.template) != entry.fingerprint
                     or sha256_file(path) != entry.sha256):
-                outputs = None
+                stale.append(fmt)
                 break
             outputs.append(Result(job.kind, job.unit, str(job.period), "unchanged", format=suffix, path=str(path),
                                   sha256=entry.sha256, pages=entry.pages))
-        if outputs is None:
-            stale.append(fmt)
         else:
             fresh += outputs
     return stale, fresh
@@ -151,7 +150,7 @@ def remember(store: Store, inputs: fp.Inputs, job: Job, template: str, outputs: 
     """Record the files of ``job``'s document in the store with their fingerprints; a document
     that failed is forgotten (its earlier files are kept, and built again next time)."""
     for output in outputs:
-        if output.status in ("built", "unchanged") and output.format:
+        if output.status in ("built", "unchanged") and output.format and output.sha256:
             relpath = relative_path(job, output.format)
             if any(o.status == "failed" for o in outputs):
                 store.forget(relpath)

@@ -126,8 +126,10 @@ def _archive_one(ws: Workspace, job: Job, root: Path, rows: list[dict], check: B
         return Result.skipped(job)
     try:
         problem = check.before(job) if check else None
-        record = make_record(ws, job) if problem is None else None
-        problem = problem or (check.after(record) if check else None)
+        if problem:
+            return Result.failed(job, problem)
+        record = make_record(ws, job)
+        problem = check.after(record) if check else None
         if not problem and check is not None:
             found = signed.signed_copy(unit_folder(check.root, job.period, job.unit), job.kind)
             adopted = signed.adopt(record, found) if found else record

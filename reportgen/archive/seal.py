@@ -89,7 +89,7 @@ def problems(root: Path, rows: list[dict], expected_cert: Path | None = None) ->
         sealed = json.loads(body)
     except (OSError, ValueError) as exc:
         return [f"không đọc được niêm phong của manifest: {exc}"]
-    found = []
+    found: list[str] = []
     known = _known_certificate(root, found)
     if found:
         return found

@@ -10,9 +10,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from reportgen.errors import InvalidInput, Problem
+
+if TYPE_CHECKING:
+    from pyhanko.sign.signers import Signer
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,7 @@ def read_secret(path: Path | None, what: str) -> bytes | None:
 
 
 @contextmanager
-def open_signer(source: KeySource) -> Iterator[object]:
+def open_signer(source: KeySource) -> Iterator[Signer]:
     """A pyHanko signer for ``source``; a token's session is closed on leaving."""
     if source.p12 is not None:
         yield _p12_signer(source)

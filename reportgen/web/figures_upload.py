@@ -86,7 +86,7 @@ def accept(root: Path, filename: str, data: bytes, replace: str | None, now: dt.
     suffix = Path(filename).suffix.lower()
     with _WRITING:
         name = _free_name(root, f"tai-len-{now:%Y%m%d-%H%M%S}", suffix)
-        pending = {f"{FIGURES_DIR}/{name}": data}
+        pending: dict[str, bytes | None] = {f"{FIGURES_DIR}/{name}": data}
         if replace:
             pending[f"{FIGURES_DIR}/{replace}"] = None
         try:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
@@ -186,7 +188,7 @@ def _field_of(loc: tuple) -> str:
     return ".".join(str(part) for part in loc if not isinstance(part, int))
 
 
-def _message(err: dict) -> str:
+def _message(err: Mapping[str, Any]) -> str:
     kind = err["type"]
     if kind == "missing" or (kind == "too_short" and err.get("input") in ([], "")):
         return "cần nhập mục này"

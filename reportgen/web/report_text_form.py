@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from reportgen.context import own_text
+from reportgen.context_types import OwnText
 from reportgen.job import Job
 from reportgen.periods import Period
 from reportgen.schema import SECTION_KEYS, Limits, ReportText
@@ -48,7 +49,7 @@ def summary(errors: dict[str, str]) -> list[tuple[str | None, str, str]]:
 
 def data_from_form(form) -> dict:
     """The text as plain data, in the file's key order; empty rows and sections left out."""
-    data = {"don_vi": _text(form, "don_vi"), "ky": _text(form, "ky")}
+    data: dict[str, str | list[str]] = {"don_vi": _text(form, "don_vi"), "ky": _text(form, "ky")}
     for key in SECTION_KEYS:
         items = [v.strip() for v in form.getlist(key) if isinstance(v, str) and v.strip()]
         if items:
@@ -82,7 +83,7 @@ def checked(data: dict, unit_name: str, limits: Limits) -> tuple[bytes | None, R
     errors: dict[str, str] = {}
     for problem in problems:
         if problem.severity == "error":
-            field = (problem.column or "").split(".")[0] or key_of_line.get(problem.row, "tep")
+            field = (problem.column or "").split(".")[0] or key_of_line.get(problem.row or 0, "tep")
             errors.setdefault(field, _shown(problem.message))
     return (None, None, errors) if errors or text is None else (content, text, {})
 
@@ -109,7 +110,7 @@ def form_values(text: ReportText | None, data: dict | None = None) -> dict:
             **{key: list(data.get(key) or []) for key in SECTION_KEYS}}
 
 
-def defaults(ws, period: Period, unit: str) -> dict[str, list[str]]:
+def defaults(ws, period: Period, unit: str) -> OwnText:
     """What the report says in each section when the file leaves it empty (the meeting's,
     the unit's or the level's text of reportgen.toml), as the empty field's hint."""
     meeting = ws.meetings.get((period, unit))
