@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -107,3 +108,43 @@ def test_level_totals_on_arrays_is_the_frame_pandas_makes(workspace):
                 slow = ind._level_totals_pandas(ind.period_counts(ws.figures, other), scope)
                 pd.testing.assert_frame_equal(fast, slow, check_exact=True)
                 assert [type(v) for v in fast.iloc[-1]] == [type(v) for v in slow.iloc[-1]]
+
+
+def test_a_scope_names_its_unit_and_level(ws):
+    scope = ind.scope_of(ws.units, "TM-MH")
+    assert (scope.unit, scope.level) == ("TM-MH", "xa")
+    assert (ind.scope_of(ws.units, "TM").unit, ind.scope_of(ws.units, "TM").level) == ("TM", "huyen")
+
+
+def test_an_optional_column_a_unit_lacks_gives_no_share():
+    """A unit without the optional column (NaN) has no share of it, though its ``new`` is not 0."""
+    frame = pd.DataFrame([{**dict.fromkeys(COUNTS, 4), "truc_tuyen_toan_trinh": float("nan")},
+                          {**dict.fromkeys(COUNTS, 4), "truc_tuyen_toan_trinh": 3.0}], index=["X", "Y"])
+    derived = ind.derive(frame)
+    assert derived.at["X", "new"] == 12
+    assert derived.at["X", "full_online_share"] is None
+    assert derived.at["Y", "full_online_share"] == 0.25
+
+
+def test_ranked_puts_units_without_a_value_last_and_keeps_ties_in_order():
+    # 40 units: more than numpy sorts by insertion (16), so only a stable sort keeps the ties in order
+    codes = [f"U{i:02d}" for i in range(40)]
+    shares = [None if i % 7 == 3 else (i % 3) / 4 for i in range(40)]
+    rows = pd.DataFrame({"online_share": pd.Series(shares, index=codes, dtype=object)})
+    expected = ([c for c, s in zip(codes, shares) if s == 0.5] + [c for c, s in zip(codes, shares) if s == 0.25]
+                + [c for c, s in zip(codes, shares) if s == 0.0] + [c for c, s in zip(codes, shares) if s is None])
+    assert ind.ranked(rows, "online_share") == expected
+    assert expected[:3] == ["U02", "U05", "U08"] and expected[-1] == "U38"
+
+
+def test_below_a_target_is_strictly_below():
+    rows = pd.DataFrame({"online_share": pd.Series([0.05, 0.0499, None, 0.2], index=["A", "B", "C", "D"],
+                                                   dtype=object)})
+    assert ind.below(rows, "online_share", 0.05) == ["B"]
+
+
+def test_plain_makes_numpy_scalars_python_numbers():
+    assert ind.plain(None) is None
+    assert type(ind.plain(np.int64(7))) is int and ind.plain(np.int64(7)) == 7
+    assert type(ind.plain(np.float64(0.5))) is float
+    assert ind.plain(3) == 3

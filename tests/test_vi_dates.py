@@ -48,6 +48,8 @@ def test_date_line_normalises_place_to_nfc():
 def test_date_line_needs_a_place():
     with pytest.raises(ValueError):
         date_line("  ", date(2022, 3, 9))
+    with pytest.raises(ValueError, match=r"^date_line\(\) needs a place name$"):
+        date_line(None, date(2022, 3, 9))
 
 
 @pytest.mark.parametrize("value", [None, "09/03/2022", 20220309])

@@ -1,9 +1,10 @@
+import re
 from decimal import Decimal
 
 import pytest
 from babel import Locale
 
-from reportgen.vi.numbers import count, decimal, number, percent, roman
+from reportgen.vi.numbers import count, decimal, number, percent, roman, round_decimal, share_value
 
 
 def test_babel_vi_symbols_are_the_ones_the_domain_expects():
@@ -93,6 +94,24 @@ def test_percent_has_no_space_before_sign():
     text = percent(0.5)
     assert text == "50%"
     assert not any(ch.isspace() for ch in text)
+
+
+@pytest.mark.parametrize("digits", [True, 1.5, -1])
+def test_round_decimal_takes_only_a_whole_number_of_digits(digits):
+    with pytest.raises(ValueError, match=f"^digits must be a non-negative int, got {digits!r}$"):
+        round_decimal(Decimal("2.345"), digits)
+
+
+def test_share_value_defaults_to_one_decimal_half_up():
+    # the workbook (render/to_xlsx) calls it with the default rounding
+    assert share_value(0.12345) == (Decimal("12.3"), 1)
+    assert share_value(0.12345, 2) == (Decimal("12.35"), 2)
+    assert share_value(0.99996, 2) == (Decimal("99.996"), 3)  # never 100 short of it
+
+
+def test_round_decimal_names_the_rounding_rules():
+    with pytest.raises(ValueError, match=re.escape("rounding must be one of ['down', 'half_up'], got 'up'")):
+        round_decimal(Decimal("2.345"), 1, "up")
 
 
 def test_percent_rejects_missing_data_and_unknown_rounding():

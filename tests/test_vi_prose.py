@@ -49,6 +49,7 @@ MODERN_TONE = re.compile(r"(?<![qQ])(?:[oO][àáảãạèéẻẽẹ]|[uU][ỳ�
         (123, "UBND-VP", "Số: 123/UBND-VP"),
         (1234, "UBND-VP", "Số: 1234/UBND-VP"),
         ("7", "KH-UBND", "Số: 07/KH-UBND"),
+        (5, "/XD-UBND", "Số: 05/XD-UBND"),  # a symbol written with its slash: one slash only
     ],
 )
 def test_number_line(number, symbol, expected):
@@ -67,6 +68,11 @@ def test_number_line_rejects(number, symbol):
         number_line(number, symbol)
 
 
+def test_number_line_names_the_missing_symbol():
+    with pytest.raises(ValueError, match="^symbol is required$"):
+        number_line(5, " ")
+
+
 # join_prose
 
 @pytest.mark.parametrize(
@@ -81,6 +87,7 @@ def test_number_line_rejects(number, symbol):
         (["a", "b", "c"], {"sep": ","}, "a, b, c"),
         (["a", "b"], {"sep": ",", "open_ended": True}, "a, b,..."),
         ([" a; ", "", "b,"], {}, "a; b"),
+        (["Khu phố X;", "Ấp IX"], {}, "Khu phố X; Ấp IX"),  # only the separators are stripped
     ],
 )
 def test_join_prose(items, kwargs, expected):
@@ -93,7 +100,7 @@ def test_join_prose_takes_any_iterable():
 
 
 def test_join_prose_rejects_other_separators():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="^sep must be ';' or ',', got '/'$"):
         join_prose(["a", "b"], sep="/")
 
 
@@ -123,6 +130,13 @@ def test_abbreviations_reset_and_contains():
     assert abbr("UBND") == "Ủy ban nhân dân (UBND)"
     assert "TTHC" in abbr
     assert "XYZ" not in abbr
+
+
+def test_the_longest_form_is_found_first_whatever_its_letter_case():
+    """An abbreviation whose long form begins another's: the longer one is found in the text
+    (forms tried longest first, not in the order of their letters)."""
+    abbr = Abbreviations({"UB": "ủy ban", "UBND": "Ủy ban nhân dân"})
+    assert abbr.text("Ủy ban nhân dân huyện và ủy ban") == "Ủy ban nhân dân (UBND) huyện và ủy ban (UB)"
 
 
 def test_unknown_abbreviation_is_a_clear_key_error():
