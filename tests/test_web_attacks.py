@@ -16,6 +16,7 @@ import zipfile
 import pytest
 from starlette.testclient import TestClient
 
+from reportgen.errors import InvalidInput, Problem
 from reportgen.web import create_app, guard, shield
 
 BASE = "http://127.0.0.1:8080"
@@ -154,6 +155,45 @@ def test_a_linked_folder_in_the_outputs_is_neither_served_nor_zipped(site, tmp_p
 
 
 # ---- the password mode ----------------------------------------------------------------------------
+
+LISTEN_REFUSED = ("không mở trang trên địa chỉ này khi chưa có mật khẩu: máy khác trong mạng sẽ xem và sửa được "
+                  "dữ liệu. Dùng --password-file TỆP hoặc biến môi trường REPORTGEN_PASSWORD, hoặc bỏ --host để "
+                  "chỉ mở trên máy này (127.0.0.1)")
+
+
+@pytest.mark.parametrize("host", ["localhost", "127.0.0.1", "::1", "127.0.0.2", "127.255.0.9", "0:0:0:0:0:0:0:1"])
+def test_a_loopback_address_may_listen_without_a_password(host):
+    assert guard.is_loopback(host)
+    guard.check_listen(host, None)
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.1.10", "10.0.0.1", "reportgen.lan", "may-chu", ""])
+def test_any_other_address_or_host_name_needs_a_password(host):
+    assert not guard.is_loopback(host)
+    with pytest.raises(InvalidInput) as raised:
+        guard.check_listen(host, None)
+    assert raised.value.problems == [Problem("--host", LISTEN_REFUSED, value=host)]
+    with pytest.raises(InvalidInput):
+        guard.check_listen(host, "")
+    guard.check_listen(host, "mật khẩu 1")
+
+
+def test_the_throttle_doubles_the_delay_up_to_the_longest_then_starts_again_after_a_lockout(monkeypatch):
+    now = [1000.0]
+    monkeypatch.setattr(guard.time, "monotonic", lambda: now[0])
+    throttle = guard.Throttle(base=0.5, longest=4.0, tries=5, lockout=300.0)
+    assert [throttle.failure("a") for _ in range(5)] == [(0.5, False), (1.0, False), (2.0, False), (4.0, False),
+                                                         (4.0, True)]
+    assert throttle.locked("a") == 300.0 and throttle.locked("b") == 0.0
+    now[0] += 300.0
+    assert throttle.locked("a") == 0.0
+    # after the lockout the count starts again: one more wrong password is the first, not the sixth
+    assert throttle.failure("a") == (0.5, False)
+    assert throttle.locked("a") == 0.0
+    throttle.failure("a")
+    throttle.success("a")
+    assert throttle.failure("a") == (0.5, False)
+
 
 def password_site(workspace, tmp_path, **kwargs):
     throttle = guard.Throttle(base=0.05, longest=0.2, tries=4, lockout=60)
