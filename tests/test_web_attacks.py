@@ -17,6 +17,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from reportgen.errors import InvalidInput, Problem
+from reportgen.periods import Period
 from reportgen.web import create_app, guard, shield
 
 BASE = "http://127.0.0.1:8080"
@@ -176,6 +177,38 @@ def test_any_other_address_or_host_name_needs_a_password(host):
     with pytest.raises(InvalidInput):
         guard.check_listen(host, "")
     guard.check_listen(host, "mật khẩu 1")
+
+
+@pytest.mark.parametrize("value", ["2030-Q1", "rác", "", None])
+def test_a_period_the_workspace_lacks_is_not_found(value):
+    with pytest.raises(guard.Refused) as raised:
+        guard.period(value, [Period(2022, 1), Period(2022, 2)])
+    assert (raised.value.status, raised.value.message, str(raised.value)) == (404, "Không có kỳ báo cáo này.",
+                                                                              "Không có kỳ báo cáo này.")
+    assert guard.period("2022-q2", [Period(2022, 1), Period(2022, 2)]) == Period(2022, 2)
+    with pytest.raises(guard.Refused, match="^Không có kỳ so sánh này.$"):
+        guard.period(value, [Period(2022, 1)], "kỳ so sánh")
+
+
+CSRF_REFUSED = ("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ (thiếu mã CSRF). "
+                "Hãy tải lại trang rồi gửi lại.")
+
+
+@pytest.mark.parametrize("session, form", [
+    ({}, {}), ({}, {"csrf": ""}), ({}, {"csrf": "XXXX"}), ({"csrf": "t1"}, {}), ({"csrf": "t1"}, {"csrf": "t2"}),
+    ({"csrf": "t1"}, {"csrf": ["t1"]}), ({"csrf": ""}, {"csrf": ""}),
+])
+def test_a_form_without_the_sessions_token_is_refused(session, form):
+    with pytest.raises(guard.Refused) as raised:
+        guard.check_csrf(session, form)
+    assert (raised.value.status, raised.value.message) == (403, CSRF_REFUSED)
+
+
+def test_the_sessions_token_is_made_once_and_lets_its_form_through():
+    session: dict = {}
+    token = guard.csrf_token(session)
+    assert len(token) == 43 and session == {"csrf": token} and guard.csrf_token(session) == token
+    guard.check_csrf(session, {"csrf": token})
 
 
 def test_the_throttle_doubles_the_delay_up_to_the_longest_then_starts_again_after_a_lockout(monkeypatch):
