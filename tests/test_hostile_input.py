@@ -8,8 +8,10 @@ the workspace is involved, that none of its content reaches any output.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import re
+import zipfile
 from pathlib import Path
 
 import matplotlib.text
@@ -266,9 +268,6 @@ def test_reportgen_toml_itself_is_bounded(cli, workspace):
 
 
 def test_an_xlsx_zip_bomb_is_refused_before_it_is_opened(cli, workspace):
-    import io
-    import zipfile
-
     from openpyxl import Workbook
 
     book = Workbook()
@@ -285,6 +284,28 @@ def test_an_xlsx_zip_bomb_is_refused_before_it_is_opened(cli, workspace):
     assert re.fullmatch(r"figures/bom\.xlsx: tệp nén \(Excel\) giải nén ra quá lớn: 60\.0\d\d\.\d{3} byte, "
                         r"tối đa 52\.428\.800 byte, 5 lần giới hạn tệp "
                         r"\(đặt \[limits\] figures_file_mb trong reportgen\.toml để nâng\)", found[0]), found[0]
+
+
+def _zip_declaring(size: int) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("a.xml", b"\0" * (size - 100))
+        archive.writestr("b.xml", b"\0" * 100)
+    return buffer.getvalue()
+
+
+def test_a_zip_unpacking_to_exactly_five_times_the_limit_passes_one_byte_more_does_not():
+    from reportgen.sources.boundary import Refused, check_unpacked
+
+    check_unpacked(_zip_declaring(5000), 1000, "figures_file_mb")
+    with pytest.raises(Refused) as raised:
+        check_unpacked(_zip_declaring(5001), 1000, "figures_file_mb")
+    assert str(raised.value) == ("tệp nén (Excel) giải nén ra quá lớn: 5.001 byte, tối đa 5.000 byte, 5 lần giới hạn "
+                                 "tệp (đặt [limits] figures_file_mb trong reportgen.toml để nâng)")
+    with pytest.raises(Refused) as raised:
+        check_unpacked(_zip_declaring(12_345), 2000, None)
+    assert str(raised.value) == "tệp nén (Excel) giải nén ra quá lớn: 12.345 byte, tối đa 10.000 byte, 5 lần giới hạn tệp"
+    check_unpacked(b"ky,ma_don_vi\n" * 1000, 10, None)  # not a zip: left to the reader
 
 
 # ---- counts ---------------------------------------------------------------------------------------
