@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import csv
 import errno
+import hashlib
+import json
 import os
 import shutil
 import signal
@@ -21,8 +23,8 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import ROOT, SAMPLE, replace_in
-from reportgen.archive import archive, journal, manifest, repair, storage, verify
-from reportgen.archive.verify import INTERRUPTED
+from reportgen.archive import archive, journal, manifest, naming, repair, storage, verify
+from reportgen.archive.verify import INTERRUPTED, Mismatch, manifest_findings
 from reportgen.cells import FORMULA_STARTS, is_formula, neutralise, restore
 from reportgen.periods import Period
 from reportgen.plan import plan
@@ -122,6 +124,60 @@ def test_a_formula_in_every_column_of_both_manifests(tmp_path):
     rows, problems = manifest.read_jsonl(root)
     assert problems == [] and rows[0] == row  # JSONL: exact
     assert manifest.disagreements(rows, manifest.read_csv(root)) == []
+
+
+# ---- rows made by hand (no PDF): the manifest's and verify's rules one by one (issue 26, mutmut) ------
+
+def hand_row(number: str = "", version: int = 1, data: bytes = b"%PDF-1.7 x", **other) -> dict:
+    """A well-formed manifest row of the TM notice whose file would hold ``data``."""
+    path = naming.record_path("thong-bao", "TM", Period(2022, 1), number, "TB-VP", version)
+    row = {c: "" for c in manifest.COLUMNS}
+    row.update(path=path, kind="thong-bao", unit="TM", period="2022-Q1", version=version, number=number,
+               symbol="TB-VP", pages=1, sha256=hashlib.sha256(data).hexdigest(), size=len(data), attachments=[])
+    return {**row, **other}
+
+
+def test_load_refuses_a_malformed_jsonl_line_even_when_the_csv_lags(tmp_path):
+    manifest.save(tmp_path, [hand_row()])
+    with open(tmp_path / "manifest.jsonl", "a", encoding="utf-8") as handle:
+        handle.write("{\n")
+    with pytest.raises(manifest.ManifestError) as raised:
+        manifest.load(tmp_path)
+    assert str(raised.value) == ("Manifest hỏng, hãy kiểm tra bằng reportgen verify: manifest.jsonl dòng 2: "
+                                 "không đọc được JSON (Expecting property name enclosed in double quotes)")
+
+
+def test_load_refuses_a_csv_longer_than_the_jsonl_and_completes_a_shorter_one(tmp_path):
+    first, second = hand_row(), hand_row(version=2, data=b"%PDF-1.7 y")
+    manifest.save(tmp_path, [first, second])
+    (tmp_path / "manifest.jsonl").write_text(json.dumps(first, ensure_ascii=False) + "\n", encoding="utf-8")
+    with pytest.raises(manifest.ManifestError) as raised:
+        manifest.load(tmp_path)
+    assert str(raised.value) == ("Manifest hỏng, hãy kiểm tra bằng reportgen verify: manifest.csv có 2 dòng dữ "
+                                 "liệu, manifest.jsonl có 1 dòng")
+    assert len(manifest.read_csv(tmp_path)) == 2  # nothing rewritten
+    manifest.save(tmp_path, [first])
+    (tmp_path / "manifest.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in (first, second)),
+                                             encoding="utf-8")
+    assert manifest.load(tmp_path) == ([first, second], 1)  # a run killed between the two files
+    assert manifest.disagreements([first, second], manifest.read_csv(tmp_path)) == []
+
+
+def test_a_listed_file_that_cannot_be_read_is_named_by_manifest_findings(tmp_path, monkeypatch):
+    row = hand_row()
+    record = tmp_path / row["path"]
+    record.parent.mkdir(parents=True)
+    record.write_bytes(b"%PDF-1.7 x")
+    real = Path.read_bytes
+
+    def refused(path):
+        if path == record:
+            raise PermissionError(errno.EACCES, "Permission denied", str(record))
+        return real(path)
+
+    monkeypatch.setattr(Path, "read_bytes", refused)
+    assert manifest_findings(tmp_path, [row]) == [
+        Mismatch(row["path"], "unreadable", f"không đọc được tệp: {record}: không có quyền truy cập")]
 
 
 # ---- 3. verify checks identity --------------------------------------------------------------------
