@@ -46,8 +46,9 @@ lint: $(STAMP)
 	$(BIN)/ruff check reportgen tests scripts
 	$(BIN)/mypy
 
+# on every core (at most 4 workers), a test file's tests in one worker (its module fixtures built once)
 test: $(STAMP) system-deps-test lint
-	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -n auto --maxprocesses 4 --dist loadfile $(PYTEST_ARGS)
 
 test-long: $(STAMP) system-deps-test
 	REPORTGEN_LONG=1 $(BIN)/python -m pytest -q tests/test_incremental_property.py

@@ -117,6 +117,11 @@ def build_all(tmp: Path) -> dict[str, dict[str, Path]]:
     chau_thanh = write_chau_thanh(tmp / "chau-thanh")
     cli("build", "-w", chau_thanh, "-o", tmp / "chau-thanh-out")
     cli("archive", "-w", chau_thanh, "-a", tmp / "chau-thanh-archive", "--built", tmp / "chau-thanh-out")
+    return files_built(tmp)
+
+
+def files_built(tmp: Path) -> dict[str, dict[str, Path]]:
+    """The files :func:`build_all` built under ``tmp``; name -> (golden path -> file)."""
     return {
         "sample": files_of(tmp / "sample-out", "outputs"),
         "mau-2025": files_of(tmp / "mau-2025-out", "outputs"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
 from pathlib import Path
 
@@ -77,8 +79,21 @@ def bump_online(ws: Path, unit: str, period: str = "2022-Q1") -> None:
 @pytest.fixture(scope="session")
 def sample_builds(tmp_path_factory) -> tuple[Path, dict[str, dict[str, Path]]]:
     """The golden samples built once per run (scripts/golden.build_all): the folder they were built
-    in (``<tmp>/mau-2025-out`` ...) and their files; read-only for every test that shares them."""
+    in (``<tmp>/mau-2025-out`` ...) and their files; read-only for every test that shares them.
+
+    With pytest-xdist (make test) the workers share one build: the first to need it builds under
+    a lock in the run's common temporary folder, the others wait for it and read the same files."""
     from scripts import golden
 
-    tmp = Path(tmp_path_factory.mktemp("samples"))
-    return tmp, golden.build_all(tmp)
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the run's folder, above each worker's own
+    tmp, done = shared / "samples", shared / "samples.done"
+    with open(shared / "samples.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(tmp, ignore_errors=True)  # a worker's build that failed: built afresh
+            tmp.mkdir()
+            golden.build_all(tmp)
+            done.touch()
+    return tmp, golden.files_built(tmp)
