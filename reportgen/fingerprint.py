@@ -1,56 +1,14 @@
 """Fingerprints: what made each output file, so a rebuild can skip what did not change.
 
-A file's :class:`Fingerprint` has one digest per *part* that went into it, each named the
-way the user knows it, so that a difference can be explained ("figures/mot-cua-2022-q1.csv
-đã đổi"):
+A file's :class:`Fingerprint` holds one digest per *part* that made it, named as the user
+knows it (``văn bản``, ``reportgen``, ``phông chữ``, ``reportgen.toml``, ``units.csv``,
+``figures/<file>``, ``mẫu <name>``, ``tệp <path>`` ...), so a difference can be said in
+Vietnamese; a file that cannot be read gets a digest no later build repeats. It hashes the
+validated workspace and file digests, once per :class:`Inputs`; it builds no context and
+renders nothing. What each part covers: docs/architecture.md, "Incremental builds".
 
-``văn bản``
-    the document itself: kind, unit, period, file format and template name.
-``reportgen``
-    reportgen's version, a digest of its own files (a development checkout changes
-    without a version bump) and the versions of the libraries that shape the bytes
-    (WeasyPrint, python-docx, matplotlib, ...).
-``phông chữ``
-    the font files fontconfig offers for the documents' families (path and content).
-``reportgen.toml``, ``units.csv``, ``figures/<file>``, ``meetings/<file>``, ``noi-dung/<file>``
-    the inputs the document's context is built from: the whole configuration; the
-    units.csv rows of the unit, its ancestors and every unit below it, in the file's order
-    (the documents list units in that order); the figure rows (every column) of the unit
-    and every unit below it for the document's period and all earlier periods
-    (comparisons look back, never forward), grouped by the file they come from, in the
-    files' order; the meeting file of the unit and period, and its photo's bytes; the
-    report's own text of the unit and period (for a kind that states it).
-``mẫu <name>``
-    each template file the document may use: the template and ``phrases.html.j2`` (which
-    Python renders itself), every template they extend, include or import (every file of
-    the template folders when a reference is dynamic or a template cannot be parsed),
-    every other file of the template folders but those one format reads alone
-    (``Format.template_files`` of :mod:`reportgen.formats`: ``base.docx``), and those of
-    the file's own format (``base.docx`` for a DOCX); any name (``.ghi-chu.html.j2`` too), each found as the loader finds it (the
-    workspace's ``templates/`` before the built-in one, through links that stay inside
-    the folder), so adding an override changes the part too.
-``tệp <path>``
-    every other file under the workspace folder (but the output folder inside it): what
-    no part above accounts for is an input of every document, by construction, so a file
-    a newer loader reads (or that nothing reads) is never ignored.
-
-A file that cannot be read (permissions, a pipe, a device) has a digest no later build
-repeats: every document that depends on it is rendered, never "không đổi".
-
-Fingerprinting reads no output and renders nothing: it hashes the validated workspace
-(canonical JSON of rows and models) and file digests, each computed once per
-:class:`Inputs`. The context itself is not hashed because building it costs more than the
-whole no-op rebuild may; it is a function of the inputs above and of reportgen's code,
-both of which are fingerprinted.
-
-The fingerprints are kept in the store (:mod:`reportgen.store`, ``<out>/.reportgen/fingerprints.json``).
-
-Public API, used by the build (``batch.py``) and by the archive (is a record what was built?):
-
-- ``Inputs(ws)``: the per-build cache; ``inputs.fingerprint(job, fmt, template)``.
-- ``built_differences(store, inputs, job, fmt)``: the reasons, in Vietnamese, why
-  ``<out>/<period>/<unit>/<kind>.<fmt>`` is not the file these inputs would build (empty
-  when it is).
+Used by the build (``Inputs(ws).fingerprint(job, fmt, template)``, through :mod:`reportgen.stale`)
+and the archive (``built_differences``: why a built file is not what these inputs make).
 """
 
 from __future__ import annotations

@@ -1,54 +1,12 @@
 """The no-op rebuild, decided before the workspace is loaded (issue 9 item 4).
 
-Deciding "nothing changed" through the fingerprints (:mod:`reportgen.fingerprint`) needs
-the validated workspace: importing pandas, loading and validating every file, then a
-fingerprint and a SHA-256 per output; at province scale that is over a second, most of a
-no-op rebuild. So a build that ends without a failure also remembers a :class:`Run` in the
-fingerprint store (:mod:`reportgen.store`, which keeps it as an opaque record), under a key made
-of the command's options (the workspace and output
-folders as given and as absolute paths, periods, units, kinds, formats):
-
-``inputs``
-    every file and folder under the workspace folder (the output folder left out when it
-    is inside), under the built-in templates folder and under reportgen's own package
-    folder (``__pycache__`` left out), each file as its size, modification and change
-    times (ns), inode and the SHA-256 of its bytes. Whatever the build may read of the
-    workspace (config, units, figures, meetings, a photo named anywhere in it, templates,
-    ``base.docx``) is there, and so is a file added anywhere, even one nothing reads.
-``environment``
-    one digest of reportgen's version and schemes, Python (version, executable,
-    ``sys.path`` and the modification time of each of its folders: installing or upgrading
-    a library changes its folder), ``SOURCE_DATE_EPOCH``, and the fonts fontconfig lists
-    (``fc-list``: file, index, family, style) with each font file's stat. The fonts'
-    contents are not read; their stat changes when a file is replaced.
-``warnings`` and ``results``
-    the workspace's warnings and the Results a build would give if nothing changed (every
-    file "không đổi" with its SHA-256 and page count, every job that cannot be made
-    "skipped" with its reason), in plan order: what a normal no-op build prints.
-``outputs``
-    each output file's stat and SHA-256, checked against its bytes when the run is recorded.
-
-:func:`look` takes the same snapshot of the inputs and the environment first (a file's
-recorded SHA-256 is reused when its stat is unchanged and was not *racy*, see below;
-otherwise it is hashed again) and, when the command's run is recorded, compares: same
-inputs, same environment, the store's entries still those of the run's files, every
-output with its recorded stat (or, when the stat differs, its recorded SHA-256), no
-temporary folder under ``<out>/.reportgen/tmp`` and no stray temporary file beside the
-outputs (a normal build would clean those and say so). Then the build is a no-op: the
-recorded warnings and results are the answer, and neither pandas nor the workspace is
-loaded. Anything else (no run for these options, a store that is missing, corrupt or from
-another version, a changed byte anywhere, an output edited or removed) falls back to the
-normal build, which uses the snapshot :func:`look` took (before loading, so an input
-changed during the build is seen as changed next time) to record its run.
-
-Stat and racy files: a stat is trusted only if the file's modification and change times
-are older than the moment its snapshot was taken by :data:`RACY_NS`. A file written in the
-same clock tick as the snapshot could otherwise change again without changing its stat;
-such a file is hashed every time. Changing a file's bytes or replacing it always moves its
-change time (``ctime``), which no tool can set back, so a trusted stat means the same bytes.
-
-Any change to the store's entries (a file built, rebuilt or forgotten) drops every
-recorded run (:meth:`store.Store.record`); :data:`MAX_RUNS` runs are kept.
+A build that ends without a failure records a :class:`Run` for its command's options: the
+stat and SHA-256 of every input file (workspace, built-in templates, reportgen's package),
+one digest of the environment, the warnings and Results it gave, and its outputs' stat and
+SHA-256 (kept by :mod:`reportgen.store` as an opaque record). :func:`look` takes the same
+snapshot first; when nothing differs, the recorded answer is the build's, without importing
+pandas. A stat is trusted only when the file was not changed within :data:`RACY_NS` of its
+snapshot. The rules: docs/architecture.md, "Incremental builds".
 """
 
 from __future__ import annotations
