@@ -51,7 +51,7 @@ test: $(STAMP) system-deps-test lint
 	$(BIN)/python -m pytest -q -n auto --maxprocesses 4 --dist loadfile $(PYTEST_ARGS)
 
 test-long: $(STAMP) system-deps-test
-	REPORTGEN_LONG=1 $(BIN)/python -m pytest -q tests/test_incremental_property.py
+	REPORTGEN_LONG=1 $(BIN)/python -m pytest -q tests/behaviour/test_incremental_property.py
 
 $(LOCKENV)/.stamp:
 	$(PYTHON) -m venv $(LOCKENV)

@@ -4,7 +4,7 @@ A refactor must not change one byte of the documents. This script builds
 
 - ``sample``: the sample workspace ``inputs/`` (every period, unit and kind),
 - ``mau-2025``: the two-tier province sample ``inputs/mau-2025/``, and
-- ``chau-thanh``: the second district of tests/test_documents_other_district.py (every
+- ``chau-thanh``: the second district of tests/chau_thanh.py (every
   period, unit and kind), plus its archive records (PDF/A-3b),
 
 and compares them with two golden files per sample:
@@ -86,9 +86,9 @@ def environment_changes(golden_env: str, env: str) -> str:
 # --- building -----------------------------------------------------------------------------
 
 def write_chau_thanh(root: Path) -> Path:
-    """The second district's workspace (tests/test_documents_other_district.py) under ``root``."""
+    """The second district's workspace (tests/chau_thanh.py) under ``root``."""
+    from tests.chau_thanh import CONFIG, FIGURES, MEETING, UNITS
     from tests.conftest import write_workspace
-    from tests.test_documents_other_district import CONFIG, FIGURES, MEETING, UNITS
 
     return write_workspace(root, CONFIG, UNITS, {"xuat-mot-cua.csv": FIGURES}, {"q3.yaml": MEETING})
 

@@ -15,8 +15,8 @@
 #   libreoffice-writer-nogui, libreoffice-calc-nogui
 #                          the DOCX and the .xlsx as a word processor and a spreadsheet lay them out
 #   poppler-utils          pdftoppm/pdftotext: the PDF as another reader renders it
-#   chromium, chromium-driver   the web page's browser test (tests/test_web_browser.py)
-#   softhsm2               a PKCS#11 token in software: stands in for the signer's USB key in tests/test_signing.py
+#   chromium, chromium-driver   the web page's browser test (tests/behaviour/test_web_browser.py)
+#   softhsm2               a PKCS#11 token in software: stands in for the signer's USB key in tests/signing/test_sign.py
 # Without root or apt, it prints what to install; it fails when building documents needs it,
 # and goes on when only tests need it (each such test is then skipped, saying what to install).
 set -eu

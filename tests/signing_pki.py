@@ -12,6 +12,7 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from io import BytesIO
 from pathlib import Path
 
 from cryptography import x509
@@ -184,3 +185,23 @@ class TimeStampServer:
     def __exit__(self, *exc):
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+def p12_args(issued, pki) -> list[str]:
+    return ["--p12", str(issued.p12), "--password-file", str(pki.password_file)]
+
+
+
+def validate(path: Path, pki) -> list:
+    """pyHanko's own validation of every signature, against the test root."""
+    from asn1crypto import x509
+    from cryptography.hazmat.primitives import serialization
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    root = x509.Certificate.load(pki.root.cert.public_bytes(serialization.Encoding.DER))
+    reader = PdfFileReader(BytesIO(path.read_bytes()))
+    return [validate_pdf_signature(sig, ValidationContext(trust_roots=[root], allow_fetching=False),
+                                   ValidationContext(trust_roots=[root], allow_fetching=False))
+            for sig in reader.embedded_regular_signatures]

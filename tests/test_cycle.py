@@ -15,7 +15,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import replace_in, write_workspace
 from reportgen import cycle
 from reportgen.columns import COUNTS
 from reportgen.context import figures_context
@@ -26,7 +25,8 @@ from reportgen.periods import Period
 from reportgen.plan import plan
 from reportgen.templating import render_html
 from reportgen.workspace import load_workspace
-from test_two_tier import texts
+from tests.conftest import replace_in, write_workspace
+from tests.readback import texts
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -19,14 +19,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import ROOT, bump_online, replace_in
 from reportgen import batch
 from reportgen import workspace as workspace_module
 from reportgen.cli import main
 from reportgen.store import sha256_file
-
-sys.path.insert(0, str(ROOT / "scripts"))
-import synthetic  # noqa: E402
+from scripts import synthetic
+from tests.conftest import ROOT, bump_online, replace_in
 
 COMMUNE = "P-D01-X001"
 BUILD = ("build", "-p", "2022-Q1", "-f", "docx", "-j", "1")

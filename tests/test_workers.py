@@ -5,20 +5,16 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
 from reportgen import batch, workers
 from reportgen.errors import InvalidInput
 from reportgen.periods import Period
 from reportgen.plan import plan
 from reportgen.workspace import load_workspace
-
-sys.path.insert(0, str(ROOT / "scripts"))
-import synthetic  # noqa: E402
+from scripts import synthetic
 
 
 @pytest.fixture(scope="module")

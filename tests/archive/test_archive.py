@@ -19,13 +19,13 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject
 
-from conftest import SAMPLE, replace_in
 from reportgen import __version__, batch, vi
 from reportgen.archive import ManifestError, archive, manifest, naming, storage, verify
 from reportgen.job import Job
 from reportgen.periods import Period
 from reportgen.plan import plan
 from reportgen.workspace import load_workspace
+from tests.conftest import SAMPLE, replace_in
 
 REPORT = "2022/2022-Q1/TM/BC-UBND_bao-cao.pdf"
 NOTICE = "2022/2022-Q1/TM/TB-VP_thong-bao.pdf"
@@ -406,4 +406,4 @@ def test_archive_cli_invalid_input_exits_2(cli, tmp_path):
     assert not (tmp_path / "a").exists()
 
 
-# An interrupted run (killed at each step, then repaired): tests/test_archive_integrity.py
+# An interrupted run (killed at each step, then repaired): tests/behaviour/test_archive_integrity.py

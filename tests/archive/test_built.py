@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import replace_in
 from reportgen.resources import BUILTIN_TEMPLATES
 from reportgen.store import STATE_DIR, STORE_FILE
+from tests.conftest import replace_in
 
 REPORT = "2022/2022-Q1/TM/BC-UBND_bao-cao.pdf"
 DISTRICT_ROW = "2022-Q1,TM,336,1850,264,120,1716,724,12,115,3"

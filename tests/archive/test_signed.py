@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 from reportgen.archive import manifest
 from reportgen.cli import main
-from signing_pki import issue, make_pki
-from test_signing import SAMPLE, p12_args, validate
+from tests.conftest import SAMPLE
+from tests.signing_pki import issue, make_pki, p12_args, validate
 
 PERIOD, UNIT = "2022-Q1", "TM"
 UNSIGNED = "2022/2022-Q1/TM/BC-UBND_bao-cao.pdf"

@@ -22,13 +22,13 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import ROOT, SAMPLE, replace_in
 from reportgen.archive import archive, journal, manifest, naming, repair, storage, verify
 from reportgen.archive.verify import INTERRUPTED, Mismatch, manifest_findings
 from reportgen.cells import FORMULA_STARTS, is_formula, neutralise, restore
 from reportgen.periods import Period
 from reportgen.plan import plan
 from reportgen.workspace import load_workspace
+from tests.conftest import ROOT, SAMPLE, replace_in
 
 NOTICE = "2022/2022-Q1/TM/TB-VP_thong-bao.pdf"
 NOTICE_V2 = "2022/2022-Q1/TM/TB-VP_thong-bao_v2.pdf"

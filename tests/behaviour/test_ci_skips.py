@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CHECK = ROOT / ".ci" / "check-skips.py"
 spec = importlib.util.spec_from_file_location("check_skips", CHECK)
 check_skips = importlib.util.module_from_spec(spec)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 import subprocess
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -33,22 +32,23 @@ from reportgen.cli import main
 from reportgen.render import docx_parts as parts
 from reportgen.render.docx_styles import BASE_DOCX
 from reportgen.render.to_docx import render_docx
+from tests import chau_thanh
 from tests import ooxml_xsd as xsd
-from tests import test_documents_other_district as other
 from tests.conftest import SAMPLE
-from tests.test_docx import PROPS, page
+from tests.pages import PROPS, page
+from tests.preflight import A1B_ONLY, PREFLIGHT_CLASSPATH, needs_preflight
 
 
 @pytest.fixture(scope="module")
 def second(tmp_path_factory) -> Path:
-    """The second district's workspace (tests/test_documents_other_district.py)."""
+    """The second district's workspace (tests/chau_thanh.py)."""
     root = tmp_path_factory.mktemp("chau-thanh")
     (root / "figures").mkdir()
     (root / "meetings").mkdir()
-    (root / "reportgen.toml").write_text(other.CONFIG, encoding="utf-8")
-    (root / "units.csv").write_text(other.UNITS, encoding="utf-8")
-    (root / "figures" / "xuat-mot-cua.csv").write_text(other.FIGURES, encoding="utf-8")
-    (root / "meetings" / "q3.yaml").write_text(other.MEETING, encoding="utf-8")
+    (root / "reportgen.toml").write_text(chau_thanh.CONFIG, encoding="utf-8")
+    (root / "units.csv").write_text(chau_thanh.UNITS, encoding="utf-8")
+    (root / "figures" / "xuat-mot-cua.csv").write_text(chau_thanh.FIGURES, encoding="utf-8")
+    (root / "meetings" / "q3.yaml").write_text(chau_thanh.MEETING, encoding="utf-8")
     return root
 
 
@@ -166,21 +166,7 @@ def test_a_changed_schema_package_is_reported_not_trusted(tmp_path, monkeypatch)
 
 
 # ---- PDF/A-3b records -------------------------------------------------------------------
-PREFLIGHT_CLASSPATH = ":".join(f"/usr/share/java/{name}.jar" for name in (
-    "preflight", "pdfbox2", "fontbox2", "xmpbox", "commons-logging", "javax.activation", "jaxb-api"))
-PREFLIGHT_PACKAGES = "default-jre-headless libpdfbox2-java libactivation-java libjaxb-api-java"
 # where PDF/A-1b (what Preflight checks) is stricter than PDF/A-3b: docs/archive.md gives each reason
-A1B_ONLY = {"1.2.7", "1.2.9", "1.4", "1.4.7", "2.2.2", "3.1.11"}
-
-
-def needs_preflight() -> None:
-    """Skip, saying what to install, when the JRE or PDFBox Preflight is missing (make test
-    installs them as root: scripts/system-deps.sh test)."""
-    missing = [] if shutil.which("java") else ["java"]
-    missing += [Path(jar).name for jar in PREFLIGHT_CLASSPATH.split(":") if not Path(jar).exists()]
-    if missing:
-        pytest.skip(f"the PDF/A check (PDFBox Preflight on a JRE) cannot run: no {', '.join(missing)} "
-                    f"(apt-get install {PREFLIGHT_PACKAGES})")
 
 
 @pytest.fixture(scope="module")

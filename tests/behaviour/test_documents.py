@@ -18,37 +18,7 @@ import pytest
 from docx import Document
 
 from tests.conftest import SAMPLE
-
-LEFTOVERS = re.compile(r"\{\{|\}\}|\{%|%\}|\bNone\b|\bnan\b|\bNaN\b|\(\s*\)|\[\s*\]|undefined")
-
-
-def pdf_text(path: Path) -> str:
-    with pdfplumber.open(path) as pdf:
-        return "\n".join(page.extract_text() or "" for page in pdf.pages)
-
-
-def xlsx_text(path: Path) -> str:
-    """Every cell of the written workbook, as text."""
-    from openpyxl import load_workbook
-
-    book = load_workbook(path)
-    return " ".join(str(v) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
-                    for v in row if v is not None)
-
-
-def docx_text(path: Path) -> str:
-    doc = Document(str(path))
-    parts = [p.text for p in doc.paragraphs]
-    for table in doc.tables:
-        for row in table.rows:
-            for cell in row.cells:
-                parts += [p.text for p in cell.paragraphs]
-    return "\n".join(parts)
-
-
-def flat(text: str) -> str:
-    """Text with line breaks and runs of spaces collapsed (PDF lines wrap anywhere)."""
-    return re.sub(r"\s+", " ", text.replace("\u00a0", " "))
+from tests.readback import LEFTOVERS, docx_text, flat, pdf_text, xlsx_text
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from reportgen import templating
 from reportgen.render import fonts
 from reportgen.results import Result, run_exit_code
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "inputs"
 ONE = ("-p", "2022-Q1", "-u", "TM-MH", "-k", "bao-cao")
 SUMMARY_0 = "Tổng kết: 0 tệp đã ghi, 0 tệp không đổi, 0 văn bản không lập được, 1 văn bản lỗi.\n"

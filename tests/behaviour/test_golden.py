@@ -18,7 +18,7 @@ import pytest
 
 from scripts import golden
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class GoldenNarrowed(UserWarning):

@@ -17,9 +17,9 @@ from pathlib import Path
 import matplotlib.text
 import pytest
 
-from conftest import replace_in
 from reportgen import chart_cache
 from reportgen.charts import online_share_chart
+from tests.conftest import replace_in
 
 MEETING = "meetings/2022-q1-thap-muoi.yaml"
 FIGURES = "figures/mot-cua-2022-q1.csv"

@@ -8,21 +8,18 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, bump_online, replace_in
 from reportgen import __version__, batch
 from reportgen import fingerprint as fp
 from reportgen.periods import Period
 from reportgen.plan import plan
 from reportgen.store import SCHEME, STATE_DIR, STORE_FORMAT, Store
 from reportgen.workspace import load_workspace
-
-sys.path.insert(0, str(ROOT / "scripts"))
-import synthetic  # noqa: E402
+from scripts import synthetic
+from tests.conftest import ROOT, bump_online, replace_in
 
 COMMUNE = "P-D01-X001"
 

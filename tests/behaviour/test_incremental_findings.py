@@ -19,13 +19,11 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from conftest import ROOT, replace_in
 from reportgen import fingerprint as fp
 from reportgen.resources import BUILTIN_TEMPLATES
 from reportgen.store import STATE_DIR, Store
-
-sys.path.insert(0, str(ROOT / "scripts"))
-import synthetic  # noqa: E402
+from scripts import synthetic
+from tests.conftest import replace_in
 
 MEETING = "meetings/2022-q1-p-d01.yaml"
 
@@ -334,7 +332,7 @@ def test_a_full_disk_at_the_fingerprint_store_keeps_the_results_and_names_the_fo
     assert build(cli, ws, out, "-f", "xlsx", "-p", "2022-Q1").exit_code == 0
     store = out / ".reportgen" / "fingerprints.json"
     before = store.read_bytes()
-    from conftest import bump_online
+    from tests.conftest import bump_online
 
     bump_online(ws, "P-D01-X001")  # the commune's, the district's and the province's reports change
     real_fsync = os.fsync

@@ -31,7 +31,6 @@ from __future__ import annotations
 import io
 import os
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 
@@ -42,14 +41,11 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, rule
 from PIL import Image
 
-from conftest import ROOT
 from reportgen import fingerprint as fp
 from reportgen.cli import main
 from reportgen.resources import BUILTIN_TEMPLATES
 from reportgen.store import STATE_DIR
-
-sys.path.insert(0, str(ROOT / "scripts"))
-import synthetic  # noqa: E402
+from scripts import synthetic
 
 LONG = os.environ.get("REPORTGEN_LONG") == "1"
 EXTENDED = settings(max_examples=40, stateful_step_count=12, deadline=None,

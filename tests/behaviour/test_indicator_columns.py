@@ -32,7 +32,7 @@ from reportgen.errors import InvalidInput
 from reportgen.vi import share, share_table
 from reportgen.workspace import load_workspace
 from tests.conftest import ROOT, replace_in
-from tests.test_documents import flat, pdf_text
+from tests.readback import flat, pdf_text
 
 MAU = ROOT / "inputs" / "mau-2025"
 Q4 = "figures/mot-cua-2025-q4.csv"

@@ -13,10 +13,10 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from conftest import replace_in
 from reportgen.page import DEFAULT_MARGINS
 from reportgen.render.table_widths import _capped
-from test_docx import soffice_pdf
+from tests.conftest import replace_in
+from tests.readback import soffice_pdf
 
 NAME = "Xã " + "W" * 97
 MM = 72 / 25.4
@@ -40,8 +40,8 @@ def built(tmp_path_factory) -> Path:
 
     from click.testing import CliRunner
 
-    from conftest import SAMPLE
     from reportgen.cli import main
+    from tests.conftest import SAMPLE
 
     base = tmp_path_factory.mktemp("long-names")
     workspace = base / "ws"

@@ -25,7 +25,7 @@ from PIL import Image
 
 from reportgen.cli import main
 from tests.conftest import write_workspace
-from tests.test_documents import docx_text, flat, pdf_text
+from tests.readback import docx_text, flat, pdf_text
 
 CONFIG = """\
 province = "Lâm Đồng"
@@ -387,7 +387,7 @@ def test_a_caption_calling_the_meeting_otherwise_is_warned_about(tmp_path):
 # ---- the two-tier sample -------------------------------------------------------------------
 
 def test_the_two_tier_samples_notices_and_bulletins_say_nothing_they_must_not(tmp_path):
-    sample = Path(__file__).resolve().parent.parent / "inputs" / "mau-2025"
+    sample = Path(__file__).resolve().parents[2] / "inputs" / "mau-2025"
     result = run("validate", "-w", sample)
     assert result.exit_code == 0 and "CẢNH BÁO" not in result.output, result.output
     out = tmp_path / "o"

@@ -26,9 +26,9 @@ from reportgen.job import Job
 from reportgen.periods import PERIOD_FORMAT_MESSAGE, Period
 from reportgen.workspace import load_workspace
 from tests.conftest import replace_in
-from tests.test_documents import flat, pdf_text
+from tests.readback import flat, pdf_text
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MAU = ROOT / "inputs" / "mau-2025"
 OFFICE_WARD = "Trung tâm Phục vụ hành chính công phường"
 

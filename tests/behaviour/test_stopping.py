@@ -19,11 +19,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import ROOT
 from reportgen.store import STATE_DIR, Store, sha256_file
-
-sys.path.insert(0, str(ROOT / "scripts"))
-import synthetic  # noqa: E402
+from scripts import synthetic
 
 REPORTGEN = Path(sys.executable).with_name("reportgen")
 pytestmark = pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux /proc")

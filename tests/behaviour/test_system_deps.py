@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "system-deps.sh"
+SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "system-deps.sh"
 TEST_ONLY = ("java", "chromium", "chromedriver")
 
 

@@ -24,9 +24,9 @@ from docx import Document
 
 from reportgen.cli import main
 from tests.conftest import write_workspace
-from tests.test_documents import LEFTOVERS, docx_text, flat, pdf_text
+from tests.readback import LEFTOVERS, docx_text, flat, pdf_text, texts
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 CONFIG = """\
 province = "Khánh Hòa"
@@ -101,19 +101,6 @@ DISTRICT = re.compile(r"huyện|HUYỆN|Huyện|quận\b|Quận\b|thị trấn|T
 def write_two_tier(root: Path) -> Path:
     return write_workspace(root, CONFIG, UNITS, {"mot-cua.csv": FIGURES},
                            {"2025-q4-kh.yaml": MEETING_PROVINCE, "2025-q4-ts.yaml": MEETING_ZONE})
-
-
-def texts(out: Path) -> dict[str, str]:
-    """The flattened text of every built file (PDF, DOCX, HTML), by path under out."""
-    result = {}
-    for path in sorted(out.rglob("*")):
-        if path.suffix == ".pdf":
-            result[str(path.relative_to(out))] = flat(pdf_text(path))
-        elif path.suffix == ".docx":
-            result[str(path.relative_to(out))] = flat(docx_text(path))
-        elif path.suffix == ".html":
-            result[str(path.relative_to(out))] = flat(re.sub(r"<[^>]+>", " ", path.read_text(encoding="utf-8")))
-    return result
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import SAMPLE
+from tests.conftest import SAMPLE
 
 CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 pytestmark = pytest.mark.skipif(not (CHROMIUM and DRIVER),
@@ -107,7 +107,7 @@ def _office_workbook(tmp_path: Path) -> Path:
     names, group and total rows, and the lines under the table (place, date, signers)."""
     import shutil as sh
 
-    from test_workbook import add_footer, office_sheet
+    from tests.workbooks import add_footer, office_sheet
     scratch = tmp_path / "scratch"
     sh.copytree(SAMPLE, scratch, ignore=sh.ignore_patterns("mau-2025"))
     book, sheet = office_sheet(scratch)

@@ -21,7 +21,7 @@ from reportgen.templating import phrase
 from reportgen.vi import count_change, percent, share_change
 from reportgen.workspace import load_workspace
 from tests.conftest import replace_in
-from tests.test_documents import docx_text, flat, pdf_text
+from tests.readback import docx_text, flat, pdf_text
 
 
 def test_bulletin_headline_states_a_result_or_the_event_never_a_trend():

@@ -24,7 +24,7 @@ from reportgen.errors import TemplateFailure
 from reportgen.render import subset, to_pdf
 from reportgen.templating import BUILTIN_TEMPLATES, check_templates
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 REPORT = "2022/2022-Q1/TM/BC-UBND_bao-cao.pdf"
 ONE = ("-p", "2022-Q1", "-u", "TM", "-k", "bao-cao")
 REFUSED = "không đọc / file leads outside the template folder, refused"

@@ -23,7 +23,7 @@ from reportgen.resources import BUILTIN_TEMPLATES
 from reportgen.schema import Issuer
 from reportgen.workspace import load_workspace
 from tests.conftest import SAMPLE, replace_in
-from tests.test_documents import docx_text, flat, pdf_text
+from tests.readback import docx_text, flat, pdf_text
 
 # ---- the registry --------------------------------------------------------------------------------
 

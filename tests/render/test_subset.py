@@ -22,7 +22,7 @@ from reportgen.render import portal, subset, to_docx, to_pdf
 from reportgen.schema import Page
 from reportgen.templating import BUILTIN_TEMPLATES
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def page(body: str, head: str = "", outside: str = "") -> str:

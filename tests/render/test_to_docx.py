@@ -9,9 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import shutil
 import struct
-import subprocess
 import zipfile
 import zlib
 from pathlib import Path
@@ -30,11 +28,11 @@ from reportgen.render.docx_styles import BASE_DOCX, build_base_document, save_ba
 from reportgen.render.text_widths import text_width_pt
 from reportgen.render.to_docx import render_docx
 from tests.conftest import SAMPLE
+from tests.pages import PROPS, page
+from tests.readback import soffice_pdf
 
-FIXTURES = Path(__file__).parent / "fixtures" / "docx"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "docx"
 DATE = dt.date(2022, 3, 9)
-PROPS = {"title": "Kết quả thử", "subject": "BÁO CÁO", "author": "ỦY BAN NHÂN DÂN HUYỆN THỬ",
-         "keywords": "reportgen, thử", "language": "vi-VN", "date": DATE}
 
 
 # ---- helpers ----------------------------------------------------------------------------
@@ -46,12 +44,6 @@ def png(width: int, height: int) -> bytes:
     rows = b"".join(b"\x00" + b"\x3b\x6e\xa5" * width for _ in range(height))
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
-
-
-def page(body: str, margins: str = "20 15 20 30", title: str = "t") -> str:
-    return (f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{title}</title>'
-            f'<meta name="reportgen:margins" content="{margins}"></head><body>'
-            f'<article class="document" data-kind="x">{body}</article></body></html>')
 
 
 def render(body: str, tmp_path: Path, **kw) -> Document:
@@ -94,18 +86,6 @@ def pdf_body_text(path: Path, top_mm: float = 20) -> str:
     with pdfplumber.open(path) as pdf:
         parts = [p.crop((0, Mm(top_mm).pt, p.width, p.height)).extract_text() or "" for p in pdf.pages]
     return " ".join(" ".join(parts).replace("\u00a0", " ").split())
-
-
-def soffice_pdf(docx: Path, out: Path) -> Path:
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.skip("LibreOffice (soffice) not installed: the DOCX cannot be laid out here "
-                    "(apt-get install libreoffice-writer-nogui)")
-    done = subprocess.run([soffice, f"-env:UserInstallation=file://{out}/lo-profile", "--headless",
-                           "--convert-to", "pdf", "--outdir", str(out), str(docx)],
-                          capture_output=True, text=True, timeout=240)
-    assert done.returncode == 0, done.stderr
-    return out / (docx.stem + ".pdf")
 
 
 def assert_in_order(paragraphs: list[str], text: str) -> None:

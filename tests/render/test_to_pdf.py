@@ -27,7 +27,7 @@ from reportgen.errors import MissingSystemDependency, TemplateFailure
 from reportgen.render import fonts
 from reportgen.render.to_pdf import RestrictedFetcher, render_pdf
 from reportgen.templating import BUILTIN_TEMPLATES, render_html
-from test_templating import sample_context, sample_doc, write_template
+from tests.contexts import sample_context, sample_doc, write_template
 
 MM = 72 / 25.4
 A4 = (210 * MM, 297 * MM)                      # 595.28 x 841.89 pt
@@ -403,8 +403,7 @@ def test_same_input_gives_byte_identical_pdf(monkeypatch):
 
 REPRODUCE = """
 import hashlib, sys
-sys.path.insert(0, "tests")
-from test_templating import sample_context
+from tests.contexts import sample_context
 from reportgen.render.to_pdf import render_pdf
 from reportgen.templating import BUILTIN_TEMPLATES, render_html
 html = render_html("van-ban-mau.html.j2", sample_context())
@@ -413,7 +412,7 @@ print(hashlib.sha256(render_pdf(html, BUILTIN_TEMPLATES, [BUILTIN_TEMPLATES])).h
 
 
 def test_identical_across_processes_and_hash_seeds(monkeypatch):
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     digests = set()
     for seed in ("1", "2"):
         env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}

@@ -27,7 +27,7 @@ from reportgen.templating import render_html
 from reportgen.validate import COUNTS
 from reportgen.workspace import load_workspace
 
-SAMPLE = Path(__file__).resolve().parent.parent / "inputs"
+SAMPLE = Path(__file__).resolve().parents[2] / "inputs"
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,6 @@ import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from datetime import timedelta
-from io import BytesIO
 from pathlib import Path
 
 import pytest
@@ -21,9 +20,9 @@ from PIL import Image
 from pypdf import PdfReader
 
 from reportgen.cli import main
-from signing_pki import NOW, PASSWORD, TimeStampServer, issue, make_pki
+from tests.conftest import SAMPLE
+from tests.signing_pki import NOW, PASSWORD, TimeStampServer, issue, make_pki, p12_args, validate
 
-SAMPLE = Path(__file__).resolve().parent.parent / "inputs"
 SOFTHSM = Path("/usr/lib/softhsm/libsofthsm2.so")
 
 
@@ -49,10 +48,6 @@ def report(built, tmp_path) -> Path:
     return target
 
 
-def p12_args(issued, pki) -> list[str]:
-    return ["--p12", str(issued.p12), "--password-file", str(pki.password_file)]
-
-
 def sign_signer(pdf: Path, pki, *extra) -> object:
     return CliRunner().invoke(main, ["sign", str(pdf), "--role", "signer", *p12_args(pki.signer, pki),
                                      "--signature-image", str(pki.signature_png), *extra])
@@ -62,21 +57,6 @@ def sign_office(pdf: Path, pki, number="5", on="2022-03-15", *extra, issued=None
     return CliRunner().invoke(main, ["sign", str(pdf), "--role", "office", *p12_args(issued or pki.office, pki),
                                      "--seal-image", str(pki.seal_png), "--number", number, "--date", on,
                                      "-a", str(pdf.parent / "archive"), *extra])
-
-
-def validate(path: Path, pki) -> list:
-    """pyHanko's own validation of every signature, against the test root."""
-    from asn1crypto import x509
-    from cryptography.hazmat.primitives import serialization
-    from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko_certvalidator import ValidationContext
-
-    root = x509.Certificate.load(pki.root.cert.public_bytes(serialization.Encoding.DER))
-    reader = PdfFileReader(BytesIO(path.read_bytes()))
-    return [validate_pdf_signature(sig, ValidationContext(trust_roots=[root], allow_fetching=False),
-                                   ValidationContext(trust_roots=[root], allow_fetching=False))
-            for sig in reader.embedded_regular_signatures]
 
 
 def test_signer_then_office_as_decree_30_lays_out(report, pki):
@@ -327,7 +307,7 @@ def test_wrong_pin_and_a_token_not_found(report, pki, token, tmp_path):
 
 # ---- PDF/A-3b stays PDF/A-3b --------------------------------------------------------------------
 def test_a_signed_record_is_still_pdfa_3b(tmp_path, pki):
-    from test_conformance import A1B_ONLY, PREFLIGHT_CLASSPATH, needs_preflight
+    from tests.preflight import A1B_ONLY, PREFLIGHT_CLASSPATH, needs_preflight
 
     needs_preflight()
     archive = tmp_path / "archive"

@@ -11,28 +11,16 @@ import pytest
 import yaml
 from starlette.testclient import TestClient
 
-from conftest import replace_in
 from reportgen.errors import InvalidInput
 from reportgen.periods import Period
 from reportgen.web import app as web_app
 from reportgen.web import create_app
 from reportgen.workspace import load_workspace
+from tests.conftest import replace_in
+from tests.web.conftest import BASE, token
 
-BASE = "http://127.0.0.1:8080"  # the address served: a request naming another host is refused
 SAMPLE_ROW = "2022-Q2,TM-MH,8,201,3,12,150,60,0,14,0\n"
 HEADER = "ky,ma_don_vi,truc_tuyen,truc_tiep,buu_chinh,ky_truoc,truoc_han,dung_han,qua_han,dang_trong_han,dang_qua_han\n"
-
-
-@pytest.fixture
-def site(workspace, tmp_path):
-    app = create_app(workspace, tmp_path / "out", tmp_path / "archive")
-    client = TestClient(app, base_url=BASE, raise_server_exceptions=False, follow_redirects=False)
-    return client, workspace, tmp_path
-
-
-def token(client: TestClient, page: str = "/so-lieu") -> str:
-    html = client.get(page).text
-    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
 
 
 def upload(client, name: str, data: bytes, **fields):
@@ -731,10 +719,10 @@ def test_a_photo_chosen_with_an_error_elsewhere_is_said_to_be_chosen_again(site)
 
 
 def _office_workbook(ws: Path, heading: str = "Qua dịch vụ bưu chính công ích", footer: bool = False) -> bytes:
-    """The sample's 2022-Q1 figures as an office's workbook (tests/test_workbook.py), as bytes."""
+    """The sample's 2022-Q1 figures as an office's workbook (tests/sources/test_workbook.py), as bytes."""
     import io
 
-    from test_workbook import add_footer, office_sheet
+    from tests.workbooks import add_footer, office_sheet
     book, sheet = office_sheet(ws)
     for row in sheet.iter_rows(min_row=5, max_row=5):
         for cell in row:
@@ -821,7 +809,7 @@ def test_an_upload_names_its_periods_in_the_cycle_order(site):
 def test_a_workbook_problem_names_its_column_by_the_heading_the_file_writes(site):
     import io
 
-    from test_workbook import office_sheet
+    from tests.workbooks import office_sheet
 
     client, ws, _ = site
     book, sheet = office_sheet(ws)

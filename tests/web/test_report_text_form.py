@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from tests.test_documents import flat, pdf_text
-from tests.test_web import site, token  # noqa: F401  (the fixture and the CSRF helper)
+from tests.readback import flat, pdf_text
+from tests.web.conftest import token
 
 FORM = {
     "don_vi": "TM-MH", "ky": "2022-Q1",
