@@ -1,10 +1,16 @@
 """A template context made by hand (the Decree 30 blocks and the figures of Tháp Mười, quý I
-năm 2022) and a template written into a folder, shared by the templating and PDF tests."""
+năm 2022), a template written into a folder, and the message a template fails with: shared by
+the templating, rendering and PDF tests."""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+
+import pytest
+
+from reportgen.errors import TemplateFailure
+from reportgen.templating import render_html
 
 
 def sample_doc(**changes) -> dict:
@@ -65,3 +71,11 @@ def write_template(folder: Path, name: str, text: str) -> Path:
     path = folder / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def render_failure(name: str, folder: Path) -> str:
+    """The message of the TemplateFailure that rendering ``name`` (from the workspace templates
+    ``folder``, the built-in ones after it) raises."""
+    with pytest.raises(TemplateFailure) as info:
+        render_html(name, {}, workspace_templates=folder)
+    return str(info.value)

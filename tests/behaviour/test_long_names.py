@@ -14,7 +14,6 @@ import pdfplumber
 import pytest
 
 from reportgen.page import DEFAULT_MARGINS
-from reportgen.render.table_widths import _capped
 from tests.conftest import replace_in
 from tests.readback import soffice_pdf
 
@@ -75,7 +74,3 @@ def test_libreoffice_lays_the_docx_out_inside_the_margins(built, tmp_path):
     assert past_the_right_margin(soffice_pdf(built / "bao-cao.docx", tmp_path)) == []
 
 
-def test_columns_too_wide_for_the_page_cut_the_widest_only():
-    assert _capped([400.0, 30.0, 20.0, 30.0], 200.0) == [120.0, 30.0, 20.0, 30.0]
-    assert _capped([400.0, 300.0, 20.0], 200.0) == [90.0, 90.0, 20.0]
-    assert _capped([50.0, 50.0], 100.0) == [50.0, 50.0]

@@ -18,7 +18,7 @@ from pypdf.generic import NameObject
 
 from reportgen.errors import TemplateFailure, UnsupportedMarkup
 from reportgen.page import DEFAULT_MARGINS, Margins
-from reportgen.render import portal, subset, to_docx, to_pdf
+from reportgen.render import subset, to_docx, to_pdf
 from reportgen.schema import Page
 from reportgen.templating import BUILTIN_TEMPLATES
 
@@ -230,20 +230,6 @@ def test_the_walk_keeps_spans_classes_and_landscape_parts(tmp_path):
     image, caption = figure.items
     assert (image.src, image.width, image.data) == ("c.png", 240, png(80, 40))
     assert isinstance(page_break, subset.PageBreak)
-
-
-# ---- the portal's second line -------------------------------------------------------------------
-def test_the_portal_html_is_sanitised_again_with_nh3():
-    assert portal.sanitise('<p class="center" onclick="x()" style="color:red" id="a">a<script>b</script></p>'
-                           '<a href="javascript:x()">c</a><img src="javascript:alert(1)">') == '<p class="center">a</p>c<img>'
-
-
-def test_portal_page_and_fragment_come_from_the_checked_article():
-    document = subset.read(page('<p class="headline">Tin</p><p>Nội <b>dung</b></p>',
-                                outside=""), "t")
-    assert portal.portal_fragment(document) == '<p class="headline">Tin</p><p>Nội <b>dung</b></p>\n'
-    html = portal.portal_page(document)
-    assert '<title>Thử</title>' in html and '<article class="document" data-kind="thu">' in html
 
 
 # ---- WeasyPrint as documented ---------------------------------------------------------------------

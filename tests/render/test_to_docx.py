@@ -23,8 +23,6 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Mm, Pt
 
 from reportgen.errors import UnsupportedMarkup
-from reportgen.render import docx_parts as parts
-from reportgen.render.docx_styles import BASE_DOCX, build_base_document, save_base_docx
 from reportgen.render.text_widths import text_width_pt
 from reportgen.render.to_docx import render_docx
 from tests.conftest import SAMPLE
@@ -179,22 +177,6 @@ def test_table_style_and_recipient_spacing(doc):
     recipient = doc.styles["Noi nhan"].paragraph_format
     assert recipient.first_line_indent == 0 and recipient.space_after == 0
     assert recipient.line_spacing_rule == WD_LINE_SPACING.SINGLE
-
-
-def test_base_docx_is_current_and_clean():
-    built = io.BytesIO()
-    build_base_document().save(built)
-    committed = zipfile.ZipFile(BASE_DOCX)
-    assert zipfile.ZipFile(built).read("word/styles.xml") == committed.read("word/styles.xml"), \
-        "templates/base.docx is stale: run reportgen.render.docx_styles.save_base_docx()"
-    names = committed.namelist()
-    assert not [n for n in names if "thumbnail" in n or "stylesWithEffects" in n or n.startswith("customXml")]
-    assert b"<Application>reportgen</Application>" in committed.read("docProps/app.xml")
-    assert Document(str(BASE_DOCX)).paragraphs == []
-
-
-def test_save_base_docx_is_reproducible(tmp_path):
-    assert save_base_docx(tmp_path / "a.docx").read_bytes() == save_base_docx(tmp_path / "b.docx").read_bytes()
 
 
 # ---- page setup -------------------------------------------------------------------------
@@ -667,29 +649,6 @@ def test_zip_entries_have_fixed_times_and_order(mau):
     assert not [e for e in entries if "thumbnail" in e.filename or "stylesWithEffects" in e.filename]
 
 
-def test_fixed_zip_stamps_python_docx_zip_as_a_rewrite_would(mau):
-    """The timestamps and permissions are set in place; the bytes are those of the same
-    entries written again with the fixed time, which is also what any other zip gets."""
-    saved = io.BytesIO()
-    Document(io.BytesIO(mau[1])).save(saved)  # python-docx's own zip: today's time, 0600
-    raw = saved.getvalue()
-    entries = zipfile.ZipFile(io.BytesIO(raw)).infolist()
-    assert {e.date_time for e in entries} != {(1980, 1, 1, 0, 0, 0)}
-    rewritten = io.BytesIO()
-    with zipfile.ZipFile(rewritten, "w") as target:
-        for info in entries:
-            entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            entry.compress_type, entry.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
-            target.writestr(entry, zipfile.ZipFile(io.BytesIO(raw)).read(info.filename))
-    assert parts.fixed_zip(raw) == rewritten.getvalue()
-    odd = io.BytesIO()  # stored entries and a comment: not stamped in place, rewritten
-    with zipfile.ZipFile(odd, "w", zipfile.ZIP_STORED) as target:
-        target.comment = b"x"
-        for info in entries:
-            target.writestr(info.filename, zipfile.ZipFile(io.BytesIO(raw)).read(info.filename))
-    assert parts.fixed_zip(odd.getvalue()) == rewritten.getvalue()
-
-
 def test_out_path_is_written_atomically(mau):
     path, data, _ = mau
     assert path.read_bytes() == data
@@ -728,8 +687,3 @@ def test_docx_and_pdf_carry_the_same_paragraphs(sample_docs, kind):
     assert_in_order(paragraphs, pdf_body_text(sample_docs / f"{kind}.pdf"))
 
 
-def test_text_widths_follow_times_new_roman():
-    assert text_width_pt("M", 10) == pytest.approx(10 * 1821 / 2048)
-    assert text_width_pt("ệ", 14) == text_width_pt("e", 14)  # marks do not advance
-    assert text_width_pt("ư", 14) > text_width_pt("u", 14)  # the horn does
-    assert text_width_pt("ĐỘC", 14, bold=True) > text_width_pt("ĐỘC", 14)

@@ -15,8 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from reportgen import templating
 from reportgen.errors import TemplateFailure
 from reportgen.templating import render_html
+from tests.contexts import render_failure, write_template
 
 SETUP = '{% set ns = namespace(s="a" * 10000000, l=["a" * 10000000], x=[1]) %}'
 DOUBLED = "giá trị quá lớn (40.000.000 phần tử; giới hạn 20.000.000) / value too large"
@@ -121,3 +123,52 @@ def test_the_issue_attack_fails_that_document_with_exit_1(cli, workspace, tmp_pa
     assert result.exit_code == 1
     assert result.stderr == f"LỖI: 2022-Q1 TM bao-cao: Mẫu {path}, dòng 3: {DOUBLED} [{loop[:117]}...]\n"
     assert not [p for p in out.rglob("*") if p.is_file() and ".reportgen" not in p.parts]
+
+
+# ---- values and output bounded (issue 11, items 3 and 4) -------------------------------------
+TOO_BIG = "giá trị quá lớn (1.000.000.000 phần tử; giới hạn 20.000.000) / value too large"
+
+
+@pytest.mark.parametrize("expression", [
+    "'a' * 10**9",
+    "10**9 * 'a'",
+    "['a'] * 10**9",
+    "'a'.ljust(10**9)",
+    "'a'|center(10**9)",
+    "'a'.zfill(10**9)",
+    "'%1000000000s' % 'a'",
+    "'%*s' % (10**9, 'a')",
+    "'%1000000000s'|format('a')",
+    "'{:>1000000000}'.format('a')",
+    "'{:>{}}'.format('a', 10**9)",
+])
+def test_a_huge_value_is_refused_before_it_is_made(folder, expression):
+    write_template(folder, "big.html.j2", f"<p>a</p>\n<p>{{{{ {expression} }}}}</p>\n")
+    assert render_failure("big.html.j2", folder) == (
+        f"Mẫu {folder}/big.html.j2, dòng 2: {TOO_BIG} [<p>{{{{ {expression} }}}}</p>]")
+
+
+def test_a_huge_replacement_is_refused(folder):
+    write_template(folder, "big.html.j2", "{{ ('ab' * 10**6)|replace('a', 'a' * 1000) }}\n")
+    assert "giá trị quá lớn (1.001.000.000 phần tử; giới hạn 20.000.000)" in render_failure("big.html.j2", folder)
+
+
+def test_a_huge_power_is_refused(folder):
+    write_template(folder, "pow.html.j2", "{{ 7 ** 100000 }}\n")
+    assert render_failure("pow.html.j2", folder) == (
+        f"Mẫu {folder}/pow.html.j2, dòng 1: lũy thừa quá lớn (7 ** 100000) / power too large [{{{{ 7 ** 100000 }}}}]")
+
+
+def test_ordinary_arithmetic_and_formatting_still_work(folder):
+    write_template(folder, "ok.html.j2", "{{ 'ab' * 3 }} {{ 2 ** 10 }} {{ '%5s' % 'x' }} {{ '{:>4}|{}'.format('y', 10**9) }}"
+                                " {{ 'xay'|replace('a', 'bb') }} {{ 'x'|center(5) }}\n")
+    assert render_html("ok.html.j2", {}, workspace_templates=folder) == (
+        "ababab 1024     x    y|1000000000 xbby   x  \n")
+
+
+def test_output_size_is_bounded(folder, monkeypatch):
+    monkeypatch.setattr(templating.sandbox, "MAX_OUTPUT_CHARS", 1000)
+    write_template(folder, "long.html.j2", "{% for i in range(1000) %}<p>{{ i }}</p>\n{% endfor %}")
+    assert render_failure("long.html.j2", folder) == (
+        "Mẫu long.html.j2: văn bản dựng ra vượt 1.000 ký tự, đã dừng / output too large")
+

@@ -9,7 +9,7 @@ import lxml.html
 import pytest
 
 from reportgen.errors import TemplateFailure
-from reportgen.templating import BUILTIN_TEMPLATES, make_environment, render_html
+from reportgen.templating import BUILTIN_TEMPLATES, check_templates, make_environment, render_html
 from tests.contexts import sample_context, sample_doc, write_template
 
 SAMPLE = "van-ban-mau.html.j2"
@@ -289,3 +289,12 @@ def test_sample_body():
     assert "số liệu tính từ ngày 15/12/2021 đến ngày 14/3/2022" in html
     last = [p for p in doc.iter("p") if not p.get("class")][-1]
     assert last.text.endswith("./.")
+
+
+def test_check_templates_passes_the_builtin_templates():
+    checked = check_templates(["bao-cao.html.j2", "thong-bao.html.j2", "tin-tuc.html.j2"])
+    # the three documents, then what they extend, import and include, each once
+    assert checked[:3] == ["bao-cao.html.j2", "thong-bao.html.j2", "tin-tuc.html.j2"]
+    assert {"base.html.j2", "macros.html.j2", "phrases.html.j2"} <= set(checked[3:])
+    assert len(checked) == len(set(checked))
+
