@@ -45,9 +45,10 @@ class Result:
     def failed(cls, job, exc: BaseException | str, exit_code: int | None = None) -> Result:
         """A document that failed with ``exc`` (an unexpected one is logged with its traceback)."""
         if isinstance(exc, str):
-            return cls(job.kind, job.unit, job.period, "failed", reason=exc, exit_code=exit_code or 1)
+            return cls(job.kind, job.unit, str(job.period), "failed", reason=exc, exit_code=exit_code or 1)
         reason = describe_failure(exc, f"{job.period} {job.unit} {job.kind}")
-        return cls(job.kind, job.unit, job.period, "failed", reason=reason, exit_code=exit_code_of(exc, one_document=True))
+        return cls(job.kind, job.unit, str(job.period), "failed", reason=reason,
+                   exit_code=exit_code_of(exc, one_document=True))
 
     @property
     def ok(self) -> bool:

@@ -11,9 +11,9 @@ from reportgen.results import Result, run_exit_code
 JOB = Job("bao-cao", "TM", Period.parse("2022-Q1"))
 
 
-def test_a_built_file_is_ok_with_its_period_written_as_a_path():
-    result = Result("bao-cao", "TM", Period.parse("2022-Q1"), "built", format="pdf", path="2022-Q1/TM/bao-cao.pdf")
-    assert (result.period, result.ok, result.exit_code) == ("2022-Q1", True, 0)
+def test_a_built_file_is_ok():
+    result = Result("bao-cao", "TM", "2022-Q1", "built", format="pdf", path="2022-Q1/TM/bao-cao.pdf")
+    assert (result.ok, result.exit_code) == (True, 0)
     assert result.as_dict() == {"kind": "bao-cao", "unit": "TM", "period": "2022-Q1", "status": "built", "format": "pdf",
                                 "path": "2022-Q1/TM/bao-cao.pdf", "sha256": None, "pages": None, "version": None,
                                 "reason": None, "note": None}
@@ -30,6 +30,13 @@ def test_a_failure_carries_the_exit_code_of_its_cause():
     given = Result.failed(JOB, "đã dừng", exit_code=3)
     assert [(r.status, r.reason, r.exit_code) for r in (template, font, given)] == [
         ("failed", "Mẫu bao-cao.html.j2: lỗi", 1), ("failed", "thiếu phông", 4), ("failed", "đã dừng", 3)]
+
+
+def test_a_jobs_period_is_written_as_its_text_in_every_result():
+    """``--json`` prints ``as_dict()``: the period as output paths spell it, never the value's fields."""
+    failed = Result.failed(JOB, TemplateFailure("x"))
+    skipped = Result.skipped(Job("thong-bao", "TM", Period.parse("2025-6T"), reason="x"))
+    assert [r.as_dict()["period"] for r in (failed, Result.failed(JOB, "y"), skipped)] == ["2022-Q1", "2022-Q1", "2025-6T"]
 
 
 def test_the_run_exits_with_the_highest_code():
