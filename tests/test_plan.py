@@ -4,12 +4,15 @@ a selection that covers what it asked for."""
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from reportgen.errors import BuildFailed, InvalidInput
+from reportgen.indicators import scope_of
 from reportgen.job import Job
 from reportgen.periods import Period
-from reportgen.plan import Selection, has_figures, plan
+from reportgen.plan import FigureIndex, Selection, has_figures, plan
 from reportgen.workspace import load_workspace
 from tests.conftest import SAMPLE
 
@@ -77,3 +80,35 @@ def test_a_selection_covers_what_it_asked_for():
     assert not selection.covers("2021-Q4", "TM", "bao-cao", "pdf")
     assert not selection.covers("2022-Q1", "TM-MH", "bao-cao", "pdf")
     assert Selection().covers("2030-Q1", "X", "y", "z")
+
+
+# ---- the figures indexed once per plan (issue 9: a 10,001-unit plan took 76 s) -------------------
+def _brute_force(ws, unit, period):
+    spellings = {str(q) for q in (period, *period.quarters())}  # a longer period: its own rows or its quarters'
+    codes = set(ws.figures.loc[ws.figures["ky"].isin(spellings), "ma_don_vi"])
+    return bool(codes & set(scope_of(ws.units, unit).codes))
+
+
+@pytest.mark.parametrize("folder", [SAMPLE, SAMPLE / "mau-2025"])
+def test_figure_index_agrees_with_a_scan(folder):
+    ws = load_workspace(folder)
+    index = FigureIndex(ws)
+    periods = [*ws.periods, Period(2020, 1)]
+    answers = {(u, p): index.has_figures(u, p) for u, p in itertools.product(ws.units.index, periods)}
+    assert answers == {(u, p): _brute_force(ws, u, p) for u, p in answers}
+    assert any(answers.values()) and not all(answers.values())
+
+
+def test_a_parent_without_own_figures_is_planned_when_a_child_reported(workspace):
+    figures = workspace / "figures" / "mot-cua-2022-q1.csv"
+    lines = figures.read_text(encoding="utf-8").splitlines()
+    kept = [line for line in lines if ",TM," not in line]
+    assert len(kept) == len(lines) - 1
+    figures.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    ws = load_workspace(workspace)
+    index = FigureIndex(ws)
+    assert index.has_figures("TM", Period(2022, 1))  # its communes reported
+    assert not index.has_figures("TM", Period(2020, 1))
+    jobs = {j.key: j.reason for j in plan(ws, [Period.parse("2022-Q1")], ["TM"], ["bao-cao"])}
+    assert jobs == {"2022-Q1/TM/bao-cao": None}
+

@@ -1,11 +1,8 @@
 """Document kinds: one module each, read through the registry by planning, the build, the CLI
 and the archive; the example kind of docs/architecture.md works as documented; the document
-number is written by one function everywhere (numbers >= 1000 included); planning indexes
-the figures once."""
+number is written by one function everywhere (numbers >= 1000 included)."""
 
 from __future__ import annotations
-
-import itertools
 
 import pytest
 
@@ -13,11 +10,10 @@ from reportgen import batch, vi
 from reportgen.archive.records import record_fields
 from reportgen.context import common, document_frame
 from reportgen.errors import InvalidInput
-from reportgen.indicators import scope_of
 from reportgen.job import Job
 from reportgen.kinds import KINDS, Kind, build_context
 from reportgen.periods import PERIOD_FORMAT_MESSAGE, Period
-from reportgen.plan import FigureIndex, plan
+from reportgen.plan import plan
 from reportgen.render.to_xlsx import render_xlsx
 from reportgen.resources import BUILTIN_TEMPLATES
 from reportgen.schema import Issuer
@@ -133,36 +129,6 @@ def test_period_message_is_one():
 
 
 # ---- planning indexes the figures once ----------------------------------------------------------------
-
-def _brute_force(ws, unit, period):
-    spellings = {str(q) for q in (period, *period.quarters())}  # a longer period: its own rows or its quarters'
-    codes = set(ws.figures.loc[ws.figures["ky"].isin(spellings), "ma_don_vi"])
-    return bool(codes & set(scope_of(ws.units, unit).codes))
-
-
-@pytest.mark.parametrize("folder", [SAMPLE, SAMPLE / "mau-2025"])
-def test_figure_index_agrees_with_a_scan(folder):
-    ws = load_workspace(folder)
-    index = FigureIndex(ws)
-    periods = [*ws.periods, Period(2020, 1)]
-    answers = {(u, p): index.has_figures(u, p) for u, p in itertools.product(ws.units.index, periods)}
-    assert answers == {(u, p): _brute_force(ws, u, p) for u, p in answers}
-    assert any(answers.values()) and not all(answers.values())
-
-
-def test_a_parent_without_own_figures_is_planned_when_a_child_reported(workspace):
-    figures = workspace / "figures" / "mot-cua-2022-q1.csv"
-    lines = figures.read_text(encoding="utf-8").splitlines()
-    kept = [line for line in lines if ",TM," not in line]
-    assert len(kept) == len(lines) - 1
-    figures.write_text("\n".join(kept) + "\n", encoding="utf-8")
-    ws = load_workspace(workspace)
-    index = FigureIndex(ws)
-    assert index.has_figures("TM", Period(2022, 1))  # its communes reported
-    assert not index.has_figures("TM", Period(2020, 1))
-    jobs = {j.key: j.reason for j in plan(ws, [Period.parse("2022-Q1")], ["TM"], ["bao-cao"])}
-    assert jobs == {"2022-Q1/TM/bao-cao": None}
-
 
 def test_a_six_month_record_names_its_period_in_words():
     """An archived record's metadata states the period as the title does (issue 19: "the archive
