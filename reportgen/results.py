@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from reportgen.errors import describe_failure, exit_code_of
+from reportgen.job import Job
 
 SKIPPED_EXIT_CODE = 1  # a document that could not be built: exit 1, as a failed one
 
@@ -37,12 +38,12 @@ class Result:
     exit_code: int = 0
 
     @classmethod
-    def skipped(cls, job) -> Result:
+    def skipped(cls, job: Job) -> Result:
         """A planned job that cannot be made (``job.reason`` says why)."""
         return cls(job.kind, job.unit, str(job.period), "skipped", reason=job.reason, exit_code=SKIPPED_EXIT_CODE)
 
     @classmethod
-    def failed(cls, job, exc: BaseException | str, exit_code: int | None = None) -> Result:
+    def failed(cls, job: Job, exc: BaseException | str, exit_code: int | None = None) -> Result:
         """A document that failed with ``exc`` (an unexpected one is logged with its traceback)."""
         if isinstance(exc, str):
             return cls(job.kind, job.unit, str(job.period), "failed", reason=exc, exit_code=exit_code or 1)
