@@ -19,8 +19,8 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject
 
-from reportgen import __version__, batch, vi
-from reportgen.archive import ManifestError, archive, manifest, naming, storage, verify
+from reportgen import __version__, batch
+from reportgen.archive import ManifestError, archive, manifest, verify
 from reportgen.job import Job
 from reportgen.periods import Period
 from reportgen.plan import plan
@@ -230,29 +230,6 @@ def test_changed_figures_make_a_second_version(copy_of, workspace):
     embedded = PdfReader(copy_of / result.path).attachments["so-lieu_2022-Q1_TM.csv"][0].decode()
     assert "2022-Q1,TM,337,1850,264,120,1716,724,12,115,3" in embedded.splitlines()
     assert verify(copy_of) == []
-
-
-def test_a_record_is_never_overwritten(tmp_path):
-    path = tmp_path / "x.pdf"
-    storage.write_once(path, b"first")
-    with pytest.raises(storage.RecordExists):
-        storage.write_once(path, b"second")
-    assert path.read_bytes() == b"first"
-    assert [p.name for p in tmp_path.iterdir()] == ["x.pdf"]  # no temporary file left
-
-
-def test_file_names_carry_number_and_symbol():
-    assert naming.record_name("bao-cao", "05", "BC-UBND", 1) == "05-BC-UBND_bao-cao.pdf"
-    assert naming.record_name("bao-cao", "", "BC-UBND", 1) == "BC-UBND_bao-cao.pdf"
-    assert naming.record_name("bao-cao", "", "BC-UBND", 2) == "BC-UBND_bao-cao_v2.pdf"
-    assert naming.record_name("tin-tuc", "", "", 1) == "tin-tuc.pdf"
-    assert naming.record_name("thong-bao", "12", "TB/ĐT ../x", 3) == "12-TB-DT-x_thong-bao_v3.pdf"
-    assert vi.document_number(5) == "05" and vi.document_number(None) == ""
-    assert naming.version_of("05-BC-UBND_bao-cao_v3.pdf", "bao-cao") == 3
-    assert naming.version_of("BC-UBND_bao-cao.pdf", "bao-cao") == 1
-    assert naming.version_of("TB-VP_thong-bao.pdf", "bao-cao") is None
-    with pytest.raises(ValueError):
-        naming.record_dir(Path("a"), "2022-Q1", "../etc")
 
 
 # ---- verification: tampering -------------------------------------------------------------------

@@ -291,3 +291,64 @@ def test_the_signing_page_names_a_missing_document_in_words_and_never_follows_a_
             "(trang Lập văn bản).") in answer.text
     assert (elsewhere / "thong-bao.pdf").read_bytes() == b"%PDF-1.7 not ours"
     assert not (elsewhere / "thong-bao.issued.pdf").exists()
+
+
+# ---- reportgen.archive.signed's functions on PDFs made by hand (tests/tiny_pdf.py) ---------------
+
+def _signed_over(record_pdf: bytes, values: dict[str, str]) -> bytes:
+    """``record_pdf`` with an incremental update adding the clerk's filled text fields, as a
+    signing revision does (the record's bytes stay the file's start)."""
+    import io
+
+    from pypdf import PdfWriter
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
+
+    writer = PdfWriter(io.BytesIO(record_pdf), incremental=True)
+    fields = ArrayObject(writer._add_object(DictionaryObject({
+        NameObject("/FT"): NameObject("/Tx"), NameObject("/T"): TextStringObject(name),
+        NameObject("/V"): TextStringObject(value)})) for name, value in values.items())
+    writer._root_object[NameObject("/AcroForm")] = DictionaryObject({NameObject("/Fields"): fields})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_the_office_step_is_taken_before_the_signers(tmp_path):
+    from reportgen.archive.signed import signed_copy
+
+    assert signed_copy(tmp_path, "bao-cao") is None
+    (tmp_path / "bao-cao.signed.pdf").write_bytes(b"%PDF")
+    assert signed_copy(tmp_path, "bao-cao") == tmp_path / "bao-cao.signed.pdf"
+    (tmp_path / "bao-cao.issued.pdf").write_bytes(b"%PDF")
+    assert signed_copy(tmp_path, "bao-cao") == tmp_path / "bao-cao.issued.pdf"
+    assert signed_copy(tmp_path, "thong-bao") is None
+
+
+def test_a_signed_copy_is_adopted_with_the_number_and_date_the_clerk_filled(tmp_path):
+    import datetime as dt
+
+    from reportgen.archive.records import Record
+    from reportgen.archive.signed import adopt, filled, is_signed
+    from reportgen.job import Job
+    from reportgen.periods import Period
+    from reportgen.signing.fields import DATE, NUMBER
+    from tests.tiny_pdf import tiny_pdf
+
+    pdf = tiny_pdf()
+    record = Record(Job("bao-cao", "TM", Period(2022, 1)), pdf, 1, {"number": "", "date": "2022-03-09", "unit": "TM"})
+    signed = _signed_over(pdf, {NUMBER: "Số: 05/BC-UBND", DATE: "Tháp Mười, ngày 15 tháng 3 năm 2022"})
+    assert filled(signed) == ("05", dt.date(2022, 3, 15)) and filled(pdf) == ("", None)
+    (tmp_path / "bao-cao.issued.pdf").write_bytes(signed)
+    adopted = adopt(record, tmp_path / "bao-cao.issued.pdf")
+    assert adopted.pdf == signed and adopted.fields == {"number": "05", "date": "2022-03-15", "unit": "TM"}
+    assert (adopted.job, adopted.pages) == (record.job, 1)
+    (tmp_path / "same.pdf").write_bytes(pdf)
+    assert adopt(record, tmp_path / "same.pdf") is record  # not signed yet: the record itself
+    (tmp_path / "empty.pdf").write_bytes(_signed_over(pdf, {NUMBER: "Số: /BC-UBND"}))
+    assert adopt(record, tmp_path / "empty.pdf").fields == record.fields  # nothing filled: the drafted values
+    other = tmp_path / "bao-cao.signed.pdf"
+    other.write_bytes(_signed_over(tiny_pdf(pages=2), {NUMBER: "Số: 05/BC-UBND"}))
+    assert adopt(record, other) == (
+        f"{other}: bản đã ký không phải bản lưu trữ của văn bản này (phải ký chính bản lưu trữ PDF/A, ví dụ reportgen "
+        "sign archive/…/BC-UBND_bao-cao.pdf -o bao-cao.signed.pdf; hoặc dữ liệu đã đổi sau khi ký)")
+    assert not is_signed(pdf) and not is_signed(signed)  # fields alone are no signature
