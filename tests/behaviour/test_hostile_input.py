@@ -89,32 +89,6 @@ def test_a_folder_symlinked_out_of_the_workspace_is_refused(cli, workspace, tmp_
     assert f"{folder}: {SYMLINK}" in errors(result)
 
 
-# every shape of path the workspace is read through (reportgen.toml and units.csv have no folder)
-READ_PATHS = [FIGURES, "figures/bieu-tong-hop.xlsx", MEETING, "anh/hop.jpg", "anh/2022/q1/hop.jpg"]
-
-
-@pytest.mark.parametrize("relative", READ_PATHS)
-def test_a_folder_symlinked_anywhere_in_a_read_path_is_refused(tmp_path, relative):
-    """Each folder on the way, linked to a real folder outside holding the rest of the path:
-    refused by check_inside and read_inside, whichever part is the link."""
-    from reportgen.sources.boundary import Refused, check_inside, read_inside
-
-    parts = Path(relative).parts
-    assert len(parts) >= 2
-    for depth in range(1, len(parts)):
-        root = tmp_path / f"ws-{depth}"
-        outside = tmp_path / f"outside-{depth}"
-        (outside / Path(*parts[depth:])).parent.mkdir(parents=True, exist_ok=True)
-        (outside / Path(*parts[depth:])).write_text(SECRET, encoding="utf-8")
-        (root / Path(*parts[:depth])).parent.mkdir(parents=True, exist_ok=True)
-        (root / Path(*parts[:depth])).symlink_to(outside, target_is_directory=True)
-        assert (root / relative).read_text(encoding="utf-8") == SECRET  # the link does lead outside
-        with pytest.raises(Refused, match=f"^{re.escape(SYMLINK)}$"):
-            check_inside(root, relative)
-        with pytest.raises(Refused, match=f"^{re.escape(SYMLINK)}$"):
-            read_inside(root, relative, 1 << 20, None)
-
-
 def test_a_meeting_symlinked_out_cannot_reach_a_build(cli, workspace, secret, tmp_path):
     outside = tmp_path / "meeting.yaml"
     outside.write_text((workspace / MEETING).read_text(encoding="utf-8").replace(
@@ -284,28 +258,6 @@ def test_an_xlsx_zip_bomb_is_refused_before_it_is_opened(cli, workspace):
     assert re.fullmatch(r"figures/bom\.xlsx: tệp nén \(Excel\) giải nén ra quá lớn: 60\.0\d\d\.\d{3} byte, "
                         r"tối đa 52\.428\.800 byte, 5 lần giới hạn tệp "
                         r"\(đặt \[limits\] figures_file_mb trong reportgen\.toml để nâng\)", found[0]), found[0]
-
-
-def _zip_declaring(size: int) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("a.xml", b"\0" * (size - 100))
-        archive.writestr("b.xml", b"\0" * 100)
-    return buffer.getvalue()
-
-
-def test_a_zip_unpacking_to_exactly_five_times_the_limit_passes_one_byte_more_does_not():
-    from reportgen.sources.boundary import Refused, check_unpacked
-
-    check_unpacked(_zip_declaring(5000), 1000, "figures_file_mb")
-    with pytest.raises(Refused) as raised:
-        check_unpacked(_zip_declaring(5001), 1000, "figures_file_mb")
-    assert str(raised.value) == ("tệp nén (Excel) giải nén ra quá lớn: 5.001 byte, tối đa 5.000 byte, 5 lần giới hạn "
-                                 "tệp (đặt [limits] figures_file_mb trong reportgen.toml để nâng)")
-    with pytest.raises(Refused) as raised:
-        check_unpacked(_zip_declaring(12_345), 2000, None)
-    assert str(raised.value) == "tệp nén (Excel) giải nén ra quá lớn: 12.345 byte, tối đa 10.000 byte, 5 lần giới hạn tệp"
-    check_unpacked(b"ky,ma_don_vi\n" * 1000, 10, None)  # not a zip: left to the reader
 
 
 # ---- counts ---------------------------------------------------------------------------------------
