@@ -17,37 +17,7 @@ NOT_MIRRORS = {"behaviour", "fixtures", "golden"}
 # Modules with logic that have no test file of their own yet, each with the reason. A module
 # without a function or class (a package's re-exports, a constant table, ``python -m``) has
 # nothing to test alone and needs no entry.
-PENDING = "no test file yet: written for issue 23 item 7 on branch unittests; covered meanwhile by {}"
-EXCEPTIONS: dict[str, str] = {
-    "reportgen/archive/attachments.py": PENDING.format("tests/archive/test_archive.py, test_signed.py and tests/behaviour/test_archive_integrity.py"),
-    "reportgen/archive/journal.py": PENDING.format("tests/archive/test_archive.py, test_signed.py and tests/behaviour/test_archive_integrity.py"),
-    "reportgen/archive/manifest.py": PENDING.format("tests/archive/test_archive.py, test_signed.py and tests/behaviour/test_archive_integrity.py"),
-    "reportgen/archive/naming.py": PENDING.format("tests/archive/test_archive.py, test_signed.py and tests/behaviour/test_archive_integrity.py"),
-    "reportgen/archive/pdf_facts.py": PENDING.format("tests/archive/test_archive.py, test_signed.py and tests/behaviour/test_archive_integrity.py"),
-    "reportgen/archive/records.py": PENDING.format("tests/archive/test_archive.py, test_signed.py and tests/behaviour/test_archive_integrity.py"),
-    "reportgen/archive/run.py": PENDING.format("tests/archive/test_archive.py, test_signed.py and tests/behaviour/test_archive_integrity.py"),
-    "reportgen/archive/seal.py": PENDING.format("tests/archive/test_archive.py, test_signed.py and tests/behaviour/test_archive_integrity.py"),
-    "reportgen/archive/storage.py": PENDING.format("tests/archive/test_archive.py, test_signed.py and tests/behaviour/test_archive_integrity.py"),
-    "reportgen/archive/verify.py": PENDING.format("tests/archive/test_archive.py, test_signed.py and tests/behaviour/test_archive_integrity.py"),
-    "reportgen/archive/xmp.py": PENDING.format("tests/archive/test_archive.py, test_signed.py and tests/behaviour/test_archive_integrity.py"),
-    "reportgen/signing/appearance.py": PENDING.format("tests/signing/test_sign.py and tests/archive/test_signed.py"),
-    "reportgen/signing/check.py": PENDING.format("tests/signing/test_sign.py and tests/archive/test_signed.py"),
-    "reportgen/signing/fields.py": PENDING.format("tests/signing/test_sign.py and tests/archive/test_signed.py"),
-    "reportgen/signing/keys.py": PENDING.format("tests/signing/test_sign.py and tests/archive/test_signed.py"),
-    "reportgen/signing/locate.py": PENDING.format("tests/signing/test_sign.py and tests/archive/test_signed.py"),
-    "reportgen/sources/boundary.py": PENDING.format("tests/sources/, tests/behaviour/test_hostile_input.py and test_validate_checks.py"),
-    "reportgen/sources/structured.py": PENDING.format("tests/sources/, tests/behaviour/test_hostile_input.py and test_validate_checks.py"),
-    "reportgen/sources/text.py": PENDING.format("tests/sources/, tests/behaviour/test_hostile_input.py and test_validate_checks.py"),
-    "reportgen/vi/figures.py": PENDING.format("tests/vi/test_prose.py and the documents read back in tests/behaviour/"),
-    "reportgen/vi/unit_names.py": PENDING.format("tests/vi/test_prose.py and the documents read back in tests/behaviour/"),
-    "reportgen/web/figures_upload.py": PENDING.format("tests/web/test_app.py, tests/behaviour/test_web_attacks.py and test_web_browser.py"),
-    "reportgen/web/guard.py": PENDING.format("tests/web/test_app.py, tests/behaviour/test_web_attacks.py and test_web_browser.py"),
-    "reportgen/web/meeting_form.py": PENDING.format("tests/web/test_app.py, tests/behaviour/test_web_attacks.py and test_web_browser.py"),
-    "reportgen/web/runner.py": PENDING.format("tests/web/test_app.py, tests/behaviour/test_web_attacks.py and test_web_browser.py"),
-    "reportgen/web/shield.py": PENDING.format("tests/web/test_app.py, tests/behaviour/test_web_attacks.py and test_web_browser.py"),
-    "reportgen/web/signing_form.py": PENDING.format("tests/web/test_app.py, tests/behaviour/test_web_attacks.py and test_web_browser.py"),
-    "reportgen/web/words.py": PENDING.format("tests/web/test_app.py, tests/behaviour/test_web_attacks.py and test_web_browser.py"),
-}
+EXCEPTIONS: dict[str, str] = {}
 
 
 def mirror_of(module: Path) -> Path:
