@@ -92,3 +92,13 @@ def archive_of(root: Path, *records: tuple[bytes, dict]) -> Path:
 
 
 GOOD = tiny_pdf(attachments={"so-lieu.csv": FIGURES})  # a record every rule of verify accepts with row_of(GOOD)
+
+
+def hand_row(number: str = "", version: int = 1, data: bytes = b"%PDF-1.7 x", **other) -> dict:
+    """A well-formed manifest row of the TM notice whose file would hold ``data`` (any bytes: the
+    manifest's own rules, without a PDF)."""
+    path = naming.record_path("thong-bao", "TM", Period(2022, 1), number, "TB-VP", version)
+    row = {c: "" for c in manifest.COLUMNS}
+    row.update(path=path, kind="thong-bao", unit="TM", period="2022-Q1", version=version, number=number,
+               symbol="TB-VP", pages=1, sha256=hashlib.sha256(data).hexdigest(), size=len(data), attachments=[])
+    return {**row, **other}

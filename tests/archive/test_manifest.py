@@ -4,22 +4,12 @@ by hand (no PDF). The manifest of a real archive is in tests/archive/test_archiv
 
 from __future__ import annotations
 
-import hashlib
 import json
 
 import pytest
 
-from reportgen.archive import manifest, naming
-from reportgen.periods import Period
-
-
-def hand_row(number: str = "", version: int = 1, data: bytes = b"%PDF-1.7 x", **other) -> dict:
-    """A well-formed manifest row of the TM notice whose file would hold ``data``."""
-    path = naming.record_path("thong-bao", "TM", Period(2022, 1), number, "TB-VP", version)
-    row = {c: "" for c in manifest.COLUMNS}
-    row.update(path=path, kind="thong-bao", unit="TM", period="2022-Q1", version=version, number=number,
-               symbol="TB-VP", pages=1, sha256=hashlib.sha256(data).hexdigest(), size=len(data), attachments=[])
-    return {**row, **other}
+from reportgen.archive import manifest
+from tests.tiny_pdf import hand_row
 
 
 def without(row: dict, column: str) -> dict:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import errno
-import hashlib
 import json
 import os
 import shutil
@@ -22,13 +21,14 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from reportgen.archive import archive, journal, manifest, naming, repair, storage, verify
+from reportgen.archive import archive, journal, manifest, repair, storage, verify
 from reportgen.archive.verify import INTERRUPTED, Mismatch, manifest_findings
 from reportgen.cells import FORMULA_STARTS, restore
 from reportgen.periods import Period
 from reportgen.plan import plan
 from reportgen.workspace import load_workspace
 from tests.conftest import ROOT, SAMPLE, replace_in
+from tests.tiny_pdf import hand_row
 
 NOTICE = "2022/2022-Q1/TM/TB-VP_thong-bao.pdf"
 NOTICE_V2 = "2022/2022-Q1/TM/TB-VP_thong-bao_v2.pdf"
@@ -116,15 +116,6 @@ def test_a_formula_in_every_column_of_both_manifests(tmp_path):
 
 
 # ---- rows made by hand (no PDF): the manifest's and verify's rules one by one (issue 26, mutmut) ------
-
-def hand_row(number: str = "", version: int = 1, data: bytes = b"%PDF-1.7 x", **other) -> dict:
-    """A well-formed manifest row of the TM notice whose file would hold ``data``."""
-    path = naming.record_path("thong-bao", "TM", Period(2022, 1), number, "TB-VP", version)
-    row = {c: "" for c in manifest.COLUMNS}
-    row.update(path=path, kind="thong-bao", unit="TM", period="2022-Q1", version=version, number=number,
-               symbol="TB-VP", pages=1, sha256=hashlib.sha256(data).hexdigest(), size=len(data), attachments=[])
-    return {**row, **other}
-
 
 def test_load_refuses_a_malformed_jsonl_line_even_when_the_csv_lags(tmp_path):
     manifest.save(tmp_path, [hand_row()])
