@@ -12,6 +12,7 @@ signed it (else ``<kind>.pdf``) into ``<kind>.issued.pdf`` (or ``<kind>.signed.p
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,7 +46,7 @@ def parse(number: str, day: str) -> tuple[int | None, dt.date | None, dict[str, 
     """The number and date the clerk typed (the date day first, ``15/03/2022``, as the
     meeting form takes it), and an error by field name."""
     errors, value, on = {}, None, None
-    if not number.strip().isdigit() or int(number) < 1:
+    if not re.fullmatch(r"[0-9]{1,9}", number.strip()) or int(number) < 1:  # ASCII digits: int() reads "١٢" too
         errors["so"] = "Số văn bản là số nguyên dương, ví dụ 5."
     else:
         value = int(number)

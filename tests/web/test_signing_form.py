@@ -21,6 +21,9 @@ DAY = "Ngày ban hành theo dạng ngày/tháng/năm, ví dụ 15/03/2022."
     ("0", "15/03/2022", (None, dt.date(2022, 3, 15), {"so": NUMBER})),
     ("-1", "15/03/2022", (None, dt.date(2022, 3, 15), {"so": NUMBER})),
     ("5a", "15/03/2022", (None, dt.date(2022, 3, 15), {"so": NUMBER})),
+    ("١٢", "15/03/2022", (None, dt.date(2022, 3, 15), {"so": NUMBER})),   # Arabic-Indic digits, which int() reads
+    ("１２", "15/03/2022", (None, dt.date(2022, 3, 15), {"so": NUMBER})),  # full-width digits
+    ("1234567890", "15/03/2022", (None, dt.date(2022, 3, 15), {"so": NUMBER})),
     ("", "", (None, None, {"so": NUMBER, "ngay": DAY})),
     ("5", "31/02/2022", (5, None, {"ngay": DAY})),
     ("5", "03/15/2022", (5, None, {"ngay": DAY})),
