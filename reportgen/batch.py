@@ -1,21 +1,13 @@
 """Batch: build the planned documents that need work, in two phases, and write them atomically.
 
-Which files need work is :mod:`reportgen.stale`'s decision (fingerprints; ``force``
-rebuilds every file). Then two phases, for the documents that need work: phase 1 builds
-every context (nothing is rendered if the inputs are wrong: an input problem stops the run
-before anything is written); phase 2 renders each document to the formats it needs in
-memory (:mod:`reportgen.render.documents`, through the writers of :mod:`reportgen.formats`)
-and only then writes them, each to a temporary file in the run's folder
-(``<out>/.reportgen/tmp/run-...``) renamed into place (:mod:`reportgen.layout`). A document
-that fails leaves no file behind and does not stop the others.
-
-Both phases run in worker processes when asked (:mod:`reportgen.workers`; WeasyPrint's
-process-wide settings make threads unsafe; processes are not), biggest documents first so
-that every worker stays busy to the end. Phase 1's workers send the contexts back (or the
-input problem that stops the run: the first in plan order, as one process would have met
-it) and are let go; phase 2's are forked fresh, after the renderers are imported. An
-exception in the main process (Ctrl-C, SIGTERM turned into an exception by the CLI) kills
-the workers, removes the run's temporary folder and keeps what was finished.
+Which files need work is :mod:`reportgen.stale`'s decision (``force`` rebuilds every file).
+Phase 1 builds every context (an input problem stops the run before anything is written);
+phase 2 renders each document to the formats it needs in memory
+(:mod:`reportgen.render.documents`, through the writers of :mod:`reportgen.formats`) and only
+then writes them, each to a temporary file in the run's folder renamed into place
+(:mod:`reportgen.layout`). Both phases may run in worker processes (:mod:`reportgen.workers`),
+biggest documents first. A document that fails leaves no file and does not stop the others.
+The rules: docs/architecture.md, "Two phases" and "Stopping and temporary files".
 """
 
 from __future__ import annotations

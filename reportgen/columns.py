@@ -1,15 +1,11 @@
 """The figure columns, declared once.
 
 Every column of a figures file (``figures/*.csv`` or the office's workbook) is one
-:class:`Column` here: its CSV name (``key``), the group of the summary table it sits under,
-its default label (``[labels.columns]``), how an office's workbook heads it (``heading``,
-and the spellings ``aliases`` that offices use), how it adds up over a period of several
-quarters (``role``) and what it must satisfy (``kind``, ``whole``). Validation
-(:mod:`reportgen.validate`), the CSV and workbook readers (:mod:`reportgen.sources.workbook`),
-``[labels.columns]`` and ``[sources.columns]`` (:mod:`reportgen.schema`), the indicators
-(:mod:`reportgen.indicators`), the contexts and the workbook writer
-(:mod:`reportgen.render.to_xlsx`) all read this module; none keeps a list of its own.
-The shares computed from them are :class:`Share`, each with its one rounding rule.
+:class:`Column` here: its CSV name, its group, its default label, its workbook heading and
+the spellings offices use, how it adds up over a cumulative period (``role``) and what it
+must satisfy; the shares computed from them are :class:`Share`, each with its one rounding
+rule. Whatever reads columns reads this module and keeps no list of its own
+(docs/architecture.md, "Figure columns" and "Adding a column").
 
 Roles (how a column of a cumulative period is made from its quarters):
 

@@ -5,8 +5,8 @@ which files of the template folders only it reads (``base.docx``: a fingerprint 
 the DOCX alone), what a build imports before forking its workers, what the machine must
 have before anything is rendered (the PDF's Vietnamese font), and its writer. Rendering
 (``render.documents.render_all``), the build (which files, what to preload), the
-fingerprints, the CLI's checks and the web page's downloads read it; no other module
-names a format. Writers and checks are named ``"module:function"`` and imported only
+fingerprints, the build's machine check and the web page's downloads read it; no other
+module keeps a list of formats. Writers and checks are named ``"module:function"`` and imported only
 when called, so reading the registry loads no renderer.
 
 Adding a format: one ``Format`` here and its writer, a function taking a

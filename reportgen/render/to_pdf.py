@@ -1,28 +1,16 @@
 """HTML to PDF with WeasyPrint: layout (``HTML.render``), then export (``Document.write_pdf``).
 
-Nothing reaches the network and nothing outside the allowed folders is read: WeasyPrint
-gets a :class:`RestrictedFetcher` that serves ``file:`` URLs inside ``allowed_roots`` and
-``data:`` URLs (images embedded in the HTML), and refuses every other URL. A refused or
-missing resource is not silently left out: the render fails with
-:class:`~reportgen.errors.TemplateFailure` naming every such URL.
-
-WeasyPrint gets the document as the HTML subset rebuilt it (:mod:`reportgen.render.subset`):
-the head's metadata and the checked article, nothing else the template wrote; its images
-are inline ``data:`` URLs of the bytes the subset read, so the URL (and WeasyPrint's image
-cache key, and the image's name in the PDF) changes exactly when the image does.
-
-Page margins come from the document (:attr:`subset.Document.margins`) and override the
-defaults of ``print.css``, in a user stylesheet of reportgen's own that also keeps every
-image uninterpolated (PDF/A), whatever a workspace's ``print.css`` says; a landscape
-section gets the same margins rotated (the portrait left margin, the binding edge, is the
-landscape top). The output is reproducible: the PDF
-carries no clock time (its dates come from ``metadata`` or ``<meta name="dcterms.created">``),
-and the same HTML gives byte-identical files.
-
-As WeasyPrint's documentation advises for many documents in one process, the process keeps
-one :class:`~weasyprint.text.fonts.FontConfiguration`, one image cache (``cache=``) and
-each stylesheet parsed once (a :class:`weasyprint.CSS` per file, parsed again only when the
-file changes), shared by every document it renders.
+WeasyPrint gets the page the HTML subset rebuilt (:mod:`reportgen.render.subset`): the head's
+metadata and the checked article, its images as inline ``data:`` URLs of the bytes the subset
+read (so the URL, WeasyPrint's image cache key and the image's name in the PDF change exactly
+when the image does). Its :class:`RestrictedFetcher` serves those and ``file:`` URLs inside
+``allowed_roots`` only; a refused or missing resource fails the render
+(:class:`~reportgen.errors.TemplateFailure`, naming every such URL). reportgen's own user
+stylesheet sets the document's margins (a landscape section's rotated: the binding edge on
+top) and keeps every image uninterpolated (PDF/A). The PDF carries no clock time (its dates
+come from the document's metadata). The process shares one ``FontConfiguration``, one image
+cache and each stylesheet parsed once (again only when its file changes) across its
+documents (docs/architecture.md, "One source, three outputs").
 """
 
 from __future__ import annotations
