@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from reportgen.archive import manifest
+from reportgen.archive import manifest, verify
 from reportgen.cli import main
 from tests.conftest import SAMPLE
 from tests.signing_pki import issue, make_pki, p12_args, validate
@@ -105,6 +105,18 @@ def test_verify_checks_the_signatures_of_a_signed_record(copy_of):
         in lines
     assert any(line.startswith(f"KHÔNG KHỚP: {manifest.JSONL_NAME[:0]}manifest.seal.json: manifest khác bản đã "
                                "niêm phong") for line in lines)
+
+
+def test_a_signed_record_changed_behind_the_manifest_keeps_its_checksum_mismatch(copy_of):
+    """The signatures' problems are added to the bytes' (size, SHA-256), not put in their place."""
+    original = (copy_of / SIGNED).read_bytes()
+    data = bytearray(original)
+    data[10] ^= 0x01
+    (copy_of / SIGNED).write_bytes(bytes(data))
+    found = [m for m in verify(copy_of) if m.path == SIGNED]
+    assert [m.check for m in found][:2] == ["checksum", "signature"]
+    assert found[0].message == (f"SHA-256 {hashlib.sha256(data).hexdigest()} khác manifest "
+                                f"({hashlib.sha256(original).hexdigest()})")
 
 
 def test_a_record_rewritten_with_both_manifests_is_caught_by_the_seal(copy_of, pki):

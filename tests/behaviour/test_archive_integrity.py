@@ -22,7 +22,7 @@ import pytest
 from pypdf import PdfReader
 
 from reportgen.archive import archive, journal, manifest, repair, storage, verify
-from reportgen.archive.verify import INTERRUPTED, Mismatch, manifest_findings
+from reportgen.archive.verify import INTERRUPTED, UNLISTED, UNLISTED_TEMP, Mismatch, manifest_findings
 from reportgen.cells import FORMULA_STARTS, restore
 from reportgen.periods import Period
 from reportgen.plan import plan
@@ -141,6 +141,86 @@ def test_load_refuses_a_csv_longer_than_the_jsonl_and_completes_a_shorter_one(tm
                                              encoding="utf-8")
     assert manifest.load(tmp_path) == ([first, second], 1)  # a run killed between the two files
     assert manifest.disagreements([first, second], manifest.read_csv(tmp_path)) == []
+
+
+def test_save_writes_readable_utf8_jsonl_first_and_stops_at_the_manifest_crash_point(tmp_path, monkeypatch):
+    """The crash point "manifest" lies between the two files (the killed-run tests reach it in a
+    child process; here os.kill is caught in process): the JSONL is written, the CSV is not."""
+    class Killed(Exception):
+        pass
+
+    def kill(pid, sig):
+        raise Killed(sig)
+
+    monkeypatch.setattr(storage.os, "kill", kill)
+    monkeypatch.setenv(storage.CRASH_ENV, "manifest")
+    with pytest.raises(Killed):
+        manifest.save(tmp_path, [hand_row(signer="Trần Thị Quý")])
+    assert "Trần Thị Quý" in (tmp_path / "manifest.jsonl").read_bytes().decode("utf-8")  # not \u escapes
+    assert not (tmp_path / "manifest.csv").exists()
+    monkeypatch.setenv(storage.CRASH_ENV, "row")
+    manifest.save(tmp_path, [hand_row()])
+    assert len(manifest.read_csv(tmp_path)) == 1
+
+
+def test_a_malformed_or_unreadable_intent_is_reported_by_verify(tmp_path):
+    manifest.save(tmp_path, [])
+    (tmp_path / journal.INTENT_NAME).write_text("{", encoding="utf-8")
+    assert verify(tmp_path) == [Mismatch(journal.INTENT_NAME, "interrupted", "không đọc được (Expecting property "
+                                         "name enclosed in double quotes: line 1 column 2 (char 1))")]
+    (tmp_path / journal.INTENT_NAME).unlink()
+    (tmp_path / journal.INTENT_NAME).mkdir()
+    assert verify(tmp_path) == [Mismatch(journal.INTENT_NAME, "unreadable", "không đọc được tệp: "
+                                         f"{tmp_path / journal.INTENT_NAME}: là thư mục, không phải tệp")]
+
+
+def test_a_pending_intent_is_reported_by_verify_at_its_records_path(tmp_path):
+    manifest.save(tmp_path, [])
+    row = hand_row()
+    journal.begin(tmp_path, row)
+    assert verify(tmp_path) == [Mismatch(row["path"], "interrupted", INTERRUPTED)]
+    journal.end(tmp_path)
+    assert verify(tmp_path) == []
+
+
+def test_verify_names_each_check_missing_unreadable_not_a_pdf_unlisted_and_temporary(tmp_path, monkeypatch):
+    first, second = hand_row(), hand_row(version=2, data=b"%PDF-1.7 y")
+    third = hand_row(version=3, data=b"%PDF-1.7 z")
+    manifest.save(tmp_path, [first, second, third])
+    (tmp_path / "2022/2022-Q1/TM").mkdir(parents=True)
+    (tmp_path / second["path"]).write_bytes(b"%PDF-1.7 y")
+    (tmp_path / third["path"]).write_bytes(b"%PDF-1.7 z")
+    (tmp_path / "2022/2022-Q1/TM/khac.pdf").write_bytes(b"x")
+    (tmp_path / "2022/2022-Q1/TM/.khac.pdf.abcd1234.tmp").write_bytes(b"x")
+    real = Path.read_bytes
+
+    def refused(path):
+        if path == tmp_path / second["path"]:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(Path, "read_bytes", refused)
+    assert verify(tmp_path) == [
+        Mismatch(first["path"], "missing", "có trong manifest nhưng không có tệp"),
+        Mismatch(second["path"], "unreadable",
+                 f"không đọc được tệp: {tmp_path / second['path']}: không có quyền truy cập"),
+        Mismatch(third["path"], "unreadable", "không đọc được như PDF (PdfReadError: EOF marker not found)"),
+        Mismatch("2022/2022-Q1/TM/.khac.pdf.abcd1234.tmp", "unlisted", UNLISTED_TEMP),
+        Mismatch("2022/2022-Q1/TM/khac.pdf", "unlisted", UNLISTED),
+    ]
+
+
+@pytest.mark.parametrize("part, conformance, ok", [("3", "B", True), ("3", "U", False), ("3", "A", False),
+                                                  ("2", "B", False), ("1", "B", False), (None, None, False)])
+def test_only_pdf_a_3b_is_pdf_a_3b(part, conformance, ok):
+    from reportgen.archive.pdf_facts import PdfFacts
+    from reportgen.archive.verify import NOT_PDFA, XMP_OF_COLUMN, _pdf_mismatches
+
+    row = hand_row()
+    xmp = {"pdfaid:part": part, "pdfaid:conformance": conformance, "xmpTPg:NPages": "1",
+           **{prop: str(row[column]) for column, prop in XMP_OF_COLUMN.items()}}
+    found = _pdf_mismatches(row, PdfFacts(1, {k: v for k, v in xmp.items() if v is not None}, [], {}))
+    assert found == ([] if ok else [Mismatch(row["path"], "pdfa", NOT_PDFA)])
 
 
 def test_a_listed_file_that_cannot_be_read_is_named_by_manifest_findings(tmp_path, monkeypatch):

@@ -89,6 +89,19 @@ def test_a_regular_file_is_read_up_to_its_limit_and_refused_one_byte_past_it(tmp
     assert str(raised.value) == "tệp quá lớn: 1.000 byte, tối đa 10 byte"
 
 
+def test_a_link_swapped_in_after_the_check_is_not_followed(tmp_path, monkeypatch):
+    """The race: figures/a.csv is a regular file when check_inside looks, a link outside when
+    read_inside opens it (simulated by skipping the check). The open itself refuses the link."""
+    from reportgen.sources import boundary
+
+    (tmp_path / "figures").mkdir()
+    (tmp_path / "ngoai.csv").write_text(SECRET, encoding="utf-8")
+    (tmp_path / "figures/a.csv").symlink_to(tmp_path / "ngoai.csv")
+    monkeypatch.setattr(boundary, "check_inside", lambda root, relative: Path(root) / relative)
+    with pytest.raises(Refused, match=r"^không mở được tệp \(Too many levels of symbolic links\)$"):
+        read_inside(tmp_path, "figures/a.csv", 1 << 20, None)
+
+
 def test_a_folder_a_pipe_and_a_missing_file_are_refused_unread(tmp_path):
     (tmp_path / "thu-muc.csv").mkdir()
     with pytest.raises(Refused, match=r"^không phải tệp thông thường \(thư mục, thiết bị hoặc đường ống\): không đọc$"):
@@ -142,6 +155,27 @@ def test_bad_character_in_text(text, found):
     assert bad_character(text) == found
 
 
+@pytest.mark.parametrize("char, bad", [
+    ("\x00", True), ("\x08", True), ("\t", False), ("\n", False), ("\x0b", True), ("\x0c", True), ("\r", False),
+    ("\x0e", True), ("\x1f", True), (" ", False), ("~", False), ("\x7f", True), ("\x9f", True), ("\xa0", False),
+    ("\u2029", False), ("\u202a", True), ("\u202e", True), ("\u202f", False), ("\u2065", False),
+    ("\u2066", True), ("\u2069", True), ("\u206a", False), ("\ufffd", False), ("\ufffe", True), ("\uffff", True),
+    ("\ud800", True), ("\udfff", True), ("ư", False),
+])
+def test_each_forbidden_range_ends_where_it_says(char, bad):
+    """Each range of forbidden characters with its neighbours on both sides, through all four
+    functions that use it (a cell forbids tab and line breaks too)."""
+    text = f"Xã{char}An"
+    found = f"ký tự điều khiển U+{ord(char):04X} ở vị trí 3 không được phép trong văn bản"
+    in_cell = bad or char in "\t\n\r"
+    assert bad_character(text) == (found if bad else None)
+    assert bad_character(text, in_cell=True) == (found if in_cell else None)
+    assert first_bad_line("dòng 1\n" + text) == ((2, f"ký tự điều khiển U+{ord(char):04X} ở cột 3 không được phép")
+                                                 if bad else None)
+    escaped = char.encode("unicode_escape", "backslashreplace").decode("ascii")
+    assert visible(text) == (f"Xã{escaped}An" if in_cell else text)
+
+
 def test_a_cell_is_one_line_so_tab_and_line_breaks_are_bad_there():
     assert bad_character("Xã\tMỹ An", in_cell=True) == "ký tự điều khiển U+0009 ở vị trí 3 không được phép trong văn bản"
     assert bad_character("a\nb", in_cell=True) == "ký tự điều khiển U+000A ở vị trí 2 không được phép trong văn bản"
@@ -154,6 +188,7 @@ def test_first_bad_line_names_line_and_column():
     assert first_bad_line("a: 1\nchu_tri: Ng\x1bA\n") == (2, "ký tự điều khiển U+001B ở cột 12 không được phép")
     assert first_bad_line("\x00") == (1, "ký tự điều khiển U+0000 ở cột 1 không được phép")
     assert first_bad_line("ok\tok\r\nx\u202e") == (2, "ký tự điều khiển U+202E ở cột 2 không được phép")
+    assert first_bad_line("\nab\x07") == (2, "ký tự điều khiển U+0007 ở cột 3 không được phép")  # opens on a blank line
 
 
 def test_shorten_keeps_80_characters_and_says_how_many_there_were():

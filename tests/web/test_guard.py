@@ -80,6 +80,11 @@ def test_the_throttle_doubles_the_delay_up_to_the_longest_then_starts_again_afte
     throttle.failure("a")
     throttle.success("a")
     assert throttle.failure("a") == (0.5, False)
+    now[0] += 1000.0
+    default = guard.Throttle()  # the page's: 0.5 s doubled up to 8 s, 5 tries, then 5 minutes
+    assert [default.failure("b") for _ in range(5)] == [(0.5, False), (1.0, False), (2.0, False), (4.0, False),
+                                                        (8.0, True)]
+    assert default.locked("b") == 300.0
 
 
 def test_a_password_is_compared_whole_in_constant_time():
@@ -95,3 +100,18 @@ def test_a_value_must_be_one_of_the_workspaces_own():
         with pytest.raises(guard.Refused) as raised:
             guard.one_of(value, ["TM", "TM-MA"], "đơn vị")
         assert (raised.value.status, raised.value.message) == (404, "Không có đơn vị này.")
+
+
+def test_a_session_ends_at_its_time_and_at_logout(monkeypatch):
+    now = [1000.0]
+    monkeypatch.setattr(guard.time, "monotonic", lambda: now[0])
+    sessions = guard.Sessions(10)
+    first = sessions.start()
+    now[0] = 1009.5
+    second = sessions.start()
+    assert sessions.valid(first) and sessions.valid(second) and first != second
+    assert not sessions.valid(None) and not sessions.valid("khác") and not sessions.valid([first])
+    now[0] = 1010.0
+    assert not sessions.valid(first) and sessions.valid(second)
+    sessions.end(second)
+    assert not sessions.valid(second)
