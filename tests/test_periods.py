@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reportgen.periods import PERIOD_FORMAT_MESSAGE, Period
+from reportgen.periods import PERIOD_FORMAT_MESSAGE, Period, period_format_message
 from reportgen.vi.period_words import cutoff_window, period, period_upper
 
 KINDS = [(1, 1), (2, 2), (3, 3), (4, 4), (1, 2), (1, 3), (1, 4)]
@@ -96,6 +96,27 @@ def test_a_period_is_its_quarters_window_to_window(value):
     assert value.year_before().next().year == value.next().year - 1
     # consecutive quarters' windows touch: no day counted twice, none left out
     assert all(a.window()[1].toordinal() + 1 == b.window()[0].toordinal() for a, b in zip(quarters, quarters[1:]))
+
+
+@pytest.mark.parametrize("text, before, after", [
+    ("2022-Q1", "2021-Q4", "2022-Q2"), ("2022-Q2", "2022-Q1", "2022-Q3"),
+    ("2022-Q3", "2022-Q2", "2022-Q4"), ("2022-Q4", "2022-Q3", "2023-Q1"),
+])
+def test_every_quarter_has_its_neighbours(text, before, after):
+    """Survivors of make mutate: previous() and next() were checked only from a first quarter."""
+    p = Period.parse(text)
+    assert (str(p.previous()), str(p.next())) == (before, after)
+    assert p.previous().next() == p and p.next().previous() == p
+    assert str(p.year_before()) == f"2021-Q{p.quarter}"
+
+
+def test_a_badly_written_period_names_the_form():
+    form = ("sai định dạng: cần NĂM-Qn (quý n), NĂM-6T (6 tháng), NĂM-9T (9 tháng) hoặc NĂM (cả năm), "
+            "ví dụ 2026-Q1, 2026-6T, 2026")  # every period spelling of the 2026 cycle (issue 19)
+    assert PERIOD_FORMAT_MESSAGE == "kỳ " + form
+    assert period_format_message("[sources] ky") == "[sources] ky " + form
+    with pytest.raises(ValueError, match=r"^kỳ sai định dạng: cần NĂM-Qn .* \(giá trị: '2022-Q5'\)$"):
+        Period.parse("2022-Q5")
 
 
 # Where a period comes in, and the only places it is parsed (issue 23 item 3): everything past

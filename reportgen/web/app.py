@@ -38,6 +38,7 @@ from reportgen.kinds import KINDS
 from reportgen.periods import Period
 from reportgen.plan import plan
 from reportgen.results import Result
+from reportgen.schema import LEVELS
 from reportgen.sources.boundary import Refused, read_inside
 from reportgen.web import figures_upload, guard, meeting_form, report_text_form, shield, signing_form, words
 from reportgen.web.runner import Runner
@@ -52,7 +53,7 @@ SESSION_SECONDS = 8 * 3600
 OUTPUT_LIMIT = 1024 * 1024 * 1024  # bytes of one output file served
 PHOTO_DIR = "anh"  # the workspace folder for photos uploaded with a meeting
 LOG = logging.getLogger("reportgen.web")
-LEVEL_ORDER = {"tinh": 0, "huyen": 1, "xa": 2}
+LEVEL_ORDER = {level: rank for rank, level in enumerate(LEVELS)}  # schema.LEVELS, highest first
 SIGNED_STEPS = ("signed", "issued")  # <kind>.signed.pdf, <kind>.issued.pdf: written by `reportgen sign`
 INLINE = ("application/pdf", "text/html", "image/")  # media types a browser shows itself (?xem=1)
 

@@ -18,6 +18,7 @@ import yaml
 from reportgen.context import own_text
 from reportgen.context_types import OwnText
 from reportgen.job import Job
+from reportgen.kinds import KINDS
 from reportgen.periods import Period
 from reportgen.schema import SECTION_KEYS, Limits, ReportText
 from reportgen.sources.structured import load_report_text
@@ -114,4 +115,5 @@ def defaults(ws, period: Period, unit: str) -> OwnText:
     """What the report says in each section when the file leaves it empty (the meeting's,
     the unit's or the level's text of reportgen.toml), as the empty field's hint."""
     meeting = ws.meetings.get((period, unit))
-    return own_text(ws, Job("bao-cao", unit, period), meeting.model_dump() if meeting else None, with_file=False)
+    kind = next(name for name, k in KINDS.items() if k.uses_report_text)  # the kind that states the text
+    return own_text(ws, Job(kind, unit, period), meeting.model_dump() if meeting else None, with_file=False)
