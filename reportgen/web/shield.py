@@ -166,7 +166,7 @@ class Shield:
                 return 403, "Biểu mẫu được gửi từ một trang khác; chỉ nhận biểu mẫu gửi từ chính trang này."
             length = headers.get("content-length")
             if length is not None:
-                if not length.isdigit():
+                if not (length.isascii() and length.isdigit()):  # "²" is a digit to str.isdigit, not to int()
                     return 400, "Độ dài nội dung (Content-Length) không hợp lệ."
                 if int(length) > self.body_limit:
                     return 413, TOO_LARGE

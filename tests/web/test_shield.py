@@ -83,6 +83,7 @@ def test_listening_on_all_addresses_the_address_reached_is_accepted_but_not_anot
     ({"content-length": "101"}, (413, TOO_LARGE)),
     ({"content-length": "-1"}, (400, "Độ dài nội dung (Content-Length) không hợp lệ.")),
     ({"content-length": "1e3"}, (400, "Độ dài nội dung (Content-Length) không hợp lệ.")),
+    ({"content-length": "²"}, (400, "Độ dài nội dung (Content-Length) không hợp lệ.")),  # a latin-1 digit int() refuses
 ])
 def test_a_form_must_come_from_the_page_itself_and_within_the_limit(headers, expected):
     assert LOCAL.refusal(scope("POST"), {"host": "127.0.0.1:8000", **headers}) == expected
